@@ -1,0 +1,45 @@
+/** What each profile can measure, so a budget on an unknown metric is rejected when the config loads. */
+export interface MetricDefinition {
+  label: string;
+  unit: string;
+}
+
+const common = {
+  cpu_mean_pct: { label: 'CPU mean', unit: '% of machine' },
+  cpu_p99_pct: { label: 'CPU p99', unit: '% of machine' },
+  cpu_peak_pct: { label: 'CPU peak', unit: '% of machine' },
+  rss_peak_mb: { label: 'peak RSS', unit: 'MB' },
+  swap_growth_mb: { label: 'swap growth', unit: 'MB' },
+  load_s: { label: 'model load time', unit: 's' },
+} satisfies Record<string, MetricDefinition>;
+
+export const METRIC_CATALOGUE = {
+  idle: {
+    ...common,
+    cpu_mean_pct: { label: 'idle CPU mean', unit: '% of machine' },
+    cpu_p99_pct: { label: 'idle CPU p99', unit: '% of machine' },
+    cpu_peak_pct: { label: 'idle CPU peak', unit: '% of machine' },
+    rss_mean_mb: { label: 'idle RSS mean', unit: 'MB' },
+  },
+  interactive: {
+    ...common,
+    ttft_p50_s: { label: 'TTFT p50', unit: 's' },
+    ttft_p95_s: { label: 'TTFT p95', unit: 's' },
+    latency_p50_s: { label: 'p50 latency', unit: 's' },
+    latency_p95_s: { label: 'p95 latency', unit: 's' },
+    latency_p99_s: { label: 'p99 latency', unit: 's' },
+    latency_p99_over_p50: { label: 'latency p99/p50', unit: '×' },
+    itl_p99_ms: { label: 'inter-token latency p99', unit: 'ms' },
+    decode_tps_mean: { label: 'decode speed', unit: 'tok/s' },
+    server_decode_tps_mean: { label: 'decode speed (server timings)', unit: 'tok/s' },
+    prefill_tps_mean: { label: 'prefill speed (server timings)', unit: 'tok/s' },
+    requests_failed: { label: 'failed requests', unit: 'requests' },
+  },
+} satisfies Record<string, Record<string, MetricDefinition>>;
+
+export type ProfileName = keyof typeof METRIC_CATALOGUE;
+export const PROFILE_NAMES = Object.keys(METRIC_CATALOGUE) as ProfileName[];
+
+export function metricDefinition(profile: ProfileName, metric: string): MetricDefinition | undefined {
+  return (METRIC_CATALOGUE[profile] as Record<string, MetricDefinition>)[metric];
+}

@@ -1,0 +1,20 @@
+import type { ProfileName } from './catalogue.ts';
+
+/** Reference budgets from the project's design; every one can be overridden or set to "off" in the config. */
+export const DEFAULT_BUDGETS: Record<ProfileName, Record<string, string>> = {
+  idle: {
+    cpu_mean_pct: '<= 2',
+    rss_peak_mb: '<= 6000',
+    swap_growth_mb: '<= 0',
+  },
+  interactive: {
+    cpu_mean_pct: '<= 35',
+    cpu_p99_pct: '<= 50',
+    rss_peak_mb: '<= 6000',
+    latency_p95_s: '<= 2.5',
+    latency_p99_over_p50: '< 2',
+    ttft_p95_s: '<= 30',
+    decode_tps_mean: '>= 2',
+    swap_growth_mb: '<= 0',
+  },
+};

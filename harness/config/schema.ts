@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
+
+/** The quantization ladder llama-quantize derives from the generated default models. */
+export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
+export const BUILTIN_SIZES = ['tiny', 'small'] as const;
+
+/** Process priority presets: niceness, I/O class and llama-server's own thread priority (--prio). */
+export const PRIORITY_PRESETS = {
+  normal: { nice: 0, ionice: null, llamaPrio: 0 },
+  nice10: { nice: 10, ionice: { class: 2, level: 7 }, llamaPrio: 0 },
+  nice19: { nice: 19, ionice: { class: 3, level: null }, llamaPrio: -1 },
+} as const;
+export type PriorityName = keyof typeof PRIORITY_PRESETS;
+
+const name = z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, ".", "_" or "-" only');
+const quant = z.string().regex(/^[A-Z0-9_]+$/, 'expected a quantization name such as Q4_K_M');
+
+const budgetExpression = z.string().refine((s) => s === 'off' || parseBudgetExpression(s) !== null, {
+  message: `expected ${BUDGET_EXPRESSION_HELP}, or "off"`,
+});
+const budgets = z.record(z.string(), budgetExpression);
+
+export const modelSchema = z
+  .strictObject({
+    name,
+    /** A generated default model (no download): tiny ≈ 20M parameters, small ≈ 106M. */
+    builtin: z.enum(BUILTIN_SIZES).optional(),
+    /** One local GGUF file; its quantization is `quant`. */
+    path: z.string().min(1).optional(),
+    quant: quant.optional(),
+    /** Several local GGUF files, one per quantization. */
+    files: z.record(quant, z.string().min(1)).optional(),
+  })
+  .superRefine((m, ctx) => {
+    const sources = [m.builtin, m.path, m.files].filter((x) => x !== undefined).length;
+    if (sources !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of builtin, path or files' });
+    }
+    if (m.path !== undefined && m.quant === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['quant'], message: 'expected the quantization of the file at path, e.g. quant: Q4_K_M' });
+    }
+  });
+
+const idleProfile = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Seconds to wait after /health turns ready before measuring, so load-time work is not counted as idle. */
+  settle_s: z.number().min(0).default(2),
+  duration_s: z.number().positive().default(10),
+  budgets: budgets.default({}),
+});
+
+const interactiveProfile = z.strictObject({
+  enabled: z.boolean().default(true),
+  prompts: z.string().default('prompts/interactive.jsonl'),
+  warmup: z.number().int().min(0).default(2),
+  repetitions: z.number().int().min(1).default(10),
+  max_tokens: z.number().int().min(2).default(64),
+  request_timeout_s: z.number().positive().default(120),
+  budgets: budgets.default({}),
+});
+
+export const configSchema = z.strictObject({
+  models: z.array(modelSchema).min(1),
+  matrix: z.strictObject({
+    models: z.array(name).min(1),
+    quants: z.array(quant).min(1),
+    threads: z.array(z.number().int().min(1)).min(1),
+    ctx: z.array(z.number().int().min(128)).min(1),
+    priority: z.array(z.enum(Object.keys(PRIORITY_PRESETS) as [PriorityName, ...PriorityName[]])).min(1).default(['nice10']),
+  }),
+  profiles: z
+    .strictObject({
+      idle: idleProfile.default(idleProfile.parse({})),
+      interactive: interactiveProfile.default(interactiveProfile.parse({})),
+    })
+    .default({ idle: idleProfile.parse({}), interactive: interactiveProfile.parse({}) }),
+  llama: z
+    .strictObject({
+      server_path: z.string().nullable().default(null),
+      load_timeout_s: z.number().positive().default(300),
+      stop_grace_s: z.number().positive().default(5),
+      /** CPU list for taskset, e.g. "0" or "0-1"; null leaves affinity to the OS. */
+      cpu_affinity: z.string().regex(/^[0-9,-]+$/, 'expected a CPU list such as "0" or "0-1"').nullable().default(null),
+      parallel: z.number().int().min(1).default(1),
+      seed: z.number().int().default(42),
+      extra_args: z.array(z.string()).default([]),
+    })
+    .default({ server_path: null, load_timeout_s: 300, stop_grace_s: 5, cpu_affinity: null, parallel: 1, seed: 42, extra_args: [] }),
+  sampler: z.strictObject({ interval_ms: z.number().int().min(10).default(100) }).default({ interval_ms: 100 }),
+  output: z.strictObject({ dir: z.string().default('results') }).default({ dir: 'results' }),
+});
+
+export type BenchConfig = z.infer<typeof configSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;

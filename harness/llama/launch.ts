@@ -1,0 +1,181 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import { serverCommand, type Platform, type ServerSpec } from './command.ts';
+import { guardServer, killGroup } from './guard.ts';
+
+export interface ExitInfo {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface LaunchOptions extends ServerSpec {
+  logFile: string;
+  loadTimeoutMs: number;
+  stopGraceMs: number;
+}
+
+export interface RunningServer {
+  pid: number;
+  port: number;
+  baseUrl: string;
+  logFile: string;
+  commandLine: string[];
+  /** Start of the process to /health answering 200. */
+  loadMs: number;
+  exited: Promise<ExitInfo>;
+  /** SIGTERM to the process group, SIGKILL after the grace period. */
+  stop(): Promise<ExitInfo & { durationMs: number; killed: boolean }>;
+}
+
+/** A launch failure, with flat fields a report can show and the log's last lines. */
+export class ServerStartError extends Error {
+  constructor(
+    readonly shortMessage: string,
+    readonly details: { exitCode: number | null; signal: string | null; timedOut: boolean; durationMs: number; logTail: string; logFile: string },
+  ) {
+    super(`${shortMessage}\n--- last lines of ${details.logFile} ---\n${details.logTail}`);
+    this.name = 'ServerStartError';
+  }
+}
+
+const commandCache = new Map<string, boolean>();
+function has(command: string): boolean {
+  let found = commandCache.get(command);
+  if (found === undefined) {
+    try {
+      execFileSync(command, ['--version'], { stdio: 'ignore', timeout: 5000 });
+      found = true;
+    } catch {
+      found = false;
+    }
+    commandCache.set(command, found);
+  }
+  return found;
+}
+export const hostPlatform: Platform = { os: process.platform, has };
+
+/** Asks the kernel for a free loopback port. Another process may take it before the server binds: startServer retries. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function logTail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+const BIND_FAILURE = /couldn't bind|address already in use|failed to bind/i;
+const PORT_ATTEMPTS = 3;
+
+export async function startServer(opts: LaunchOptions, port?: number): Promise<RunningServer> {
+  for (let attempt = 1; ; attempt++) {
+    const chosen = port ?? (await freePort());
+    try {
+      return await launchOnce(opts, chosen);
+    } catch (e) {
+      const busy = e instanceof ServerStartError && BIND_FAILURE.test(e.details.logTail);
+      if (!busy || port !== undefined || attempt >= PORT_ATTEMPTS) throw e;
+    }
+  }
+}
+
+async function launchOnce(opts: LaunchOptions, port: number): Promise<RunningServer> {
+  mkdirSync(path.dirname(opts.logFile), { recursive: true });
+  const cmd = serverCommand(opts, port, hostPlatform);
+  const log = openSync(opts.logFile, 'a');
+  const started = performance.now();
+  // Own process group, so stop() reaches every process; stdout/stderr go straight to the log file,
+  // which survives this process.
+  const child = spawn(cmd.command, cmd.args, {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, ...cmd.env },
+  });
+  closeSync(log);
+  const pid = child.pid;
+  if (pid === undefined) {
+    const error = await new Promise<Error>((resolve) => child.once('error', resolve));
+    throw new ServerStartError(`could not start ${cmd.command}: ${error.message}`, {
+      exitCode: null, signal: null, timedOut: false, durationMs: 0, logTail: '', logFile: opts.logFile,
+    });
+  }
+  const release = guardServer(pid);
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once('exit', (exitCode, signal) => {
+      release();
+      resolve({ exitCode, signal });
+    });
+  });
+  let exitInfo: ExitInfo | null = null;
+  void exited.then((e) => (exitInfo = e));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = started + opts.loadTimeoutMs;
+
+  const fail = async (shortMessage: string, timedOut: boolean): Promise<never> => {
+    killGroup(pid, 'SIGKILL');
+    const e = await exited;
+    throw new ServerStartError(shortMessage, {
+      exitCode: e.exitCode,
+      signal: e.signal,
+      timedOut,
+      durationMs: performance.now() - started,
+      logTail: logTail(opts.logFile),
+      logFile: opts.logFile,
+    });
+  };
+
+  for (;;) {
+    if (exitInfo) {
+      const e = exitInfo as ExitInfo;
+      return fail(`llama-server exited while loading (exit code ${e.exitCode}, signal ${e.signal})`, false);
+    }
+    if (performance.now() > deadline) return fail(`llama-server did not become ready within ${opts.loadTimeoutMs / 1000} s`, true);
+    if (await healthy(baseUrl)) break;
+    await sleep(100);
+  }
+  const loadMs = performance.now() - started;
+
+  return {
+    pid,
+    port,
+    baseUrl,
+    logFile: opts.logFile,
+    commandLine: [cmd.command, ...cmd.args],
+    loadMs,
+    exited,
+    async stop() {
+      const t0 = performance.now();
+      if (exitInfo) return { ...(exitInfo as ExitInfo), durationMs: 0, killed: false };
+      killGroup(pid, 'SIGTERM');
+      const graceful = await Promise.race([exited, sleep(opts.stopGraceMs).then(() => null)]);
+      if (graceful) return { ...graceful, durationMs: performance.now() - t0, killed: false };
+      killGroup(pid, 'SIGKILL');
+      return { ...(await exited), durationMs: performance.now() - t0, killed: true };
+    },
+  };
+}
+
+export async function healthy(baseUrl: string): Promise<boolean> {
+  try {
+    const r = await request(`${baseUrl}/health`, { headersTimeout: 2000, bodyTimeout: 2000 });
+    await r.body.dump();
+    return r.statusCode === 200;
+  } catch {
+    return false;
+  }
+}

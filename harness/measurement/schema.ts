@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** One shape for every measured figure: a missing sensor is `skipped` with a reason, never a silent zero. */
+export const summarySchema = z.object({
+  n: z.number(),
+  mean: z.number(),
+  median: z.number(),
+  sd: z.number(),
+  cv: z.number().nullable(),
+  min: z.number(),
+  max: z.number(),
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+});
+
+export const metricStatusSchema = z.enum(['ok', 'skipped', 'error']);
+
+export const metricSchema = z.object({
+  value: z.number().nullable(),
+  unit: z.string(),
+  status: metricStatusSchema,
+  reason: z.string().optional(),
+  /** Distribution the value was taken from, when it came from samples. */
+  stats: summarySchema.optional(),
+});
+export type Metric = z.infer<typeof metricSchema>;
+export type MetricStatus = z.infer<typeof metricStatusSchema>;
+
+export function ok(value: number, unit: string, stats?: Metric['stats']): Metric {
+  if (!Number.isFinite(value)) return failed(unit, `measured a non-finite value (${value})`);
+  return stats ? { value, unit, status: 'ok', stats } : { value, unit, status: 'ok' };
+}
+export function skipped(unit: string, reason: string): Metric {
+  return { value: null, unit, status: 'skipped', reason };
+}
+export function failed(unit: string, reason: string): Metric {
+  return { value: null, unit, status: 'error', reason };
+}
+
+export const cellSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  model: z.string(),
+  quant: z.string(),
+  threads: z.number().int(),
+  ctx: z.number().int(),
+  priority: z.string(),
+});
+export type Cell = z.infer<typeof cellSchema>;
+
+export const verdictSchema = z.object({
+  metric: z.string(),
+  label: z.string(),
+  /** The budget as the user wrote it, e.g. "<= 2.5". */
+  source: z.string(),
+  op: z.enum(['<=', '<', '>=', '>']),
+  limit: z.number(),
+  unit: z.string(),
+  value: z.number().nullable(),
+  status: z.enum(['pass', 'fail', 'skipped', 'error']),
+  /** Distance to the limit in the metric's unit, positive when inside the budget. */
+  margin: z.number().nullable(),
+  /** Share of the budget used: value / limit for upper limits, limit / value for lower limits. */
+  used: z.number().nullable(),
+  reason: z.string().optional(),
+});
+export type Verdict = z.infer<typeof verdictSchema>;
+
+export const measurementSchema = z.object({
+  profile: z.string(),
+  cell: cellSchema,
+  state: z.enum(['completed', 'errored']),
+  error: z.string().optional(),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  modelPath: z.string(),
+  serverPort: z.number().nullable(),
+  metrics: z.record(z.string(), metricSchema),
+  /** Where this cell's raw files were written, relative to the run directory. */
+  files: z.record(z.string(), z.string()),
+});
+export type CellMeasurement = z.infer<typeof measurementSchema>;
