@@ -1,0 +1,132 @@
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+
+/** llama-server's own account of a request (the `timings` object of the last streamed event). */
+export interface ServerTimings {
+  prompt_n: number;
+  prompt_ms: number;
+  prompt_per_second: number;
+  predicted_n: number;
+  predicted_ms: number;
+  predicted_per_second: number;
+  cache_n?: number;
+}
+
+export interface StreamResult {
+  /** Arrival time (ms, same clock as `sentAt`) of each streamed event that carried output. */
+  tokenTimes: number[];
+  /** Tokens per event; llama-server sends one per event unless it holds back an incomplete UTF-8 sequence. */
+  tokenCounts: number[];
+  text: string;
+  timings: ServerTimings | null;
+  promptTokens: number | null;
+  stopType: string | null;
+  done: boolean;
+  errorMessage: string | null;
+}
+
+interface CompletionEvent {
+  content?: string;
+  tokens?: number[];
+  stop?: boolean;
+  stop_type?: string;
+  timings?: ServerTimings;
+  tokens_evaluated?: number;
+  error?: { message?: string } | string;
+  choices?: { delta?: { content?: string } }[];
+}
+
+/**
+ * Turns the raw SSE text of a streaming `/completion` (or `/v1/chat/completions`) response into token arrival
+ * times. Pure: the caller passes each chunk with the time it arrived, so tests can feed recorded streams.
+ */
+export class CompletionStream {
+  private readonly parser: EventSourceParser;
+  private readonly result: StreamResult = {
+    tokenTimes: [],
+    tokenCounts: [],
+    text: '',
+    timings: null,
+    promptTokens: null,
+    stopType: null,
+    done: false,
+    errorMessage: null,
+  };
+  private now = 0;
+
+  constructor() {
+    this.parser = createParser({
+      onEvent: (event) => this.onData(event.data),
+      onError: (error) => {
+        this.result.errorMessage ??= `malformed event stream: ${error.message}`;
+      },
+    });
+  }
+
+  push(chunk: string, arrivedAt: number): void {
+    this.now = arrivedAt;
+    this.parser.feed(chunk);
+  }
+
+  end(): StreamResult {
+    this.parser.reset({ consume: true });
+    return this.result;
+  }
+
+  private onData(data: string): void {
+    const r = this.result;
+    if (data === '[DONE]') {
+      r.done = true;
+      return;
+    }
+    let event: CompletionEvent;
+    try {
+      event = JSON.parse(data) as CompletionEvent;
+    } catch {
+      r.errorMessage ??= `event is not JSON: ${data.slice(0, 120)}`;
+      return;
+    }
+    if (event.error) {
+      r.errorMessage = typeof event.error === 'string' ? event.error : (event.error.message ?? JSON.stringify(event.error));
+      return;
+    }
+    const content = event.content ?? event.choices?.[0]?.delta?.content ?? '';
+    const count = event.tokens?.length ?? (content.length > 0 ? 1 : 0);
+    if (count > 0) {
+      r.tokenTimes.push(this.now);
+      r.tokenCounts.push(count);
+      r.text += content;
+    }
+    if (event.timings) r.timings = event.timings;
+    if (typeof event.tokens_evaluated === 'number') r.promptTokens = event.tokens_evaluated;
+    if (event.stop) {
+      r.done = true;
+      r.stopType = event.stop_type ?? null;
+    }
+  }
+}
+
+export interface LatencyRecord {
+  /** Request sent → first streamed token: queueing and prefill included. */
+  ttftMs: number | null;
+  /** Request sent → last streamed token. */
+  e2eMs: number | null;
+  /** Gaps between consecutive streamed tokens, the first token excluded. */
+  itlMs: number[];
+  outputTokens: number;
+  /** (E2E − TTFT) ÷ (output tokens − 1). */
+  tpotMs: number | null;
+  /** 1000 ÷ TPOT: the client's view of decode speed. */
+  decodeTps: number | null;
+}
+
+/** The definitions most peer tools share (GuideLLM, vLLM's benchmark, genai-perf); the README states them. */
+export function latencies(stream: StreamResult, sentAt: number): LatencyRecord {
+  const times = stream.tokenTimes;
+  const outputTokens = stream.tokenCounts.reduce((a, b) => a + b, 0);
+  if (times.length === 0) return { ttftMs: null, e2eMs: null, itlMs: [], outputTokens, tpotMs: null, decodeTps: null };
+  const ttftMs = times[0]! - sentAt;
+  const e2eMs = times[times.length - 1]! - sentAt;
+  const itlMs = times.slice(1).map((t, i) => t - times[i]!);
+  const tpotMs = outputTokens > 1 ? (e2eMs - ttftMs) / (outputTokens - 1) : null;
+  return { ttftMs, e2eMs, itlMs, outputTokens, tpotMs, decodeTps: tpotMs && tpotMs > 0 ? 1000 / tpotMs : null };
+}

@@ -1,0 +1,118 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import si from 'systeminformation';
+import type { Budget } from './budgets/budget.ts';
+import type { ProfileName } from './budgets/catalogue.ts';
+import { configPathFromEnv, loadConfig } from './config/load.ts';
+import type { BenchConfig } from './config/schema.ts';
+import { resolveLlama, type LlamaInstall } from './llama/resolve.ts';
+import { expandMatrix } from './matrix/cells.ts';
+import type { Cell } from './measurement/schema.ts';
+import { ensureBuiltinModel, type ModelFile } from './models/builtin.ts';
+import { sha256File } from './models/hash.ts';
+import { writeFileAtomic } from './paths.ts';
+import { stderrProgress, type Progress } from './progress.ts';
+import { statSync } from 'node:fs';
+
+export interface Host {
+  cpu: string;
+  cores: number;
+  physicalCores: number;
+  memoryGb: number;
+  os: string;
+  kernel: string;
+  arch: string;
+  node: string;
+}
+
+export interface PlannedCell {
+  cell: Cell;
+  model: ModelFile;
+}
+
+/** Everything a profile file needs, provided to the test files by the global setup (plain, serialisable data). */
+export interface Plan {
+  runId: string;
+  runDir: string;
+  configFile: string;
+  configHash: string;
+  createdAt: string;
+  host: Host;
+  llama: LlamaInstall;
+  config: BenchConfig;
+  budgets: Record<ProfileName, Budget[]>;
+  cells: PlannedCell[];
+}
+
+/** `YYYYMMDD-HHMMSS-<6 hex>`, sortable by time. */
+export function newRunId(now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const date = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}`;
+  const time = `${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `${date}-${time}-${randomBytes(3).toString('hex')}`;
+}
+
+export function outputDir(config: BenchConfig, configFile: string, env = process.env): string {
+  return path.resolve(env.BENCH_OUTPUT_DIR ?? path.resolve(path.dirname(configFile), config.output.dir));
+}
+
+export async function readHost(): Promise<Host> {
+  const [cpu, mem, os] = await Promise.all([si.cpu(), si.mem(), si.osInfo()]);
+  return {
+    cpu: `${cpu.manufacturer} ${cpu.brand}`.trim(),
+    cores: cpu.cores,
+    physicalCores: cpu.physicalCores,
+    memoryGb: Math.round((mem.total / 2 ** 30) * 10) / 10,
+    os: `${os.distro} ${os.release}`.trim(),
+    kernel: os.kernel,
+    arch: os.arch,
+    node: process.version,
+  };
+}
+
+async function modelFileFor(config: BenchConfig, cell: Cell, llama: LlamaInstall, progress: Progress): Promise<ModelFile> {
+  const model = config.models.find((m) => m.name === cell.model)!;
+  if (model.builtin) {
+    return ensureBuiltinModel(model.builtin, cell.quant, { path: llama.quantizePath, commit: llama.commit }, progress);
+  }
+  const file = model.path ?? model.files![cell.quant]!;
+  return { path: file, sha256: await sha256File(file), bytes: statSync(file).size };
+}
+
+/**
+ * Loads the config, finds or builds llama-server, makes the models the cells need, and checks the results
+ * directory is writable before anything is launched.
+ */
+export async function preparePlan(options: { configFile?: string; runId?: string; progress?: Progress } = {}): Promise<Plan> {
+  const progress = options.progress ?? stderrProgress;
+  const configFile = options.configFile ?? configPathFromEnv();
+  const loaded = loadConfig(configFile);
+  const runId = options.runId ?? process.env.BENCH_RUN_ID ?? newRunId();
+  const runDir = path.join(outputDir(loaded.config, configFile), runId);
+  mkdirSync(runDir, { recursive: true });
+  accessSync(runDir, constants.W_OK);
+  const [llama, host] = await Promise.all([resolveLlama(loaded.config.llama.server_path, progress), readHost()]);
+  const cells = expandMatrix(loaded.config);
+  const planned: PlannedCell[] = [];
+  const files = new Map<string, ModelFile>();
+  for (const cell of cells) {
+    const key = `${cell.model}\0${cell.quant}`;
+    if (!files.has(key)) files.set(key, await modelFileFor(loaded.config, cell, llama, progress));
+    planned.push({ cell, model: files.get(key)! });
+  }
+  const plan: Plan = {
+    runId,
+    runDir,
+    configFile,
+    configHash: loaded.hash,
+    createdAt: new Date().toISOString(),
+    host,
+    llama,
+    config: loaded.config,
+    budgets: loaded.budgets,
+    cells: planned,
+  };
+  writeFileAtomic(path.join(runDir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
+  return plan;
+}

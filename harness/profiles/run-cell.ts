@@ -1,0 +1,106 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { evaluateBudget } from '../budgets/budget.ts';
+import type { ProfileName } from '../budgets/catalogue.ts';
+import { startServer, type RunningServer } from '../llama/launch.ts';
+import { ok, type CellMeasurement, type Metric, type Verdict } from '../measurement/schema.ts';
+import { writeFileAtomic } from '../paths.ts';
+import type { Plan, PlannedCell } from '../plan.ts';
+import { Sampler, samplesCsv } from '../sampler/sampler.ts';
+
+export interface WorkloadContext {
+  plan: Plan;
+  planned: PlannedCell;
+  server: RunningServer;
+  sampler: Sampler;
+  /** Appends one line to responses.jsonl (model output is untrusted text: it is stored, never interpreted). */
+  record: (response: Record<string, unknown>) => void;
+  log: (message: string) => void;
+}
+
+/** Metrics the workload measured; the cell runner adds load time. */
+export type Workload = (ctx: WorkloadContext) => Promise<Record<string, Metric>>;
+
+export interface CellOutcome {
+  measurement: CellMeasurement;
+  verdicts: Verdict[];
+}
+
+export function cellDir(plan: Plan, planned: PlannedCell, profile: ProfileName): string {
+  return path.join(plan.runDir, planned.cell.slug, profile);
+}
+
+/**
+ * One cell of one profile: start llama-server, sample its process tree, run the workload, stop the server,
+ * write the cell's files. Failures become data (`state: 'errored'`), so the run goes on to the next cell.
+ */
+export async function runCell(plan: Plan, planned: PlannedCell, profile: ProfileName, workload: Workload): Promise<CellOutcome> {
+  const dir = cellDir(plan, planned, profile);
+  mkdirSync(dir, { recursive: true });
+  const files = {
+    summary: 'summary.json',
+    responses: 'responses.jsonl',
+    samples: 'metrics_samples.csv',
+    serverLog: 'server.log',
+  };
+  const rel = (f: string) => path.relative(plan.runDir, path.join(dir, f));
+  const responsesFile = path.join(dir, files.responses);
+  writeFileSync(responsesFile, '');
+  const log = (message: string) => process.stderr.write(`[${planned.cell.id} · ${profile}] ${message}\n`);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const { llama } = plan.config;
+  let server: RunningServer | null = null;
+  let sampler: Sampler | null = null;
+  let metrics: Record<string, Metric> = {};
+  let error: string | undefined;
+  try {
+    server = await startServer({
+      serverPath: plan.llama.serverPath,
+      modelPath: planned.model.path,
+      threads: planned.cell.threads,
+      ctx: planned.cell.ctx,
+      priority: planned.cell.priority as never,
+      cpuAffinity: llama.cpu_affinity,
+      parallel: llama.parallel,
+      extraArgs: llama.extra_args,
+      logFile: path.join(dir, files.serverLog),
+      loadTimeoutMs: llama.load_timeout_s * 1000,
+      stopGraceMs: llama.stop_grace_s * 1000,
+    });
+    log(`llama-server pid ${server.pid} ready on ${server.baseUrl} after ${(server.loadMs / 1000).toFixed(1)} s`);
+    sampler = new Sampler(server.pid, { intervalMs: plan.config.sampler.interval_ms }).start();
+    const record = (response: Record<string, unknown>) => {
+      writeFileSync(responsesFile, `${JSON.stringify(response)}\n`, { flag: 'a' });
+    };
+    metrics = await workload({ plan, planned, server, sampler, record, log });
+    metrics.load_s = ok(server.loadMs / 1000, 's');
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+    log(`failed: ${error.split('\n')[0]}`);
+  } finally {
+    const samples = sampler?.stop();
+    if (samples) writeFileAtomic(path.join(dir, files.samples), samplesCsv(samples.rows));
+    if (server) {
+      const stopped = await server.stop();
+      if (stopped.killed) log(`llama-server ignored SIGTERM for ${llama.stop_grace_s} s and was killed`);
+    }
+  }
+  const measurement: CellMeasurement = {
+    profile,
+    cell: planned.cell,
+    state: error === undefined ? 'completed' : 'errored',
+    ...(error === undefined ? {} : { error }),
+    startedAt: startedAt.toISOString(),
+    durationMs: performance.now() - t0,
+    modelPath: planned.model.path,
+    serverPort: server?.port ?? null,
+    metrics,
+    files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, rel(f)])),
+  };
+  const verdicts = plan.budgets[profile].map((b) =>
+    evaluateBudget(b, metrics[b.metric] ?? (error ? { value: null, unit: b.unit, status: 'error', reason: `cell failed: ${error.split('\n')[0]}` } : undefined)),
+  );
+  writeFileAtomic(path.join(dir, files.summary), `${JSON.stringify({ measurement, verdicts }, null, 2)}\n`);
+  return { measurement, verdicts };
+}

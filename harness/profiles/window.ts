@@ -1,0 +1,33 @@
+import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
+import type { SampleRow } from '../sampler/sampler.ts';
+import { summarize } from '../stats/summary.ts';
+
+/** Rows whose interval lies inside [from, to]. */
+export function rowsIn(rows: readonly SampleRow[], from: number, to: number): SampleRow[] {
+  return rows.filter((r) => r.at >= from && r.at <= to);
+}
+
+function values(rows: readonly SampleRow[], pick: (r: SampleRow) => number | null): number[] {
+  return rows.map(pick).filter((v): v is number => v !== null);
+}
+
+/** CPU, memory and swap metrics over a measurement window, shared by every profile. */
+export function resourceMetrics(rows: readonly SampleRow[], all: readonly SampleRow[]): Record<string, Metric> {
+  const cpu = summarize(values(rows, (r) => r.cpuMachinePct));
+  const unit = '% of machine';
+  const noCpu = 'no CPU samples in the measurement window (is the window shorter than the sampler interval?)';
+  const rss = values(rows, (r) => r.rssMb);
+  const swap = values(all, (r) => r.swapUsedMb);
+  return {
+    cpu_mean_pct: cpu ? ok(cpu.mean, unit, cpu) : failed(unit, noCpu),
+    cpu_p99_pct: cpu ? ok(cpu.p99, unit) : failed(unit, noCpu),
+    cpu_peak_pct: cpu ? ok(cpu.max, unit) : failed(unit, noCpu),
+    rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : failed('MB', 'no RSS samples in the measurement window'),
+    rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : failed('MB', 'no RSS samples'),
+    // Swap is system-wide: growth from the server's start to the end of the cell.
+    swap_growth_mb:
+      swap.length > 0
+        ? ok(Math.max(0, Math.max(...swap) - swap[0]!), 'MB')
+        : skipped('MB', 'swap usage unreadable (/proc/meminfo)'),
+  };
+}

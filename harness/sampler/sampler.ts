@@ -1,0 +1,179 @@
+import { CPU_COUNT, pressureStallUs, processCpuNs, processRssBytes, processTree, swapUsedBytes, systemCpuTimes, type SystemCpuTimes } from './proc.ts';
+import { readEnergy, readFrequency, readTemperature, type SensorReading } from './sensors.ts';
+
+/** One tick. Rates (CPU %, PSI %) cover the interval since the previous tick; null where there is no reading. */
+export interface SampleRow {
+  /** performance.now() of the tick. */
+  at: number;
+  /** Process-tree CPU as % of one core (200 = two cores busy). */
+  cpuCorePct: number | null;
+  /** Process-tree CPU as % of the whole machine. */
+  cpuMachinePct: number | null;
+  rssMb: number | null;
+  pids: number;
+  systemCpuPct: number | null;
+  swapUsedMb: number | null;
+  psiCpuPct: number | null;
+  psiMemoryPct: number | null;
+  psiIoPct: number | null;
+  temperatureC: number | null;
+  frequencyMhz: number | null;
+  energyJ: number | null;
+}
+
+export interface SamplerOptions {
+  intervalMs: number;
+  proc?: string;
+  sys?: string;
+}
+
+export type SensorName = 'temperature' | 'frequency' | 'energy' | 'psi';
+
+export interface SamplerResult {
+  rows: SampleRow[];
+  /** Why a sensor column is empty, when it is. */
+  unavailable: Partial<Record<SensorName, string>>;
+}
+
+interface Previous {
+  at: number;
+  cpuNs: Map<number, number>;
+  system: SystemCpuTimes | null;
+  psi: [number | null, number | null, number | null];
+}
+
+/** Samples a process tree at a fixed interval from this process's event loop. */
+export class Sampler {
+  private readonly rows: SampleRow[] = [];
+  private readonly unavailable: SamplerResult['unavailable'] = {};
+  private readonly proc: string;
+  private readonly sys: string;
+  private timer: NodeJS.Timeout | null = null;
+  private prev: Previous | null = null;
+  private readonly sensors: { temperature: boolean; frequency: boolean; energy: boolean; psi: boolean };
+
+  constructor(
+    private readonly rootPid: number,
+    private readonly options: SamplerOptions,
+  ) {
+    this.proc = options.proc ?? '/proc';
+    this.sys = options.sys ?? '/sys';
+    const probe = (name: SensorName, reading: SensorReading) => {
+      if (reading.status === 'skipped') this.unavailable[name] = reading.reason;
+      return reading.status === 'ok';
+    };
+    const psi = pressureStallUs('cpu', this.proc) !== null;
+    if (!psi) this.unavailable.psi = `no pressure stall information on this machine (${this.proc}/pressure is missing)`;
+    this.sensors = {
+      temperature: probe('temperature', readTemperature(this.sys)),
+      frequency: probe('frequency', readFrequency(this.sys)),
+      energy: probe('energy', readEnergy(this.sys)),
+      psi,
+    };
+  }
+
+  start(): this {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.options.intervalMs);
+    return this;
+  }
+
+  /** Takes a last sample and stops. */
+  stop(): SamplerResult {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.tick();
+    return { rows: [...this.rows], unavailable: { ...this.unavailable } };
+  }
+
+  snapshot(): SampleRow[] {
+    return [...this.rows];
+  }
+
+  /** One sample; the first only sets the baseline for the rates. */
+  tick(): void {
+    const at = performance.now();
+    const pids = processTree(this.rootPid, this.proc);
+    const cpuNs = new Map<number, number>();
+    for (const pid of pids) {
+      const ns = processCpuNs(pid, this.proc);
+      if (ns !== null) cpuNs.set(pid, ns);
+    }
+    let rss: number | null = null;
+    for (const pid of pids) {
+      const r = processRssBytes(pid, this.proc);
+      if (r !== null) rss = (rss ?? 0) + r;
+    }
+    const system = systemCpuTimes(this.proc);
+    const psi: Previous['psi'] = this.sensors.psi
+      ? [pressureStallUs('cpu', this.proc), pressureStallUs('memory', this.proc), pressureStallUs('io', this.proc)]
+      : [null, null, null];
+    const prev = this.prev;
+    this.prev = { at, cpuNs, system, psi };
+    if (!prev) return;
+    const wallMs = at - prev.at;
+    if (wallMs <= 0) return;
+
+    let cpuCorePct: number | null = null;
+    if (pids.length > 0) {
+      let delta = 0;
+      // A process first seen now counts from its birth (baseline 0), except those present at the first tick.
+      for (const [pid, ns] of cpuNs) delta += ns - (prev.cpuNs.get(pid) ?? 0);
+      cpuCorePct = Math.max(0, (delta / 1e6 / wallMs) * 100);
+    }
+    const swap = swapUsedBytes(this.proc);
+    const rate = (now: number | null, before: number | null) =>
+      now === null || before === null ? null : Math.max(0, ((now - before) / 1000 / wallMs) * 100);
+    const read = (on: boolean, reading: () => SensorReading) => {
+      if (!on) return null;
+      const r = reading();
+      return r.status === 'ok' ? r.value : null;
+    };
+    this.rows.push({
+      at,
+      cpuCorePct,
+      cpuMachinePct: cpuCorePct === null ? null : cpuCorePct / CPU_COUNT,
+      rssMb: rss === null ? null : rss / 1e6,
+      pids: pids.length,
+      systemCpuPct:
+        system && prev.system && system.total > prev.system.total
+          ? ((system.busy - prev.system.busy) / (system.total - prev.system.total)) * 100
+          : null,
+      swapUsedMb: swap ? swap.used / 1e6 : null,
+      psiCpuPct: rate(psi[0], prev.psi[0]),
+      psiMemoryPct: rate(psi[1], prev.psi[1]),
+      psiIoPct: rate(psi[2], prev.psi[2]),
+      temperatureC: read(this.sensors.temperature, () => readTemperature(this.sys)),
+      frequencyMhz: read(this.sensors.frequency, () => readFrequency(this.sys)),
+      energyJ: read(this.sensors.energy, () => readEnergy(this.sys)),
+    });
+  }
+}
+
+const CSV_COLUMNS: [string, (r: SampleRow, t0: number) => number | null][] = [
+  ['t_ms', (r, t0) => r.at - t0],
+  ['cpu_core_pct', (r) => r.cpuCorePct],
+  ['cpu_machine_pct', (r) => r.cpuMachinePct],
+  ['rss_mb', (r) => r.rssMb],
+  ['pids', (r) => r.pids],
+  ['system_cpu_pct', (r) => r.systemCpuPct],
+  ['swap_used_mb', (r) => r.swapUsedMb],
+  ['psi_cpu_some_pct', (r) => r.psiCpuPct],
+  ['psi_memory_some_pct', (r) => r.psiMemoryPct],
+  ['psi_io_some_pct', (r) => r.psiIoPct],
+  ['temperature_c', (r) => r.temperatureC],
+  ['frequency_mhz', (r) => r.frequencyMhz],
+  ['energy_j', (r) => r.energyJ],
+];
+
+/** One row per tick; an empty field means no reading (see the sensor's reason in summary.json), never zero. */
+export function samplesCsv(rows: readonly SampleRow[], t0 = rows[0]?.at ?? 0): string {
+  const header = CSV_COLUMNS.map(([name]) => name).join(',');
+  const lines = rows.map((r) =>
+    CSV_COLUMNS.map(([, get]) => {
+      const v = get(r, t0);
+      return v === null ? '' : String(Math.round(v * 1000) / 1000);
+    }).join(','),
+  );
+  return `${[header, ...lines].join('\n')}\n`;
+}

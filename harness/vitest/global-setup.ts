@@ -1,0 +1,12 @@
+import type { TestProject } from 'vitest/node';
+import { preparePlan, type Plan } from '../plan.ts';
+
+declare global {
+  // Every profile project has this global setup; one run prepares its plan once.
+  var __benchPlan: Promise<Plan> | undefined;
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  globalThis.__benchPlan ??= preparePlan();
+  project.provide('plan', await globalThis.__benchPlan);
+}

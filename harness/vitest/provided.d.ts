@@ -1,0 +1,15 @@
+import type { Plan } from '../plan.ts';
+import type { CellMeasurement, Verdict } from '../measurement/schema.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    plan: Plan;
+  }
+}
+
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    measurement?: CellMeasurement;
+    verdict?: Verdict;
+  }
+}
