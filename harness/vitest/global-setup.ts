@@ -8,5 +8,8 @@ declare global {
 
 export default async function setup(project: TestProject): Promise<void> {
   globalThis.__benchPlan ??= preparePlan();
-  project.provide('plan', await globalThis.__benchPlan);
+  const plan = await globalThis.__benchPlan;
+  // The scoreboard reporter runs in this process and writes next to the plan.
+  process.env.BENCH_RUN_DIR = plan.runDir;
+  project.provide('plan', plan);
 }

@@ -1,0 +1,33 @@
+import { sortCells, type RunReport } from './model.ts';
+
+const COLUMNS = [
+  'run_id', 'profile', 'cell', 'model', 'quant', 'threads', 'ctx', 'priority', 'cell_state',
+  'metric', 'value', 'unit', 'status', 'reason', 'budget', 'verdict', 'margin', 'budget_used',
+] as const;
+
+function field(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Long format: one row per cell, profile and metric, with its budget verdict when it has one. */
+export function scoreboardCsv(report: RunReport): string {
+  const rows: string[] = [COLUMNS.join(',')];
+  for (const c of sortCells(report.cells)) {
+    const base = [report.runId, c.profile, c.cell.id, c.cell.model, c.cell.quant, c.cell.threads, c.cell.ctx, c.cell.priority, c.state];
+    const names = [...new Set([...Object.keys(c.metrics), ...c.verdicts.map((v) => v.metric)])].sort();
+    if (names.length === 0) rows.push([...base, '', '', '', 'error', c.error ?? 'no measurement', '', '', '', ''].map(field).join(','));
+    for (const name of names) {
+      const m = c.metrics[name];
+      const v = c.verdicts.find((x) => x.metric === name);
+      rows.push(
+        [
+          ...base, name, m?.value, m?.unit ?? v?.unit, m?.status ?? 'error', m?.reason ?? (m ? '' : v?.reason),
+          v ? `${v.op} ${v.limit}` : '', v?.status, v?.margin, v?.used,
+        ].map(field).join(','),
+      );
+    }
+  }
+  return `${rows.join('\n')}\n`;
+}

@@ -1,0 +1,124 @@
+import { metricDefinition, type ProfileName } from '../budgets/catalogue.ts';
+import type { Verdict } from '../measurement/schema.ts';
+import { KEY_METRICS, formatValue, overallVerdict, sortCells, type CellReport, type RunReport } from './model.ts';
+
+/** Everything that reaches the page goes through here: model output is untrusted text. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const SYMBOL: Record<Verdict['op'], string> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>' };
+
+function budgetText(v: Verdict): string {
+  const used = v.used === null ? '' : `, ${Math.round(v.used * 100)} % of budget used`;
+  return `${v.label} ${SYMBOL[v.op]} ${v.limit} ${v.unit}: ${v.status}${v.value === null ? ` (${v.reason ?? 'no value'})` : used}`;
+}
+
+function label(profile: string, metric: string): string {
+  const d = metricDefinition(profile as ProfileName, metric);
+  return d ? `${d.label} <small>${escapeHtml(d.unit)}</small>` : escapeHtml(metric);
+}
+
+function profileTable(profile: string, cells: CellReport[]): string {
+  const keys = KEY_METRICS[profile] ?? [];
+  const head = `<tr><th>cell</th>${keys.map((k) => `<th>${label(profile, k)}</th>`).join('')}<th>budgets</th></tr>`;
+  const rows = cells.map((c) => {
+    const tds = keys.map((k) => {
+      const m = c.metrics[k];
+      const v = c.verdicts.find((x) => x.metric === k);
+      const cls = v ? v.status : m?.status === 'ok' ? 'none' : (m?.status ?? 'none');
+      const title = v ? budgetText(v) : m?.reason ?? '';
+      return `<td class="num ${cls}" title="${escapeHtml(title)}">${escapeHtml(formatValue(m?.value))}</td>`;
+    });
+    const overall = overallVerdict(c);
+    const summary = `${c.counts.pass} pass · ${c.counts.fail} fail${c.counts.skipped ? ` · ${c.counts.skipped} skipped` : ''}${c.counts.error ? ` · ${c.counts.error} error` : ''}`;
+    return `<tr><td><a href="#${escapeHtml(anchor(c))}">${escapeHtml(c.cell.id)}</a></td>${tds.join('')}<td class="${overall}">${escapeHtml(summary)}</td></tr>`;
+  });
+  return `<section><h2>${escapeHtml(profile)}</h2><table>${head}${rows.join('')}</table></section>`;
+}
+
+function anchor(c: CellReport): string {
+  return `${c.profile}-${c.cell.slug}`;
+}
+
+function cellDetails(c: CellReport): string {
+  const verdicts = c.verdicts
+    .map(
+      (v) =>
+        `<tr class="${v.status}"><td>${escapeHtml(v.label)}</td><td class="num">${escapeHtml(formatValue(v.value))}</td>` +
+        `<td>${escapeHtml(`${SYMBOL[v.op]} ${v.limit} ${v.unit}`)}</td><td>${escapeHtml(v.status)}</td>` +
+        `<td class="num">${v.used === null ? '—' : `${Math.round(v.used * 100)} %`}</td><td>${escapeHtml(v.reason ?? '')}</td></tr>`,
+    )
+    .join('');
+  const metrics = Object.entries(c.metrics)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([k, m]) =>
+        `<tr class="${m.status === 'ok' ? '' : m.status}"><td>${label(c.profile, k)}</td><td class="num">${escapeHtml(formatValue(m.value))}</td>` +
+        `<td>${escapeHtml(m.unit)}</td><td>${escapeHtml(m.status)}</td><td>${escapeHtml(m.stats ? `n=${m.stats.n}, p50 ${formatValue(m.stats.p50)}, p99 ${formatValue(m.stats.p99)}` : '')}${escapeHtml(m.reason ?? '')}</td></tr>`,
+    )
+    .join('');
+  const responses = c.sampleResponses.map((r) => `<pre class="response">${escapeHtml(r)}</pre>`).join('');
+  const files = c.measurement ? Object.values(c.measurement.files).map((f) => `<a href="${escapeHtml(f)}">${escapeHtml(f.split('/').pop())}</a>`).join(' · ') : '';
+  return (
+    `<details id="${escapeHtml(anchor(c))}"><summary><b>${escapeHtml(c.cell.id)}</b> · ${escapeHtml(c.profile)} · ` +
+    `<span class="${overallVerdict(c)}">${escapeHtml(overallVerdict(c))}</span></summary>` +
+    (c.error ? `<pre class="error">${escapeHtml(c.error)}</pre>` : '') +
+    `<h4>Budgets</h4><table><tr><th>budget</th><th>measured</th><th>limit</th><th>verdict</th><th>budget used</th><th>reason</th></tr>${verdicts}</table>` +
+    `<h4>All metrics</h4><table><tr><th>metric</th><th>value</th><th>unit</th><th>status</th><th>detail</th></tr>${metrics}</table>` +
+    (responses ? `<h4>Sample responses (model output, shown as text)</h4>${responses}` : '') +
+    (files ? `<p class="files">Files: ${files}</p>` : '') +
+    `</details>`
+  );
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1200px;padding:0 16px;color:#1d232a}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;text-transform:capitalize}h4{margin:14px 0 6px}
+.meta{color:#556;display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:2px 24px;margin:10px 0 16px}
+.chips span{display:inline-block;border-radius:12px;padding:2px 10px;margin-right:6px;font-weight:600}
+table{border-collapse:collapse;width:100%;margin:4px 0}th,td{border-bottom:1px solid #e3e6ea;padding:5px 8px;text-align:left;vertical-align:top}
+th{background:#f5f7f9;font-weight:600;font-size:12px}th small{font-weight:400;color:#778}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.pass{background:#e4f6e8}.fail{background:#fde2e1}.error{background:#fbe3c4}.skipped{background:#eceff3;color:#556}
+details{border:1px solid #e3e6ea;border-radius:6px;padding:6px 10px;margin:6px 0}summary{cursor:pointer}
+pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f9;padding:8px;border-radius:4px;max-height:12em;overflow:auto}
+.note{color:#667;font-size:13px}.files{font-size:12px}`;
+
+/** A self-contained page: inline CSS, no scripts, no network. */
+export function reportHtml(report: RunReport): string {
+  const cells = sortCells(report.cells);
+  const profiles = [...new Set(cells.map((c) => c.profile))].sort();
+  const counts = { pass: 0, fail: 0, error: 0, skipped: 0 };
+  for (const c of cells) counts[overallVerdict(c)]++;
+  const h = report.host;
+  const meta = [
+    ['Run', report.runId],
+    ['Started', report.createdAt],
+    ['Host', `${h.cpu}, ${h.cores} cores, ${h.memoryGb} GB RAM`],
+    ['OS', `${h.os}, kernel ${h.kernel}`],
+    ['llama.cpp', `${report.llama.version} (${report.llama.commit}), ${report.llama.source}`],
+    ['Config', `${report.config.file} (sha256 ${report.config.hash.slice(0, 12)})`],
+  ];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>llm-budget-bench ${escapeHtml(report.runId)}</title><style>${STYLE}</style></head><body>
+<h1>llm-budget-bench scoreboard</h1>
+${report.partial ? `<p class="error">Partial report: ${escapeHtml(report.endReason)}</p>` : ''}
+<div class="meta">${meta.map(([k, v]) => `<div><b>${escapeHtml(k)}:</b> ${escapeHtml(v)}</div>`).join('')}</div>
+<div class="chips"><span class="pass">${counts.pass} within budget</span><span class="fail">${counts.fail} over budget</span><span class="error">${counts.error} errored</span>${counts.skipped ? `<span class="skipped">${counts.skipped} skipped</span>` : ''}</div>
+<p class="note">A cell is one configuration (model, quantization, threads, context, priority). Green: within its budget; red: over it;
+grey: not measurable here (with the reason); orange: the measurement failed. Hover a figure for its budget and headroom.
+Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>
+${profiles.map((p) => profileTable(p, cells.filter((c) => c.profile === p))).join('\n')}
+<h2>Cells in detail</h2>
+${cells.map(cellDetails).join('\n')}
+</body></html>
+`;
+}

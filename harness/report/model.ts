@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { cellSchema, measurementSchema, metricSchema, verdictSchema } from '../measurement/schema.ts';
+
+export const testOutcomeSchema = z.object({
+  name: z.string(),
+  state: z.enum(['passed', 'failed', 'skipped', 'pending']),
+  note: z.string().optional(),
+  error: z.string().optional(),
+});
+
+export const cellReportSchema = z.object({
+  profile: z.string(),
+  cell: cellSchema,
+  state: z.enum(['completed', 'errored', 'not-run']),
+  error: z.string().optional(),
+  metrics: z.record(z.string(), metricSchema),
+  verdicts: z.array(verdictSchema),
+  counts: z.object({ pass: z.number(), fail: z.number(), skipped: z.number(), error: z.number() }),
+  measurement: measurementSchema.optional(),
+  tests: z.array(testOutcomeSchema),
+  /** Up to three answers, for a glance at what the model said (untrusted text). */
+  sampleResponses: z.array(z.string()).default([]),
+});
+
+export const runReportSchema = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string(),
+  /** True while the run is still going or when it was cut short. */
+  partial: z.boolean(),
+  endReason: z.string(),
+  host: z.record(z.string(), z.union([z.string(), z.number()])),
+  llama: z.object({ version: z.string(), commit: z.string(), serverPath: z.string(), source: z.string() }),
+  config: z.object({ file: z.string(), hash: z.string() }),
+  percentileMethod: z.string(),
+  cells: z.array(cellReportSchema),
+});
+
+export type RunReport = z.infer<typeof runReportSchema>;
+export type CellReport = z.infer<typeof cellReportSchema>;
+export type TestOutcome = z.infer<typeof testOutcomeSchema>;
+
+export function overallVerdict(c: CellReport): 'pass' | 'fail' | 'error' | 'skipped' {
+  if (c.state !== 'completed' || c.counts.error > 0) return 'error';
+  if (c.counts.fail > 0) return 'fail';
+  if (c.counts.pass === 0) return 'skipped';
+  return 'pass';
+}
+
+/** Stable order, so two runs of the same matrix diff cleanly. */
+export function sortCells(cells: CellReport[]): CellReport[] {
+  return [...cells].sort((a, b) => (a.profile === b.profile ? a.cell.id.localeCompare(b.cell.id) : a.profile.localeCompare(b.profile)));
+}
+
+/** The figures each profile's tables show first. */
+export const KEY_METRICS: Record<string, string[]> = {
+  idle: ['cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb', 'load_s'],
+  interactive: ['ttft_p50_s', 'latency_p95_s', 'latency_p99_over_p50', 'decode_tps_mean', 'cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb'],
+};
+
+export function formatValue(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  const a = Math.abs(v);
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  if (a >= 1) return v.toFixed(2);
+  return v.toPrecision(2);
+}

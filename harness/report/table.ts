@@ -1,0 +1,25 @@
+import { metricDefinition, type ProfileName } from '../budgets/catalogue.ts';
+import { KEY_METRICS, formatValue, overallVerdict, sortCells, type RunReport } from './model.ts';
+
+/** A compact markdown table per profile, like llama-bench's output: cell × key metrics × verdict. */
+export function terminalTable(report: RunReport): string {
+  const out: string[] = [];
+  const profiles = [...new Set(report.cells.map((c) => c.profile))].sort();
+  for (const profile of profiles) {
+    const cells = sortCells(report.cells.filter((c) => c.profile === profile));
+    const keys = KEY_METRICS[profile] ?? [];
+    const header = ['cell', ...keys.map((k) => {
+      const d = metricDefinition(profile as ProfileName, k);
+      return d ? `${d.label} (${d.unit === '% of machine' ? '%' : d.unit})` : k;
+    }), 'verdict'];
+    const rows = cells.map((c) => {
+      const v = overallVerdict(c);
+      const verdict = v === 'fail' ? `FAIL ${c.counts.fail}/${c.verdicts.length}` : v === 'error' ? 'ERROR' : v;
+      return [c.cell.id, ...keys.map((k) => formatValue(c.metrics[k]?.value)), verdict];
+    });
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (r: string[]) => `| ${r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ')} |`;
+    out.push(`\n${profile}`, line(header), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line));
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../paths.ts';
+import { scoreboardCsv } from './csv.ts';
+import { reportHtml } from './html.ts';
+import { overallVerdict, sortCells, type RunReport } from './model.ts';
+
+export interface RunIndexEntry {
+  runId: string;
+  createdAt: string;
+  finishedAt: string;
+  partial: boolean;
+  llama: string;
+  configHash: string;
+  counts: Record<'pass' | 'fail' | 'error' | 'skipped', number>;
+  cells: { profile: string; cell: string; verdict: string }[];
+}
+
+/** Owns the paths: every result file is written whole (temp file + rename), so a crash never leaves half a file. */
+export function writeRunReport(runDir: string, report: RunReport, options: { html: boolean } = { html: true }): string[] {
+  const sorted = { ...report, cells: sortCells(report.cells) };
+  const written = [path.join(runDir, 'scoreboard.json'), path.join(runDir, 'scoreboard.csv')];
+  writeFileAtomic(written[0]!, `${JSON.stringify(sorted, null, 2)}\n`);
+  writeFileAtomic(written[1]!, scoreboardCsv(sorted));
+  if (options.html) {
+    written.push(path.join(runDir, 'report.html'));
+    writeFileAtomic(written[2]!, reportHtml(sorted));
+  }
+  updateRunIndex(path.dirname(runDir), sorted);
+  return written;
+}
+
+/** `results/scoreboard.json`: one entry per run, newest last; a rerun of the same id replaces its entry. */
+export function updateRunIndex(outputDir: string, report: RunReport): void {
+  const file = path.join(outputDir, 'scoreboard.json');
+  let runs: RunIndexEntry[] = [];
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { runs?: RunIndexEntry[] };
+    runs = Array.isArray(parsed.runs) ? parsed.runs : [];
+  } catch {
+    // first run, or an unreadable index: start a new one rather than lose this run
+  }
+  const counts = { pass: 0, fail: 0, error: 0, skipped: 0 };
+  for (const c of report.cells) counts[overallVerdict(c)]++;
+  const entry: RunIndexEntry = {
+    runId: report.runId,
+    createdAt: report.createdAt,
+    finishedAt: report.finishedAt,
+    partial: report.partial,
+    llama: `${report.llama.version} (${report.llama.commit})`,
+    configHash: report.config.hash,
+    counts,
+    cells: report.cells.map((c) => ({ profile: c.profile, cell: c.cell.id, verdict: overallVerdict(c) })),
+  };
+  runs = [...runs.filter((r) => r.runId !== report.runId), entry].sort((a, b) => a.runId.localeCompare(b.runId));
+  writeFileAtomic(file, `${JSON.stringify({ runs }, null, 2)}\n`);
+}
