@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// `npm run bench -- [--config file] [vitest options such as -t Q4_K_M]`
+// Validates the config and prepares llama-server and the models first, so bad input exits 2 with a clear message
+// before any measuring starts; then runs the profile projects under Vitest and exits with its status.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROFILE_NAMES } from '../budgets/catalogue.ts';
+import { configPathFromEnv, loadConfig } from '../config/load.ts';
+import { ConfigError, EXIT_BAD_INPUT } from '../config/errors.ts';
+import { ToolchainError } from '../llama/toolchain.ts';
+import { newRunId, preparePlan } from '../plan.ts';
+import { stderrProgress } from '../progress.ts';
+
+const EXIT_HARNESS_CRASH = 3;
+const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [vitest options]
+
+  --config FILE    config to run (default: $BENCH_CONFIG, else ./bench.config.yaml)
+  --profile NAMES  only these profiles (${PROFILE_NAMES.join(', ')}); default: every enabled profile
+  -t PATTERN       only cells whose id matches, e.g. -t Q4_K_M or -t '^small'
+
+Exit codes: 0 every budget met, 1 a budget failed, 2 bad input (config, model, toolchain), 3 harness crash.`;
+
+function parseArgs(argv: string[]): { config?: string; profiles?: string[]; passthrough: string[]; help: boolean } {
+  const out: { config?: string; profiles?: string[]; passthrough: string[]; help: boolean } = { passthrough: [], help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--help' || a === '-h') out.help = true;
+    else if (a === '--config') out.config = argv[++i];
+    else if (a.startsWith('--config=')) out.config = a.slice('--config='.length);
+    else if (a === '--profile') out.profiles = argv[++i]?.split(',');
+    else if (a.startsWith('--profile=')) out.profiles = a.slice('--profile='.length).split(',');
+    else out.passthrough.push(a);
+  }
+  return out;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const configFile = configPathFromEnv(args.config);
+  const loaded = loadConfig(configFile);
+  const unknown = (args.profiles ?? []).filter((p) => !(PROFILE_NAMES as string[]).includes(p));
+  if (unknown.length > 0) throw new ConfigError(configFile, [{ path: '--profile', message: `got ${unknown.join(', ')}, expected one of: ${PROFILE_NAMES.join(', ')}` }]);
+  const profiles = (args.profiles ?? PROFILE_NAMES).filter((p) => loaded.config.profiles[p as (typeof PROFILE_NAMES)[number]].enabled);
+  if (profiles.length === 0) throw new ConfigError(configFile, [{ path: 'profiles', message: 'every selected profile is disabled (enabled: false)' }]);
+
+  const runId = process.env.BENCH_RUN_ID ?? newRunId();
+  stderrProgress(`run ${runId}: config ${configFile}`);
+  const plan = await preparePlan({ configFile, runId });
+  stderrProgress(
+    `llama-server ${plan.llama.version} (${plan.llama.commit}) from ${plan.llama.source}; ${plan.cells.length} cell(s) × ${profiles.length} profile(s): ${profiles.join(', ')}`,
+  );
+
+  const vitest = createRequire(import.meta.url).resolve('vitest/vitest.mjs');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const child = spawn(process.execPath, [vitest, 'run', ...profiles.flatMap((p) => ['--project', p]), ...args.passthrough], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_CONFIG: configFile, BENCH_RUN_ID: runId },
+  });
+  // A terminal Ctrl+C reaches Vitest through the process group; a signal sent to this process alone is passed on.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  return new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 2 : EXIT_HARNESS_CRASH)));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof ConfigError || e instanceof ToolchainError) {
+      process.stderr.write(`\n${e.message}\n`);
+      process.exit(EXIT_BAD_INPUT);
+    }
+    process.stderr.write(`\nllm-budget-bench crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(EXIT_HARNESS_CRASH);
+  },
+);

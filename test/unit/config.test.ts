@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { configPathFromEnv, loadConfig } from '../../harness/config/load.ts';
+import { ConfigError } from '../../harness/config/errors.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-config-'));
+const VALID = `models:
+  - name: tiny
+    builtin: tiny
+matrix:
+  models: [tiny]
+  quants: [Q4_K_M]
+  threads: [2]
+  ctx: [1024]
+`;
+
+function write(name: string, text: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function problems(text: string): ConfigError {
+  try {
+    loadConfig(write(`c${Math.random()}.yaml`, text));
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  test('fills defaults and resolves budgets', () => {
+    const c = loadConfig(write('ok.yaml', VALID));
+    expect(c.config.sampler.interval_ms).toBe(100);
+    expect(c.config.matrix.priority).toEqual(['nice10']);
+    expect(c.config.profiles.idle.duration_s).toBe(10);
+    expect(c.budgets.interactive.map((b) => b.metric)).toContain('latency_p95_s');
+    expect(c.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+  test('the shipped bench.config.yaml is valid', () => {
+    expect(() => loadConfig(path.resolve('bench.config.yaml'))).not.toThrow();
+  });
+  test('a budget can be overridden or turned off', () => {
+    const c = loadConfig(write('b.yaml', `${VALID}profiles:\n  interactive:\n    budgets:\n      latency_p95_s: "<= 0.001"\n      cpu_p99_pct: "off"\n`));
+    const metrics = c.budgets.interactive.map((b) => `${b.metric} ${b.source}`);
+    expect(metrics).toContain('latency_p95_s <= 0.001');
+    expect(metrics.some((m) => m.startsWith('cpu_p99_pct'))).toBe(false);
+  });
+
+  // The five malformed configs of the acceptance list: each names the YAML path and what was expected.
+  test('unknown key', () => {
+    const e = problems(VALID.replace('threads: [2]', 'threads: [2]\n  treads: [1]'));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(/matrix \(line 5\): unknown key "treads"; expected one of: models, quants, threads, ctx, priority/);
+  });
+  test('wrong type', () => {
+    const e = problems(VALID.replace('ctx: [1024]', 'ctx: big'));
+    expect(e.message).toMatch(/matrix\.ctx \(line 8\): got "big", expected array/);
+  });
+  test('negative threads', () => {
+    const e = problems(VALID.replace('threads: [2]', 'threads: [-2]'));
+    expect(e.message).toMatch(/matrix\.threads\[0\] \(line 7\): got -2, expected ≥ 1/);
+  });
+  test('missing model file', () => {
+    const e = problems(VALID.replace('builtin: tiny', 'path: ./nope.gguf\n    quant: Q4_K_M'));
+    expect(e.message).toMatch(/models\[0\]\.path \(line 3\): model file not found: .*nope\.gguf/);
+  });
+  test('empty matrix axis', () => {
+    const e = problems(VALID.replace('quants: [Q4_K_M]', 'quants: []'));
+    expect(e.message).toMatch(/matrix\.quants \(line 6\): got \[\], expected at least 1 item/);
+  });
+
+  test('several problems are reported together', () => {
+    const e = problems(VALID.replace('threads: [2]', 'threads: [0]').replace('ctx: [1024]', 'ctx: [1024]\n  extra: 1'));
+    expect(e.problems).toHaveLength(2);
+  });
+  test('unknown budget metric, undefined model, bad priority, YAML syntax', () => {
+    expect(problems(`${VALID}profiles:\n  idle:\n    budgets:\n      gpu_pct: "< 1"\n`).message).toMatch(/profiles\.idle\.budgets\.gpu_pct .*unknown metric "gpu_pct"/);
+    expect(problems(VALID.replace('models: [tiny]', 'models: [huge]')).message).toMatch(/matrix\.models\[0\].*"huge", expected a model name defined under models: tiny/);
+    expect(problems(`${VALID}  priority: [urgent]\n`).message).toMatch(/matrix\.priority\[0\].*got "urgent", expected one of: normal, nice10, nice19/);
+    expect(problems('models: [\n').message).toMatch(/YAML syntax/);
+    expect(problems(VALID.replace('builtin: tiny', 'builtin: tiny\n    path: /x.gguf')).message).toMatch(/models\[0\].*exactly one of builtin, path or files/);
+  });
+  test('config path: --config beats BENCH_CONFIG beats the default', () => {
+    expect(configPathFromEnv('a.yaml', { BENCH_CONFIG: 'b.yaml' }, '/r')).toBe('/r/a.yaml');
+    expect(configPathFromEnv(undefined, { BENCH_CONFIG: 'b.yaml' }, '/r')).toBe('/r/b.yaml');
+    expect(configPathFromEnv(undefined, {}, '/r')).toBe('/r/bench.config.yaml');
+  });
+});
