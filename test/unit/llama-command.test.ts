@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest';
+import { serverCommand, type ServerSpec } from '../../harness/llama/command.ts';
+import { checkBuildToolchain } from '../../harness/llama/toolchain.ts';
+import { encodeEntry, GgmlType, GgufType, readGgufHeader, writeGguf } from '../../harness/models/gguf.ts';
+import { toHalf } from '../../harness/models/generate.ts';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const spec: ServerSpec = {
+  serverPath: '/bin/llama-server', modelPath: '/m.gguf', threads: 2, ctx: 2048, priority: 'nice10', cpuAffinity: null, parallel: 1, extraArgs: [],
+};
+const linux = { os: 'linux' as const, has: () => true };
+
+describe('serverCommand', () => {
+  test('wrappers exec into llama-server, bound to loopback', () => {
+    const c = serverCommand(spec, 8080, linux);
+    expect([c.command, ...c.args].slice(0, 11)).toEqual(['setpriv', '--pdeathsig', 'KILL', '--', 'nice', '-n', '10', 'ionice', '-c', '2', '-n']);
+    expect(c.args).toEqual(expect.arrayContaining(['/bin/llama-server', '--host', '127.0.0.1', '--port', '8080', '--threads', '2', '--ctx-size', '2048', '--prio', '0']));
+  });
+  test('normal priority and affinity; macOS disables Metal', () => {
+    const c = serverCommand({ ...spec, priority: 'normal', cpuAffinity: '1' }, 1, linux);
+    expect(c.args.slice(0, 6)).toEqual(['--pdeathsig', 'KILL', '--', 'taskset', '-c', '1']);
+    const mac = serverCommand(spec, 1, { os: 'darwin', has: () => false });
+    expect(mac.command).toBe('nice');
+    expect(mac.env.GGML_METAL_DISABLE).toBe('1');
+  });
+});
+
+describe('toolchain check', () => {
+  test('names every missing tool with how to install it', () => {
+    expect(() => checkBuildToolchain((c) => c === 'git' || c === 'tar')).toThrow(/cmake .*apt-get install -y cmake[\s\S]*C\+\+ compiler .*g\+\+/);
+    expect(() => checkBuildToolchain(() => true)).not.toThrow();
+  });
+});
+
+describe('GGUF', () => {
+  test('write then read back entries', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gguf-')), 'x.gguf');
+    writeGguf(file, [encodeEntry('general.architecture', GgufType.STRING, 'llama'), encodeEntry('llama.block_count', GgufType.UINT32, 4)], [
+      { name: 't', dims: [4], type: GgmlType.F32, fill: () => new Uint8Array(16) },
+    ]);
+    const h = readGgufHeader(file);
+    expect(h.tensorCount).toBe(1n);
+    expect(h.entries.map((e) => [e.key, e.value])).toEqual([['general.architecture', 'llama'], ['llama.block_count', 4]]);
+  });
+  test('half-precision conversion', () => {
+    expect(toHalf(1)).toBe(0x3c00);
+    expect(toHalf(-2)).toBe(0xc000);
+    expect(toHalf(0.5)).toBe(0x3800);
+    expect(toHalf(0)).toBe(0);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest';
+import { scoreboardCsv } from '../../harness/report/csv.ts';
+import { escapeHtml, reportHtml } from '../../harness/report/html.ts';
+import type { RunReport } from '../../harness/report/model.ts';
+import { terminalTable } from '../../harness/report/table.ts';
+
+const HOSTILE = '<img src=x onerror=alert(1)><script>alert(2)</script>"\'&';
+
+const report: RunReport = {
+  schemaVersion: 1,
+  runId: '20260101-000000-abcdef',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:01:00.000Z',
+  partial: false,
+  endReason: 'passed',
+  host: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Debian 12', kernel: '6.1' },
+  llama: { version: '0.5.0-dev', commit: 'de3ff81', serverPath: '/x/llama-server', source: 'cache' },
+  config: { file: 'bench.config.yaml', hash: 'a'.repeat(64) },
+  percentileMethod: 'type 7',
+  cells: [
+    {
+      profile: 'interactive',
+      cell: { id: 'tiny Q4_K_M t2 c1024 nice10', slug: 'tiny_Q4_K_M_t2_c1024_nice10', model: 'tiny', quant: 'Q4_K_M', threads: 2, ctx: 1024, priority: 'nice10' },
+      state: 'completed',
+      metrics: {
+        latency_p95_s: { value: 3, unit: 's', status: 'ok' },
+        cpu_mean_pct: { value: 20, unit: '% of machine', status: 'ok' },
+      },
+      verdicts: [
+        { metric: 'latency_p95_s', label: 'p95 latency', source: '<= 2.5', op: '<=', limit: 2.5, unit: 's', value: 3, status: 'fail', margin: -0.5, used: 1.2 },
+      ],
+      counts: { pass: 0, fail: 1, skipped: 0, error: 0 },
+      tests: [],
+      sampleResponses: [HOSTILE],
+    },
+  ],
+};
+
+describe('report exporters', () => {
+  test('HTML escapes model output and has no script of its own', () => {
+    const html = reportHtml(report);
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).toContain(escapeHtml(HOSTILE));
+    expect(html).toContain("Content-Security-Policy");
+  });
+  test('CSV: one row per metric with its budget verdict', () => {
+    const lines = scoreboardCsv(report).trim().split('\n');
+    expect(lines[0]).toBe('run_id,profile,cell,model,quant,threads,ctx,priority,cell_state,metric,value,unit,status,reason,budget,verdict,margin,budget_used');
+    expect(lines).toContain('20260101-000000-abcdef,interactive,tiny Q4_K_M t2 c1024 nice10,tiny,Q4_K_M,2,1024,nice10,completed,latency_p95_s,3,s,ok,,<= 2.5,fail,-0.5,1.2');
+    expect(lines).toHaveLength(3);
+  });
+  test('terminal table shows the failing cell', () => {
+    expect(terminalTable(report)).toMatch(/tiny Q4_K_M t2 c1024 nice10 .*FAIL 1\/1/);
+  });
+  test('escapeHtml', () => {
+    expect(escapeHtml('<a href="x">&\'')).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
+  });
+});

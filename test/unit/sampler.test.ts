@@ -1,0 +1,71 @@
+// The sampler against real processes: a CPU burner, a sleeper and a 200 MB allocation, read from the real /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, test } from 'vitest';
+import { Sampler, samplesCsv } from '../../harness/sampler/sampler.ts';
+import { summarize } from '../../harness/stats/summary.ts';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+
+async function child(script: string): Promise<ChildProcess> {
+  const c = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(c);
+  await once(c.stdout!, 'data'); // the child prints once it has started its work
+  return c;
+}
+
+async function sample(pid: number, ms: number) {
+  const s = new Sampler(pid, { intervalMs: 100 }).start();
+  await sleep(ms);
+  return s.stop();
+}
+
+describe.skipIf(process.platform !== 'linux')('Sampler on real processes', () => {
+  test('a busy loop measures about one core', async () => {
+    const c = await child('console.log("go"); for (;;) {}');
+    const { rows } = await sample(c.pid!, 1500);
+    const cpu = summarize(rows.map((r) => r.cpuCorePct!).filter((v) => v !== null))!;
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    // One core, give or take scheduling noise on a shared 2-core machine.
+    expect(cpu.mean).toBeGreaterThan(70);
+    expect(cpu.mean).toBeLessThan(115);
+  });
+
+  test('a sleeping process measures near zero', async () => {
+    const c = await child('console.log("go"); setInterval(() => {}, 1000)');
+    const { rows } = await sample(c.pid!, 1000);
+    const cpu = summarize(rows.map((r) => r.cpuCorePct!))!;
+    expect(cpu.mean).toBeLessThan(3);
+  });
+
+  test('a 200 MB allocation shows at least 200 MB RSS', async () => {
+    const c = await child('const b = Buffer.alloc(200 * 1024 * 1024, 1); console.log("go"); setInterval(() => b[0]++, 1000)');
+    const { rows } = await sample(c.pid!, 500);
+    const peak = Math.max(...rows.map((r) => r.rssMb!));
+    expect(peak).toBeGreaterThanOrEqual(200 * 1.048576);
+  });
+
+  test('missing sensors are reported with a reason; CSV leaves them empty', async () => {
+    const c = await child('console.log("go"); setInterval(() => {}, 1000)');
+    const s = new Sampler(c.pid!, { intervalMs: 50, sys: '/nonexistent-sysfs' }).start();
+    await sleep(200);
+    const { rows, unavailable } = s.stop();
+    expect(unavailable.temperature).toMatch(/no temperature sensor/);
+    expect(unavailable.energy).toMatch(/no RAPL/);
+    expect(rows.every((r) => r.temperatureC === null && r.energyJ === null)).toBe(true);
+    const csv = samplesCsv(rows).split('\n');
+    expect(csv[0]).toMatch(/^t_ms,cpu_core_pct,cpu_machine_pct,rss_mb/);
+    expect(csv[1]).toMatch(/,,,$/);
+  });
+
+  test('a process that exits leaves null CPU, not a crash', async () => {
+    const c = await child('console.log("go"); setTimeout(() => process.exit(0), 150)');
+    const { rows } = await sample(c.pid!, 400);
+    expect(rows.at(-1)!.cpuCorePct).toBeNull();
+    expect(rows.at(-1)!.pids).toBe(0);
+  });
+});
