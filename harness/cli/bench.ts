@@ -56,7 +56,7 @@ async function main(): Promise<number> {
     `llama-server ${plan.llama.version} (${plan.llama.commit}) from ${plan.llama.source}; ${plan.cells.length} cell(s) × ${profiles.length} profile(s): ${profiles.join(', ')}`,
   );
 
-  const vitest = createRequire(import.meta.url).resolve('vitest/vitest.mjs');
+  const vitest = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const child = spawn(process.execPath, [vitest, 'run', ...profiles.flatMap((p) => ['--project', p]), ...args.passthrough], {
     cwd: root,

@@ -1,0 +1,94 @@
+// The whole pipeline on the tiny default model: real llama-server, real /proc, the real reporter.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { RunReport } from '../../harness/report/model.ts';
+import { runVitest, serversTagged, tinyConfig, type Finished } from './helpers.ts';
+
+const TAG = `e2e-pipeline-${process.pid}`;
+
+describe('idle + interactive on tiny', () => {
+  const { file, outDir } = tinyConfig(`llama:\n  extra_args: [--alias, ${TAG}]\n`);
+  let run: Finished;
+  let runDir: string;
+  let report: RunReport;
+
+  beforeAll(async () => {
+    run = await runVitest(['--project', 'idle', '--project', 'interactive'], file).done;
+    const runs = readdirSync(outDir).filter((d) => /^\d{8}-\d{6}-[0-9a-f]{6}$/.test(d));
+    expect(runs, run.output).toHaveLength(1);
+    runDir = path.join(outDir, runs[0]!);
+    report = JSON.parse(readFileSync(path.join(runDir, 'scoreboard.json'), 'utf8')) as RunReport;
+  }, 300_000);
+
+  test('the exit code is the gate: non-zero exactly when a budget failed', () => {
+    const failedBudgets = report.cells.flatMap((c) => c.verdicts).filter((v) => v.status !== 'pass' && v.status !== 'skipped');
+    expect(run.code, run.output).toBe(failedBudgets.length > 0 ? 1 : 0);
+    expect(run.output).toMatch(/Scoreboard: .*report\.html/);
+    expect(run.output).toMatch(/\| tiny Q4_K_M t2 c1024 nice10 \|/);
+  });
+
+  test('writes every result file', () => {
+    for (const f of ['plan.json', 'scoreboard.json', 'scoreboard.csv', 'report.html']) expect(existsSync(path.join(runDir, f)), f).toBe(true);
+    for (const profile of ['idle', 'interactive']) {
+      const dir = path.join(runDir, 'tiny_Q4_K_M_t2_c1024_nice10', profile);
+      for (const f of ['summary.json', 'responses.jsonl', 'metrics_samples.csv', 'server.log']) expect(existsSync(path.join(dir, f)), `${profile}/${f}`).toBe(true);
+      expect(readFileSync(path.join(dir, 'metrics_samples.csv'), 'utf8').trim().split('\n').length).toBeGreaterThan(10);
+      expect(readFileSync(path.join(dir, 'server.log'), 'utf8')).toMatch(/llama|server/i);
+    }
+    const responses = readFileSync(path.join(runDir, 'tiny_Q4_K_M_t2_c1024_nice10/interactive/responses.jsonl'), 'utf8').trim().split('\n');
+    expect(responses).toHaveLength(1 + 6);
+    const csv = readFileSync(path.join(runDir, 'scoreboard.csv'), 'utf8');
+    expect(csv).toMatch(/^run_id,profile,cell,/);
+    expect(csv).toMatch(/interactive,tiny Q4_K_M t2 c1024 nice10,tiny,Q4_K_M,2,1024,nice10,completed,latency_p95_s,[\d.]+,s,ok,,<= 2\.5,pass/);
+    const index = JSON.parse(readFileSync(path.join(outDir, 'scoreboard.json'), 'utf8')) as { runs: { runId: string }[] };
+    expect(index.runs.map((r) => r.runId)).toEqual([report.runId]);
+  });
+
+  test('records llama.cpp version and commit, and host facts', () => {
+    expect(report.llama.commit).toMatch(/^[0-9a-f]{7,}$/);
+    expect(report.llama.version).not.toBe('');
+    expect(report.host.cores).toBeGreaterThan(0);
+    expect(report.partial).toBe(false);
+  });
+
+  test('idle and interactive metrics are measured, not invented', () => {
+    const idle = report.cells.find((c) => c.profile === 'idle')!;
+    const inter = report.cells.find((c) => c.profile === 'interactive')!;
+    expect(idle.state).toBe('completed');
+    expect(inter.state).toBe('completed');
+    expect(idle.metrics.cpu_mean_pct).toMatchObject({ status: 'ok' });
+    expect(idle.metrics.rss_peak_mb!.value).toBeGreaterThan(10);
+    // The server decodes while we stream: it must show real CPU use and far more than when idle.
+    expect(inter.metrics.cpu_mean_pct!.value!).toBeGreaterThan(idle.metrics.cpu_mean_pct!.value! + 10);
+    expect(inter.metrics.requests_failed!.value).toBe(0);
+    expect(inter.metrics.ttft_p50_s!.value!).toBeGreaterThan(0);
+  });
+
+  test("client-side decode tok/s agrees with the server's timings within 10 %", () => {
+    const inter = report.cells.find((c) => c.profile === 'interactive')!;
+    // Medians: with two decode threads on a two-core machine the server's HTTP thread sometimes waits for a core
+    // and flushes several tokens at once, which moves one request's client-side figure but not the median.
+    const client = inter.metrics.decode_tps_mean!.stats!.median;
+    const server = inter.metrics.server_decode_tps_mean!.stats!.median;
+    expect(Math.abs(client - server) / server).toBeLessThan(0.1);
+  });
+
+  test('no llama-server is left behind', () => {
+    expect(serversTagged(TAG)).toEqual([]);
+  });
+});
+
+describe('an impossible budget fails the run', () => {
+  test('p95 latency ≤ 0.001 s: non-zero exit, named test, fail in the scoreboard', async () => {
+    const { file, outDir } = tinyConfig('', (t) => t.replace('    max_tokens: 128', '    max_tokens: 16\n    budgets:\n      latency_p95_s: "<= 0.001"'));
+    const run = await runVitest(['--project', 'interactive', '-t', 'Q4_K_M'], file).done;
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('tiny Q4_K_M t2 c1024 nice10 > p95 latency ≤ 0.001 s');
+    const runId = readdirSync(outDir).find((d) => /^\d{8}-/.test(d))!;
+    const report = JSON.parse(readFileSync(path.join(outDir, runId, 'scoreboard.json'), 'utf8')) as RunReport;
+    const v = report.cells[0]!.verdicts.find((x) => x.metric === 'latency_p95_s')!;
+    expect(v).toMatchObject({ status: 'fail', limit: 0.001, op: '<=' });
+    expect(v.value!).toBeGreaterThan(0.001);
+  }, 300_000);
+});

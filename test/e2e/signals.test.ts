@@ -1,0 +1,45 @@
+// Whatever ends a run mid-cell, no llama-server may survive it. Vitest's hooks do not run for three of these
+// (VITEST-NOTES.md), so this checks the guard in harness/llama/guard.ts, not Vitest.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, test } from 'vitest';
+import { runVitest, serversTagged, tinyConfig, waitFor } from './helpers.ts';
+
+const groups: number[] = [];
+afterEach(() => {
+  for (const pgid of groups.splice(0)) {
+    try {
+      process.kill(-pgid, 'SIGKILL'); // leftover Vitest processes, never the servers under test
+    } catch {
+      // already gone
+    }
+  }
+});
+
+const cases: [string, NodeJS.Signals, boolean][] = [
+  ['SIGINT to the whole process group (a terminal Ctrl+C)', 'SIGINT', true],
+  ['SIGINT to the vitest process alone', 'SIGINT', false],
+  ['SIGTERM to the vitest process alone', 'SIGTERM', false],
+  ['SIGKILL to the vitest process alone', 'SIGKILL', false],
+];
+
+describe.skipIf(process.platform !== 'linux')('no orphan llama-server', () => {
+  test.each(cases)('%s', async (_name, signal, wholeGroup) => {
+    const tag = `e2e-signal-${signal}-${wholeGroup ? 'group' : 'alone'}-${process.pid}`;
+    // A long idle cell, so the signal lands mid-cell.
+    const { file } = tinyConfig(`llama:\n  extra_args: [--alias, ${tag}]\n`, (t) => t.replace('duration_s: 2', 'duration_s: 120'));
+    const { child, done } = runVitest(['--project', 'idle'], file, { detached: true });
+    groups.push(child.pid!);
+    const [server] = await waitFor('llama-server to start', 60_000, () => {
+      const pids = serversTagged(tag);
+      return pids.length > 0 && pids;
+    });
+    await sleep(1500); // past loading, into the measurement
+    expect(serversTagged(tag)).toEqual([server]);
+    if (wholeGroup) process.kill(-child.pid!, signal);
+    else child.kill(signal);
+    const started = Date.now();
+    await waitFor(`llama-server ${server} to exit`, 10_000, () => serversTagged(tag).length === 0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    if (signal !== 'SIGKILL') await Promise.race([done, sleep(10_000)]);
+  }, 120_000);
+});
