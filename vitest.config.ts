@@ -3,7 +3,7 @@ import projects from './vitest.workspace.ts';
 import { newRunId } from './harness/plan.ts';
 
 // One run id per Vitest invocation, shared by the global setup, the workers and the scoreboard reporter.
-process.env.BENCH_RUN_ID ??= newRunId();
+process.env.BENCH_RUN_ID ||= newRunId();
 
 export default defineConfig({
   test: {

@@ -23,6 +23,7 @@ export default [
     test: {
       name: 'e2e',
       include: ['test/e2e/**/*.test.ts'],
+      globalSetup: ['./test/e2e/provision.ts'],
       setupFiles: ['./harness/vitest/worker-guard.ts'],
       testTimeout: 600_000,
       hookTimeout: 1_200_000,

@@ -88,7 +88,7 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   const progress = options.progress ?? stderrProgress;
   const configFile = options.configFile ?? configPathFromEnv();
   const loaded = loadConfig(configFile);
-  const runId = options.runId ?? process.env.BENCH_RUN_ID ?? newRunId();
+  const runId = options.runId || process.env.BENCH_RUN_ID || newRunId();
   const runDir = path.join(outputDir(loaded.config, configFile), runId);
   mkdirSync(runDir, { recursive: true });
   accessSync(runDir, constants.W_OK);

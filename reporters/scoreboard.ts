@@ -77,7 +77,8 @@ export default class ScoreboardReporter implements Reporter {
 function outcome(t: TestCase): TestOutcome {
   const r = t.result();
   const error = r.errors?.[0]?.message;
-  return { name: t.name, state: r.state, ...(r.note ? { note: r.note } : {}), ...(error ? { error } : {}) };
+  const note = 'note' in r ? r.note : undefined; // the reason given to skip()
+  return { name: t.name, state: r.state, ...(note ? { note } : {}), ...(error ? { error } : {}) };
 }
 
 function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {

@@ -49,7 +49,7 @@ async function main(): Promise<number> {
   const profiles = (args.profiles ?? PROFILE_NAMES).filter((p) => loaded.config.profiles[p as (typeof PROFILE_NAMES)[number]].enabled);
   if (profiles.length === 0) throw new ConfigError(configFile, [{ path: 'profiles', message: 'every selected profile is disabled (enabled: false)' }]);
 
-  const runId = process.env.BENCH_RUN_ID ?? newRunId();
+  const runId = process.env.BENCH_RUN_ID || newRunId();
   stderrProgress(`run ${runId}: config ${configFile}`);
   const plan = await preparePlan({ configFile, runId });
   stderrProgress(

@@ -23,7 +23,7 @@ export function tinyConfig(extra = '', replace: (text: string) => string = (t) =
 
 /** Environment for a nested Vitest: its own run id and output, not the outer run's. */
 export function childEnv(configFile: string): NodeJS.ProcessEnv {
-  const env = { ...process.env, BENCH_CONFIG: configFile, FORCE_COLOR: '0', NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CONFIG: configFile, FORCE_COLOR: '0', NO_COLOR: '1' };
   delete env.BENCH_RUN_ID;
   delete env.BENCH_RUN_DIR;
   delete env.VITEST;
