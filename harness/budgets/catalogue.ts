@@ -11,6 +11,12 @@ const common = {
   rss_peak_mb: { label: 'peak RSS', unit: 'MB' },
   swap_growth_mb: { label: 'swap growth', unit: 'MB' },
   load_s: { label: 'model load time', unit: 's' },
+  system_cpu_mean_pct: { label: 'system CPU mean', unit: '%' },
+  psi_cpu_some_pct: { label: 'CPU pressure (PSI some)', unit: '%' },
+  psi_memory_some_pct: { label: 'memory pressure (PSI some)', unit: '%' },
+  temperature_max_c: { label: 'CPU temperature max', unit: '°C' },
+  frequency_mean_mhz: { label: 'CPU frequency mean', unit: 'MHz' },
+  energy_j: { label: 'package energy', unit: 'J' },
 } satisfies Record<string, MetricDefinition>;
 
 export const METRIC_CATALOGUE = {

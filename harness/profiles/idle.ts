@@ -12,5 +12,5 @@ export const idleWorkload: Workload = async ({ plan, sampler, log }) => {
   sampler.tick();
   const to = performance.now();
   const all = sampler.snapshot();
-  return resourceMetrics(rowsIn(all, from, to), all);
+  return resourceMetrics(rowsIn(all, from, to), all, sampler.missingSensors());
 };

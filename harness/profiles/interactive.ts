@@ -45,7 +45,7 @@ export const interactiveWorkload: Workload = async ({ plan, server, sampler, rec
   sampler.tick();
   const all = sampler.snapshot();
   log(`${measured.filter((r) => r.ok).length}/${measured.length} measured requests succeeded`);
-  return { ...resourceMetrics(rowsIn(all, from, performance.now()), all), ...requestMetrics(measured) };
+  return { ...resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors()), ...requestMetrics(measured) };
 };
 
 function pick(records: RequestRecord[], get: (r: RequestRecord) => number | null | undefined): number[] {

@@ -1,5 +1,5 @@
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
-import type { SampleRow } from '../sampler/sampler.ts';
+import type { SampleRow, SamplerResult } from '../sampler/sampler.ts';
 import { summarize } from '../stats/summary.ts';
 
 /** Rows whose interval lies inside [from, to]. */
@@ -11,8 +11,19 @@ function values(rows: readonly SampleRow[], pick: (r: SampleRow) => number | nul
   return rows.map(pick).filter((v): v is number => v !== null);
 }
 
-/** CPU, memory and swap metrics over a measurement window, shared by every profile. */
-export function resourceMetrics(rows: readonly SampleRow[], all: readonly SampleRow[]): Record<string, Metric> {
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** A sensor's metric: its value over the window, or `skipped` with the sampler's reason, never a zero. */
+function sensor(rows: readonly SampleRow[], pick: (r: SampleRow) => number | null, unit: string, missing: string | undefined, reduce: (xs: number[]) => number): Metric {
+  if (missing) return skipped(unit, missing);
+  const xs = values(rows, pick);
+  return xs.length > 0 ? ok(reduce(xs), unit) : failed(unit, 'the sensor gave no reading in the measurement window');
+}
+
+/** CPU, memory, swap and sensor metrics over a measurement window, shared by every profile. */
+export function resourceMetrics(rows: readonly SampleRow[], all: readonly SampleRow[], missing: SamplerResult['unavailable'] = {}): Record<string, Metric> {
   const cpu = summarize(values(rows, (r) => r.cpuMachinePct));
   const unit = '% of machine';
   const noCpu = 'no CPU samples in the measurement window (is the window shorter than the sampler interval?)';
@@ -29,5 +40,12 @@ export function resourceMetrics(rows: readonly SampleRow[], all: readonly Sample
       swap.length > 0
         ? ok(Math.max(0, Math.max(...swap) - swap[0]!), 'MB')
         : skipped('MB', 'swap usage unreadable (/proc/meminfo)'),
+    system_cpu_mean_pct: sensor(rows, (r) => r.systemCpuPct, '%', undefined, mean),
+    psi_cpu_some_pct: sensor(rows, (r) => r.psiCpuPct, '%', missing.psi, mean),
+    psi_memory_some_pct: sensor(rows, (r) => r.psiMemoryPct, '%', missing.psi, mean),
+    temperature_max_c: sensor(rows, (r) => r.temperatureC, '°C', missing.temperature, (xs) => Math.max(...xs)),
+    frequency_mean_mhz: sensor(rows, (r) => r.frequencyMhz, 'MHz', missing.frequency, mean),
+    // A package energy counter: what the whole machine used during the window.
+    energy_j: sensor(rows, (r) => r.energyJ, 'J', missing.energy, (xs) => Math.max(0, xs[xs.length - 1]! - xs[0]!)),
   };
 }

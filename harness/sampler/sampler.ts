@@ -90,6 +90,11 @@ export class Sampler {
     return [...this.rows];
   }
 
+  /** Why each absent sensor is absent. */
+  missingSensors(): SamplerResult['unavailable'] {
+    return { ...this.unavailable };
+  }
+
   /** One sample; the first only sets the baseline for the rates. */
   tick(): void {
     const at = performance.now();

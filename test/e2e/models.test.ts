@@ -8,7 +8,7 @@ import { EXPECTED_F16_SHA256 } from '../../harness/models/builtin.ts';
 import { VOCAB_FILE, generateBuiltinModel } from '../../harness/models/generate.ts';
 import { sha256File } from '../../harness/models/hash.ts';
 import { silentProgress } from '../../harness/progress.ts';
-import { ROOT, tinyConfig } from './helpers.ts';
+import { ROOT, childEnv, tinyConfig } from './helpers.ts';
 
 describe('generated default model', () => {
   test('the tiny generator output is byte-identical to the pinned SHA-256', async () => {
@@ -20,10 +20,11 @@ describe('generated default model', () => {
 
 describe('npm run bench with bad input', () => {
   const cli = path.join(ROOT, 'harness/cli/bench.ts');
-  const run = (config: string) => spawnSync(process.execPath, ['--import', 'tsx', cli, '--config', config], { cwd: ROOT, encoding: 'utf8' });
+  const run = (config: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', cli, '--config', config], { cwd: ROOT, encoding: 'utf8', env: childEnv(config) });
 
   test('an invalid config exits 2 naming the YAML path', () => {
-    const { file } = tinyConfig('', (t) => t.replace('threads: [2]', 'threads: [-1]'));
+    const { file } = tinyConfig('', (t) => t.replace('threads: [1]', 'threads: [-1]'));
     const r = run(file);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/matrix\.threads\[0\] \(line \d+\): got -1, expected ≥ 1/);
@@ -40,12 +41,12 @@ describe('npm run bench with bad input', () => {
     const { file, outDir } = tinyConfig('', (t) =>
       t.replace('    builtin: tiny', `    builtin: tiny\n  - name: broken\n    path: ${bad}\n    quant: Q4_K_M`).replace('models: [tiny]', 'models: [broken, tiny]'),
     );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', cli, '--config', file, '--profile', 'idle'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BENCH_RUN_ID: '', BENCH_RUN_DIR: '' } });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', cli, '--config', file, '--profile', 'idle'], { cwd: ROOT, encoding: 'utf8', env: childEnv(file) });
     const output = r.stdout + r.stderr;
     expect(r.status, output).toBe(1);
-    expect(output).toMatch(/broken Q4_K_M t2 c1024 nice10 > runs to completion/);
-    expect(output).toMatch(/\| broken Q4_K_M t2 c1024 nice10 \|.*ERROR/);
-    expect(output).toMatch(/\| tiny Q4_K_M t2 c1024 nice10 \|.*pass/);
+    expect(output).toMatch(/broken Q4_K_M t1 c1024 nice10 > runs to completion/);
+    expect(output).toMatch(/\| broken Q4_K_M t1 c1024 nice10 +\|.*ERROR/);
+    expect(output).toMatch(/\| tiny Q4_K_M t1 c1024 nice10 +\|.*pass/);
     expect(output).toContain(outDir);
   }, 180_000);
 });
