@@ -66,6 +66,11 @@ export default class ScoreboardReporter implements Reporter {
       host: { ...plan.host },
       llama: { version: plan.llama.version, commit: plan.llama.commit, serverPath: plan.llama.serverPath, source: plan.llama.source },
       config: { file: plan.configFile, hash: plan.configHash },
+      models: plan.config.models.map((m) =>
+        m.builtin
+          ? { name: m.name, kind: 'builtin' as const, detail: `the generated ${m.builtin} default model (random weights)` }
+          : { name: m.name, kind: 'file' as const, detail: m.path ?? Object.values(m.files ?? {}).join(', ') },
+      ),
       percentileMethod: PERCENTILE_METHOD,
       cells: [...this.seen.values()].map((g) => cellReport(g, runDir, plan)),
     };

@@ -9,6 +9,7 @@ const common = {
   cpu_p99_pct: { label: 'CPU p99', unit: '% of machine' },
   cpu_peak_pct: { label: 'CPU peak', unit: '% of machine' },
   rss_peak_mb: { label: 'peak RSS', unit: 'MB' },
+  rss_mean_mb: { label: 'RSS mean', unit: 'MB' },
   swap_growth_mb: { label: 'swap growth', unit: 'MB' },
   load_s: { label: 'model load time', unit: 's' },
   system_cpu_mean_pct: { label: 'system CPU mean', unit: '%' },

@@ -1,6 +1,6 @@
 import { metricDefinition, type ProfileName } from '../budgets/catalogue.ts';
 import type { Verdict } from '../measurement/schema.ts';
-import { KEY_METRICS, formatValue, overallVerdict, sortCells, type CellReport, type RunReport } from './model.ts';
+import { KEY_METRICS, formatValue, overallVerdict, sortCells, standings, type CellReport, type RunReport } from './model.ts';
 
 /** Everything that reaches the page goes through here: model output is untrusted text. */
 export function escapeHtml(value: unknown): string {
@@ -14,8 +14,13 @@ export function escapeHtml(value: unknown): string {
 
 const SYMBOL: Record<Verdict['op'], string> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>' };
 
+function usedText(used: number | null): string {
+  if (used === null) return '—';
+  return used > 0 && used < 0.01 ? '<1 %' : `${Math.round(used * 100)} %`;
+}
+
 function budgetText(v: Verdict): string {
-  const used = v.used === null ? '' : `, ${Math.round(v.used * 100)} % of budget used`;
+  const used = v.used === null ? '' : `, ${usedText(v.used)} of budget used`;
   return `${v.label} ${SYMBOL[v.op]} ${v.limit} ${v.unit}: ${v.status}${v.value === null ? ` (${v.reason ?? 'no value'})` : used}`;
 }
 
@@ -37,9 +42,9 @@ function profileTable(profile: string, cells: CellReport[]): string {
     });
     const overall = overallVerdict(c);
     const summary = `${c.counts.pass} pass · ${c.counts.fail} fail${c.counts.skipped ? ` · ${c.counts.skipped} skipped` : ''}${c.counts.error ? ` · ${c.counts.error} error` : ''}`;
-    return `<tr><td><a href="#${escapeHtml(anchor(c))}">${escapeHtml(c.cell.id)}</a></td>${tds.join('')}<td class="${overall}">${escapeHtml(summary)}</td></tr>`;
+    return `<tr><td class="id"><a href="#${escapeHtml(anchor(c))}">${escapeHtml(c.cell.id)}</a></td>${tds.join('')}<td class="${overall}">${escapeHtml(summary)}</td></tr>`;
   });
-  return `<section><h2>${escapeHtml(profile)}</h2><table>${head}${rows.join('')}</table></section>`;
+  return `<section><h2>${escapeHtml(profile[0]!.toUpperCase() + profile.slice(1))}</h2><table>${head}${rows.join('')}</table></section>`;
 }
 
 function anchor(c: CellReport): string {
@@ -52,7 +57,7 @@ function cellDetails(c: CellReport): string {
       (v) =>
         `<tr class="${v.status}"><td>${escapeHtml(v.label)}</td><td class="num">${escapeHtml(formatValue(v.value))}</td>` +
         `<td>${escapeHtml(`${SYMBOL[v.op]} ${v.limit} ${v.unit}`)}</td><td>${escapeHtml(v.status)}</td>` +
-        `<td class="num">${v.used === null ? '—' : `${Math.round(v.used * 100)} %`}</td><td>${escapeHtml(v.reason ?? '')}</td></tr>`,
+        `<td class="num">${usedText(v.used)}</td><td>${escapeHtml(v.reason ?? '')}</td></tr>`,
     )
     .join('');
   const metrics = Object.entries(c.metrics)
@@ -79,7 +84,9 @@ function cellDetails(c: CellReport): string {
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1200px;padding:0 16px;color:#1d232a}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;text-transform:capitalize}h4{margin:14px 0 6px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}td.id{white-space:nowrap}
+.answer{border-left:4px solid #3b7;padding:8px 12px;background:#f3faf5;margin:12px 0}.answer.none{border-color:#d55;background:#fdf4f3}
+.answer ul{margin:4px 0 0;padding-left:20px}h4{margin:14px 0 6px}
 .meta{color:#556;display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:2px 24px;margin:10px 0 16px}
 .chips span{display:inline-block;border-radius:12px;padding:2px 10px;margin-right:6px;font-weight:600}
 table{border-collapse:collapse;width:100%;margin:4px 0}th,td{border-bottom:1px solid #e3e6ea;padding:5px 8px;text-align:left;vertical-align:top}
@@ -89,6 +96,22 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 details{border:1px solid #e3e6ea;border-radius:6px;padding:6px 10px;margin:6px 0}summary{cursor:pointer}
 pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f9;padding:8px;border-radius:4px;max-height:12em;overflow:auto}
 .note{color:#667;font-size:13px}.files{font-size:12px}`;
+
+function answer(cells: CellReport[]): string {
+  const ranked = standings(cells);
+  const clean = ranked.filter((s) => !s.errored && s.missed.length === 0);
+  if (clean.length > 0) {
+    return `<div class="answer"><b>${clean.length} configuration${clean.length === 1 ? '' : 's'} met every budget in every profile:</b><ul>${clean
+      .map((s) => `<li>${escapeHtml(s.cellId)}</li>`)
+      .join('')}</ul></div>`;
+  }
+  const closest = ranked.filter((s) => !s.errored).slice(0, 3);
+  const items = closest.map((s) => {
+    const why = s.missed.map((m) => `${m.profile}: ${m.verdict.label} ${formatValue(m.verdict.value)} ${m.verdict.unit} (limit ${SYMBOL[m.verdict.op]} ${m.verdict.limit})`);
+    return `<li><b>${escapeHtml(s.cellId)}</b> missed ${s.missed.length}: ${escapeHtml(why.join('; '))}</li>`;
+  });
+  return `<div class="answer none"><b>No configuration met every budget.</b>${items.length ? ` Closest:<ul>${items.join('')}</ul>` : ''}</div>`;
+}
 
 /** A self-contained page: inline CSS, no scripts, no network. */
 export function reportHtml(report: RunReport): string {
@@ -112,7 +135,9 @@ export function reportHtml(report: RunReport): string {
 <h1>llm-budget-bench scoreboard</h1>
 ${report.partial ? `<p class="error">Partial report: ${escapeHtml(report.endReason)}</p>` : ''}
 <div class="meta">${meta.map(([k, v]) => `<div><b>${escapeHtml(k)}:</b> ${escapeHtml(v)}</div>`).join('')}</div>
-<div class="chips"><span class="pass">${counts.pass} within budget</span><span class="fail">${counts.fail} over budget</span><span class="error">${counts.error} errored</span>${counts.skipped ? `<span class="skipped">${counts.skipped} skipped</span>` : ''}</div>
+${answer(cells)}
+${report.models.filter((m) => m.kind === 'builtin').map((m) => `<p class="note">Model <b>${escapeHtml(m.name)}</b> is ${escapeHtml(m.detail)}: its speed, memory and CPU figures are real, its text is nonsense by design.</p>`).join('')}
+<div class="chips">Cell × profile results: <span class="pass">${counts.pass} within budget</span><span class="fail">${counts.fail} over budget</span><span class="error">${counts.error} errored</span>${counts.skipped ? `<span class="skipped">${counts.skipped} skipped</span>` : ''}</div>
 <p class="note">A cell is one configuration (model, quantization, threads, context, priority). Green: within its budget; red: over it;
 grey: not measurable here (with the reason); orange: the measurement failed. Hover a figure for its budget and headroom.
 Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>

@@ -33,6 +33,9 @@ export const runReportSchema = z.object({
   host: z.record(z.string(), z.union([z.string(), z.number()])),
   llama: z.object({ version: z.string(), commit: z.string(), serverPath: z.string(), source: z.string() }),
   config: z.object({ file: z.string(), hash: z.string() }),
+  models: z
+    .array(z.object({ name: z.string(), kind: z.enum(['builtin', 'file']), detail: z.string() }))
+    .default([]),
   percentileMethod: z.string(),
   cells: z.array(cellReportSchema),
 });
@@ -46,6 +49,30 @@ export function overallVerdict(c: CellReport): 'pass' | 'fail' | 'error' | 'skip
   if (c.counts.fail > 0) return 'fail';
   if (c.counts.pass === 0) return 'skipped';
   return 'pass';
+}
+
+export interface CellStanding {
+  cellId: string;
+  /** Budgets missed (fail or error) across every profile the cell ran. */
+  missed: { profile: string; verdict: CellReport['verdicts'][number] }[];
+  errored: boolean;
+}
+
+/** Per cell id, across profiles: which budgets it missed. A cell with nothing missed met every budget. */
+export function standings(cells: CellReport[]): CellStanding[] {
+  const byId = new Map<string, CellStanding>();
+  for (const c of cells) {
+    const s = byId.get(c.cell.id) ?? { cellId: c.cell.id, missed: [], errored: false };
+    if (c.state !== 'completed') s.errored = true;
+    for (const v of c.verdicts) if (v.status === 'fail' || v.status === 'error') s.missed.push({ profile: c.profile, verdict: v });
+    byId.set(c.cell.id, s);
+  }
+  // Ties on the number of missed budgets go to the cell that overshoots least.
+  const overshoot = (s: CellStanding) => s.missed.reduce((sum, m) => sum + (m.verdict.used ?? Number.POSITIVE_INFINITY), 0);
+  return [...byId.values()].sort(
+    (a, b) =>
+      Number(a.errored) - Number(b.errored) || a.missed.length - b.missed.length || overshoot(a) - overshoot(b) || a.cellId.localeCompare(b.cellId),
+  );
 }
 
 /** Stable order, so two runs of the same matrix diff cleanly. */

@@ -16,6 +16,7 @@ const report: RunReport = {
   host: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Debian 12', kernel: '6.1' },
   llama: { version: '0.5.0-dev', commit: 'de3ff81', serverPath: '/x/llama-server', source: 'cache' },
   config: { file: 'bench.config.yaml', hash: 'a'.repeat(64) },
+  models: [{ name: 'tiny', kind: 'builtin', detail: 'the generated tiny default model (random weights)' }],
   percentileMethod: 'type 7',
   cells: [
     {
@@ -52,6 +53,9 @@ describe('report exporters', () => {
   });
   test('terminal table shows the failing cell', () => {
     expect(terminalTable(report)).toMatch(/tiny Q4_K_M t2 c1024 nice10 .*FAIL 1\/1/);
+  });
+  test('says plainly when no configuration met every budget, and why', () => {
+    expect(reportHtml(report)).toMatch(/No configuration met every budget.*tiny Q4_K_M t2 c1024 nice10<\/b> missed 1: interactive: p95 latency 3.00 s \(limit ≤ 2.5\)/s);
   });
   test('escapeHtml', () => {
     expect(escapeHtml('<a href="x">&\'')).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
