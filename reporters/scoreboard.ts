@@ -37,7 +37,7 @@ export default class ScoreboardReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): void {
     for (const module of modules) for (const test of module.children.allTests()) this.onTestCaseResult(test);
     const report = this.write(reason !== 'passed' && reason !== 'failed', `the run ended: ${reason}`, true);
-    if (report) {
+    if (report && report.cells.length > 0) {
       process.stdout.write(`${terminalTable(report)}\n\n`);
       process.stdout.write(`Scoreboard: ${path.join(this.runDir()!, 'report.html')}\n`);
     }
@@ -72,11 +72,16 @@ export default class ScoreboardReporter implements Reporter {
           : { name: m.name, kind: 'file' as const, detail: m.path ?? Object.values(m.files ?? {}).join(', ') },
       ),
       percentileMethod: PERCENTILE_METHOD,
-      cells: [...this.seen.values()].map((g) => cellReport(g, runDir, plan)),
+      // Cells left out by a filter such as -t Q4_K_M were not run on purpose: they are not part of this run's report.
+      cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
     };
     writeRunReport(runDir, report, { html: html || partial });
     return report;
   }
+}
+
+function wasFilteredOut(t: TestCase): boolean {
+  return t.result().state === 'skipped' && t.meta().measurement === undefined && t.meta().verdict === undefined;
 }
 
 function outcome(t: TestCase): TestOutcome {
