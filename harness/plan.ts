@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import si from 'systeminformation';
@@ -13,7 +13,6 @@ import { ensureBuiltinModel, type ModelFile } from './models/builtin.ts';
 import { sha256File } from './models/hash.ts';
 import { writeFileAtomic } from './paths.ts';
 import { stderrProgress, type Progress } from './progress.ts';
-import { statSync } from 'node:fs';
 
 export interface Host {
   cpu: string;

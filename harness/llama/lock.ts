@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Progress } from '../progress.ts';
@@ -9,6 +9,17 @@ function alive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A lock directory with no pid file this old was left by a process that died right after creating it. */
+const STALE_WITHOUT_PID_MS = 30_000;
+
+function lockAgeMs(dir: string): number {
+  try {
+    return Date.now() - statSync(dir).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 
@@ -32,7 +43,8 @@ export async function withLock<T>(lockDir: string, what: string, progress: Progr
       } catch {
         // The owner may be between mkdir and writing its pid: wait a moment before judging it dead.
       }
-      if (Number.isFinite(owner) && !alive(owner)) {
+      const orphaned = Number.isFinite(owner) ? !alive(owner) : lockAgeMs(lockDir) > STALE_WITHOUT_PID_MS;
+      if (orphaned) {
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }

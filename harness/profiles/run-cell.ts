@@ -94,6 +94,7 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - t0,
     modelPath: planned.model.path,
+    build: { llamaVersion: plan.llama.version, llamaCommit: plan.llama.commit, modelSha256: planned.model.sha256 },
     serverPort: server?.port ?? null,
     metrics,
     files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, rel(f)])),
