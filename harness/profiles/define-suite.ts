@@ -24,10 +24,12 @@ export function defineProfileSuite(profile: ProfileName, workload: Workload, set
     });
 
     for (const budget of plan.budgets[profile]) {
-      test(budgetTitle(budget), ({ task, skip }) => {
+      test(budgetTitle(budget), async ({ task, skip, annotate }) => {
         const verdict = outcome?.verdicts.find((v) => v.metric === budget.metric);
         if (!verdict) throw new Error('the cell did not run');
         task.meta.verdict = verdict;
+        // Shows the measured figure beside the test in Vitest's UI and reporters.
+        await annotate(describeVerdict(verdict), 'measurement');
         if (verdict.status === 'skipped') skip(verdict.reason);
         expect(verdict.status, describeVerdict(verdict)).toBe('pass');
       });
