@@ -42,6 +42,26 @@ export const METRIC_CATALOGUE = {
     prefill_tps_mean: { label: 'prefill speed (server timings)', unit: 'tok/s' },
     requests_failed: { label: 'failed requests', unit: 'requests' },
   },
+  quality: {
+    ...common,
+    score_overall: { label: 'overall score', unit: 'score' },
+    score_endpoint_security: { label: 'endpoint-security score', unit: 'score' },
+    score_math: { label: 'math score', unit: 'score' },
+    score_comprehension: { label: 'comprehension score', unit: 'score' },
+    score_reasoning: { label: 'reasoning score', unit: 'score' },
+    score_format: { label: 'format score', unit: 'score' },
+    cove_pass_rate: { label: 'CoVe pass rate', unit: 'score' },
+    cove_plain_pass_rate: { label: 'plain-answer pass rate (CoVe set)', unit: 'score' },
+    cove_extra_tokens_mean: { label: 'CoVe extra tokens per item', unit: 'tokens' },
+    cove_extra_latency_s_mean: { label: 'CoVe extra latency per item', unit: 's' },
+    retrieval_precision_mean: { label: 'retrieval precision', unit: 'score' },
+    retrieval_recall_mean: { label: 'retrieval recall', unit: 'score' },
+    retrieval_f1_mean: { label: 'retrieval F1', unit: 'score' },
+    retrieval_bm25_f1_mean: { label: 'BM25 baseline F1', unit: 'score' },
+    retrieval_embedding_f1_mean: { label: 'embedding ranking F1', unit: 'score' },
+    answer_latency_p95_s: { label: 'answer latency p95', unit: 's' },
+    requests_failed: { label: 'failed requests', unit: 'requests' },
+  },
 } satisfies Record<string, Record<string, MetricDefinition>>;
 
 export type ProfileName = keyof typeof METRIC_CATALOGUE;

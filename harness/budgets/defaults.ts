@@ -17,4 +17,12 @@ export const DEFAULT_BUDGETS: Record<ProfileName, Record<string, string>> = {
     decode_tps_mean: '>= 2',
     swap_growth_mb: '<= 0',
   },
+  // The correctness floors of the design: endpoint security is the headline one (0.80).
+  quality: {
+    score_endpoint_security: '>= 0.8',
+    score_math: '>= 0.8',
+    score_comprehension: '>= 0.75',
+    score_reasoning: '>= 0.75',
+    score_format: '>= 0.9',
+  },
 };

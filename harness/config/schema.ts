@@ -60,6 +60,28 @@ const interactiveProfile = z.strictObject({
   budgets: budgets.default({}),
 });
 
+const qualityProfile = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Folder of the golden sets, relative to the config file. */
+  goldens: z.string().default('goldens'),
+  sets: z.array(z.string().min(1)).min(1).default(['endpoint-security', 'math', 'comprehension', 'reasoning', 'format']),
+  /** Items per set (null: all); a small number makes a quick run. */
+  limit_per_set: z.number().int().min(1).nullable().default(null),
+  cove: z.strictObject({ enabled: z.boolean().default(true), limit: z.number().int().min(1).nullable().default(null) }).default({ enabled: true, limit: null }),
+  retrieval: z
+    .strictObject({ enabled: z.boolean().default(true), limit: z.number().int().min(1).nullable().default(null) })
+    .default({ enabled: true, limit: null }),
+  /**
+   * Decoding is deterministic and threads or priority do not change the answers, so by default each
+   * model × quantization × context is graded once, on its first cell; the other cells are skipped with that reason.
+   */
+  once_per_quant: z.boolean().default(true),
+  /** A category score this many points (of 100) below the model's highest-precision quantization is flagged. */
+  degradation_threshold_points: z.number().min(0).default(5),
+  request_timeout_s: z.number().positive().default(120),
+  budgets: budgets.default({}),
+});
+
 export const configSchema = z.strictObject({
   models: z.array(modelSchema).min(1),
   matrix: z.strictObject({
@@ -73,8 +95,9 @@ export const configSchema = z.strictObject({
     .strictObject({
       idle: idleProfile.default(idleProfile.parse({})),
       interactive: interactiveProfile.default(interactiveProfile.parse({})),
+      quality: qualityProfile.default(qualityProfile.parse({})),
     })
-    .default({ idle: idleProfile.parse({}), interactive: interactiveProfile.parse({}) }),
+    .default({ idle: idleProfile.parse({}), interactive: interactiveProfile.parse({}), quality: qualityProfile.parse({}) }),
   llama: z
     .strictObject({
       server_path: z.string().nullable().default(null),
