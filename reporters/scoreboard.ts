@@ -7,6 +7,7 @@ import { PERCENTILE_METHOD } from '../harness/stats/summary.ts';
 import type { CellReport, RunReport, TestOutcome } from '../harness/report/model.ts';
 import { terminalTable } from '../harness/report/table.ts';
 import { writeRunReport } from '../harness/report/write.ts';
+import { degradation } from '../harness/report/degradation.ts';
 
 interface CellTests {
   profile: string;
@@ -75,13 +76,19 @@ export default class ScoreboardReporter implements Reporter {
       // Cells left out by a filter such as -t Q4_K_M were not run on purpose: they are not part of this run's report.
       cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
     };
+    const threshold = plan.config.profiles.quality?.degradation_threshold_points;
+    if (threshold !== undefined && report.cells.some((c) => c.profile === 'quality')) {
+      report.quality = { thresholdPoints: threshold, degradation: degradation(report.cells, threshold) };
+    }
     writeRunReport(runDir, report, { html: html || partial });
     return report;
   }
 }
 
+/** Left out by a filter such as -t, rather than skipped by the harness (which always gives a reason). */
 function wasFilteredOut(t: TestCase): boolean {
-  return t.result().state === 'skipped' && t.meta().measurement === undefined && t.meta().verdict === undefined;
+  const r = t.result();
+  return r.state === 'skipped' && !('note' in r && r.note) && t.meta().measurement === undefined && t.meta().verdict === undefined;
 }
 
 function outcome(t: TestCase): TestOutcome {
@@ -93,20 +100,26 @@ function outcome(t: TestCase): TestOutcome {
 
 function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
   let measurement: CellMeasurement | undefined;
+  let representative: string | undefined;
   const verdicts: Verdict[] = [];
   for (const t of group.tests) {
     const meta = t.meta();
     if (meta.measurement) measurement = meta.measurement;
     if (meta.verdict) verdicts.push(meta.verdict);
+    representative ??= meta.representative;
   }
   const counts = { pass: 0, fail: 0, skipped: 0, error: 0 };
   for (const v of verdicts) counts[v.status]++;
   const cell = measurement?.cell ?? plan.cells.find((c) => c.cell.id === group.cellId)?.cell;
+  const skipNote = group.tests.map((t) => t.result()).find((r) => r.state === 'skipped' && 'note' in r && r.note);
+  const skippedWhole = !measurement && skipNote && group.tests.every((t) => t.result().state === 'skipped');
+  const error = measurement?.error ?? (skippedWhole && skipNote && 'note' in skipNote ? skipNote.note : undefined);
   return {
     profile: group.profile,
     cell: cell ?? { id: group.cellId, slug: group.cellId, model: '', quant: '', threads: 0, ctx: 0, priority: '' },
-    state: measurement?.state ?? 'not-run',
-    ...(measurement?.error ? { error: measurement.error } : {}),
+    state: measurement?.state ?? (skippedWhole ? 'skipped' : 'not-run'),
+    ...(error ? { error } : {}),
+    ...(representative ? { representative } : {}),
     metrics: measurement?.metrics ?? {},
     verdicts: verdicts.sort((a, b) => a.metric.localeCompare(b.metric)),
     counts,

@@ -39,7 +39,7 @@ function formatNumber(x: number): string {
 
 /** The test name of a budget, e.g. "p95 latency ≤ 2.5 s". */
 export function budgetTitle(budget: Budget): string {
-  const unit = budget.unit === '×' ? '' : ` ${budget.unit}`;
+  const unit = budget.unit === '×' || budget.unit === 'score' ? '' : ` ${budget.unit}`;
   return `${budget.label} ${SYMBOLS[budget.op]} ${formatNumber(budget.limit)}${unit}`;
 }
 

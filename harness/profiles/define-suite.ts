@@ -1,23 +1,41 @@
 import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { budgetTitle, describeVerdict } from '../budgets/budget.ts';
 import type { ProfileName } from '../budgets/catalogue.ts';
+import type { Cell } from '../measurement/schema.ts';
+import type { Plan } from '../plan.ts';
 import { runCell, type CellOutcome, type Workload } from './run-cell.ts';
 
 /**
  * One describe per matrix cell, titled with the cell id (unquoted, so `-t Q4_K_M` and `-t '^small'` both work),
  * one test per budget. The cell runs once, in beforeAll; the tests only judge its measurement.
  */
-export function defineProfileSuite(profile: ProfileName, workload: Workload, setupTimeoutMs: (plan: ReturnType<typeof inject<'plan'>>) => number): void {
+export interface SuiteOptions {
+  /** Cells with the same key measure the same thing: only the first runs, the others are skipped naming it. */
+  representative?: (plan: Plan, cell: Cell) => string;
+}
+
+export function defineProfileSuite(profile: ProfileName, workload: Workload, setupTimeoutMs: (plan: Plan) => number, options: SuiteOptions = {}): void {
   const plan = inject('plan');
   const settings = plan.config.profiles[profile];
   const cells = plan.cells.map((c) => [c.cell.id, c] as const);
-  describe.skipIf(!settings.enabled).each(cells)('%s', (_id, planned) => {
+  const firstWithKey = new Map<string, string>();
+  for (const [id, c] of cells) {
+    const key = options.representative?.(plan, c.cell) ?? id;
+    if (!firstWithKey.has(key)) firstWithKey.set(key, id);
+  }
+  describe.skipIf(!settings.enabled).each(cells)('%s', (id, planned) => {
+    const representative = firstWithKey.get(options.representative?.(plan, planned.cell) ?? id)!;
+    const duplicate = representative !== id ? `measured once on ${representative}: the ${profile} results do not depend on this cell's threads or priority` : null;
     let outcome: CellOutcome | undefined;
     beforeAll(async () => {
-      outcome = await runCell(plan, planned, profile, workload);
+      if (!duplicate) outcome = await runCell(plan, planned, profile, workload);
     }, setupTimeoutMs(plan));
 
-    test('runs to completion', ({ task }) => {
+    test('runs to completion', ({ task, skip }) => {
+      if (duplicate) {
+        task.meta.representative = representative;
+        skip(duplicate);
+      }
       if (!outcome) throw new Error('the cell did not run');
       task.meta.measurement = outcome.measurement;
       if (outcome.measurement.state === 'errored') throw new Error(outcome.measurement.error);
@@ -25,6 +43,7 @@ export function defineProfileSuite(profile: ProfileName, workload: Workload, set
 
     for (const budget of plan.budgets[profile]) {
       test(budgetTitle(budget), async ({ task, skip, annotate }) => {
+        if (duplicate) skip(duplicate);
         const verdict = outcome?.verdicts.find((v) => v.metric === budget.metric);
         if (!verdict) throw new Error('the cell did not run');
         task.meta.verdict = verdict;

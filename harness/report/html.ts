@@ -26,13 +26,17 @@ function budgetText(v: Verdict): string {
 
 function label(profile: string, metric: string): string {
   const d = metricDefinition(profile as ProfileName, metric);
-  return d ? `${d.label} <small>${escapeHtml(d.unit)}</small>` : escapeHtml(metric);
+  if (!d) return escapeHtml(metric);
+  return d.unit === 'score' ? escapeHtml(d.label) : `${escapeHtml(d.label)} <small>${escapeHtml(d.unit)}</small>`;
 }
 
 function profileTable(profile: string, cells: CellReport[]): string {
   const keys = KEY_METRICS[profile] ?? [];
   const head = `<tr><th>cell</th>${keys.map((k) => `<th>${label(profile, k)}</th>`).join('')}<th>budgets</th></tr>`;
   const rows = cells.map((c) => {
+    if (c.state === 'skipped') {
+      return `<tr><td class="id">${escapeHtml(c.cell.id)}</td><td class="skipped" colspan="${keys.length + 1}">skipped: ${escapeHtml(c.error ?? '')}</td></tr>`;
+    }
     const tds = keys.map((k) => {
       const m = c.metrics[k];
       const v = c.verdicts.find((x) => x.metric === k);
@@ -113,6 +117,26 @@ function answer(cells: CellReport[]): string {
   return `<div class="answer none"><b>No configuration met every budget.</b>${items.length ? ` Closest:<ul>${items.join('')}</ul>` : ''}</div>`;
 }
 
+function degradationSection(report: RunReport): string {
+  const q = report.quality;
+  if (!q) return '';
+  if (q.degradation.length === 0) {
+    return `<section><h2>Quality versus the baseline quantization</h2><p class="note">Only one quantization per model was graded, so there is nothing to compare.</p></section>`;
+  }
+  const rows = q.degradation
+    .map(
+      (r) =>
+        `<tr><td class="id">${escapeHtml(r.model)} c${r.ctx}</td><td>${escapeHtml(r.quant)} <small>vs ${escapeHtml(r.baselineQuant)}</small></td>` +
+        `<td>${label('quality', r.metric)}</td><td class="num">${escapeHtml(formatValue(r.baselineScore))}</td><td class="num">${escapeHtml(formatValue(r.score))}</td>` +
+        `<td class="num ${r.flagged ? 'fail' : 'pass'}">${r.deltaPoints > 0 ? '+' : ''}${escapeHtml(r.deltaPoints.toFixed(1))}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<section><h2>Quality versus the baseline quantization</h2><p class="note">Baseline: each model's highest-precision quantization in this run. ` +
+    `A drop of more than ${q.thresholdPoints} points is red.</p><table><tr><th>model</th><th>quantization</th><th>category</th><th>baseline</th><th>score</th><th>Δ points</th></tr>${rows}</table></section>`
+  );
+}
+
 /** A self-contained page: inline CSS, no scripts, no network. */
 export function reportHtml(report: RunReport): string {
   const cells = sortCells(report.cells);
@@ -142,6 +166,7 @@ ${report.models.filter((m) => m.kind === 'builtin').map((m) => `<p class="note">
 grey: not measurable here (with the reason); orange: the measurement failed. Hover a figure for its budget and headroom.
 Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>
 ${profiles.map((p) => profileTable(p, cells.filter((c) => c.profile === p))).join('\n')}
+${degradationSection(report)}
 <h2>Cells in detail</h2>
 ${cells.map(cellDetails).join('\n')}
 </body></html>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cellSchema, measurementSchema, metricSchema, verdictSchema } from '../measurement/schema.ts';
+import { degradationRowSchema } from './degradation.ts';
 
 export const testOutcomeSchema = z.object({
   name: z.string(),
@@ -11,13 +12,15 @@ export const testOutcomeSchema = z.object({
 export const cellReportSchema = z.object({
   profile: z.string(),
   cell: cellSchema,
-  state: z.enum(['completed', 'errored', 'not-run']),
+  state: z.enum(['completed', 'errored', 'skipped', 'not-run']),
   error: z.string().optional(),
   metrics: z.record(z.string(), metricSchema),
   verdicts: z.array(verdictSchema),
   counts: z.object({ pass: z.number(), fail: z.number(), skipped: z.number(), error: z.number() }),
   measurement: measurementSchema.optional(),
   tests: z.array(testOutcomeSchema),
+  /** For a cell skipped as a duplicate: the cell id whose results stand for it. */
+  representative: z.string().optional(),
   /** Up to three answers, for a glance at what the model said (untrusted text). */
   sampleResponses: z.array(z.string()).default([]),
 });
@@ -38,6 +41,8 @@ export const runReportSchema = z.object({
     .default([]),
   percentileMethod: z.string(),
   cells: z.array(cellReportSchema),
+  /** Quality lost by each quantization against the model's highest-precision one (quality profile only). */
+  quality: z.object({ thresholdPoints: z.number(), degradation: z.array(degradationRowSchema) }).optional(),
 });
 
 export type RunReport = z.infer<typeof runReportSchema>;
@@ -45,6 +50,7 @@ export type CellReport = z.infer<typeof cellReportSchema>;
 export type TestOutcome = z.infer<typeof testOutcomeSchema>;
 
 export function overallVerdict(c: CellReport): 'pass' | 'fail' | 'error' | 'skipped' {
+  if (c.state === 'skipped') return 'skipped';
   if (c.state !== 'completed' || c.counts.error > 0) return 'error';
   if (c.counts.fail > 0) return 'fail';
   if (c.counts.pass === 0) return 'skipped';
@@ -61,11 +67,15 @@ export interface CellStanding {
 /** Per cell id, across profiles: which budgets it missed. A cell with nothing missed met every budget. */
 export function standings(cells: CellReport[]): CellStanding[] {
   const byId = new Map<string, CellStanding>();
+  const find = (profile: string, id: string) => cells.find((c) => c.profile === profile && c.cell.id === id);
   for (const c of cells) {
     const s = byId.get(c.cell.id) ?? { cellId: c.cell.id, missed: [], errored: false };
-    if (c.state !== 'completed') s.errored = true;
-    for (const v of c.verdicts) if (v.status === 'fail' || v.status === 'error') s.missed.push({ profile: c.profile, verdict: v });
     byId.set(c.cell.id, s);
+    // A duplicate stands or falls with the cell that was measured for it.
+    const source = c.state === 'skipped' && c.representative ? find(c.profile, c.representative) : c;
+    if (!source || source.state === 'skipped') continue;
+    if (source.state !== 'completed') s.errored = true;
+    for (const v of source.verdicts) if (v.status === 'fail' || v.status === 'error') s.missed.push({ profile: c.profile, verdict: v });
   }
   // Ties on the number of missed budgets go to the cell that overshoots least.
   const overshoot = (s: CellStanding) => s.missed.reduce((sum, m) => sum + (m.verdict.used ?? Number.POSITIVE_INFINITY), 0);
@@ -84,6 +94,7 @@ export function sortCells(cells: CellReport[]): CellReport[] {
 export const KEY_METRICS: Record<string, string[]> = {
   idle: ['cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb', 'load_s'],
   interactive: ['ttft_p50_s', 'latency_p95_s', 'latency_p99_over_p50', 'decode_tps_mean', 'cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb'],
+  quality: ['score_endpoint_security', 'score_math', 'score_comprehension', 'score_reasoning', 'score_format', 'cove_pass_rate', 'retrieval_f1_mean', 'answer_latency_p95_s'],
 };
 
 export function formatValue(v: number | null | undefined): string {

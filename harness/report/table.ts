@@ -10,7 +10,8 @@ export function terminalTable(report: RunReport): string {
     const keys = KEY_METRICS[profile] ?? [];
     const header = ['cell', ...keys.map((k) => {
       const d = metricDefinition(profile as ProfileName, k);
-      return d ? `${d.label} (${d.unit === '% of machine' ? '%' : d.unit})` : k;
+      if (!d) return k;
+      return d.unit === 'score' ? d.label : `${d.label} (${d.unit === '% of machine' ? '%' : d.unit})`;
     }), 'verdict'];
     const rows = cells.map((c) => {
       const v = overallVerdict(c);

@@ -11,5 +11,7 @@ declare module '@vitest/runner' {
   interface TaskMeta {
     measurement?: CellMeasurement;
     verdict?: Verdict;
+    /** A skipped duplicate cell: the cell whose results stand for it. */
+    representative?: string;
   }
 }

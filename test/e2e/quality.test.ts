@@ -1,0 +1,80 @@
+// The quality profile end to end on tiny: real llama-server, real goldens, real graders. Its answers are nonsense
+// (random weights), so this checks the pipeline and determinism, not the scores.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { RunReport } from '../../harness/report/model.ts';
+import { ROOT, runVitest, tinyConfig, type Finished } from './helpers.ts';
+
+const QUICK = `  quality:
+    goldens: ${path.join(ROOT, 'goldens')}
+    limit_per_set: 2
+    cove: { limit: 1 }
+    retrieval: { limit: 2 }
+`;
+
+function quickConfig() {
+  return tinyConfig('', (t) => t.replace('quants: [Q4_K_M]', 'quants: [Q4_K_M, Q8_0]').replace('profiles:\n', `profiles:\n${QUICK}`));
+}
+
+function outputs(outDir: string, runId: string, cell: string): string[] {
+  return readFileSync(path.join(outDir, runId, cell, 'quality', 'responses.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; id: string; output?: string; transcript?: { output: string }[] })
+    .map((r) => `${r.kind} ${r.id} ${JSON.stringify(r.output ?? r.transcript?.map((t) => t.output))}`);
+}
+
+describe('quality profile on tiny', () => {
+  const runs: { outDir: string; runId: string; run: Finished; report: RunReport }[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) {
+      const { file, outDir } = quickConfig();
+      const run = await runVitest(['--project', 'quality'], file).done;
+      const runId = readdirSync(outDir).find((d) => /^\d{8}-/.test(d))!;
+      const report = JSON.parse(readFileSync(path.join(outDir, runId, 'scoreboard.json'), 'utf8')) as RunReport;
+      runs.push({ outDir, runId, run, report });
+    }
+  }, 600_000);
+
+  test('writes category scores, floors, CoVe and retrieval metrics, and degradation deltas', () => {
+    const { report, run } = runs[0]!;
+    const cell = report.cells.find((c) => c.profile === 'quality' && c.cell.quant === 'Q4_K_M')!;
+    expect(cell.state, run.output).toBe('completed');
+    for (const m of ['score_endpoint_security', 'score_math', 'score_comprehension', 'score_reasoning', 'score_format', 'score_overall']) {
+      expect(cell.metrics[m], m).toMatchObject({ status: 'ok', unit: 'score' });
+      expect(cell.metrics[m]!.value!).toBeGreaterThanOrEqual(0);
+      expect(cell.metrics[m]!.value!).toBeLessThanOrEqual(1);
+    }
+    for (const m of ['cove_pass_rate', 'cove_plain_pass_rate', 'cove_extra_tokens_mean', 'retrieval_f1_mean', 'retrieval_bm25_f1_mean']) {
+      expect(cell.metrics[m]?.status, m).toBe('ok');
+    }
+    // CoVe costs more than the plain answer: plan, verification and final calls all process tokens.
+    expect(cell.metrics.cove_extra_tokens_mean!.value!).toBeGreaterThan(0);
+    expect(cell.metrics.retrieval_embedding_f1_mean).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/embeddings/) });
+    expect(cell.verdicts.map((v) => v.metric).sort()).toEqual(['score_comprehension', 'score_endpoint_security', 'score_format', 'score_math', 'score_reasoning']);
+    expect(report.quality!.degradation.some((r) => r.quant === 'Q4_K_M' && r.baselineQuant === 'Q8_0' && r.metric === 'score_math')).toBe(true);
+    const html = readFileSync(path.join(runs[0]!.outDir, runs[0]!.runId, 'report.html'), 'utf8');
+    expect(html).toContain('Quality versus the baseline quantization');
+  });
+
+  test('responses record output, parsed answer, expected, score, grader, latency and tokens', () => {
+    const { outDir, runId } = runs[0]!;
+    const first = JSON.parse(readFileSync(path.join(outDir, runId, 'tiny_Q4_K_M_t1_c1024_nice10', 'quality', 'responses.jsonl'), 'utf8').split('\n')[0]!);
+    expect(Object.keys(first)).toEqual(expect.arrayContaining(['id', 'category', 'output', 'parsed', 'expected', 'score', 'grader', 'latency_ms', 'completion_tokens']));
+  });
+
+  test('two runs on the same cell and binary give identical responses', () => {
+    for (const cell of ['tiny_Q4_K_M_t1_c1024_nice10', 'tiny_Q8_0_t1_c1024_nice10']) {
+      const a = outputs(runs[0]!.outDir, runs[0]!.runId, cell);
+      const b = outputs(runs[1]!.outDir, runs[1]!.runId, cell);
+      expect(a.length).toBeGreaterThan(10);
+      expect(b).toEqual(a);
+    }
+    // …and the comparison can tell answers apart: two quantizations of the same weights answer differently.
+    const q4 = outputs(runs[0]!.outDir, runs[0]!.runId, 'tiny_Q4_K_M_t1_c1024_nice10');
+    const q8 = outputs(runs[0]!.outDir, runs[0]!.runId, 'tiny_Q8_0_t1_c1024_nice10');
+    expect(q4).not.toEqual(q8);
+  });
+});
