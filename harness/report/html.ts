@@ -110,30 +110,43 @@ function answer(cells: CellReport[]): string {
       .join('')}</ul></div>`;
   }
   const closest = ranked.filter((s) => !s.errored).slice(0, 3);
+  const SHOWN = 3;
   const items = closest.map((s) => {
-    const why = s.missed.map((m) => `${m.profile}: ${m.verdict.label} ${formatValue(m.verdict.value)} ${m.verdict.unit} (limit ${SYMBOL[m.verdict.op]} ${m.verdict.limit})`);
-    return `<li><b>${escapeHtml(s.cellId)}</b> missed ${s.missed.length}: ${escapeHtml(why.join('; '))}</li>`;
+    const why = s.missed
+      .slice(0, SHOWN)
+      .map((m) => `${m.profile}: ${m.verdict.label} ${formatValue(m.verdict.value)} ${m.verdict.unit === 'score' ? '' : m.verdict.unit} (limit ${SYMBOL[m.verdict.op]} ${m.verdict.limit})`.replace(/\s+\(/, ' ('));
+    const more = s.missed.length > SHOWN ? `; and ${s.missed.length - SHOWN} more` : '';
+    return `<li><b>${escapeHtml(s.cellId)}</b> missed ${s.missed.length}: ${escapeHtml(why.join('; ') + more)}</li>`;
   });
   return `<div class="answer none"><b>No configuration met every budget.</b>${items.length ? ` Closest:<ul>${items.join('')}</ul>` : ''}</div>`;
 }
 
+/** One row per model × context × quantization, one column per category: Δ points against the baseline. */
 function degradationSection(report: RunReport): string {
   const q = report.quality;
   if (!q) return '';
-  if (q.degradation.length === 0) {
-    return `<section><h2>Quality versus the baseline quantization</h2><p class="note">Only one quantization per model was graded, so there is nothing to compare.</p></section>`;
+  const title = '<h2>Quality versus the baseline quantization</h2>';
+  if (q.degradation.length === 0) return `<section>${title}<p class="note">Only one quantization per model was graded, so there is nothing to compare.</p></section>`;
+  const metrics = [...new Set(q.degradation.map((r) => r.metric))].sort();
+  const groups = new Map<string, typeof q.degradation>();
+  for (const r of q.degradation) {
+    const key = `${r.model} c${r.ctx} ${r.quant}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const rows = q.degradation
-    .map(
-      (r) =>
-        `<tr><td class="id">${escapeHtml(r.model)} c${r.ctx}</td><td>${escapeHtml(r.quant)} <small>vs ${escapeHtml(r.baselineQuant)}</small></td>` +
-        `<td>${label('quality', r.metric)}</td><td class="num">${escapeHtml(formatValue(r.baselineScore))}</td><td class="num">${escapeHtml(formatValue(r.score))}</td>` +
-        `<td class="num ${r.flagged ? 'fail' : 'pass'}">${r.deltaPoints > 0 ? '+' : ''}${escapeHtml(r.deltaPoints.toFixed(1))}</td></tr>`,
-    )
-    .join('');
+  const rows = [...groups.values()].map((rs) => {
+    const first = rs[0]!;
+    const tds = metrics.map((m) => {
+      const r = rs.find((x) => x.metric === m);
+      if (!r) return '<td class="num">—</td>';
+      const title = `${formatValue(r.score)} vs ${formatValue(r.baselineScore)} on ${r.baselineQuant}`;
+      return `<td class="num ${r.flagged ? 'fail' : 'pass'}" title="${escapeHtml(title)}">${r.deltaPoints > 0 ? '+' : ''}${escapeHtml(r.deltaPoints.toFixed(1))}</td>`;
+    });
+    return `<tr><td class="id">${escapeHtml(`${first.model} c${first.ctx}`)}</td><td>${escapeHtml(first.quant)} <small>vs ${escapeHtml(first.baselineQuant)}</small></td>${tds.join('')}</tr>`;
+  });
   return (
-    `<section><h2>Quality versus the baseline quantization</h2><p class="note">Baseline: each model's highest-precision quantization in this run. ` +
-    `A drop of more than ${q.thresholdPoints} points is red.</p><table><tr><th>model</th><th>quantization</th><th>category</th><th>baseline</th><th>score</th><th>Δ points</th></tr>${rows}</table></section>`
+    `<section>${title}<p class="note">Score change in points (of 100) against each model's highest-precision quantization in this run; ` +
+    `a drop of more than ${q.thresholdPoints} points is red. Hover for the scores.</p>` +
+    `<table><tr><th>model</th><th>quantization</th>${metrics.map((m) => `<th>${label('quality', m)}</th>`).join('')}</tr>${rows.join('')}</table></section>`
   );
 }
 
