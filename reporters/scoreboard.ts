@@ -108,7 +108,7 @@ function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
     if (meta.verdict) verdicts.push(meta.verdict);
     representative ??= meta.representative;
   }
-  const counts = { pass: 0, fail: 0, skipped: 0, error: 0 };
+  const counts = { pass: 0, fail: 0, inconclusive: 0, skipped: 0, error: 0 };
   for (const v of verdicts) counts[v.status]++;
   const cell = measurement?.cell ?? plan.cells.find((c) => c.cell.id === group.cellId)?.cell;
   const skipNote = group.tests.map((t) => t.result()).find((r) => r.state === 'skipped' && 'note' in r && r.note);

@@ -57,6 +57,12 @@ export interface RunReport {
           p95: number;
           p99: number;
         };
+        ci?: {
+          low: number;
+          high: number;
+          level: number;
+          resamples: number;
+        };
       };
     };
     verdicts: {
@@ -67,14 +73,22 @@ export interface RunReport {
       limit: number;
       unit: string;
       value: number | null;
-      status: "pass" | "fail" | "skipped" | "error";
+      status: "pass" | "fail" | "inconclusive" | "skipped" | "error";
       margin: number | null;
       used: number | null;
       reason?: string;
+      ci?: {
+        low: number;
+        high: number;
+        level: number;
+        resamples: number;
+      };
+      samplesToResolve?: number;
     }[];
     counts: {
       pass: number;
       fail: number;
+      inconclusive: number;
       skipped: number;
       error: number;
     };
@@ -117,6 +131,12 @@ export interface RunReport {
             p50: number;
             p95: number;
             p99: number;
+          };
+          ci?: {
+            low: number;
+            high: number;
+            level: number;
+            resamples: number;
           };
         };
       };

@@ -79,11 +79,26 @@ export function evaluateBudget(budget: Budget, metric: Metric | undefined): Verd
   let used: number | null;
   if (upper) used = budget.limit === 0 ? (value === 0 ? 0 : null) : value / budget.limit;
   else used = value === 0 ? null : budget.limit / value;
-  return { ...base, value, status: holds(budget.op, value, budget.limit) ? 'pass' : 'fail', margin, used };
+  const verdict: Verdict = { ...base, value, status: holds(budget.op, value, budget.limit) ? 'pass' : 'fail', margin, used };
+  const ci = metric.ci;
+  if (ci) {
+    verdict.ci = ci;
+    if (ci.low < budget.limit && budget.limit < ci.high) {
+      verdict.status = 'inconclusive';
+      verdict.reason = `the ${Math.round(ci.level * 100)} % interval [${formatNumber(ci.low)}, ${formatNumber(ci.high)}] straddles the limit`;
+      const n = metric.stats?.n;
+      const half = (ci.high - ci.low) / 2;
+      // An interval's half-width shrinks with √n: n' = n · (half-width / distance to the limit)².
+      if (n && value !== budget.limit) verdict.samplesToResolve = Math.ceil(n * (half / Math.abs(value - budget.limit)) ** 2);
+    }
+  }
+  return verdict;
 }
 
 export function describeVerdict(v: Verdict): string {
   const limit = `${SYMBOLS[v.op]} ${formatNumber(v.limit)} ${v.unit}`;
   if (v.value === null) return `${v.label}: ${v.status} (${v.reason ?? 'no value'}), budget ${limit}`;
-  return `${v.label} = ${formatNumber(v.value)} ${v.unit}, budget ${limit}: ${v.status}`;
+  const ci = v.ci ? ` [${Math.round(v.ci.level * 100)} % CI ${formatNumber(v.ci.low)}–${formatNumber(v.ci.high)}]` : '';
+  const more = v.samplesToResolve ? `; about ${v.samplesToResolve} samples would resolve it` : '';
+  return `${v.label} = ${formatNumber(v.value)} ${v.unit}${ci}, budget ${limit}: ${v.status}${v.status === 'inconclusive' ? ` (${v.reason}${more})` : ''}`;
 }

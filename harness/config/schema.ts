@@ -111,6 +111,14 @@ export const configSchema = z.strictObject({
     })
     .default({ server_path: null, load_timeout_s: 300, stop_grace_s: 5, cpu_affinity: null, parallel: 1, seed: 42, extra_args: [] }),
   sampler: z.strictObject({ interval_ms: z.number().int().min(10).default(100) }).default({ interval_ms: 100 }),
+  verdicts: z
+    .strictObject({
+      /** What an inconclusive verdict (the confidence interval straddles the limit) does to its test. */
+      on_inconclusive: z.enum(['fail', 'warn', 'pass']).default('warn'),
+      confidence: z.number().gt(0).lt(1).default(0.95),
+      bootstrap_resamples: z.number().int().min(100).default(1000),
+    })
+    .default({ on_inconclusive: 'warn', confidence: 0.95, bootstrap_resamples: 1000 }),
   output: z.strictObject({ dir: z.string().default('results') }).default({ dir: 'results' }),
 });
 

@@ -14,6 +14,8 @@ export const summarySchema = z.object({
   p99: z.number(),
 });
 
+export const confidenceIntervalSchema = z.object({ low: z.number(), high: z.number(), level: z.number(), resamples: z.number() });
+
 export const metricStatusSchema = z.enum(['ok', 'skipped', 'error']);
 
 export const metricSchema = z.object({
@@ -23,13 +25,15 @@ export const metricSchema = z.object({
   reason: z.string().optional(),
   /** Distribution the value was taken from, when it came from samples. */
   stats: summarySchema.optional(),
+  /** Bootstrap confidence interval of the value, when it came from samples. */
+  ci: confidenceIntervalSchema.optional(),
 });
 export type Metric = z.infer<typeof metricSchema>;
 export type MetricStatus = z.infer<typeof metricStatusSchema>;
 
-export function ok(value: number, unit: string, stats?: Metric['stats']): Metric {
+export function ok(value: number, unit: string, stats?: Metric['stats'], ci?: Metric['ci'] | null): Metric {
   if (!Number.isFinite(value)) return failed(unit, `measured a non-finite value (${value})`);
-  return stats ? { value, unit, status: 'ok', stats } : { value, unit, status: 'ok' };
+  return { value, unit, status: 'ok', ...(stats ? { stats } : {}), ...(ci ? { ci } : {}) };
 }
 export function skipped(unit: string, reason: string): Metric {
   return { value: null, unit, status: 'skipped', reason };
@@ -58,12 +62,16 @@ export const verdictSchema = z.object({
   limit: z.number(),
   unit: z.string(),
   value: z.number().nullable(),
-  status: z.enum(['pass', 'fail', 'skipped', 'error']),
+  /** `inconclusive`: the confidence interval straddles the limit, so more repetitions are needed to tell. */
+  status: z.enum(['pass', 'fail', 'inconclusive', 'skipped', 'error']),
   /** Distance to the limit in the metric's unit, positive when inside the budget. */
   margin: z.number().nullable(),
   /** Share of the budget used: value / limit for upper limits, limit / value for lower limits. */
   used: z.number().nullable(),
   reason: z.string().optional(),
+  ci: confidenceIntervalSchema.optional(),
+  /** For an inconclusive verdict: about how many samples would make the interval clear the limit. */
+  samplesToResolve: z.number().optional(),
 });
 export type Verdict = z.infer<typeof verdictSchema>;
 

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../stats/prng.ts';
 import { GgmlType, GgufType, encodeEntry, readGgufHeader, writeGguf, type TensorSpec } from './gguf.ts';
 
 /** Shapes of the generated default models. Row lengths are multiples of 256 so every k-quant applies to every tensor. */
@@ -11,18 +12,6 @@ export const GENERATOR_SEED = 20_261_123;
 /** Weights are uniform in ±WEIGHT_RANGE: small enough that activations stay finite through every layer. */
 const WEIGHT_RANGE = 0.035;
 export const VOCAB_FILE = 'ggml-vocab-llama-spm.gguf';
-
-/** mulberry32: tiny, fast, and identical on every platform, which is all a reproducible weight file needs. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seedFor(name: string): number {
   let h = GENERATOR_SEED >>> 0;

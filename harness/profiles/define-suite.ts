@@ -50,6 +50,12 @@ export function defineProfileSuite(profile: ProfileName, workload: Workload, set
         // Shows the measured figure beside the test in Vitest's UI and reporters.
         await annotate(describeVerdict(verdict), 'measurement');
         if (verdict.status === 'skipped') skip(verdict.reason);
+        if (verdict.status === 'inconclusive') {
+          const policy = plan.config.verdicts.on_inconclusive;
+          if (policy === 'fail') expect.fail(describeVerdict(verdict));
+          if (policy === 'warn') await annotate(`inconclusive: ${verdict.samplesToResolve ? `about ${verdict.samplesToResolve} samples would resolve it` : 'more samples needed'}`, 'warning');
+          return;
+        }
         expect(verdict.status, describeVerdict(verdict)).toBe('pass');
       });
     }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Workload } from './run-cell.ts';
-import { resourceMetrics, rowsIn } from './window.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 
 /** A loaded server that receives no requests: what an always-on service costs while nobody uses it. */
 export const idleWorkload: Workload = async ({ plan, sampler, log }) => {
@@ -12,5 +12,5 @@ export const idleWorkload: Workload = async ({ plan, sampler, log }) => {
   sampler.tick();
   const to = performance.now();
   const all = sampler.snapshot();
-  return resourceMetrics(rowsIn(all, from, to), all, sampler.missingSensors());
+  return resourceMetrics(rowsIn(all, from, to), all, sampler.missingSensors(), bootstrapOptions(plan));
 };

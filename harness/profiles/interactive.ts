@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { streamCompletion, type RequestRecord } from '../client/completion.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
-import { summarize, type Summary } from '../stats/summary.ts';
+import { bootstrapCi, meanOf, type BootstrapOptions } from '../stats/bootstrap.ts';
+import { percentile, sortSamples, summarize, type SortedSamples, type Summary } from '../stats/summary.ts';
 import { loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
-import { resourceMetrics, rowsIn } from './window.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
 export const interactiveWorkload: Workload = async ({ plan, server, sampler, record, log }) => {
@@ -45,36 +46,42 @@ export const interactiveWorkload: Workload = async ({ plan, server, sampler, rec
   sampler.tick();
   const all = sampler.snapshot();
   log(`${measured.filter((r) => r.ok).length}/${measured.length} measured requests succeeded`);
-  return { ...resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors()), ...requestMetrics(measured) };
+  const bootstrap = bootstrapOptions(plan);
+  return { ...resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrap), ...requestMetrics(measured, bootstrap) };
 };
 
 function pick(records: RequestRecord[], get: (r: RequestRecord) => number | null | undefined): number[] {
   return records.map(get).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 }
 
-export function requestMetrics(records: RequestRecord[]): Record<string, Metric> {
+const p = (q: number) => (s: SortedSamples) => percentile(s, q);
+
+export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOptions): Record<string, Metric> {
   const good = records.filter((r) => r.ok);
   const firstError = records.find((r) => !r.ok)?.error ?? 'no requests were measured';
   const none = (unit: string) => failed(unit, `no successful requests: ${firstError}`);
-  const metric = (s: Summary | null, unit: string, get: (s: Summary) => number, scale = 1) =>
-    s ? ok(get(s) * scale, unit, scaleSummary(s, scale)) : none(unit);
-  const ttft = summarize(pick(good, (r) => r.ttftMs));
-  const e2e = summarize(pick(good, (r) => r.e2eMs));
-  const itl = summarize(good.flatMap((r) => r.itlMs));
-  const decode = summarize(pick(good, (r) => r.decodeTps));
-  const serverDecode = summarize(pick(good, (r) => r.timings?.predicted_per_second));
-  const prefill = summarize(pick(good, (r) => r.timings?.prompt_per_second));
+  /** A statistic of the samples, with its bootstrap interval, scaled into the metric's unit. */
+  const metric = (samples: number[], unit: string, stat: (s: SortedSamples) => number, scale = 1) => {
+    const s = summarize(samples);
+    if (!s) return none(unit);
+    const ci = bootstrapCi(samples, stat, bootstrap);
+    return ok(stat(sortSamples(samples)) * scale, unit, scaleSummary(s, scale), ci && { ...ci, low: ci.low * scale, high: ci.high * scale });
+  };
+  const ttft = pick(good, (r) => r.ttftMs);
+  const e2e = pick(good, (r) => r.e2eMs);
+  const itl = good.flatMap((r) => r.itlMs);
+  const decode = pick(good, (r) => r.decodeTps);
   return {
-    ttft_p50_s: metric(ttft, 's', (s) => s.p50, 1e-3),
-    ttft_p95_s: metric(ttft, 's', (s) => s.p95, 1e-3),
-    latency_p50_s: metric(e2e, 's', (s) => s.p50, 1e-3),
-    latency_p95_s: metric(e2e, 's', (s) => s.p95, 1e-3),
-    latency_p99_s: metric(e2e, 's', (s) => s.p99, 1e-3),
-    latency_p99_over_p50: e2e && e2e.p50 > 0 ? ok(e2e.p99 / e2e.p50, '×') : none('×'),
-    itl_p99_ms: metric(itl, 'ms', (s) => s.p99),
-    decode_tps_mean: metric(decode, 'tok/s', (s) => s.mean),
-    server_decode_tps_mean: metric(serverDecode, 'tok/s', (s) => s.mean),
-    prefill_tps_mean: metric(prefill, 'tok/s', (s) => s.mean),
+    ttft_p50_s: metric(ttft, 's', p(0.5), 1e-3),
+    ttft_p95_s: metric(ttft, 's', p(0.95), 1e-3),
+    latency_p50_s: metric(e2e, 's', p(0.5), 1e-3),
+    latency_p95_s: metric(e2e, 's', p(0.95), 1e-3),
+    latency_p99_s: metric(e2e, 's', p(0.99), 1e-3),
+    latency_p99_over_p50: metric(e2e, '×', (s) => percentile(s, 0.99) / percentile(s, 0.5)),
+    itl_p99_ms: metric(itl, 'ms', p(0.99)),
+    decode_tps_mean: metric(decode, 'tok/s', meanOf),
+    server_decode_tps_mean: metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanOf),
+    prefill_tps_mean: metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanOf),
     requests_failed: ok(records.length - good.length, 'requests'),
   };
 }

@@ -7,7 +7,7 @@ import { bm25Rank, precisionRecall, readDocIds, type RetrievalScore } from '../s
 import { summarize } from '../stats/summary.ts';
 import { chainOfVerification, type Ask } from './cove.ts';
 import type { Workload, WorkloadContext } from './run-cell.ts';
-import { resourceMetrics, rowsIn } from './window.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 
 export function categoryMetric(category: string): string {
   return `score_${category.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`;
@@ -62,7 +62,7 @@ export const qualityWorkload: Workload = async (ctx) => {
   metrics.requests_failed = ok(calls.filter((c) => !c.ok).length, 'requests');
   sampler.tick();
   const rows = sampler.snapshot();
-  return { ...resourceMetrics(rowsIn(rows, from, performance.now()), rows, sampler.missingSensors()), ...metrics };
+  return { ...resourceMetrics(rowsIn(rows, from, performance.now()), rows, sampler.missingSensors(), bootstrapOptions(plan)), ...metrics };
 };
 
 function goldenRecord(set: string, item: GoldenItem, r: ChatRecord, g: { score: number; parsed: string | null; detail?: string }) {

@@ -1,6 +1,12 @@
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
 import type { SampleRow, SamplerResult } from '../sampler/sampler.ts';
-import { summarize } from '../stats/summary.ts';
+import { bootstrapCi, meanOf, type BootstrapOptions } from '../stats/bootstrap.ts';
+import { percentile, summarize } from '../stats/summary.ts';
+import type { Plan } from '../plan.ts';
+
+export function bootstrapOptions(plan: Plan): BootstrapOptions {
+  return { resamples: plan.config.verdicts.bootstrap_resamples, level: plan.config.verdicts.confidence, seed: 1 };
+}
 
 /** Rows whose interval lies inside [from, to]. */
 export function rowsIn(rows: readonly SampleRow[], from: number, to: number): SampleRow[] {
@@ -23,15 +29,21 @@ function sensor(rows: readonly SampleRow[], pick: (r: SampleRow) => number | nul
 }
 
 /** CPU, memory, swap and sensor metrics over a measurement window, shared by every profile. */
-export function resourceMetrics(rows: readonly SampleRow[], all: readonly SampleRow[], missing: SamplerResult['unavailable'] = {}): Record<string, Metric> {
-  const cpu = summarize(values(rows, (r) => r.cpuMachinePct));
+export function resourceMetrics(
+  rows: readonly SampleRow[],
+  all: readonly SampleRow[],
+  missing: SamplerResult['unavailable'],
+  bootstrap: BootstrapOptions,
+): Record<string, Metric> {
+  const cpuSamples = values(rows, (r) => r.cpuMachinePct);
+  const cpu = summarize(cpuSamples);
   const unit = '% of machine';
   const noCpu = 'no CPU samples in the measurement window (is the window shorter than the sampler interval?)';
   const rss = values(rows, (r) => r.rssMb);
   const swap = values(all, (r) => r.swapUsedMb);
   return {
-    cpu_mean_pct: cpu ? ok(cpu.mean, unit, cpu) : failed(unit, noCpu),
-    cpu_p99_pct: cpu ? ok(cpu.p99, unit) : failed(unit, noCpu),
+    cpu_mean_pct: cpu ? ok(cpu.mean, unit, cpu, bootstrapCi(cpuSamples, meanOf, bootstrap)) : failed(unit, noCpu),
+    cpu_p99_pct: cpu ? ok(cpu.p99, unit, cpu, bootstrapCi(cpuSamples, (s) => percentile(s, 0.99), bootstrap)) : failed(unit, noCpu),
     cpu_peak_pct: cpu ? ok(cpu.max, unit) : failed(unit, noCpu),
     rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : failed('MB', 'no RSS samples in the measurement window'),
     rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : failed('MB', 'no RSS samples'),

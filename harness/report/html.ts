@@ -1,6 +1,6 @@
 import { metricDefinition, type ProfileName } from '../budgets/catalogue.ts';
 import type { Verdict } from '../measurement/schema.ts';
-import { KEY_METRICS, formatValue, overallVerdict, sortCells, standings, type CellReport, type RunReport } from './model.ts';
+import { KEY_METRICS, formatValue, overallVerdict, sortCells, standings, type CellReport, type OverallVerdict, type RunReport } from './model.ts';
 
 /** Everything that reaches the page goes through here: model output is untrusted text. */
 export function escapeHtml(value: unknown): string {
@@ -96,7 +96,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}td.id{white
 table{border-collapse:collapse;width:100%;margin:4px 0}th,td{border-bottom:1px solid #e3e6ea;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f5f7f9;font-weight:600;font-size:12px}th small{font-weight:400;color:#778}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-.pass{background:#e4f6e8}.fail{background:#fde2e1}.error{background:#fbe3c4}.skipped{background:#eceff3;color:#556}
+.pass{background:#e4f6e8}.inconclusive{background:#fcf0d6}.fail{background:#fde2e1}.error{background:#fbe3c4}.skipped{background:#eceff3;color:#556}
 details{border:1px solid #e3e6ea;border-radius:6px;padding:6px 10px;margin:6px 0}summary{cursor:pointer}
 pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f9;padding:8px;border-radius:4px;max-height:12em;overflow:auto}
 .note{color:#667;font-size:13px}.files{font-size:12px}`;
@@ -154,7 +154,7 @@ function degradationSection(report: RunReport): string {
 export function reportHtml(report: RunReport): string {
   const cells = sortCells(report.cells);
   const profiles = [...new Set(cells.map((c) => c.profile))].sort();
-  const counts = { pass: 0, fail: 0, error: 0, skipped: 0 };
+  const counts: Record<OverallVerdict, number> = { pass: 0, fail: 0, inconclusive: 0, error: 0, skipped: 0 };
   for (const c of cells) counts[overallVerdict(c)]++;
   const h = report.host;
   const meta = [
@@ -174,7 +174,7 @@ ${report.partial ? `<p class="error">Partial report: ${escapeHtml(report.endReas
 <div class="meta">${meta.map(([k, v]) => `<div><b>${escapeHtml(k)}:</b> ${escapeHtml(v)}</div>`).join('')}</div>
 ${answer(cells)}
 ${report.models.filter((m) => m.kind === 'builtin').map((m) => `<p class="note">Model <b>${escapeHtml(m.name)}</b> is ${escapeHtml(m.detail)}: its speed, memory and CPU figures are real, its text is nonsense by design.</p>`).join('')}
-<div class="chips">Cell × profile results: <span class="pass">${counts.pass} within budget</span><span class="fail">${counts.fail} over budget</span><span class="error">${counts.error} errored</span>${counts.skipped ? `<span class="skipped">${counts.skipped} skipped</span>` : ''}</div>
+<div class="chips">Cell × profile results: <span class="pass">${counts.pass} within budget</span><span class="fail">${counts.fail} over budget</span>${counts.inconclusive ? `<span class="inconclusive">${counts.inconclusive} inconclusive</span>` : ''}<span class="error">${counts.error} errored</span>${counts.skipped ? `<span class="skipped">${counts.skipped} skipped</span>` : ''}</div>
 <p class="note">A cell is one configuration (model, quantization, threads, context, priority). Green: within its budget; red: over it;
 grey: not measurable here (with the reason); orange: the measurement failed. Hover a figure for its budget and headroom.
 Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>

@@ -16,7 +16,7 @@ export const cellReportSchema = z.object({
   error: z.string().optional(),
   metrics: z.record(z.string(), metricSchema),
   verdicts: z.array(verdictSchema),
-  counts: z.object({ pass: z.number(), fail: z.number(), skipped: z.number(), error: z.number() }),
+  counts: z.object({ pass: z.number(), fail: z.number(), inconclusive: z.number().default(0), skipped: z.number(), error: z.number() }),
   measurement: measurementSchema.optional(),
   tests: z.array(testOutcomeSchema),
   /** For a cell skipped as a duplicate: the cell id whose results stand for it. */
@@ -49,10 +49,13 @@ export type RunReport = z.infer<typeof runReportSchema>;
 export type CellReport = z.infer<typeof cellReportSchema>;
 export type TestOutcome = z.infer<typeof testOutcomeSchema>;
 
-export function overallVerdict(c: CellReport): 'pass' | 'fail' | 'error' | 'skipped' {
+export type OverallVerdict = 'pass' | 'fail' | 'inconclusive' | 'error' | 'skipped';
+
+export function overallVerdict(c: CellReport): OverallVerdict {
   if (c.state === 'skipped') return 'skipped';
   if (c.state !== 'completed' || c.counts.error > 0) return 'error';
   if (c.counts.fail > 0) return 'fail';
+  if (c.counts.inconclusive > 0) return 'inconclusive';
   if (c.counts.pass === 0) return 'skipped';
   return 'pass';
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../paths.ts';
 import { scoreboardCsv } from './csv.ts';
 import { reportHtml } from './html.ts';
-import { overallVerdict, sortCells, type RunReport } from './model.ts';
+import { overallVerdict, sortCells, type OverallVerdict, type RunReport } from './model.ts';
 
 export interface RunIndexEntry {
   runId: string;
@@ -12,7 +12,7 @@ export interface RunIndexEntry {
   partial: boolean;
   llama: string;
   configHash: string;
-  counts: Record<'pass' | 'fail' | 'error' | 'skipped', number>;
+  counts: Record<OverallVerdict, number>;
   cells: { profile: string; cell: string; verdict: string }[];
 }
 
@@ -40,7 +40,7 @@ export function updateRunIndex(outputDir: string, report: RunReport): void {
   } catch {
     // first run, or an unreadable index: start a new one rather than lose this run
   }
-  const counts = { pass: 0, fail: 0, error: 0, skipped: 0 };
+  const counts: Record<OverallVerdict, number> = { pass: 0, fail: 0, inconclusive: 0, error: 0, skipped: 0 };
   for (const c of report.cells) counts[overallVerdict(c)]++;
   const entry: RunIndexEntry = {
     runId: report.runId,

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // report.html of a real run, opened in headless Chromium as a person would: no console errors, the tables and
 // the answer are there, and hostile model output stays text.
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';

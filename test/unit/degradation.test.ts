@@ -10,7 +10,7 @@ function cell(quant: string, score: number, threads = 1): CellReport {
     state: 'completed',
     metrics: { score_math: { value: score, unit: 'score', status: 'ok' }, cpu_mean_pct: { value: 5, unit: '%', status: 'ok' } },
     verdicts: [],
-    counts: { pass: 0, fail: 0, skipped: 0, error: 0 },
+    counts: { pass: 0, fail: 0, inconclusive: 0, skipped: 0, error: 0 },
     tests: [],
     sampleResponses: [],
   };

@@ -30,7 +30,7 @@ const report: RunReport = {
       verdicts: [
         { metric: 'latency_p95_s', label: 'p95 latency', source: '<= 2.5', op: '<=', limit: 2.5, unit: 's', value: 3, status: 'fail', margin: -0.5, used: 1.2 },
       ],
-      counts: { pass: 0, fail: 1, skipped: 0, error: 0 },
+      counts: { pass: 0, fail: 1, inconclusive: 0, skipped: 0, error: 0 },
       tests: [],
       sampleResponses: [HOSTILE],
     },
