@@ -8,6 +8,8 @@ import type { CellReport, RunReport, TestOutcome } from '../harness/report/model
 import { terminalTable } from '../harness/report/table.ts';
 import { writeRunReport } from '../harness/report/write.ts';
 import { degradation } from '../harness/report/degradation.ts';
+import { rateCell } from '../harness/report/ratings.ts';
+import { SCORE_FORMULAS, cellScores, recommend } from '../harness/report/recommend.ts';
 
 interface CellTests {
   profile: string;
@@ -80,6 +82,11 @@ export default class ScoreboardReporter implements Reporter {
     if (threshold !== undefined && report.cells.some((c) => c.profile === 'quality')) {
       report.quality = { thresholdPoints: threshold, degradation: degradation(report.cells, threshold) };
     }
+    report.decisions = {
+      recommendations: recommend(report.cells, plan.config.selection?.weights ?? {}),
+      scores: cellScores(report.cells),
+      formulas: SCORE_FORMULAS,
+    };
     writeRunReport(runDir, report, { html: html || partial });
     return report;
   }
@@ -114,8 +121,11 @@ function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
   const skipNote = group.tests.map((t) => t.result()).find((r) => r.state === 'skipped' && 'note' in r && r.note);
   const skippedWhole = !measurement && skipNote && group.tests.every((t) => t.result().state === 'skipped');
   const error = measurement?.error ?? (skippedWhole && skipNote && 'note' in skipNote ? skipNote.note : undefined);
+  const critical = (plan.config.profiles as Record<string, { critical?: string[] }>)[group.profile]?.critical ?? [];
+  const rated = skippedWhole ? null : rateCell(verdicts, critical, measurement?.state === 'completed');
   return {
     profile: group.profile,
+    ...(rated ? { rating: rated.rating, ratingReason: rated.reason } : {}),
     cell: cell ?? { id: group.cellId, slug: group.cellId, model: '', quant: '', threads: 0, ctx: 0, priority: '' },
     state: measurement?.state ?? (skippedWhole ? 'skipped' : 'not-run'),
     ...(error ? { error } : {}),

@@ -150,6 +150,8 @@ export interface RunReport {
       note?: string;
       error?: string;
     }[];
+    rating?: "excellent" | "good" | "acceptable" | "poor" | "failed" | "not rated";
+    ratingReason?: string;
     representative?: string;
     sampleResponses: string[];
   }[];
@@ -166,5 +168,28 @@ export interface RunReport {
       deltaPoints: number;
       flagged: boolean;
     }[];
+  };
+  decisions?: {
+    recommendations: {
+      useCase: string;
+      title: string;
+      status: "recommended" | "none-passed" | "not-measured";
+      cellId: string | null;
+      runnerUp: string | null;
+      score: number | null;
+      reasons: string[];
+      ruledOut: {
+        cellId: string;
+        because: string;
+      }[];
+    }[];
+    scores: {
+      cellId: string;
+      efficiency: number | null;
+      costBenefit: number | null;
+    }[];
+    formulas: {
+      [k: string]: string;
+    };
   };
 }

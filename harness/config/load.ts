@@ -189,6 +189,11 @@ function resolveBudgets(config: BenchConfig, problems: ConfigProblem[], where: W
         });
       }
     }
+    config.profiles[profile].critical.forEach((key, i) => {
+      if (!metricDefinition(profile, key)) {
+        problems.push({ ...where(['profiles', profile, 'critical', i]), message: `unknown metric "${key}" for the ${profile} profile` });
+      }
+    });
     const merged = { ...DEFAULT_BUDGETS[profile], ...user };
     out[profile] = Object.entries(merged)
       .filter(([key, source]) => source !== 'off' && metricDefinition(profile, key))

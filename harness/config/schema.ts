@@ -48,6 +48,7 @@ const idleProfile = z.strictObject({
   settle_s: z.number().min(0).default(2),
   duration_s: z.number().positive().default(10),
   budgets: budgets.default({}),
+  critical: z.array(z.string()).default(['rss_peak_mb']),
 });
 
 const interactiveProfile = z.strictObject({
@@ -58,6 +59,8 @@ const interactiveProfile = z.strictObject({
   max_tokens: z.number().int().min(2).default(64),
   request_timeout_s: z.number().positive().default(120),
   budgets: budgets.default({}),
+  /** Budgets whose miss rates a cell "failed" rather than "poor". */
+  critical: z.array(z.string()).default(['ttft_p95_s', 'decode_tps_mean', 'rss_peak_mb']),
 });
 
 const qualityProfile = z.strictObject({
@@ -80,6 +83,7 @@ const qualityProfile = z.strictObject({
   degradation_threshold_points: z.number().min(0).default(5),
   request_timeout_s: z.number().positive().default(120),
   budgets: budgets.default({}),
+  critical: z.array(z.string()).default(['score_endpoint_security']),
 });
 
 export const configSchema = z.strictObject({
@@ -111,6 +115,19 @@ export const configSchema = z.strictObject({
     })
     .default({ server_path: null, load_timeout_s: 300, stop_grace_s: 5, cpu_affinity: null, parallel: 1, seed: 42, extra_args: [] }),
   sampler: z.strictObject({ interval_ms: z.number().int().min(10).default(100) }).default({ interval_ms: 100 }),
+  /** Weights of the overall-best selection, over `profile.metric` figures; lower-is-better figures are inverted. */
+  selection: z
+    .strictObject({ weights: z.record(z.string().regex(/^[a-z-]+\.[a-z0-9_]+$/, 'expected profile.metric, e.g. interactive.latency_p95_s'), z.number().min(0)) })
+    .default({
+      weights: {
+        'interactive.latency_p95_s': 3,
+        'interactive.decode_tps_mean': 2,
+        'interactive.cpu_p99_pct': 2,
+        'idle.cpu_mean_pct': 1,
+        'interactive.rss_peak_mb': 1,
+        'quality.score_overall': 3,
+      },
+    }),
   verdicts: z
     .strictObject({
       /** What an inconclusive verdict (the confidence interval straddles the limit) does to its test. */

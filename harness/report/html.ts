@@ -45,8 +45,9 @@ function profileTable(profile: string, cells: CellReport[]): string {
       return `<td class="num ${cls}" title="${escapeHtml(title)}">${escapeHtml(formatValue(m?.value))}</td>`;
     });
     const overall = overallVerdict(c);
-    const summary = `${c.counts.pass} pass · ${c.counts.fail} fail${c.counts.skipped ? ` · ${c.counts.skipped} skipped` : ''}${c.counts.error ? ` · ${c.counts.error} error` : ''}`;
-    return `<tr><td class="id"><a href="#${escapeHtml(anchor(c))}">${escapeHtml(c.cell.id)}</a></td>${tds.join('')}<td class="${overall}">${escapeHtml(summary)}</td></tr>`;
+    const summary = `${c.counts.pass} pass · ${c.counts.fail} fail${c.counts.inconclusive ? ` · ${c.counts.inconclusive} inconclusive` : ''}${c.counts.skipped ? ` · ${c.counts.skipped} skipped` : ''}${c.counts.error ? ` · ${c.counts.error} error` : ''}`;
+    const rating = c.rating ? `<span class="rating r-${escapeHtml(c.rating.replace(' ', '-'))}" title="${escapeHtml(c.ratingReason ?? '')}">${escapeHtml(c.rating)}</span>` : '';
+    return `<tr><td class="id"><a href="#${escapeHtml(anchor(c))}">${escapeHtml(c.cell.id)}</a></td>${tds.join('')}<td class="${overall}">${rating}${escapeHtml(summary)}</td></tr>`;
   });
   return `<section><h2>${escapeHtml(profile[0]!.toUpperCase() + profile.slice(1))}</h2><table>${head}${rows.join('')}</table></section>`;
 }
@@ -99,7 +100,9 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .pass{background:#e4f6e8}.inconclusive{background:#fcf0d6}.fail{background:#fde2e1}.error{background:#fbe3c4}.skipped{background:#eceff3;color:#556}
 details{border:1px solid #e3e6ea;border-radius:6px;padding:6px 10px;margin:6px 0}summary{cursor:pointer}
 pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f9;padding:8px;border-radius:4px;max-height:12em;overflow:auto}
-.note{color:#667;font-size:13px}.files{font-size:12px}`;
+.note{color:#667;font-size:13px}
+.rating{display:inline-block;border-radius:9px;padding:0 7px;margin-right:6px;font-size:12px;font-weight:600;color:#fff}
+.r-excellent{background:#2e8540}.r-good{background:#5cb85c}.r-acceptable{background:#8a8f2e}.r-poor{background:#d98c1e}.r-failed{background:#c9302c}.r-not-rated{background:#999}.files{font-size:12px}`;
 
 function answer(cells: CellReport[]): string {
   const ranked = standings(cells);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cellSchema, measurementSchema, metricSchema, verdictSchema } from '../measurement/schema.ts';
 import { degradationRowSchema } from './degradation.ts';
+import { cellScoreSchema, recommendationSchema } from './recommend.ts';
 
 export const testOutcomeSchema = z.object({
   name: z.string(),
@@ -19,6 +20,8 @@ export const cellReportSchema = z.object({
   counts: z.object({ pass: z.number(), fail: z.number(), inconclusive: z.number().default(0), skipped: z.number(), error: z.number() }),
   measurement: measurementSchema.optional(),
   tests: z.array(testOutcomeSchema),
+  rating: z.enum(['excellent', 'good', 'acceptable', 'poor', 'failed', 'not rated']).optional(),
+  ratingReason: z.string().optional(),
   /** For a cell skipped as a duplicate: the cell id whose results stand for it. */
   representative: z.string().optional(),
   /** Up to three answers, for a glance at what the model said (untrusted text). */
@@ -43,6 +46,10 @@ export const runReportSchema = z.object({
   cells: z.array(cellReportSchema),
   /** Quality lost by each quantization against the model's highest-precision one (quality profile only). */
   quality: z.object({ thresholdPoints: z.number(), degradation: z.array(degradationRowSchema) }).optional(),
+  /** Which configuration to run: per use case, with its reasons; and the efficiency and cost-benefit scores. */
+  decisions: z
+    .object({ recommendations: z.array(recommendationSchema), scores: z.array(cellScoreSchema), formulas: z.record(z.string(), z.string()) })
+    .optional(),
 });
 
 export type RunReport = z.infer<typeof runReportSchema>;

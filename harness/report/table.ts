@@ -15,7 +15,8 @@ export function terminalTable(report: RunReport): string {
     }), 'verdict'];
     const rows = cells.map((c) => {
       const v = overallVerdict(c);
-      const verdict = v === 'fail' ? `FAIL ${c.counts.fail}/${c.verdicts.length}` : v === 'error' ? 'ERROR' : v;
+      const budgets = v === 'fail' ? `FAIL ${c.counts.fail}/${c.verdicts.length}` : v === 'error' ? 'ERROR' : v;
+      const verdict = c.rating ? `${c.rating} (${budgets})` : budgets;
       return [c.cell.id, ...keys.map((k) => formatValue(c.metrics[k]?.value)), verdict];
     });
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

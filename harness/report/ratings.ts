@@ -1,0 +1,43 @@
+import type { Verdict } from '../measurement/schema.ts';
+
+export const RATINGS = ['excellent', 'good', 'acceptable', 'poor', 'failed'] as const;
+export type Rating = (typeof RATINGS)[number] | 'not rated';
+
+/** Headroom every budget must keep for a rating: 50 % for excellent, 20 % for good. */
+export const RATING_HEADROOM = { excellent: 0.5, good: 0.2 } as const;
+
+/**
+ * Headroom as a share of the limit: (limit − value) / limit for an upper limit, (value − limit) / limit for a
+ * lower one. A passed budget at a limit of 0 ("no swap growth") is all-or-nothing: full headroom.
+ */
+export function headroom(v: Verdict): number | null {
+  if (v.value === null || v.margin === null) return null;
+  if (v.limit === 0) return v.status === 'pass' ? 1 : 0;
+  return v.margin / Math.abs(v.limit);
+}
+
+export interface CellRating {
+  rating: Rating;
+  reason: string;
+}
+
+/**
+ * excellent: every budget met with ≥ 50 % headroom; good: ≥ 20 %; acceptable: all met (or inconclusive);
+ * poor: some missed, none critical; failed: a critical budget missed, or the cell did not run.
+ */
+export function rateCell(verdicts: readonly Verdict[], critical: readonly string[], ran: boolean): CellRating {
+  if (!ran) return { rating: 'failed', reason: 'the cell did not run to completion' };
+  const judged = verdicts.filter((v) => v.status !== 'skipped');
+  if (judged.length === 0) return { rating: 'not rated', reason: 'no budget could be judged' };
+  const missed = judged.filter((v) => v.status === 'fail' || v.status === 'error');
+  const criticalMissed = missed.filter((v) => critical.includes(v.metric));
+  if (criticalMissed.length > 0) return { rating: 'failed', reason: `missed critical budget: ${criticalMissed.map((v) => v.label).join(', ')}` };
+  if (missed.length > 0) return { rating: 'poor', reason: `missed: ${missed.map((v) => v.label).join(', ')}` };
+  if (judged.some((v) => v.status === 'inconclusive')) return { rating: 'acceptable', reason: 'every budget met or inconclusive' };
+  const tightest = judged.reduce((a, v) => ((headroom(v) ?? 0) < (headroom(a) ?? 0) ? v : a));
+  const least = headroom(tightest) ?? 0;
+  const why = `least headroom ${Math.round(least * 100)} % (${tightest.label})`;
+  if (least >= RATING_HEADROOM.excellent) return { rating: 'excellent', reason: why };
+  if (least >= RATING_HEADROOM.good) return { rating: 'good', reason: why };
+  return { rating: 'acceptable', reason: why };
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { CellReport } from './model.ts';
+import { candidates, select, type Selection } from './select.ts';
+
+export interface UseCase {
+  id: string;
+  title: string;
+  /** Profiles whose budgets are hard thresholds; a use case whose profiles did not run is "not measured". */
+  profiles: string[];
+  weights: Record<string, number>;
+}
+
+export const USE_CASES: UseCase[] = [
+  {
+    id: 'interactive',
+    title: 'Interactive chat',
+    profiles: ['interactive'],
+    weights: { 'interactive.latency_p95_s': 3, 'interactive.ttft_p95_s': 2, 'interactive.decode_tps_mean': 2, 'interactive.latency_p99_over_p50': 1 },
+  },
+  {
+    id: 'background',
+    title: 'Always-on background',
+    profiles: ['idle', 'interactive'],
+    weights: { 'idle.cpu_mean_pct': 3, 'idle.rss_peak_mb': 2, 'interactive.cpu_p99_pct': 2, 'interactive.cpu_mean_pct': 1 },
+  },
+  {
+    id: 'accuracy',
+    title: 'Accuracy-critical',
+    profiles: ['quality'],
+    weights: { 'quality.score_overall': 4, 'quality.score_endpoint_security': 2, 'quality.answer_latency_p95_s': 1 },
+  },
+  { id: 'long-context', title: 'Long context', profiles: ['long-context'], weights: {} },
+  { id: 'batch', title: 'Batch', profiles: ['batch'], weights: {} },
+];
+
+export const recommendationSchema = z.object({
+  useCase: z.string(),
+  title: z.string(),
+  status: z.enum(['recommended', 'none-passed', 'not-measured']),
+  cellId: z.string().nullable(),
+  runnerUp: z.string().nullable(),
+  score: z.number().nullable(),
+  /** Why: the winner's budgets with their headroom, its weighted figures, or why nothing qualified. */
+  reasons: z.array(z.string()),
+  ruledOut: z.array(z.object({ cellId: z.string(), because: z.string() })),
+});
+export type Recommendation = z.infer<typeof recommendationSchema>;
+
+function pct(x: number | null): string {
+  return x === null ? '' : ` (${Math.round(x * 100)} % of budget used)`;
+}
+
+function describe(useCase: UseCase, s: Selection, title = useCase.title): Recommendation {
+  const ruledOut = s.excluded.map((e) => ({
+    cellId: e.cellId,
+    because: `${e.profile}: ${e.verdict.label}${e.verdict.value === null ? ` ${e.verdict.status} (${e.verdict.reason ?? ''})` : ` ${round(e.verdict.value)} ${e.verdict.unit}, limit ${e.verdict.op} ${e.verdict.limit}`}`,
+  }));
+  if (!s.winner) {
+    return { useCase: useCase.id, title, status: 'none-passed', cellId: null, runnerUp: null, score: null, reasons: ['no configuration met every budget of ' + s.profiles.join(' and ')], ruledOut };
+  }
+  const w = s.winner;
+  const reasons = w.contributions
+    .slice()
+    .sort((a, b) => b.weight * b.normalised - a.weight * a.normalised)
+    .map((c) => `${c.key} = ${round(c.value)} (normalised ${c.normalised.toFixed(2)}, weight ${c.weight})`);
+  if (s.runnerUp) reasons.push(`runner-up ${s.runnerUp.cellId} scored ${s.runnerUp.score.toFixed(3)} against ${w.score.toFixed(3)}`);
+  if (s.missing.length) reasons.push(`not measured, so not weighed: ${s.missing.join(', ')}`);
+  return { useCase: useCase.id, title, status: 'recommended', cellId: w.cellId, runnerUp: s.runnerUp?.cellId ?? null, score: w.score, reasons, ruledOut };
+}
+
+function round(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(3))) : '—';
+}
+
+/** One recommendation per use case plus an overall best (with the configured weights and every profile that ran). */
+export function recommend(cells: readonly CellReport[], overallWeights: Record<string, number>): Recommendation[] {
+  const all = candidates(cells);
+  const ran = new Set(cells.filter((c) => c.state === 'completed').map((c) => c.profile));
+  const out = USE_CASES.map((u) => {
+    if (!u.profiles.every((p) => ran.has(p))) {
+      return { useCase: u.id, title: u.title, status: 'not-measured' as const, cellId: null, runnerUp: null, score: null, reasons: [`no ${u.profiles.filter((p) => !ran.has(p)).join(', ')} profile in this run`], ruledOut: [] };
+    }
+    return describe(u, select(all, u.weights, u.profiles));
+  });
+  const overall: UseCase = { id: 'overall', title: 'Overall best', profiles: [...ran].sort(), weights: overallWeights };
+  out.unshift(describe(overall, select(all, overallWeights, overall.profiles)));
+  // The winner's budgets and their headroom: the evidence a person checks first.
+  for (const r of out) {
+    if (!r.cellId) continue;
+    const c = all.find((x) => x.cellId === r.cellId)!;
+    const u = r.useCase === 'overall' ? overall : USE_CASES.find((x) => x.id === r.useCase)!;
+    for (const { profile, verdict } of c.verdicts) {
+      if (u.profiles.includes(profile) && verdict.status === 'pass') r.reasons.push(`passed ${profile}: ${verdict.label} ${round(verdict.value!)} ${verdict.unit}${pct(verdict.used)}`);
+    }
+  }
+  return out;
+}
+
+/** tok/s × ctx ÷ memory GB: how much context-speed a gigabyte buys. */
+export function efficiency(decodeTps: number, ctx: number, rssMb: number): number | null {
+  return rssMb > 0 ? (decodeTps * ctx) / (rssMb / 1000) : null;
+}
+
+export const SCORE_FORMULAS = {
+  efficiency: 'decode tok/s × context tokens ÷ peak RSS in GB (interactive profile)',
+  costBenefit: 'overall quality score × decode tok/s ÷ peak RSS in GB, scaled so the best cell is 100',
+};
+
+export const cellScoreSchema = z.object({ cellId: z.string(), efficiency: z.number().nullable(), costBenefit: z.number().nullable() });
+export type CellScore = z.infer<typeof cellScoreSchema>;
+
+/** Efficiency and cost-benefit per cell id; null where a needed figure was not measured. */
+export function cellScores(cells: readonly CellReport[]): CellScore[] {
+  const all = candidates(cells);
+  const ctxOf = new Map(cells.map((c) => [c.cell.id, c.cell.ctx]));
+  const rows = all.map((c) => {
+    const tps = c.figures.get('interactive.decode_tps_mean');
+    const rss = c.figures.get('interactive.rss_peak_mb');
+    const quality = c.figures.get('quality.score_overall');
+    const eff = tps !== undefined && rss !== undefined ? efficiency(tps, ctxOf.get(c.cellId) ?? 0, rss) : null;
+    const raw = tps !== undefined && rss !== undefined && quality !== undefined && rss > 0 ? (quality * tps) / (rss / 1000) : null;
+    return { cellId: c.cellId, efficiency: eff, raw };
+  });
+  const best = Math.max(0, ...rows.map((r) => r.raw ?? 0));
+  return rows.map((r) => ({ cellId: r.cellId, efficiency: r.efficiency, costBenefit: r.raw === null ? null : best === 0 ? 0 : (r.raw / best) * 100 }));
+}

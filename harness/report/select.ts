@@ -1,0 +1,114 @@
+import type { Verdict } from '../measurement/schema.ts';
+import type { CellReport } from './model.ts';
+
+/** A figure of a cell across profiles, keyed `profile.metric`, e.g. `interactive.latency_p95_s`. */
+export type CellFigures = Map<string, number>;
+
+export interface Candidate {
+  cellId: string;
+  figures: CellFigures;
+  /** Every verdict of every profile the cell ran (or that stands for it), for hard thresholds and evidence. */
+  verdicts: { profile: string; verdict: Verdict }[];
+}
+
+/** Lower is better for time, load and resource figures; higher for speeds and scores. */
+export function lowerIsBetter(key: string): boolean {
+  return /latency|ttft|itl|cpu|rss|load|swap|energy|temperature|psi/.test(key);
+}
+
+/** Gathers each cell id's figures and verdicts over profiles; a skipped duplicate borrows its representative's. */
+export function candidates(cells: readonly CellReport[]): Candidate[] {
+  const byId = new Map<string, Candidate>();
+  const find = (profile: string, id: string) => cells.find((c) => c.profile === profile && c.cell.id === id);
+  for (const c of cells) {
+    const cand: Candidate = byId.get(c.cell.id) ?? { cellId: c.cell.id, figures: new Map(), verdicts: [] };
+    byId.set(c.cell.id, cand);
+    const source = c.state === 'skipped' && c.representative ? find(c.profile, c.representative) : c;
+    if (!source || source.state !== 'completed') {
+      if (c.state !== 'skipped') cand.verdicts.push({ profile: c.profile, verdict: notRun(c) });
+      continue;
+    }
+    for (const [metric, m] of Object.entries(source.metrics)) if (m.status === 'ok' && m.value !== null) cand.figures.set(`${c.profile}.${metric}`, m.value);
+    for (const v of source.verdicts) cand.verdicts.push({ profile: c.profile, verdict: v });
+  }
+  return [...byId.values()].sort((a, b) => a.cellId.localeCompare(b.cellId));
+}
+
+function notRun(c: CellReport): Verdict {
+  return { metric: 'runs', label: 'runs to completion', source: '', op: '>=', limit: 1, unit: '', value: null, status: 'error', margin: null, used: null, reason: c.error ?? 'the cell did not run' };
+}
+
+export interface Contribution {
+  key: string;
+  value: number;
+  normalised: number;
+  weight: number;
+}
+
+export interface Ranked {
+  cellId: string;
+  score: number;
+  contributions: Contribution[];
+}
+
+export interface Selection {
+  /** Hard thresholds: the profiles whose every budget a candidate must meet. */
+  profiles: string[];
+  winner: Ranked | null;
+  runnerUp: Ranked | null;
+  ranked: Ranked[];
+  /** Cells ruled out by a hard threshold, with the first budget that ruled each one out. */
+  excluded: { cellId: string; profile: string; verdict: Verdict }[];
+  /** Weighted figures nobody had, so they did not count. */
+  missing: string[];
+}
+
+const TIE_BREAK = ['interactive.latency_p95_s', 'interactive.decode_tps_mean'];
+
+/**
+ * Weighted selection. Hard thresholds first (every budget of `profiles` met), then each weighted figure is
+ * normalised to [0, 1] over the remaining candidates (inverted where lower is better; all-equal → 1), and the
+ * weighted mean ranks them. Ties go to lower p95 latency, then higher decode speed, then the cell id.
+ */
+export function select(all: readonly Candidate[], weights: Record<string, number>, profiles: readonly string[]): Selection {
+  const excluded: Selection['excluded'] = [];
+  const eligible = all.filter((c) => {
+    const ruledOut = c.verdicts.find((v) => profiles.includes(v.profile) && (v.verdict.status === 'fail' || v.verdict.status === 'error'));
+    if (ruledOut) excluded.push({ cellId: c.cellId, ...ruledOut });
+    const ranAll = profiles.every((p) => [...c.figures.keys()].some((k) => k.startsWith(`${p}.`)));
+    return !ruledOut && ranAll;
+  });
+  const keys = Object.keys(weights).filter((k) => weights[k]! > 0);
+  const present = keys.filter((k) => eligible.some((c) => c.figures.has(k)));
+  const missing = keys.filter((k) => !present.includes(k));
+  const range = new Map(present.map((k) => {
+    const vs = eligible.map((c) => c.figures.get(k)).filter((v): v is number => v !== undefined);
+    return [k, { min: Math.min(...vs), max: Math.max(...vs) }] as const;
+  }));
+  const ranked: Ranked[] = eligible.map((c) => {
+    const contributions = present.map((key) => {
+      const value = c.figures.get(key);
+      const { min, max } = range.get(key)!;
+      let normalised = 0;
+      if (value !== undefined) {
+        normalised = max === min ? 1 : (value - min) / (max - min);
+        if (lowerIsBetter(key) && max !== min) normalised = 1 - normalised;
+      }
+      return { key, value: value ?? NaN, normalised, weight: weights[key]! };
+    });
+    const total = contributions.reduce((a, x) => a + x.weight, 0);
+    const score = total === 0 ? 0 : contributions.reduce((a, x) => a + x.weight * x.normalised, 0) / total;
+    return { cellId: c.cellId, score, contributions };
+  });
+  const figure = (id: string, key: string) => eligible.find((c) => c.cellId === id)?.figures.get(key);
+  ranked.sort((a, b) => {
+    if (Math.abs(b.score - a.score) > 1e-12) return b.score - a.score;
+    for (const key of TIE_BREAK) {
+      const x = figure(a.cellId, key);
+      const y = figure(b.cellId, key);
+      if (x !== undefined && y !== undefined && x !== y) return lowerIsBetter(key) ? x - y : y - x;
+    }
+    return a.cellId.localeCompare(b.cellId);
+  });
+  return { profiles: [...profiles], winner: ranked[0] ?? null, runnerUp: ranked[1] ?? null, ranked, excluded, missing };
+}
