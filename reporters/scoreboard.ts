@@ -7,9 +7,7 @@ import { PERCENTILE_METHOD } from '../harness/stats/summary.ts';
 import type { CellReport, RunReport, TestOutcome } from '../harness/report/model.ts';
 import { terminalTable } from '../harness/report/table.ts';
 import { writeRunReport } from '../harness/report/write.ts';
-import { degradation } from '../harness/report/degradation.ts';
-import { rateCell } from '../harness/report/ratings.ts';
-import { SCORE_FORMULAS, cellScores, recommend } from '../harness/report/recommend.ts';
+import { enrichReport } from '../harness/report/enrich.ts';
 
 interface CellTests {
   profile: string;
@@ -78,17 +76,9 @@ export default class ScoreboardReporter implements Reporter {
       // Cells left out by a filter such as -t Q4_K_M were not run on purpose: they are not part of this run's report.
       cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
     };
-    const threshold = plan.config.profiles.quality?.degradation_threshold_points;
-    if (threshold !== undefined && report.cells.some((c) => c.profile === 'quality')) {
-      report.quality = { thresholdPoints: threshold, degradation: degradation(report.cells, threshold) };
-    }
-    report.decisions = {
-      recommendations: recommend(report.cells, plan.config.selection?.weights ?? {}),
-      scores: cellScores(report.cells),
-      formulas: SCORE_FORMULAS,
-    };
-    writeRunReport(runDir, report, { html: html || partial });
-    return report;
+    const enriched = enrichReport(report, plan.config);
+    writeRunReport(runDir, enriched, { html: html || partial });
+    return enriched;
   }
 }
 
@@ -121,11 +111,8 @@ function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
   const skipNote = group.tests.map((t) => t.result()).find((r) => r.state === 'skipped' && 'note' in r && r.note);
   const skippedWhole = !measurement && skipNote && group.tests.every((t) => t.result().state === 'skipped');
   const error = measurement?.error ?? (skippedWhole && skipNote && 'note' in skipNote ? skipNote.note : undefined);
-  const critical = (plan.config.profiles as Record<string, { critical?: string[] }>)[group.profile]?.critical ?? [];
-  const rated = skippedWhole ? null : rateCell(verdicts, critical, measurement?.state === 'completed');
   return {
     profile: group.profile,
-    ...(rated ? { rating: rated.rating, ratingReason: rated.reason } : {}),
     cell: cell ?? { id: group.cellId, slug: group.cellId, model: '', quant: '', threads: 0, ctx: 0, priority: '' },
     state: measurement?.state ?? (skippedWhole ? 'skipped' : 'not-run'),
     ...(error ? { error } : {}),

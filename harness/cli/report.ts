@@ -4,6 +4,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { outputDir } from '../plan.ts';
+import { configSchema } from '../config/schema.ts';
+import { enrichReport } from '../report/enrich.ts';
 import { runReportSchema } from '../report/model.ts';
 import { terminalTable } from '../report/table.ts';
 import { writeRunReport } from '../report/write.ts';
@@ -20,7 +22,11 @@ if (!runId || !runs.includes(runId)) {
   process.exit(2);
 }
 const runDir = path.join(dir, runId);
-const report = runReportSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'scoreboard.json'), 'utf8')));
+const stored = runReportSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'scoreboard.json'), 'utf8')));
+// The run's own config (from its plan.json) drives the decisions, so a regenerated report uses current rules.
+const planFile = path.join(runDir, 'plan.json');
+const runConfig = existsSync(planFile) ? configSchema.safeParse((JSON.parse(readFileSync(planFile, 'utf8')) as { config?: unknown }).config) : null;
+const report = runConfig?.success ? enrichReport(stored, runConfig.data) : stored;
 if (format === 'table') {
   process.stdout.write(`${terminalTable(report)}\n`);
 } else {

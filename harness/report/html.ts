@@ -1,160 +1,101 @@
-import { metricDefinition, type ProfileName } from '../budgets/catalogue.ts';
-import type { Verdict } from '../measurement/schema.ts';
-import { KEY_METRICS, formatValue, overallVerdict, sortCells, standings, type CellReport, type OverallVerdict, type RunReport } from './model.ts';
+import { createHash } from 'node:crypto';
+import { overallVerdict, sortCells, type CellReport, type OverallVerdict, type RunReport } from './model.ts';
+import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
+import { latencyChart, qualitySpeedChart, verdictHeatMap } from './html/charts.ts';
+import { anchor, escapeHtml, titleCase } from './html/common.ts';
+import { answer, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
 
-/** Everything that reaches the page goes through here: model output is untrusted text. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-const SYMBOL: Record<Verdict['op'], string> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>' };
-
-function usedText(used: number | null): string {
-  if (used === null) return '—';
-  return used > 0 && used < 0.01 ? '<1 %' : `${Math.round(used * 100)} %`;
-}
-
-function budgetText(v: Verdict): string {
-  const used = v.used === null ? '' : `, ${usedText(v.used)} of budget used`;
-  return `${v.label} ${SYMBOL[v.op]} ${v.limit} ${v.unit}: ${v.status}${v.value === null ? ` (${v.reason ?? 'no value'})` : used}`;
-}
-
-function label(profile: string, metric: string): string {
-  const d = metricDefinition(profile as ProfileName, metric);
-  if (!d) return escapeHtml(metric);
-  return d.unit === 'score' ? escapeHtml(d.label) : `${escapeHtml(d.label)} <small>${escapeHtml(d.unit)}</small>`;
-}
-
-function profileTable(profile: string, cells: CellReport[]): string {
-  const keys = KEY_METRICS[profile] ?? [];
-  const head = `<tr><th>cell</th>${keys.map((k) => `<th>${label(profile, k)}</th>`).join('')}<th>budgets</th></tr>`;
-  const rows = cells.map((c) => {
-    if (c.state === 'skipped') {
-      return `<tr><td class="id">${escapeHtml(c.cell.id)}</td><td class="skipped" colspan="${keys.length + 1}">skipped: ${escapeHtml(c.error ?? '')}</td></tr>`;
-    }
-    const tds = keys.map((k) => {
-      const m = c.metrics[k];
-      const v = c.verdicts.find((x) => x.metric === k);
-      const cls = v ? v.status : m?.status === 'ok' ? 'none' : (m?.status ?? 'none');
-      const title = v ? budgetText(v) : m?.reason ?? '';
-      return `<td class="num ${cls}" title="${escapeHtml(title)}">${escapeHtml(formatValue(m?.value))}</td>`;
-    });
-    const overall = overallVerdict(c);
-    const summary = `${c.counts.pass} pass · ${c.counts.fail} fail${c.counts.inconclusive ? ` · ${c.counts.inconclusive} inconclusive` : ''}${c.counts.skipped ? ` · ${c.counts.skipped} skipped` : ''}${c.counts.error ? ` · ${c.counts.error} error` : ''}`;
-    const rating = c.rating ? `<span class="rating r-${escapeHtml(c.rating.replace(' ', '-'))}" title="${escapeHtml(c.ratingReason ?? '')}">${escapeHtml(c.rating)}</span>` : '';
-    return `<tr><td class="id"><a href="#${escapeHtml(anchor(c))}">${escapeHtml(c.cell.id)}</a></td>${tds.join('')}<td class="${overall}">${rating}${escapeHtml(summary)}</td></tr>`;
-  });
-  return `<section><h2>${escapeHtml(profile[0]!.toUpperCase() + profile.slice(1))}</h2><table>${head}${rows.join('')}</table></section>`;
-}
-
-function anchor(c: CellReport): string {
-  return `${c.profile}-${c.cell.slug}`;
-}
-
-function cellDetails(c: CellReport): string {
-  const verdicts = c.verdicts
-    .map(
-      (v) =>
-        `<tr class="${v.status}"><td>${escapeHtml(v.label)}</td><td class="num">${escapeHtml(formatValue(v.value))}</td>` +
-        `<td>${escapeHtml(`${SYMBOL[v.op]} ${v.limit} ${v.unit}`)}</td><td>${escapeHtml(v.status)}</td>` +
-        `<td class="num">${usedText(v.used)}</td><td>${escapeHtml(v.reason ?? '')}</td></tr>`,
-    )
-    .join('');
-  const metrics = Object.entries(c.metrics)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(
-      ([k, m]) =>
-        `<tr class="${m.status === 'ok' ? '' : m.status}"><td>${label(c.profile, k)}</td><td class="num">${escapeHtml(formatValue(m.value))}</td>` +
-        `<td>${escapeHtml(m.unit)}</td><td>${escapeHtml(m.status)}</td><td>${escapeHtml(m.stats ? `n=${m.stats.n}, p50 ${formatValue(m.stats.p50)}, p99 ${formatValue(m.stats.p99)}` : '')}${escapeHtml(m.reason ?? '')}</td></tr>`,
-    )
-    .join('');
-  const responses = c.sampleResponses.map((r) => `<pre class="response">${escapeHtml(r)}</pre>`).join('');
-  const files = c.measurement ? Object.values(c.measurement.files).map((f) => `<a href="${escapeHtml(f)}">${escapeHtml(f.split('/').pop())}</a>`).join(' · ') : '';
-  return (
-    `<details id="${escapeHtml(anchor(c))}"><summary><b>${escapeHtml(c.cell.id)}</b> · ${escapeHtml(c.profile)} · ` +
-    `<span class="${overallVerdict(c)}">${escapeHtml(overallVerdict(c))}</span></summary>` +
-    (c.error ? `<pre class="error">${escapeHtml(c.error)}</pre>` : '') +
-    `<h4>Budgets</h4><table><tr><th>budget</th><th>measured</th><th>limit</th><th>verdict</th><th>budget used</th><th>reason</th></tr>${verdicts}</table>` +
-    `<h4>All metrics</h4><table><tr><th>metric</th><th>value</th><th>unit</th><th>status</th><th>detail</th></tr>${metrics}</table>` +
-    (responses ? `<h4>Sample responses (model output, shown as text)</h4>${responses}` : '') +
-    (files ? `<p class="files">Files: ${files}</p>` : '') +
-    `</details>`
-  );
-}
+export { escapeHtml } from './html/common.ts';
+export type { Timeline } from './html/cells.ts';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1200px;padding:0 16px;color:#1d232a}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}td.id{white-space:nowrap}
-.answer{border-left:4px solid #3b7;padding:8px 12px;background:#f3faf5;margin:12px 0}.answer.none{border-color:#d55;background:#fdf4f3}
-.answer ul{margin:4px 0 0;padding-left:20px}h4{margin:14px 0 6px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bottom:1px solid #e3e6ea;padding-bottom:4px}h3{font-size:16px;margin:20px 0 6px}h4{margin:14px 0 6px}
+td.id{white-space:nowrap}small.means{display:block;color:#778;font-size:11px}
+.answer{border-left:4px solid #3b7;padding:8px 12px;background:#f3faf5;margin:12px 0}.answer.none{border-color:#d55;background:#fdf4f3}.answer ul{margin:4px 0 0;padding-left:20px}
 .meta{color:#556;display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:2px 24px;margin:10px 0 16px}
 .chips span{display:inline-block;border-radius:12px;padding:2px 10px;margin-right:6px;font-weight:600}
 table{border-collapse:collapse;width:100%;margin:4px 0}th,td{border-bottom:1px solid #e3e6ea;padding:5px 8px;text-align:left;vertical-align:top}
-th{background:#f5f7f9;font-weight:600;font-size:12px}th small{font-weight:400;color:#778}
+th{background:#f5f7f9;font-weight:600;font-size:12px}th small{font-weight:400;color:#778}table.sortable th{cursor:pointer}
+th[data-dir=asc]::after{content:" ▲"}th[data-dir=desc]::after{content:" ▼"}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .pass{background:#e4f6e8}.inconclusive{background:#fcf0d6}.fail{background:#fde2e1}.error{background:#fbe3c4}.skipped{background:#eceff3;color:#556}
 details{border:1px solid #e3e6ea;border-radius:6px;padding:6px 10px;margin:6px 0}summary{cursor:pointer}
 pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f9;padding:8px;border-radius:4px;max-height:12em;overflow:auto}
-.note{color:#667;font-size:13px}
+.note{color:#667;font-size:13px}.files{font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:12px}
 .rating{display:inline-block;border-radius:9px;padding:0 7px;margin-right:6px;font-size:12px;font-weight:600;color:#fff}
-.r-excellent{background:#2e8540}.r-good{background:#5cb85c}.r-acceptable{background:#8a8f2e}.r-poor{background:#d98c1e}.r-failed{background:#c9302c}.r-not-rated{background:#999}.files{font-size:12px}`;
+.r-excellent{background:#2e8540}.r-good{background:#5cb85c}.r-acceptable{background:#8a8f2e}.r-poor{background:#d98c1e}.r-failed{background:#c9302c}.r-not-rated{background:#999}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:12px}
+.card{border:1px solid #e3e6ea;border-radius:8px;padding:10px 12px}.card h4{margin:0 0 4px}.card.skipped{color:#667}
+.pick{font-weight:700;font-size:15px}.pick.none{font-weight:400}.small{font-size:12px;color:#556}.reasons{font-size:12px;padding-left:18px;margin:6px 0}
+input.filter{padding:5px 8px;width:320px;border:1px solid #ccd;border-radius:4px;margin:6px 0}`;
 
-function answer(cells: CellReport[]): string {
-  const ranked = standings(cells);
-  const clean = ranked.filter((s) => !s.errored && s.missed.length === 0);
-  if (clean.length > 0) {
-    return `<div class="answer"><b>${clean.length} configuration${clean.length === 1 ? '' : 's'} met every budget in every profile:</b><ul>${clean
-      .map((s) => `<li>${escapeHtml(s.cellId)}</li>`)
-      .join('')}</ul></div>`;
-  }
-  const closest = ranked.filter((s) => !s.errored).slice(0, 3);
-  const SHOWN = 3;
-  const items = closest.map((s) => {
-    const why = s.missed
-      .slice(0, SHOWN)
-      .map((m) => `${m.profile}: ${m.verdict.label} ${formatValue(m.verdict.value)} ${m.verdict.unit === 'score' ? '' : m.verdict.unit} (limit ${SYMBOL[m.verdict.op]} ${m.verdict.limit})`.replace(/\s+\(/, ' ('));
-    const more = s.missed.length > SHOWN ? `; and ${s.missed.length - SHOWN} more` : '';
-    return `<li><b>${escapeHtml(s.cellId)}</b> missed ${s.missed.length}: ${escapeHtml(why.join('; ') + more)}</li>`;
-  });
-  return `<div class="answer none"><b>No configuration met every budget.</b>${items.length ? ` Closest:<ul>${items.join('')}</ul>` : ''}</div>`;
-}
-
-/** One row per model × context × quantization, one column per category: Δ points against the baseline. */
-function degradationSection(report: RunReport): string {
-  const q = report.quality;
-  if (!q) return '';
-  const title = '<h2>Quality versus the baseline quantization</h2>';
-  if (q.degradation.length === 0) return `<section>${title}<p class="note">Only one quantization per model was graded, so there is nothing to compare.</p></section>`;
-  const metrics = [...new Set(q.degradation.map((r) => r.metric))].sort();
-  const groups = new Map<string, typeof q.degradation>();
-  for (const r of q.degradation) {
-    const key = `${r.model} c${r.ctx} ${r.quant}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  const rows = [...groups.values()].map((rs) => {
-    const first = rs[0]!;
-    const tds = metrics.map((m) => {
-      const r = rs.find((x) => x.metric === m);
-      if (!r) return '<td class="num">—</td>';
-      const title = `${formatValue(r.score)} vs ${formatValue(r.baselineScore)} on ${r.baselineQuant}`;
-      return `<td class="num ${r.flagged ? 'fail' : 'pass'}" title="${escapeHtml(title)}">${r.deltaPoints > 0 ? '+' : ''}${escapeHtml(r.deltaPoints.toFixed(1))}</td>`;
+/** The page's only script: sortable columns and the row filter. Its hash goes in the CSP, so no other script runs. */
+const SCRIPT = `
+document.querySelectorAll('table.sortable').forEach(function (t) {
+  var head = t.tHead.rows[0];
+  Array.prototype.forEach.call(head.cells, function (th, i) {
+    th.addEventListener('click', function () {
+      var dir = th.dataset.dir === 'asc' ? 'desc' : 'asc';
+      Array.prototype.forEach.call(head.cells, function (h) { delete h.dataset.dir; });
+      th.dataset.dir = dir;
+      var body = t.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var key = function (r) { var c = r.cells[i]; return c ? (c.dataset.v !== undefined ? c.dataset.v : c.textContent) : ''; };
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b), nx = parseFloat(x), ny = parseFloat(y);
+        var c = !isNaN(nx) && !isNaN(ny) ? nx - ny : String(x).localeCompare(String(y));
+        return dir === 'asc' ? c : -c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
     });
-    return `<tr><td class="id">${escapeHtml(`${first.model} c${first.ctx}`)}</td><td>${escapeHtml(first.quant)} <small>vs ${escapeHtml(first.baselineQuant)}</small></td>${tds.join('')}</tr>`;
+  });
+});
+document.querySelectorAll('input.filter').forEach(function (input) {
+  input.addEventListener('input', function () {
+    var q = input.value.toLowerCase();
+    var t = document.getElementById(input.dataset.table);
+    Array.prototype.forEach.call(t.tBodies[0].rows, function (r) { r.hidden = q !== '' && r.textContent.toLowerCase().indexOf(q) < 0; });
+  });
+});`;
+const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64');
+
+function overviewTable(cells: CellReport[]): string {
+  const rows = cells.map((c) => {
+    const v = overallVerdict(c);
+    const n = c.counts;
+    const judged = n.pass + n.fail + n.inconclusive + n.error;
+    return (
+      `<tr><td class="id"><a href="#${escapeHtml(anchor(c))}">${escapeHtml(c.cell.id)}</a></td><td>${escapeHtml(c.profile)}</td>` +
+      `<td>${escapeHtml(c.cell.model)}</td><td>${escapeHtml(c.cell.quant)}</td><td class="num">${c.cell.threads}</td><td class="num">${c.cell.ctx}</td>` +
+      `<td>${escapeHtml(c.cell.priority)}</td><td>${escapeHtml(c.rating ?? '')}</td><td class="${v}">${escapeHtml(v)}</td>` +
+      `<td class="num" data-v="${judged ? n.pass / judged : ''}">${judged ? `${n.pass}/${judged}` : '—'}</td></tr>`
+    );
   });
   return (
-    `<section>${title}<p class="note">Score change in points (of 100) against each model's highest-precision quantization in this run; ` +
-    `a drop of more than ${q.thresholdPoints} points is red. Hover for the scores.</p>` +
-    `<table><tr><th>model</th><th>quantization</th>${metrics.map((m) => `<th>${label('quality', m)}</th>`).join('')}</tr>${rows.join('')}</table></section>`
+    `<section><h2>All cells</h2><input class="filter" data-table="all-cells" placeholder="filter, e.g. Q4_K_M, t2, interactive, fail" aria-label="filter cells">` +
+    `<table class="sortable" id="all-cells"><thead><tr><th>cell</th><th>profile</th><th>model</th><th>quant</th><th>threads</th><th>ctx</th><th>priority</th>` +
+    `<th>rating</th><th>verdict</th><th>budgets met</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`
   );
 }
 
-/** A self-contained page: inline CSS, no scripts, no network. */
-export function reportHtml(report: RunReport): string {
+function profileSection(report: RunReport, profile: string, cells: CellReport[]): string {
+  const extra: string[] = [];
+  if (profile === 'interactive') {
+    const limit = cells.flatMap((c) => c.verdicts).find((v) => v.metric === 'latency_p95_s')?.limit;
+    const chart = latencyChart(cells, limit);
+    if (chart) extra.push(`<h3>Latency percentiles</h3>${chart}`);
+  }
+  if (profile === 'quality') {
+    const chart = qualitySpeedChart(report.cells);
+    if (chart) extra.push(`<h3>Quality versus speed</h3><p class="note">Filled points are the Pareto front: no other cell is both faster and better.</p>${chart}`);
+    extra.push(degradationSection(report));
+  }
+  return `<section><h2>${escapeHtml(titleCase(profile))}</h2>${verdictHeatMap(profile, cells)}${profileTable(profile, cells)}${extra.join('')}</section>`;
+}
+
+/** A self-contained page: inline CSS and SVG, one hashed script, no network. Timelines come from metrics_samples.csv. */
+export function reportHtml(report: RunReport, timelines: ReadonlyMap<string, Timeline> = new Map()): string {
   const cells = sortCells(report.cells);
   const profiles = [...new Set(cells.map((c) => c.profile))].sort();
   const counts: Record<OverallVerdict, number> = { pass: 0, fail: 0, inconclusive: 0, error: 0, skipped: 0 };
@@ -168,23 +109,36 @@ export function reportHtml(report: RunReport): string {
     ['llama.cpp', `${report.llama.version} (${report.llama.commit}), ${report.llama.source}`],
     ['Config', `${report.config.file} (sha256 ${report.config.hash.slice(0, 12)})`],
   ];
+  const chips =
+    `<span class="pass">${counts.pass} within budget</span><span class="fail">${counts.fail} over budget</span>` +
+    (counts.inconclusive ? `<span class="inconclusive">${counts.inconclusive} inconclusive</span>` : '') +
+    `<span class="error">${counts.error} errored</span>` +
+    (counts.skipped ? `<span class="skipped">${counts.skipped} skipped</span>` : '');
+  const builtinNotes = report.models
+    .filter((m) => m.kind === 'builtin')
+    .map((m) => `<p class="note">Model <b>${escapeHtml(m.name)}</b> is ${escapeHtml(m.detail)}: its speed, memory and CPU figures are real, its text is nonsense by design.</p>`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${SCRIPT_HASH}'">
 <title>llm-budget-bench ${escapeHtml(report.runId)}</title><style>${STYLE}</style></head><body>
 <h1>llm-budget-bench scoreboard</h1>
 ${report.partial ? `<p class="error">Partial report: ${escapeHtml(report.endReason)}</p>` : ''}
 <div class="meta">${meta.map(([k, v]) => `<div><b>${escapeHtml(k)}:</b> ${escapeHtml(v)}</div>`).join('')}</div>
 ${answer(cells)}
-${report.models.filter((m) => m.kind === 'builtin').map((m) => `<p class="note">Model <b>${escapeHtml(m.name)}</b> is ${escapeHtml(m.detail)}: its speed, memory and CPU figures are real, its text is nonsense by design.</p>`).join('')}
-<div class="chips">Cell × profile results: <span class="pass">${counts.pass} within budget</span><span class="fail">${counts.fail} over budget</span>${counts.inconclusive ? `<span class="inconclusive">${counts.inconclusive} inconclusive</span>` : ''}<span class="error">${counts.error} errored</span>${counts.skipped ? `<span class="skipped">${counts.skipped} skipped</span>` : ''}</div>
+${builtinNotes}
+<div class="chips">Cell × profile results: ${chips}</div>
 <p class="note">A cell is one configuration (model, quantization, threads, context, priority). Green: within its budget; red: over it;
-grey: not measurable here (with the reason); orange: the measurement failed. Hover a figure for its budget and headroom.
-Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>
-${profiles.map((p) => profileTable(p, cells.filter((c) => c.profile === p))).join('\n')}
-${degradationSection(report)}
+amber: inconclusive (the 95 % interval straddles the limit); grey: not measurable here (with the reason); orange: the measurement failed.
+Ratings: excellent = every budget met with ≥ 50 % headroom, good ≥ 20 %, acceptable = all met, poor = some missed, failed = a critical one missed.
+Hover a figure for its budget and headroom. Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>
+${recommendationCards(report)}
+${profiles.map((p) => profileSection(report, p, cells.filter((c) => c.profile === p))).join('\n')}
+${overviewTable(cells)}
+${scoresTable(report)}
 <h2>Cells in detail</h2>
-${cells.map(cellDetails).join('\n')}
+${cells.map((c) => cellDetails(c, timelines.get(`${c.cell.slug}/${c.profile}`))).join('\n')}
+<script>${SCRIPT}</script>
 </body></html>
 `;
 }

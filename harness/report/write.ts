@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../paths.ts';
 import { scoreboardCsv } from './csv.ts';
-import { reportHtml } from './html.ts';
+import { reportHtml, type Timeline } from './html.ts';
 import { overallVerdict, sortCells, type OverallVerdict, type RunReport } from './model.ts';
 
 export interface RunIndexEntry {
@@ -24,10 +24,52 @@ export function writeRunReport(runDir: string, report: RunReport, options: { htm
   writeFileAtomic(written[1]!, scoreboardCsv(sorted));
   if (options.html) {
     written.push(path.join(runDir, 'report.html'));
-    writeFileAtomic(written[2]!, reportHtml(sorted));
+    writeFileAtomic(written[2]!, reportHtml(sorted, readTimelines(runDir, sorted)));
   }
   updateRunIndex(path.dirname(runDir), sorted);
   return written;
+}
+
+const TIMELINE_POINTS = 120;
+
+/** At most `n` points, keeping each bucket's highest value: these charts are about spikes. */
+function bucketMax(points: { x: number; y: number }[], n: number): { x: number; y: number }[] {
+  if (points.length <= n) return points;
+  const size = points.length / n;
+  const out: { x: number; y: number }[] = [];
+  for (let b = 0; b < n; b++) {
+    const slice = points.slice(Math.floor(b * size), Math.floor((b + 1) * size));
+    if (slice.length) out.push(slice.reduce((m, p) => (p.y > m.y ? p : m)));
+  }
+  return out;
+}
+
+/** CPU and RSS over time per cell, from each cell's metrics_samples.csv (absent or unreadable: no chart). */
+export function readTimelines(runDir: string, report: RunReport): Map<string, Timeline> {
+  const out = new Map<string, Timeline>();
+  for (const c of report.cells) {
+    const file = c.measurement?.files.samples;
+    if (!file) continue;
+    let text: string;
+    try {
+      text = readFileSync(path.join(runDir, file), 'utf8');
+    } catch {
+      continue;
+    }
+    const [header, ...lines] = text.trim().split('\n');
+    const cols = (header ?? '').split(',');
+    const [t, cpu, rss] = ['t_ms', 'cpu_machine_pct', 'rss_mb'].map((name) => cols.indexOf(name));
+    const cpuPoints: { x: number; y: number }[] = [];
+    const rssPoints: { x: number; y: number }[] = [];
+    for (const line of lines) {
+      const f = line.split(',');
+      const x = Number(f[t!]) / 1000;
+      if (f[cpu!]) cpuPoints.push({ x, y: Number(f[cpu!]) });
+      if (f[rss!]) rssPoints.push({ x, y: Number(f[rss!]) });
+    }
+    out.set(`${c.cell.slug}/${c.profile}`, { cpu: bucketMax(cpuPoints, TIMELINE_POINTS), rss: bucketMax(rssPoints, TIMELINE_POINTS) });
+  }
+  return out;
 }
 
 /** `results/scoreboard.json`: one entry per run, newest last; a rerun of the same id replaces its entry. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { scoreboardCsv } from '../../harness/report/csv.ts';
 import { escapeHtml, reportHtml } from '../../harness/report/html.ts';
@@ -38,12 +39,16 @@ const report: RunReport = {
 };
 
 describe('report exporters', () => {
-  test('HTML escapes model output and has no script of its own', () => {
+  test('HTML escapes model output; its one script is allowed by hash, nothing else can run', () => {
     const html = reportHtml(report);
-    expect(html).not.toContain('<script');
+    expect(html.match(/<script/g)).toHaveLength(1);
     expect(html).not.toContain('<img');
     expect(html).toContain(escapeHtml(HOSTILE));
-    expect(html).toContain("Content-Security-Policy");
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
+    const hash = createHash('sha256').update(script).digest('base64');
+    expect(html).toContain(`script-src 'sha256-${hash}'`);
+    const scriptSrc = /script-src ([^;"]*)/.exec(html)![1]!;
+    expect(scriptSrc).toBe(`'sha256-${hash}'`);
   });
   test('CSV: one row per metric with its budget verdict', () => {
     const lines = scoreboardCsv(report).trim().split('\n');

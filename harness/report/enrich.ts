@@ -1,0 +1,24 @@
+import type { BenchConfig } from '../config/schema.ts';
+import { degradation } from './degradation.ts';
+import type { RunReport } from './model.ts';
+import { rateCell } from './ratings.ts';
+import { SCORE_FORMULAS, cellScores, recommend } from './recommend.ts';
+
+/**
+ * The decisions a report carries, computed from its cells and the run's config: ratings, quality degradation,
+ * recommendations and scores. Pure; the reporter and `npm run report` both call it, so a regenerated report
+ * reflects the current decision rules.
+ */
+export function enrichReport(report: RunReport, config: BenchConfig): RunReport {
+  const profiles = config.profiles as Record<string, { critical?: string[] }>;
+  const cells = report.cells.map((c) => {
+    if (c.state === 'skipped') return c;
+    const rated = rateCell(c.verdicts, profiles[c.profile]?.critical ?? [], c.state === 'completed');
+    return { ...c, rating: rated.rating, ratingReason: rated.reason };
+  });
+  const out: RunReport = { ...report, cells };
+  const threshold = config.profiles.quality.degradation_threshold_points;
+  if (cells.some((c) => c.profile === 'quality')) out.quality = { thresholdPoints: threshold, degradation: degradation(cells, threshold) };
+  out.decisions = { recommendations: recommend(cells, config.selection.weights), scores: cellScores(cells), formulas: SCORE_FORMULAS };
+  return out;
+}
