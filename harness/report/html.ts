@@ -22,7 +22,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .pass{background:#e4f6e8}.inconclusive{background:#fcf0d6}.fail{background:#fde2e1}.error{background:#fbe3c4}.skipped{background:#eceff3;color:#556}
 details{border:1px solid #e3e6ea;border-radius:6px;padding:6px 10px;margin:6px 0}summary{cursor:pointer}
 pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f9;padding:8px;border-radius:4px;max-height:12em;overflow:auto}
-.note{color:#667;font-size:13px}.files{font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:12px}
+.note{color:#667;font-size:13px}.files{font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:12px 28px;font-size:12px}
+.spark{display:inline-flex;align-items:center;gap:8px}.spark small{color:#556}
 .rating{display:inline-block;border-radius:9px;padding:0 7px;margin-right:6px;font-size:12px;font-weight:600;color:#fff}
 .r-excellent{background:#2e8540}.r-good{background:#5cb85c}.r-acceptable{background:#8a8f2e}.r-poor{background:#d98c1e}.r-failed{background:#c9302c}.r-not-rated{background:#999}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:12px}

@@ -30,7 +30,7 @@ export function writeRunReport(runDir: string, report: RunReport, options: { htm
   return written;
 }
 
-const TIMELINE_POINTS = 120;
+const TIMELINE_POINTS = 60;
 
 /** At most `n` points, keeping each bucket's highest value: these charts are about spikes. */
 function bucketMax(points: { x: number; y: number }[], n: number): { x: number; y: number }[] {
