@@ -6,7 +6,7 @@ import type { CellMeasurement, Verdict } from '../harness/measurement/schema.ts'
 import { PERCENTILE_METHOD } from '../harness/stats/summary.ts';
 import type { CellReport, RunReport, TestOutcome } from '../harness/report/model.ts';
 import { terminalTable } from '../harness/report/table.ts';
-import { writeRunReport } from '../harness/report/write.ts';
+import { readRunReport, writeRunReport } from '../harness/report/write.ts';
 import { enrichReport } from '../harness/report/enrich.ts';
 
 interface CellTests {
@@ -49,6 +49,18 @@ export default class ScoreboardReporter implements Reporter {
     return meta.measurement !== undefined || meta.verdict !== undefined || t.name === 'runs to completion';
   }
 
+  /** The run named by BENCH_BASELINE (set by `npm run bench -- --baseline <run-id>`), for the comparison view. */
+  private baseline(runDir: string): RunReport | undefined {
+    const id = process.env.BENCH_BASELINE;
+    if (!id) return undefined;
+    try {
+      return readRunReport(path.dirname(runDir), id);
+    } catch (e) {
+      process.stderr.write(`[llm-budget-bench] baseline ignored: ${(e as Error).message}\n`);
+      return undefined;
+    }
+  }
+
   private runDir(): string | undefined {
     return process.env.BENCH_RUN_DIR;
   }
@@ -76,7 +88,7 @@ export default class ScoreboardReporter implements Reporter {
       // Cells left out by a filter such as -t Q4_K_M were not run on purpose: they are not part of this run's report.
       cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
     };
-    const enriched = enrichReport(report, plan.config);
+    const enriched = enrichReport(report, plan.config, this.baseline(runDir));
     writeRunReport(runDir, enriched, { html: html || partial });
     return enriched;
   }

@@ -108,7 +108,7 @@ export interface RunReport {
       startedAt: string;
       durationMs: number;
       modelPath: string;
-      build: {
+      build?: {
         llamaVersion: string;
         llamaCommit: string;
         modelSha256: string;
@@ -191,5 +191,19 @@ export interface RunReport {
     formulas: {
       [k: string]: string;
     };
+  };
+  comparison?: {
+    baselineRunId: string;
+    rows: {
+      cellId: string;
+      profile: string;
+      metric: string;
+      before: number;
+      after: number;
+      deltaPct: number | null;
+      regression: boolean;
+      improvement: boolean;
+    }[];
+    unmatched: string[];
   };
 }

@@ -3,6 +3,7 @@
 // Validates the config and prepares llama-server and the models first, so bad input exits 2 with a clear message
 // before any measuring starts; then runs the profile projects under Vitest and exits with its status.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { PROFILE_NAMES } from '../budgets/catalogue.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { ConfigError, EXIT_BAD_INPUT } from '../config/errors.ts';
 import { ToolchainError } from '../llama/toolchain.ts';
-import { newRunId, preparePlan } from '../plan.ts';
+import { newRunId, outputDir, preparePlan } from '../plan.ts';
 import { stderrProgress } from '../progress.ts';
 
 const EXIT_HARNESS_CRASH = 3;
@@ -18,12 +19,21 @@ const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [v
 
   --config FILE    config to run (default: $BENCH_CONFIG, else ./bench.config.yaml)
   --profile NAMES  only these profiles (${PROFILE_NAMES.join(', ')}); default: every enabled profile
+  --baseline ID    compare with an earlier run: per-cell changes, regressions beyond the 95 % intervals
   -t PATTERN       only cells whose id matches, e.g. -t Q4_K_M or -t '^small'
 
 Exit codes: 0 every budget met, 1 a budget failed, 2 bad input (config, model, toolchain), 3 harness crash.`;
 
-function parseArgs(argv: string[]): { config?: string; profiles?: string[]; passthrough: string[]; help: boolean } {
-  const out: { config?: string; profiles?: string[]; passthrough: string[]; help: boolean } = { passthrough: [], help: false };
+interface Args {
+  config?: string;
+  profiles?: string[];
+  baseline?: string;
+  passthrough: string[];
+  help: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { passthrough: [], help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') out.help = true;
@@ -31,6 +41,7 @@ function parseArgs(argv: string[]): { config?: string; profiles?: string[]; pass
     else if (a.startsWith('--config=')) out.config = a.slice('--config='.length);
     else if (a === '--profile') out.profiles = argv[++i]?.split(',');
     else if (a.startsWith('--profile=')) out.profiles = a.slice('--profile='.length).split(',');
+    else if (a === '--baseline') out.baseline = argv[++i];
     else out.passthrough.push(a);
   }
   return out;
@@ -49,6 +60,9 @@ async function main(): Promise<number> {
   const profiles = (args.profiles ?? PROFILE_NAMES).filter((p) => loaded.config.profiles[p as (typeof PROFILE_NAMES)[number]].enabled);
   if (profiles.length === 0) throw new ConfigError(configFile, [{ path: 'profiles', message: 'every selected profile is disabled (enabled: false)' }]);
 
+  if (args.baseline && !existsSync(path.join(outputDir(loaded.config, configFile), args.baseline, 'scoreboard.json'))) {
+    throw new ConfigError(configFile, [{ path: '--baseline', message: `no run ${args.baseline} with a scoreboard.json under ${outputDir(loaded.config, configFile)}` }]);
+  }
   const runId = process.env.BENCH_RUN_ID || newRunId();
   stderrProgress(`run ${runId}: config ${configFile}`);
   const plan = await preparePlan({ configFile, runId });
@@ -61,7 +75,7 @@ async function main(): Promise<number> {
   const child = spawn(process.execPath, [vitest, 'run', ...profiles.flatMap((p) => ['--project', p]), ...args.passthrough], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, BENCH_CONFIG: configFile, BENCH_RUN_ID: runId },
+    env: { ...process.env, BENCH_CONFIG: configFile, BENCH_RUN_ID: runId, ...(args.baseline ? { BENCH_BASELINE: args.baseline } : {}) },
   });
   // A terminal Ctrl+C reaches Vitest through the process group; a signal sent to this process alone is passed on.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));

@@ -84,7 +84,7 @@ export const measurementSchema = z.object({
   durationMs: z.number(),
   modelPath: z.string(),
   /** What the figures were measured with: a measurement taken with another build or file is another measurement. */
-  build: z.object({ llamaVersion: z.string(), llamaCommit: z.string(), modelSha256: z.string() }),
+  build: z.object({ llamaVersion: z.string(), llamaCommit: z.string(), modelSha256: z.string() }).optional(),
   serverPort: z.number().nullable(),
   metrics: z.record(z.string(), metricSchema),
   /** Where this cell's raw files were written, relative to the run directory. */

@@ -1,4 +1,5 @@
 import type { BenchConfig } from '../config/schema.ts';
+import { compareRuns } from './compare.ts';
 import { degradation } from './degradation.ts';
 import type { RunReport } from './model.ts';
 import { rateCell } from './ratings.ts';
@@ -9,7 +10,7 @@ import { SCORE_FORMULAS, cellScores, recommend } from './recommend.ts';
  * recommendations and scores. Pure; the reporter and `npm run report` both call it, so a regenerated report
  * reflects the current decision rules.
  */
-export function enrichReport(report: RunReport, config: BenchConfig): RunReport {
+export function enrichReport(report: RunReport, config: BenchConfig, baseline?: RunReport): RunReport {
   const profiles = config.profiles as Record<string, { critical?: string[] }>;
   const cells = report.cells.map((c) => {
     if (c.state === 'skipped') return c;
@@ -20,5 +21,6 @@ export function enrichReport(report: RunReport, config: BenchConfig): RunReport 
   const threshold = config.profiles.quality.degradation_threshold_points;
   if (cells.some((c) => c.profile === 'quality')) out.quality = { thresholdPoints: threshold, degradation: degradation(cells, threshold) };
   out.decisions = { recommendations: recommend(cells, config.selection.weights), scores: cellScores(cells), formulas: SCORE_FORMULAS };
+  if (baseline) out.comparison = compareRuns(out, baseline);
   return out;
 }

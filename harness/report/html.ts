@@ -3,7 +3,7 @@ import { overallVerdict, sortCells, type CellReport, type OverallVerdict, type R
 import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
 import { latencyChart, qualitySpeedChart, verdictHeatMap } from './html/charts.ts';
 import { anchor, escapeHtml, titleCase } from './html/common.ts';
-import { answer, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
+import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
 
 export { escapeHtml } from './html/common.ts';
 export type { Timeline } from './html/cells.ts';
@@ -134,6 +134,7 @@ amber: inconclusive (the 95 % interval straddles the limit); grey: not measurabl
 Ratings: excellent = every budget met with ≥ 50 % headroom, good ≥ 20 %, acceptable = all met, poor = some missed, failed = a critical one missed.
 Hover a figure for its budget and headroom. Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>
 ${recommendationCards(report)}
+${comparisonSection(report)}
 ${profiles.map((p) => profileSection(report, p, cells.filter((c) => c.profile === p))).join('\n')}
 ${overviewTable(cells)}
 ${scoresTable(report)}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cellSchema, measurementSchema, metricSchema, verdictSchema } from '../measurement/schema.ts';
 import { degradationRowSchema } from './degradation.ts';
 import { cellScoreSchema, recommendationSchema } from './recommend.ts';
+import { comparisonSchema } from './compare.ts';
 
 export const testOutcomeSchema = z.object({
   name: z.string(),
@@ -50,6 +51,8 @@ export const runReportSchema = z.object({
   decisions: z
     .object({ recommendations: z.array(recommendationSchema), scores: z.array(cellScoreSchema), formulas: z.record(z.string(), z.string()) })
     .optional(),
+  /** Against an earlier run (`--baseline <run-id>`). */
+  comparison: comparisonSchema.optional(),
 });
 
 export type RunReport = z.infer<typeof runReportSchema>;
@@ -100,12 +103,7 @@ export function sortCells(cells: CellReport[]): CellReport[] {
   return [...cells].sort((a, b) => (a.profile === b.profile ? a.cell.id.localeCompare(b.cell.id) : a.profile.localeCompare(b.profile)));
 }
 
-/** The figures each profile's tables show first. */
-export const KEY_METRICS: Record<string, string[]> = {
-  idle: ['cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb', 'load_s'],
-  interactive: ['ttft_p50_s', 'latency_p95_s', 'latency_p99_over_p50', 'decode_tps_mean', 'cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb'],
-  quality: ['score_endpoint_security', 'score_math', 'score_comprehension', 'score_reasoning', 'score_format', 'cove_pass_rate', 'retrieval_f1_mean', 'answer_latency_p95_s'],
-};
+export { KEY_METRICS } from './key-metrics.ts';
 
 export function formatValue(v: number | null | undefined): string {
   if (v === null || v === undefined) return '—';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../paths.ts';
 import { scoreboardCsv } from './csv.ts';
 import { reportHtml, type Timeline } from './html.ts';
-import { overallVerdict, sortCells, type OverallVerdict, type RunReport } from './model.ts';
+import { overallVerdict, runReportSchema, sortCells, type OverallVerdict, type RunReport } from './model.ts';
 
 export interface RunIndexEntry {
   runId: string;
@@ -70,6 +70,18 @@ export function readTimelines(runDir: string, report: RunReport): Map<string, Ti
     out.set(`${c.cell.slug}/${c.profile}`, { cpu: bucketMax(cpuPoints, TIMELINE_POINTS), rss: bucketMax(rssPoints, TIMELINE_POINTS) });
   }
   return out;
+}
+
+/** An earlier run's scoreboard, by id, from the same output directory. */
+export function readRunReport(outputDir: string, runId: string): RunReport {
+  const file = path.join(outputDir, runId, 'scoreboard.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`no scoreboard for run ${runId} (looked for ${file})`);
+  }
+  return runReportSchema.parse(JSON.parse(text));
 }
 
 /** `results/scoreboard.json`: one entry per run, newest last; a rerun of the same id replaces its entry. */

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { KEY_METRICS } from './key-metrics.ts';
+import type { RunReport } from './model.ts';
+import { lowerIsBetter } from './select.ts';
+
+export const comparisonRowSchema = z.object({
+  cellId: z.string(),
+  profile: z.string(),
+  metric: z.string(),
+  before: z.number(),
+  after: z.number(),
+  deltaPct: z.number().nullable(),
+  /** Worse than before by more than this run's confidence interval allows (only flagged where there is one). */
+  regression: z.boolean(),
+  improvement: z.boolean(),
+});
+export type ComparisonRow = z.infer<typeof comparisonRowSchema>;
+
+export const comparisonSchema = z.object({ baselineRunId: z.string(), rows: z.array(comparisonRowSchema), unmatched: z.array(z.string()) });
+export type Comparison = z.infer<typeof comparisonSchema>;
+
+/**
+ * Per cell and profile present in both runs, each key or budgeted figure before and after. A change counts as a
+ * regression or improvement only when the earlier value lies outside this run's confidence interval.
+ */
+export function compareRuns(current: RunReport, baseline: RunReport): Comparison {
+  const rows: ComparisonRow[] = [];
+  const unmatched: string[] = [];
+  for (const c of current.cells) {
+    if (c.state !== 'completed') continue;
+    const b = baseline.cells.find((x) => x.profile === c.profile && x.cell.id === c.cell.id && x.state === 'completed');
+    if (!b) {
+      unmatched.push(`${c.profile}: ${c.cell.id}`);
+      continue;
+    }
+    const metrics = new Set([...(KEY_METRICS[c.profile] ?? []), ...c.verdicts.map((v) => v.metric)]);
+    for (const metric of [...metrics].sort()) {
+      const now = c.metrics[metric];
+      const then = b.metrics[metric];
+      if (now?.status !== 'ok' || then?.status !== 'ok' || now.value === null || then.value === null) continue;
+      const after = now.value;
+      const before = then.value;
+      const outside = now.ci ? before < now.ci.low || before > now.ci.high : false;
+      const worse = lowerIsBetter(metric) ? after > before : after < before;
+      rows.push({
+        cellId: c.cell.id,
+        profile: c.profile,
+        metric,
+        before,
+        after,
+        deltaPct: before === 0 ? null : ((after - before) / Math.abs(before)) * 100,
+        regression: outside && worse,
+        improvement: outside && !worse,
+      });
+    }
+  }
+  return { baselineRunId: baseline.runId, rows, unmatched };
+}
