@@ -54,7 +54,16 @@ describe('report.html in Chromium', () => {
     expect(await tab.locator('h2', { hasText: 'Idle' }).count()).toBe(1);
     expect(await tab.locator('h2', { hasText: 'Interactive' }).count()).toBe(1);
     expect(await tab.locator('.answer').count()).toBe(1);
-    expect(await tab.locator('td.id', { hasText: 'tiny Q4_K_M t1 c1024 nice10' }).count()).toBe(2);
+    // the idle and interactive tables, the all-cells table (once per profile) and the scores table
+    expect(await tab.locator('td.id', { hasText: 'tiny Q4_K_M t1 c1024 nice10' }).count()).toBeGreaterThanOrEqual(4);
+    // a verdict heat map per profile, recommendation cards, and the hashed script allowed by the CSP: sorting works
+    expect(await tab.locator('svg[aria-label$="verdict per cell"]').count()).toBe(2);
+    expect(await tab.locator('.card').count()).toBeGreaterThanOrEqual(4);
+    const header = tab.locator('#all-cells th', { hasText: 'profile' });
+    await header.click();
+    expect(await header.getAttribute('data-dir')).toBe('asc');
+    await tab.locator('input.filter').fill('interactive');
+    expect(await tab.locator('#all-cells tbody tr:not([hidden])').count()).toBe(1);
     // The page's CSP forbids scripts too; the element checks below are what catch a missing escape.
     expect(await tab.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await tab.locator('pre.response img, pre.response script, pre.response svg').count()).toBe(0);
