@@ -1,0 +1,47 @@
+import { metricDefinition, type ProfileName } from '../../budgets/catalogue.ts';
+import type { Verdict } from '../../measurement/schema.ts';
+import { interpret } from '../interpret.ts';
+import { formatValue, type CellReport } from '../model.ts';
+
+/** Everything that reaches the page goes through here: model output is untrusted text. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+export const SYMBOL: Record<Verdict['op'], string> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>' };
+
+export function usedText(used: number | null): string {
+  if (used === null) return '—';
+  return used > 0 && used < 0.01 ? '<1 %' : `${Math.round(used * 100)} %`;
+}
+
+export function budgetText(v: Verdict): string {
+  const used = v.used === null ? '' : `, ${usedText(v.used)} of budget used`;
+  const ci = v.ci ? `, ${Math.round(v.ci.level * 100)} % CI ${formatValue(v.ci.low)}–${formatValue(v.ci.high)}` : '';
+  return `${v.label} ${SYMBOL[v.op]} ${v.limit} ${v.unit}: ${v.status}${v.value === null ? ` (${v.reason ?? 'no value'})` : used}${ci}`;
+}
+
+export function label(profile: string, metric: string): string {
+  const d = metricDefinition(profile as ProfileName, metric);
+  if (!d) return escapeHtml(metric);
+  return d.unit === 'score' ? escapeHtml(d.label) : `${escapeHtml(d.label)} <small>${escapeHtml(d.unit)}</small>`;
+}
+
+/** A figure with its real-world meaning, when the interpretations table has one. */
+export function figure(metric: string, value: number | null | undefined): string {
+  const meaning = interpret(metric, value);
+  return `${escapeHtml(formatValue(value))}${meaning ? ` <small class="means">${escapeHtml(meaning)}</small>` : ''}`;
+}
+
+export function anchor(c: CellReport): string {
+  return `${c.profile}-${c.cell.slug}`;
+}
+
+export function titleCase(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
