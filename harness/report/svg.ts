@@ -1,7 +1,9 @@
 /**
  * Chart renderers for the self-contained report: data in, SVG text out.
- * The page's CSP forbids scripts, so hover details live in <title> children, which browsers show natively.
+ * No script: hover details live in <title> children, which browsers show natively.
  */
+
+import { escapeHtml } from './escape.ts';
 
 export interface Series { label: string; points: { x: number; y: number }[] }
 
@@ -44,15 +46,8 @@ const CHAR_W = 6.5;
 const MAX_LABEL = 28;
 const MAX_POINTS = 600;
 
-/** The SVG is pasted into HTML, and every label comes from configuration or model names. */
-function esc(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+// The SVG is pasted into HTML, and every label comes from configuration or model names.
+const esc = escapeHtml;
 
 /** Coordinates: two decimals are finer than a pixel and keep the output short and stable. */
 function num(n: number): string {

@@ -2,16 +2,9 @@ import { metricDefinition, type ProfileName } from '../../budgets/catalogue.ts';
 import type { Verdict } from '../../measurement/schema.ts';
 import { interpret } from '../interpret.ts';
 import { formatValue, type CellReport } from '../model.ts';
+import { escapeHtml } from '../escape.ts';
 
-/** Everything that reaches the page goes through here: model output is untrusted text. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 export const SYMBOL: Record<Verdict['op'], string> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>' };
 
