@@ -31,6 +31,7 @@ export default class ScoreboardReporter implements Reporter {
     this.seen.set(key, group);
   }
 
+  /** After each cell: the JSON and CSV only, cheap enough for a thousand cells; the HTML is written at the end. */
   onTestSuiteResult(): void {
     this.write(true, 'the run is still going', false);
   }
@@ -89,7 +90,7 @@ export default class ScoreboardReporter implements Reporter {
       cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
     };
     const enriched = enrichReport(report, plan.config, this.baseline(runDir));
-    writeRunReport(runDir, enriched, { html: html || partial });
+    writeRunReport(runDir, enriched, { html });
     return enriched;
   }
 }

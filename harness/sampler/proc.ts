@@ -13,9 +13,14 @@ function read(file: string): string | null {
   }
 }
 
-/** The process and all its descendants, via /proc/<pid>/task/<tid>/children. */
-export function processTree(root: number, proc = '/proc'): number[] {
-  const out: number[] = [];
+export interface ProcessTasks {
+  pid: number;
+  tids: string[];
+}
+
+/** The process and all its descendants with their thread ids, via /proc/<pid>/task/<tid>/children. */
+export function processTreeTasks(root: number, proc = '/proc'): ProcessTasks[] {
+  const out: ProcessTasks[] = [];
   const queue = [root];
   while (queue.length > 0) {
     const pid = queue.shift()!;
@@ -25,13 +30,17 @@ export function processTree(root: number, proc = '/proc'): number[] {
     } catch {
       continue; // the process is gone
     }
-    out.push(pid);
+    out.push({ pid, tids });
     for (const tid of tids) {
       const children = read(`${proc}/${pid}/task/${tid}/children`);
       if (children) for (const c of children.trim().split(/\s+/)) if (c) queue.push(Number(c));
     }
   }
   return out;
+}
+
+export function processTree(root: number, proc = '/proc'): number[] {
+  return processTreeTasks(root, proc).map((p) => p.pid);
 }
 
 /** Fields of /proc/<pid>/stat after the command name, which may itself hold spaces and parentheses. */
@@ -45,10 +54,10 @@ export const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ is 100 on every mainstream
  * CPU time of a process in nanoseconds: the sum of its threads' schedstat run time (ns resolution), or,
  * where schedstat is missing, utime + stime from /proc/<pid>/stat (10 ms resolution).
  */
-export function processCpuNs(pid: number, proc = '/proc'): number | null {
+export function processCpuNs(pid: number, proc = '/proc', knownTids?: string[]): number | null {
   let tids: string[] = [];
   try {
-    tids = readdirSync(`${proc}/${pid}/task`);
+    tids = knownTids ?? readdirSync(`${proc}/${pid}/task`);
   } catch {
     return null;
   }

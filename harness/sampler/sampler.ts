@@ -1,4 +1,4 @@
-import { CPU_COUNT, pressureStallUs, processCpuNs, processRssBytes, processTree, swapUsedBytes, systemCpuTimes, type SystemCpuTimes } from './proc.ts';
+import { CPU_COUNT, pressureStallUs, processCpuNs, processRssBytes, processTreeTasks, swapUsedBytes, systemCpuTimes, type SystemCpuTimes } from './proc.ts';
 import { readEnergy, readFrequency, readTemperature, type SensorReading } from './sensors.ts';
 
 /** One tick. Rates (CPU %, PSI %) cover the interval since the previous tick; null where there is no reading. */
@@ -98,10 +98,11 @@ export class Sampler {
   /** One sample; the first only sets the baseline for the rates. */
   tick(): void {
     const at = performance.now();
-    const pids = processTree(this.rootPid, this.proc);
+    const tree = processTreeTasks(this.rootPid, this.proc);
+    const pids = tree.map((p) => p.pid);
     const cpuNs = new Map<number, number>();
-    for (const pid of pids) {
-      const ns = processCpuNs(pid, this.proc);
+    for (const { pid, tids } of tree) {
+      const ns = processCpuNs(pid, this.proc, tids);
       if (ns !== null) cpuNs.set(pid, ns);
     }
     let rss: number | null = null;

@@ -1,0 +1,86 @@
+/**
+ * Memory-bandwidth roofline for decoding.
+ *
+ * Decoding one token reads every weight once, and on a CPU that read, not arithmetic, is the limit: tokens/s can
+ * be no higher than memory bandwidth ÷ bytes of weights. Measuring the bandwidth and comparing the measured decode
+ * speed with that bound says how much of the machine's memory system a configuration actually uses.
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface MemoryBandwidth {
+  /** Best observed triad bandwidth, 10⁹ bytes per second. */
+  gbPerSec: number;
+  /** What was measured, for the report: kernel, working set, repeats, threads, runtime. */
+  method: string;
+}
+
+/** ~256 MB in three arrays: far beyond any last-level cache, as STREAM requires (≥ 4 × the caches). */
+const DEFAULT_BYTES = 256e6;
+const DEFAULT_REPEATS = 3;
+const SCALAR = 3;
+const BYTES_PER_ELEMENT = Float64Array.BYTES_PER_ELEMENT;
+
+/**
+ * STREAM triad (McCalpin): a[i] = b[i] + s·c[i] over three Float64Arrays, best of `repeats` passes.
+ *
+ * Counted as STREAM counts it: 24 bytes per element (two reads, one write; the write-allocate read is not
+ * counted), so figures compare with published STREAM results. Best of, not mean, because the question is what
+ * the memory system can deliver; slower passes are interference (and the first includes JIT compilation). One
+ * JavaScript thread, so it is a lower bound on what llama.cpp's native, multi-threaded kernels can draw.
+ */
+export function measureMemoryBandwidth(opts: { bytes?: number; repeats?: number } = {}): MemoryBandwidth {
+  const bytes = opts.bytes ?? DEFAULT_BYTES;
+  const repeats = opts.repeats ?? DEFAULT_REPEATS;
+  const length = Math.floor(bytes / 3 / BYTES_PER_ELEMENT);
+  if (!(length >= 1)) throw new RangeError(`expected a working set of at least ${3 * BYTES_PER_ELEMENT} bytes, got ${bytes}`);
+  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new RangeError(`expected repeats ≥ 1, got ${repeats}`);
+
+  const a = new Float64Array(length);
+  // Filled before timing so every page is mapped and resident: first-touch page faults are not bandwidth.
+  const b = new Float64Array(length).fill(1);
+  const c = new Float64Array(length).fill(2);
+  let bestSec = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const start = performance.now();
+    triad(a, b, c, SCALAR);
+    bestSec = Math.min(bestSec, (performance.now() - start) / 1000);
+  }
+  // STREAM checks its results; here the check also keeps the loop's output observably used.
+  const expected = 1 + SCALAR * 2;
+  if (a[0] !== expected || a[length - 1] !== expected) throw new Error('STREAM triad produced a wrong result');
+
+  const movedBytes = 3 * BYTES_PER_ELEMENT * length;
+  // performance.now() can read 0 for a cache-resident toy array on a coarse clock; one microsecond is its floor.
+  const gbPerSec = movedBytes / Math.max(bestSec, 1e-6) / 1e9;
+  const arrayMb = ((length * BYTES_PER_ELEMENT) / 1e6).toFixed(1);
+  return {
+    gbPerSec,
+    method:
+      `STREAM triad a[i] = b[i] + s·c[i] over 3 × ${arrayMb} MB Float64Array, best of ${repeats}, ` +
+      `24 bytes counted per element, single thread, JavaScript (Node.js ${process.versions.node})`,
+  };
+}
+
+function triad(a: Float64Array, b: Float64Array, c: Float64Array, s: number): void {
+  for (let i = 0; i < a.length; i++) a[i] = b[i]! + s * c[i]!;
+}
+
+/**
+ * Roofline bound on decode speed: tokens/s ≤ bandwidth ÷ bytes read per token. Each decoded token reads all
+ * weights once, so bytesPerToken ≈ the model file's tensor bytes (the KV cache read adds to it at long contexts).
+ */
+export function decodeUpperBound(bandwidthGbPerSec: number, bytesPerToken: number): number {
+  if (!(bandwidthGbPerSec >= 0) || !Number.isFinite(bandwidthGbPerSec)) {
+    throw new RangeError(`expected a finite bandwidth ≥ 0 GB/s, got ${bandwidthGbPerSec}`);
+  }
+  if (!(bytesPerToken > 0) || !Number.isFinite(bytesPerToken)) {
+    throw new RangeError(`expected a finite number of bytes per token > 0, got ${bytesPerToken}`);
+  }
+  return (bandwidthGbPerSec * 1e9) / bytesPerToken;
+}
+
+/** Measured ÷ bound tokens/s: the share of the memory roofline the decoder reaches; null without a bound. */
+export function decodeEfficiency(measuredTps: number, boundTps: number): number | null {
+  if (!(boundTps > 0) || !Number.isFinite(boundTps) || !Number.isFinite(measuredTps)) return null;
+  return measuredTps / boundTps;
+}
