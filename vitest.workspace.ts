@@ -14,7 +14,7 @@ function profile(name: string) {
   });
 }
 
-export const PROFILE_PROJECTS = ['idle', 'interactive', 'quality'] as const;
+export const PROFILE_PROJECTS = ['idle', 'interactive', 'quality', 'invisibility'] as const;
 
 export default [
   ...PROFILE_PROJECTS.map(profile),

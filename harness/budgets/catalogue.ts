@@ -62,6 +62,15 @@ export const METRIC_CATALOGUE = {
     answer_latency_p95_s: { label: 'answer latency p95', unit: 's' },
     requests_failed: { label: 'failed requests', unit: 'requests' },
   },
+  invisibility: {
+    ...common,
+    foreground_slowdown_pct: { label: 'foreground slowdown', unit: '%' },
+    foreground_idle_ms: { label: 'foreground task median, server idle', unit: 'ms' },
+    foreground_active_ms: { label: 'foreground task median, server decoding', unit: 'ms' },
+    timer_lateness_p99_ms: { label: 'timer lateness p99', unit: 'ms' },
+    timer_lateness_idle_p99_ms: { label: 'timer lateness p99, server idle', unit: 'ms' },
+    background_requests: { label: 'background requests', unit: 'requests' },
+  },
 } satisfies Record<string, Record<string, MetricDefinition>>;
 
 export type ProfileName = keyof typeof METRIC_CATALOGUE;

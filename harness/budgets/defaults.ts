@@ -25,4 +25,9 @@ export const DEFAULT_BUDGETS: Record<ProfileName, Record<string, string>> = {
     score_reasoning: '>= 0.75',
     score_format: '>= 0.9',
   },
+  // "Invisible": the person's own work is at most 10 % slower and a 10 ms timer at most 20 ms late.
+  invisibility: {
+    foreground_slowdown_pct: '<= 10',
+    timer_lateness_p99_ms: '<= 20',
+  },
 };

@@ -86,6 +86,18 @@ const qualityProfile = z.strictObject({
   critical: z.array(z.string()).default(['score_endpoint_security']),
 });
 
+const invisibilityProfile = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** How long tinybench runs the foreground task, in each of the idle and active phases. */
+  foreground_ms: z.number().int().min(100).default(1500),
+  /** How long the 10 ms timer-lateness probe runs, in each phase. */
+  lateness_ms: z.number().int().min(100).default(1000),
+  /** Tokens per background request while the probe runs. */
+  max_tokens: z.number().int().min(2).default(128),
+  budgets: budgets.default({}),
+  critical: z.array(z.string()).default([]),
+});
+
 export const configSchema = z.strictObject({
   models: z.array(modelSchema).min(1),
   matrix: z.strictObject({
@@ -100,8 +112,14 @@ export const configSchema = z.strictObject({
       idle: idleProfile.default(idleProfile.parse({})),
       interactive: interactiveProfile.default(interactiveProfile.parse({})),
       quality: qualityProfile.default(qualityProfile.parse({})),
+      invisibility: invisibilityProfile.default(invisibilityProfile.parse({})),
     })
-    .default({ idle: idleProfile.parse({}), interactive: interactiveProfile.parse({}), quality: qualityProfile.parse({}) }),
+    .default({
+      idle: idleProfile.parse({}),
+      interactive: interactiveProfile.parse({}),
+      quality: qualityProfile.parse({}),
+      invisibility: invisibilityProfile.parse({}),
+    }),
   llama: z
     .strictObject({
       server_path: z.string().nullable().default(null),

@@ -24,6 +24,12 @@ export const USE_CASES: UseCase[] = [
     weights: { 'idle.cpu_mean_pct': 3, 'idle.rss_peak_mb': 2, 'interactive.cpu_p99_pct': 2, 'interactive.cpu_mean_pct': 1 },
   },
   {
+    id: 'invisible',
+    title: 'Invisible while you work',
+    profiles: ['invisibility'],
+    weights: { 'invisibility.foreground_slowdown_pct': 3, 'invisibility.timer_lateness_p99_ms': 2, 'invisibility.cpu_p99_pct': 1 },
+  },
+  {
     id: 'accuracy',
     title: 'Accuracy-critical',
     profiles: ['quality'],

@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { DownloadError, downloadHubFile, planDownloads, type DownloadOptions, type HubFile } from '../../harness/models/hub.ts';
+import { startFakeHub, type FakeHub, type FakeHubOptions } from '../fixtures/fake-hub.ts';
+
+/** Deterministic pseudo-random bytes (mulberry32), so the "model" is the same on every run without shipping one. */
+function seededBytes(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i += 4) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out.writeUInt32LE((t ^ (t >>> 14)) >>> 0, i);
+  }
+  return out;
+}
+
+const MODEL = seededBytes(3 * 1024 * 1024, 42);
+const MODEL_SHA256 = createHash('sha256').update(MODEL).digest('hex');
+const REPO = 'fake-org/fake-model-GGUF';
+const FILE = 'fake-model-Q4_K_M.gguf';
+const MODEL_FILE: HubFile = { repo: REPO, file: FILE };
+
+const tempDir = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
+
+/** A fake hub serving the model, and options that point only at it and at fresh temp dirs. */
+async function setup(hubOptions: FakeHubOptions = {}): Promise<{ hub: FakeHub; opts: DownloadOptions; expectedPath: string }> {
+  const hub = await startFakeHub({ [`${REPO}/${FILE}`]: MODEL }, hubOptions);
+  const destDir = tempDir('hub-dest-');
+  // token '' overrides any HF_TOKEN of this machine: the fake hub must see only what a test gives it.
+  const opts: DownloadOptions = { endpoint: hub.url, hfHome: tempDir('hf-home-'), destDir, token: '' };
+  return { hub, opts, expectedPath: path.join(destDir, 'models--fake-org--fake-model-GGUF', 'main', FILE) };
+}
+
+async function withHub(hubOptions: FakeHubOptions, body: (ctx: Awaited<ReturnType<typeof setup>>) => Promise<void>): Promise<void> {
+  const ctx = await setup(hubOptions);
+  try {
+    await body(ctx);
+  } finally {
+    await ctx.hub.close();
+  }
+}
+
+const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+async function rejection(promise: Promise<unknown>): Promise<DownloadError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DownloadError);
+  return error as DownloadError;
+}
+
+describe('downloadHubFile', () => {
+  test('a fresh download is verified, put in place with its sidecar, and leaves no .part', () =>
+    withHub({}, async ({ hub, opts, expectedPath }) => {
+      const got = await downloadHubFile(MODEL_FILE, opts);
+      expect(got).toEqual({ path: expectedPath, sha256: MODEL_SHA256, bytes: MODEL.length, source: 'download' });
+      expect(sha256Of(expectedPath)).toBe(MODEL_SHA256);
+      expect(existsSync(`${expectedPath}.part`)).toBe(false);
+      expect(readFileSync(`${expectedPath}.sha256`, 'utf8')).toBe(`${MODEL_SHA256}  ${FILE}\n`);
+      // HEAD stops at the hub's redirect (the LFS metadata is there); the GET follows it to the CDN.
+      expect(hub.requests.map((r) => `${r.server} ${r.method}`)).toEqual(['hub HEAD', 'hub GET', 'cdn GET']);
+    }));
+
+  test('a download cut halfway resumes from the cut with a Range request', () => {
+    const cut = MODEL.length / 2;
+    return withHub({ cutFirstGetAfter: cut }, async ({ hub, opts, expectedPath }) => {
+      const first = await rejection(downloadHubFile(MODEL_FILE, opts));
+      expect(first.status).toBeNull();
+      expect(first.message).toMatch(/connection lost .*run again to resume/);
+      expect(statSync(`${expectedPath}.part`).size).toBe(cut);
+      expect(existsSync(expectedPath)).toBe(false);
+
+      const before = hub.requests.length;
+      const got = await downloadHubFile(MODEL_FILE, opts);
+      expect(got).toMatchObject({ sha256: MODEL_SHA256, bytes: MODEL.length, source: 'resumed' });
+      const resumedGets = hub.requests.slice(before).filter((r) => r.method === 'GET');
+      expect(resumedGets.map((r) => r.range)).toEqual([`bytes=${cut}-`, `bytes=${cut}-`]);
+      expect(sha256Of(expectedPath)).toBe(MODEL_SHA256);
+      expect(existsSync(`${expectedPath}.part`)).toBe(false);
+    });
+  });
+
+  test('a stale .part that resumes into the wrong bytes is replaced by one fresh download', () =>
+    withHub({}, async ({ opts, expectedPath }) => {
+      mkdirSync(path.dirname(expectedPath), { recursive: true });
+      writeFileSync(`${expectedPath}.part`, seededBytes(MODEL.length / 2, 7));
+      const got = await downloadHubFile(MODEL_FILE, opts);
+      expect(got).toMatchObject({ sha256: MODEL_SHA256, source: 'download' });
+    }));
+
+  test('a checksum mismatch is rejected and leaves neither the file nor a .part', () =>
+    withHub({ corrupt: true }, async ({ opts, expectedPath }) => {
+      const error = await rejection(downloadHubFile(MODEL_FILE, opts));
+      expect(error.message).toMatch(new RegExp(`^checksum mismatch: expected ${MODEL_SHA256}, got [0-9a-f]{64}`));
+      expect(readdirSync(path.dirname(expectedPath))).toEqual([]);
+    }));
+
+  test('a file the hub publishes no SHA-256 for is refused before any byte is fetched', () =>
+    withHub({ omitSha256: true, lfsRedirect: false }, async ({ hub, opts }) => {
+      const error = await rejection(downloadHubFile(MODEL_FILE, opts));
+      expect(error.message).toMatch(/no SHA-256/);
+      expect(hub.requests.filter((r) => r.method === 'GET')).toEqual([]);
+    }));
+
+  test('an unknown file is a 404 naming the repo, the file and the revision', () =>
+    withHub({}, async ({ opts }) => {
+      const error = await rejection(downloadHubFile({ repo: REPO, file: 'missing.gguf', revision: 'v1' }, opts));
+      expect(error.status).toBe(404);
+      expect(error.message).toContain(`not found: ${REPO}/missing.gguf at revision v1`);
+    }));
+
+  test('a gated repo answers 401 without a token, mentioning HF_TOKEN, and downloads with one', () =>
+    withHub({ requireToken: 'hf_secret_token' }, async ({ hub, opts }) => {
+      const withoutToken = await rejection(downloadHubFile(MODEL_FILE, opts));
+      expect(withoutToken.status).toBe(401);
+      expect(withoutToken.message).toMatch(/HF_TOKEN.*gated/);
+
+      const wrongToken = await rejection(downloadHubFile(MODEL_FILE, { ...opts, token: 'hf_wrong_token' }));
+      expect(wrongToken.status).toBe(401);
+      expect(wrongToken.message).not.toContain('hf_wrong_token');
+
+      const got = await downloadHubFile(MODEL_FILE, { ...opts, token: 'hf_secret_token' });
+      expect(got).toMatchObject({ sha256: MODEL_SHA256, source: 'download' });
+      // The token goes to the hub only, never to the CDN the hub redirects to.
+      expect(hub.requests.filter((r) => r.server === 'cdn').every((r) => !r.authorized)).toBe(true);
+    }));
+
+  test('a file in the Hugging Face cache (snapshot symlink to its blob) is used without any request', () =>
+    withHub({}, async ({ hub, opts }) => {
+      const hfHome = tempDir('hf-home-');
+      const repoDir = path.join(hfHome, 'hub', 'models--fake-org--fake-model-GGUF');
+      const commit = 'a'.repeat(40);
+      mkdirSync(path.join(repoDir, 'blobs'), { recursive: true });
+      mkdirSync(path.join(repoDir, 'refs'));
+      mkdirSync(path.join(repoDir, 'snapshots', commit), { recursive: true });
+      writeFileSync(path.join(repoDir, 'blobs', MODEL_SHA256), MODEL);
+      writeFileSync(path.join(repoDir, 'refs', 'main'), commit);
+      const snapshotFile = path.join(repoDir, 'snapshots', commit, FILE);
+      symlinkSync(path.join('..', '..', 'blobs', MODEL_SHA256), snapshotFile);
+
+      const got = await downloadHubFile(MODEL_FILE, { ...opts, hfHome });
+      expect(got).toEqual({ path: snapshotFile, sha256: MODEL_SHA256, bytes: MODEL.length, source: 'hf-cache' });
+      expect(hub.requests).toEqual([]);
+    }));
+
+  test('a Hugging Face cache blob whose content does not match its name is not used', () =>
+    withHub({}, async ({ opts }) => {
+      const hfHome = tempDir('hf-home-');
+      const repoDir = path.join(hfHome, 'hub', 'models--fake-org--fake-model-GGUF');
+      mkdirSync(path.join(repoDir, 'blobs'), { recursive: true });
+      mkdirSync(path.join(repoDir, 'snapshots', 'main'), { recursive: true });
+      writeFileSync(path.join(repoDir, 'blobs', MODEL_SHA256), 'truncated');
+      symlinkSync(path.join('..', '..', 'blobs', MODEL_SHA256), path.join(repoDir, 'snapshots', 'main', FILE));
+
+      const got = await downloadHubFile(MODEL_FILE, { ...opts, hfHome });
+      expect(got).toMatchObject({ sha256: MODEL_SHA256, source: 'download' });
+    }));
+
+  test('a second call reuses our verified copy without any request', () =>
+    withHub({}, async ({ hub, opts, expectedPath }) => {
+      await downloadHubFile(MODEL_FILE, opts);
+      const before = hub.requests.length;
+      const again = await downloadHubFile(MODEL_FILE, opts);
+      expect(again).toEqual({ path: expectedPath, sha256: MODEL_SHA256, bytes: MODEL.length, source: 'dest-cache' });
+      expect(hub.requests.length).toBe(before);
+    }));
+
+  test('progress is reported with increasing received bytes, ending at the total', () =>
+    withHub({ chunkDelayMs: 15 }, async ({ opts }) => {
+      const seen: { received: number; total: number | null }[] = [];
+      await downloadHubFile(MODEL_FILE, { ...opts, progress: ({ received, total }) => seen.push({ received, total }) });
+      expect(seen.length).toBeGreaterThanOrEqual(3);
+      const received = seen.map((p) => p.received);
+      expect(received).toEqual([...received].sort((a, b) => a - b));
+      expect(new Set(received).size).toBe(received.length);
+      expect(seen.at(-1)).toEqual({ received: MODEL.length, total: MODEL.length });
+    }));
+});
+
+describe('planDownloads', () => {
+  test('reports sizes and what is needed from HEAD requests only, downloading nothing', () =>
+    withHub({}, async ({ hub, opts, expectedPath }) => {
+      const missing: HubFile = { repo: REPO, file: 'missing.gguf' };
+      const plan = await planDownloads([MODEL_FILE, missing], opts);
+      expect(plan[0]).toMatchObject({ file: MODEL_FILE, bytes: MODEL.length, needed: true, reason: `download ${MODEL.length} bytes` });
+      expect(plan[1]).toMatchObject({ file: missing, bytes: null, needed: true });
+      expect(plan[1]?.error?.status).toBe(404);
+      expect(hub.requests.length).toBeGreaterThan(0);
+      expect(hub.requests.every((r) => r.method === 'HEAD')).toBe(true);
+      expect(existsSync(path.dirname(expectedPath))).toBe(false);
+
+      await downloadHubFile(MODEL_FILE, opts);
+      const [afterDownload] = await planDownloads([MODEL_FILE], opts);
+      expect(afterDownload).toMatchObject({ bytes: MODEL.length, needed: false });
+      expect(afterDownload?.reason).toContain(expectedPath);
+    }));
+});
