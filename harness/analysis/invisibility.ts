@@ -73,7 +73,6 @@ export function foregroundTask(): () => number {
 
 export interface ForegroundLatency {
   meanMs: number;
-  /** The median: robust to the odd preempted run, so it is what slowdown compares. */
   p50Ms: number;
   p99Ms: number;
   /** Latency samples tinybench measured. */
@@ -97,7 +96,7 @@ export async function measureForeground(opts: { timeMs: number }): Promise<Foreg
 }
 
 export interface LatencyProbe {
-  /** Typical (median) foregroundTask latency, ms. */
+  /** Mean foregroundTask latency, ms. */
   taskMs: number;
   /** p99 timer lateness, ms. */
   latenessP99Ms: number;

@@ -65,8 +65,8 @@ export const METRIC_CATALOGUE = {
   invisibility: {
     ...common,
     foreground_slowdown_pct: { label: 'foreground slowdown', unit: '%' },
-    foreground_idle_ms: { label: 'foreground task median, server idle', unit: 'ms' },
-    foreground_active_ms: { label: 'foreground task median, server decoding', unit: 'ms' },
+    foreground_idle_ms: { label: 'foreground task mean, server idle', unit: 'ms' },
+    foreground_active_ms: { label: 'foreground task mean, server decoding', unit: 'ms' },
     timer_lateness_p99_ms: { label: 'timer lateness p99', unit: 'ms' },
     timer_lateness_idle_p99_ms: { label: 'timer lateness p99, server idle', unit: 'ms' },
     background_requests: { label: 'background requests', unit: 'requests' },
