@@ -5,15 +5,17 @@ import type { Cell } from '../measurement/schema.ts';
 import type { Plan } from '../plan.ts';
 import { runCell, type CellOutcome, type Workload } from './run-cell.ts';
 
+export interface SuiteOptions {
+  /** Cells with the same key measure the same thing: only the first runs, the others are skipped naming it. */
+  representative?: (plan: Plan, cell: Cell) => string;
+  /** Why a duplicate's results stand for it, for its skip reason. */
+  duplicateBecause?: string;
+}
+
 /**
  * One describe per matrix cell, titled with the cell id (unquoted, so `-t Q4_K_M` and `-t '^small'` both work),
  * one test per budget. The cell runs once, in beforeAll; the tests only judge its measurement.
  */
-export interface SuiteOptions {
-  /** Cells with the same key measure the same thing: only the first runs, the others are skipped naming it. */
-  representative?: (plan: Plan, cell: Cell) => string;
-}
-
 export function defineProfileSuite(profile: ProfileName, workload: Workload, setupTimeoutMs: (plan: Plan) => number, options: SuiteOptions = {}): void {
   const plan = inject('plan');
   const settings = plan.config.profiles[profile];
@@ -25,7 +27,7 @@ export function defineProfileSuite(profile: ProfileName, workload: Workload, set
   }
   describe.skipIf(!settings.enabled).each(cells)('%s', (id, planned) => {
     const representative = firstWithKey.get(options.representative?.(plan, planned.cell) ?? id)!;
-    const duplicate = representative !== id ? `measured once on ${representative}: the ${profile} results do not depend on this cell's threads or priority` : null;
+    const duplicate = representative !== id ? `measured once on ${representative}${options.duplicateBecause ? `: ${options.duplicateBecause}` : ''}` : null;
     let outcome: CellOutcome | undefined;
     beforeAll(async () => {
       if (!duplicate) outcome = await runCell(plan, planned, profile, workload);
