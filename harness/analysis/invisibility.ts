@@ -77,6 +77,8 @@ export interface ForegroundLatency {
   p99Ms: number;
   /** Latency samples tinybench measured. */
   samples: number;
+  /** Every task latency, ms, for confidence intervals on the slowdown. */
+  samplesMs: number[];
 }
 
 /** Runs foregroundTask under tinybench for about timeMs (after a short warmup) and returns its latency in ms. */
@@ -85,14 +87,20 @@ export async function measureForeground(opts: { timeMs: number }): Promise<Foreg
   const task = foregroundTask();
   // Warmup lets the JIT settle so the first, unoptimized runs do not read as slowdown; capped so the probe stays
   // short. A low iteration floor keeps the run close to timeMs even when the machine is busy.
-  const bench = new Bench({ time: opts.timeMs, iterations: 5, warmupTime: Math.min(250, opts.timeMs / 4), warmupIterations: 5, throws: true });
+  const bench = new Bench({ time: opts.timeMs, iterations: 5, warmupTime: Math.min(250, opts.timeMs / 4), warmupIterations: 5, throws: true, retainSamples: true });
   bench.add('foreground task', task);
   const [ran] = await bench.run();
   const result = ran?.result;
   if (result === undefined) throw new Error('tinybench returned no task');
   if (result.state === 'errored') throw result.error;
   if (result.state !== 'completed') throw new Error(`foreground task ended ${result.state}`);
-  return { meanMs: result.latency.mean, p50Ms: result.latency.p50, p99Ms: result.latency.p99, samples: result.latency.samplesCount };
+  return {
+    meanMs: result.latency.mean,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    samples: result.latency.samplesCount,
+    samplesMs: [...(result.latency.samples ?? [])],
+  };
 }
 
 export interface LatencyProbe {
@@ -118,4 +126,33 @@ export function invisibilityFigures(idle: LatencyProbe, active: LatencyProbe): I
     latenessP99Ms: active.latenessP99Ms,
     latenessIncreaseMs: active.latenessP99Ms - idle.latenessP99Ms,
   };
+}
+
+/**
+ * Bootstrap interval of the slowdown (% of the idle mean): resample the idle and the active task times
+ * independently and recompute. Short probes on a shared machine are noisy; an interval that straddles the budget
+ * makes the verdict inconclusive instead of a coin toss.
+ */
+export function slowdownCi(
+  idleMs: readonly number[],
+  activeMs: readonly number[],
+  options: { resamples: number; level: number; seed: number },
+): { low: number; high: number; level: number; resamples: number } | null {
+  if (idleMs.length < 2 || activeMs.length < 2) return null;
+  const rand = mulberry32(options.seed);
+  const resampledMean = (xs: readonly number[]) => {
+    let sum = 0;
+    for (let i = 0; i < xs.length; i++) sum += xs[Math.floor(rand() * xs.length)]!;
+    return sum / xs.length;
+  };
+  const stats: number[] = [];
+  for (let r = 0; r < options.resamples; r++) {
+    const idle = resampledMean(idleMs);
+    if (idle > 0) stats.push(((resampledMean(activeMs) - idle) / idle) * 100);
+  }
+  if (stats.length === 0) return null;
+  stats.sort((a, b) => a - b);
+  const at = (q: number) => stats[Math.min(stats.length - 1, Math.max(0, Math.round(q * (stats.length - 1))))]!;
+  const tail = (1 - options.level) / 2;
+  return { low: at(tail), high: at(1 - tail), level: options.level, resamples: options.resamples };
 }

@@ -7,4 +7,5 @@ const [foregroundMs = '1000', latenessMs = '1000'] = process.argv.slice(2);
 const foreground = await measureForeground({ timeMs: Number(foregroundMs) });
 const { latenessMs: lateness } = await timerLateness({ intervalMs: 10, durationMs: Number(latenessMs) });
 const p99 = lateness.length ? percentile(sortSamples(lateness), 0.99) : null;
-process.stdout.write(`${JSON.stringify({ foreground, latenessP99Ms: p99, latenessSamples: lateness.length })}\n`);
+const samplesMs = foreground.samplesMs.map((x) => Math.round(x * 1000) / 1000);
+process.stdout.write(`${JSON.stringify({ foreground: { ...foreground, samplesMs }, latenessP99Ms: p99, latenessSamples: lateness.length })}\n`);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { execa } from 'execa';
-import { invisibilityFigures } from '../analysis/invisibility.ts';
+import { invisibilityFigures, slowdownCi } from '../analysis/invisibility.ts';
 import { streamCompletion } from '../client/completion.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
 import { loadPrompts } from './prompts.ts';
@@ -11,7 +11,7 @@ import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 const PROBE = fileURLToPath(new URL('./invisibility-probe.ts', import.meta.url));
 
 interface ProbeResult {
-  foreground: { meanMs: number; p50Ms: number; p99Ms: number; samples: number };
+  foreground: { meanMs: number; p50Ms: number; p99Ms: number; samples: number; samplesMs: number[] };
   latenessP99Ms: number | null;
   latenessSamples: number;
 }
@@ -83,7 +83,7 @@ export const invisibilityWorkload: Workload = async ({ plan, server, sampler, lo
     { taskMs: idle.foreground.meanMs, latenessP99Ms: idle.latenessP99Ms ?? 0 },
     { taskMs: active.foreground.meanMs, latenessP99Ms: active.latenessP99Ms ?? 0 },
   );
-  metrics.foreground_slowdown_pct = ok(figures.slowdownPct, '%');
+  metrics.foreground_slowdown_pct = ok(figures.slowdownPct, '%', undefined, slowdownCi(idle.foreground.samplesMs, active.foreground.samplesMs, bootstrapOptions(plan)));
   if (!metrics.timer_lateness_p99_ms) {
     metrics.timer_lateness_p99_ms = ok(figures.latenessP99Ms, 'ms');
     metrics.timer_lateness_idle_p99_ms = ok(idle.latenessP99Ms!, 'ms');
