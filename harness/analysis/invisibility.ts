@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
+import { percentileInterval, type ConfidenceInterval } from '../stats/bootstrap.ts';
 import { mulberry32 } from '../stats/prng.ts';
 
 /**
@@ -137,7 +138,7 @@ export function slowdownCi(
   idleMs: readonly number[],
   activeMs: readonly number[],
   options: { resamples: number; level: number; seed: number },
-): { low: number; high: number; level: number; resamples: number } | null {
+): ConfidenceInterval | null {
   if (idleMs.length < 2 || activeMs.length < 2) return null;
   const rand = mulberry32(options.seed);
   const resampledMean = (xs: readonly number[]) => {
@@ -150,9 +151,5 @@ export function slowdownCi(
     const idle = resampledMean(idleMs);
     if (idle > 0) stats.push(((resampledMean(activeMs) - idle) / idle) * 100);
   }
-  if (stats.length === 0) return null;
-  stats.sort((a, b) => a - b);
-  const at = (q: number) => stats[Math.min(stats.length - 1, Math.max(0, Math.round(q * (stats.length - 1))))]!;
-  const tail = (1 - options.level) / 2;
-  return { low: at(tail), high: at(1 - tail), level: options.level, resamples: options.resamples };
+  return stats.length === 0 ? null : percentileInterval(stats, options);
 }

@@ -36,6 +36,11 @@ export function bootstrapCi(
     for (let i = 0; i < n; i++) draw[i] = samples[Math.floor(rand() * n)]!;
     stats[r] = statistic(sortSamples(draw));
   }
+  return percentileInterval(stats, options);
+}
+
+/** The (1 − level)/2 and (1 + level)/2 quantiles of resampled statistics: the percentile-bootstrap interval. */
+export function percentileInterval(stats: readonly number[], options: Pick<BootstrapOptions, 'level' | 'resamples'>): ConfidenceInterval {
   const sorted = sortSamples(stats);
   const tail = (1 - options.level) / 2;
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
