@@ -36,6 +36,14 @@ export interface RunReport {
       threads: number;
       ctx: number;
       priority: string;
+      poll?: number;
+      batch_size?: number;
+      ubatch_size?: number;
+      threads_batch?: number;
+      mlock?: boolean;
+      mmap?: boolean;
+      flash_attn?: "on" | "off" | "auto";
+      affinity?: string;
     };
     state: "completed" | "errored" | "skipped" | "not-run";
     error?: string;
@@ -102,6 +110,14 @@ export interface RunReport {
         threads: number;
         ctx: number;
         priority: string;
+        poll?: number;
+        batch_size?: number;
+        ubatch_size?: number;
+        threads_batch?: number;
+        mlock?: boolean;
+        mmap?: boolean;
+        flash_attn?: "on" | "off" | "auto";
+        affinity?: string;
       };
       state: "completed" | "errored";
       error?: string;
@@ -139,6 +155,11 @@ export interface RunReport {
             resamples: number;
           };
         };
+      };
+      series?: {
+        [k: string]: {
+          [k: string]: number | null;
+        }[];
       };
       files: {
         [k: string]: string;

@@ -21,24 +21,53 @@ const budgetExpression = z.string().refine((s) => s === 'off' || parseBudgetExpr
 });
 const budgets = z.record(z.string(), budgetExpression);
 
+/** A model's rough size by parameter count, for grouping and ordering: tiny < 1B, small < 4B, medium < 15B, large ≥ 15B. */
+export const SIZE_CLASSES = ['tiny', 'small', 'medium', 'large'] as const;
+
+const repoId = z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'expected a Hugging Face repo id such as "org/name"');
+const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected a SHA-256 (64 hex digits)');
+
 export const modelSchema = z
   .strictObject({
     name,
+    size_class: z.enum(SIZE_CLASSES).optional(),
     /** A generated default model (no download): tiny ≈ 20M parameters, small ≈ 106M. */
     builtin: z.enum(BUILTIN_SIZES).optional(),
     /** One local GGUF file; its quantization is `quant`. */
     path: z.string().min(1).optional(),
     quant: quant.optional(),
-    /** Several local GGUF files, one per quantization. */
+    /** One GGUF file per quantization: local paths, or paths inside `repo` when it is set. */
     files: z.record(quant, z.string().min(1)).optional(),
+    /** A Hugging Face repo ("org/name") the `files` are downloaded from, into model_dir, when the planned cells need them. */
+    repo: repoId.optional(),
+    /** Branch, tag or commit of `repo`; default main. */
+    revision: z.string().min(1).optional(),
+    /** Expected SHA-256 per quantization, checked besides the hub's own LFS hash. */
+    sha256: z.record(quant, sha256Hex).optional(),
   })
   .superRefine((m, ctx) => {
-    const sources = [m.builtin, m.path, m.files].filter((x) => x !== undefined).length;
+    const sources = [m.builtin, m.path, m.files ?? m.repo].filter((x) => x !== undefined).length;
     if (sources !== 1) {
-      ctx.addIssue({ code: 'custom', message: 'expected exactly one of builtin, path or files' });
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of builtin, path or files (local files, or files in a hub repo)' });
     }
     if (m.path !== undefined && m.quant === undefined) {
       ctx.addIssue({ code: 'custom', path: ['quant'], message: 'expected the quantization of the file at path, e.g. quant: Q4_K_M' });
+    }
+    if (m.repo !== undefined && m.files === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['files'], message: 'missing; expected the repo\'s files per quantization, e.g. files: { Q4_K_M: model-Q4_K_M.gguf }' });
+    }
+    for (const key of ['revision', 'sha256'] as const) {
+      if (m[key] !== undefined && m.repo === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} applies to hub models only; expected repo: org/name beside it` });
+    }
+    if (m.repo !== undefined) {
+      for (const [q, file] of Object.entries(m.files ?? {})) {
+        if (file.startsWith('/') || file.includes('\\') || file.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+          ctx.addIssue({ code: 'custom', path: ['files', q], message: `got "${file}", expected a path inside the repo such as "model-Q4_K_M.gguf"` });
+        }
+      }
+    }
+    for (const q of Object.keys(m.sha256 ?? {})) {
+      if (m.files?.[q] === undefined) ctx.addIssue({ code: 'custom', path: ['sha256', q], message: `no file for ${q} under files` });
     }
   });
 
@@ -100,12 +129,31 @@ const invisibilityProfile = z.strictObject({
 
 export const configSchema = z.strictObject({
   models: z.array(modelSchema).min(1),
+  /** Where hub models are downloaded to (relative to the config file); default `<cache dir>/models/hub`. */
+  model_dir: z.string().min(1).optional(),
   matrix: z.strictObject({
     models: z.array(name).min(1),
     quants: z.array(quant).min(1),
     threads: z.array(z.number().int().min(1)).min(1),
     ctx: z.array(z.number().int().min(128)).min(1),
     priority: z.array(z.enum(Object.keys(PRIORITY_PRESETS) as [PriorityName, ...PriorityName[]])).min(1).default(['nice10']),
+    // Spike-taming knobs: optional axes; left out, llama-server's own default applies. Only axes with more than one
+    // value appear in the cell id.
+    /** llama-server --poll: 0 sleeps while waiting for work, 100 busy-polls (its default is 50). */
+    poll: z.array(z.number().int().min(0).max(100)).min(1).optional(),
+    /** --batch-size: logical batch size for prompt processing. */
+    batch_size: z.array(z.number().int().min(1)).min(1).optional(),
+    /** --ubatch-size: physical batch size, i.e. chunked prefill (smaller chunks, shorter CPU bursts). */
+    ubatch_size: z.array(z.number().int().min(1)).min(1).optional(),
+    /** --threads-batch: threads for prompt processing (default: the cell's threads). */
+    threads_batch: z.array(z.number().int().min(1)).min(1).optional(),
+    /** Lock the model in RAM (llama-server --load-mode mlock / mmap+mlock). */
+    mlock: z.array(z.boolean()).min(1).optional(),
+    /** Memory-map the model file (false: read it into private memory). */
+    mmap: z.array(z.boolean()).min(1).optional(),
+    flash_attn: z.array(z.enum(['on', 'off', 'auto'])).min(1).optional(),
+    /** CPU lists for taskset, e.g. ["0", "0-1"]; overrides llama.cpu_affinity. */
+    affinity: z.array(z.string().regex(/^[0-9,-]+$/, 'expected a CPU list such as "0" or "0-1"')).min(1).optional(),
   }),
   profiles: z
     .strictObject({

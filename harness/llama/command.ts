@@ -1,4 +1,5 @@
 import { PRIORITY_PRESETS, type PriorityName } from '../config/schema.ts';
+import type { Knobs } from '../matrix/cells.ts';
 
 export interface ServerSpec {
   serverPath: string;
@@ -9,6 +10,23 @@ export interface ServerSpec {
   cpuAffinity: string | null;
   parallel: number;
   extraArgs: readonly string[];
+  /** Matrix knobs of the cell; an absent knob leaves llama-server's default. */
+  knobs?: Knobs;
+}
+
+/** llama-server flags for the cell's knobs (mlock and mmap together choose its --load-mode). */
+export function knobArgs(knobs: Knobs): string[] {
+  const args: string[] = [];
+  if (knobs.poll !== undefined) args.push('--poll', String(knobs.poll));
+  if (knobs.batch_size !== undefined) args.push('--batch-size', String(knobs.batch_size));
+  if (knobs.ubatch_size !== undefined) args.push('--ubatch-size', String(knobs.ubatch_size));
+  if (knobs.flash_attn !== undefined) args.push('--flash-attn', knobs.flash_attn);
+  if (knobs.mlock !== undefined || knobs.mmap !== undefined) {
+    const mmap = knobs.mmap ?? true;
+    const mlock = knobs.mlock ?? false;
+    args.push('--load-mode', mlock ? (mmap ? 'mmap+mlock' : 'mlock') : mmap ? 'mmap' : 'none');
+  }
+  return args;
 }
 
 export interface Platform {
@@ -36,18 +54,20 @@ export function serverCommand(spec: ServerSpec, port: number, platform: Platform
     wrap.push('ionice', '-c', String(preset.ionice.class));
     if (preset.ionice.level !== null) wrap.push('-n', String(preset.ionice.level));
   }
-  if (spec.cpuAffinity && platform.os === 'linux' && platform.has('taskset')) wrap.push('taskset', '-c', spec.cpuAffinity);
+  const affinity = spec.knobs?.affinity ?? spec.cpuAffinity;
+  if (affinity && platform.os === 'linux' && platform.has('taskset')) wrap.push('taskset', '-c', affinity);
   const serverArgs = [
     '--model', spec.modelPath,
     '--host', '127.0.0.1',
     '--port', String(port),
     '--threads', String(spec.threads),
-    '--threads-batch', String(spec.threads),
+    '--threads-batch', String(spec.knobs?.threads_batch ?? spec.threads),
     '--ctx-size', String(spec.ctx),
     '--parallel', String(spec.parallel),
     '--prio', String(preset.llamaPrio),
     '--no-webui',
     '--metrics',
+    ...knobArgs(spec.knobs ?? {}),
     ...spec.extraArgs,
   ];
   const env: Record<string, string> = {};

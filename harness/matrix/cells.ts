@@ -2,18 +2,52 @@ import type { Cell } from '../measurement/schema.ts';
 import type { BenchConfig } from '../config/schema.ts';
 import { modelQuants } from '../config/load.ts';
 
-/** A readable, stable id such as `small Q4_K_M t2 c2048 nice10`: it is the describe title, so `-t Q4_K_M` finds it. */
-export function cellId(c: Omit<Cell, 'id' | 'slug'>): string {
-  return `${c.model} ${c.quant} t${c.threads} c${c.ctx} ${c.priority}`;
+/** Knob axes in id order, with how each value reads in a cell id. */
+export const KNOB_AXES = {
+  poll: (v: number) => `poll${v}`,
+  batch_size: (v: number) => `b${v}`,
+  ubatch_size: (v: number) => `ub${v}`,
+  threads_batch: (v: number) => `tb${v}`,
+  mlock: (v: boolean) => (v ? 'mlock' : 'nomlock'),
+  mmap: (v: boolean) => (v ? 'mmap' : 'nommap'),
+  flash_attn: (v: string) => `fa-${v}`,
+  affinity: (v: string) => `cpu${v}`,
+} as const;
+export type KnobName = keyof typeof KNOB_AXES;
+export const KNOB_NAMES = Object.keys(KNOB_AXES) as KnobName[];
+export type Knobs = Partial<Pick<Cell, KnobName>>;
+
+type CoreFields = Pick<Cell, 'model' | 'quant' | 'threads' | 'ctx' | 'priority'>;
+
+/**
+ * A readable, stable id such as `small Q4_K_M t2 c2048 nice10 poll0`: it is the describe title, so `-t Q4_K_M`
+ * finds it. The five core axes always appear; a knob appears only when its axis varies (`varying`).
+ */
+export function cellId(c: CoreFields & Knobs, varying: readonly KnobName[] = KNOB_NAMES): string {
+  const knobs = KNOB_NAMES.filter((k) => varying.includes(k) && c[k] !== undefined).map((k) => (KNOB_AXES[k] as (v: unknown) => string)(c[k]));
+  return [`${c.model} ${c.quant} t${c.threads} c${c.ctx} ${c.priority}`, ...knobs].join(' ');
 }
 
 export function cellSlug(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
+/** Every combination of the knob axes the config sets, in config order. */
+function knobCombinations(matrix: BenchConfig['matrix']): Knobs[] {
+  let combos: Knobs[] = [{}];
+  for (const knob of KNOB_NAMES) {
+    const values = matrix[knob] as readonly unknown[] | undefined;
+    if (!values) continue;
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [knob]: v })));
+  }
+  return combos;
+}
+
 /** Cartesian product of the matrix axes, in config order, skipping quantizations a model does not offer. */
 export function expandMatrix(config: BenchConfig): Cell[] {
   const { matrix } = config;
+  const varying = KNOB_NAMES.filter((k) => new Set(matrix[k] as readonly unknown[] | undefined).size > 1);
+  const knobs = knobCombinations(matrix);
   const cells: Cell[] = [];
   for (const modelName of matrix.models) {
     const model = config.models.find((m) => m.name === modelName);
@@ -24,8 +58,10 @@ export function expandMatrix(config: BenchConfig): Cell[] {
       for (const threads of matrix.threads) {
         for (const ctx of matrix.ctx) {
           for (const priority of matrix.priority) {
-            const id = cellId({ model: modelName, quant, threads, ctx, priority });
-            cells.push({ id, slug: cellSlug(id), model: modelName, quant, threads, ctx, priority });
+            for (const k of knobs) {
+              const id = cellId({ model: modelName, quant, threads, ctx, priority, ...k }, varying);
+              cells.push({ id, slug: cellSlug(id), model: modelName, quant, threads, ctx, priority, ...k });
+            }
           }
         }
       }

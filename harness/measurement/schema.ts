@@ -50,6 +50,15 @@ export const cellSchema = z.object({
   threads: z.number().int(),
   ctx: z.number().int(),
   priority: z.string(),
+  // Matrix knobs, present only when the config sets that axis.
+  poll: z.number().int().optional(),
+  batch_size: z.number().int().optional(),
+  ubatch_size: z.number().int().optional(),
+  threads_batch: z.number().int().optional(),
+  mlock: z.boolean().optional(),
+  mmap: z.boolean().optional(),
+  flash_attn: z.enum(['on', 'off', 'auto']).optional(),
+  affinity: z.string().optional(),
 });
 export type Cell = z.infer<typeof cellSchema>;
 
@@ -87,6 +96,11 @@ export const measurementSchema = z.object({
   build: z.object({ llamaVersion: z.string(), llamaCommit: z.string(), modelSha256: z.string() }).optional(),
   serverPort: z.number().nullable(),
   metrics: z.record(z.string(), metricSchema),
+  /**
+   * Named tables a profile measured along the way, for the report's charts: the long-context curve (one row per
+   * prompt size), batch per-document times, the stress timeline. Null where a figure is missing.
+   */
+  series: z.record(z.string(), z.array(z.record(z.string(), z.number().nullable()))).optional(),
   /** Where this cell's raw files were written, relative to the run directory. */
   files: z.record(z.string(), z.string()),
 });

@@ -3,15 +3,30 @@ import path from 'node:path';
 import { evaluateBudget } from '../budgets/budget.ts';
 import type { ProfileName } from '../budgets/catalogue.ts';
 import { startServer, type RunningServer } from '../llama/launch.ts';
+import { resumeStamp } from '../matrix/checkpoint.ts';
 import { ok, type CellMeasurement, type Metric, type Verdict } from '../measurement/schema.ts';
 import { writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { Sampler, samplesCsv } from '../sampler/sampler.ts';
 
+/** Server settings a profile sets on top of the cell's own, e.g. `--parallel 4` or `--sleep-idle-seconds 5`. */
+export interface ServerOverrides {
+  parallel?: number;
+  extraArgs?: readonly string[];
+}
+
 export interface WorkloadContext {
   plan: Plan;
   planned: PlannedCell;
+  /** The running server; replaced by `relaunch`, so read it after each relaunch rather than destructuring it once. */
   server: RunningServer;
+  /**
+   * Stops the server and starts it again with other settings (same model and cell), for profiles that compare
+   * server settings within a cell. The sampler follows the new process; rows before the relaunch stay.
+   */
+  relaunch: (overrides: ServerOverrides) => Promise<RunningServer>;
+  /** Adds a named table to the measurement (see `series` in the measurement schema). */
+  addSeries: (name: string, rows: Record<string, number | null>[]) => void;
   sampler: Sampler;
   /** Appends one line to responses.jsonl (model output is untrusted text: it is stored, never interpreted). */
   record: (response: Record<string, unknown>) => void;
@@ -34,7 +49,7 @@ export function cellDir(plan: Plan, planned: PlannedCell, profile: ProfileName):
  * One cell of one profile: start llama-server, sample its process tree, run the workload, stop the server,
  * write the cell's files. Failures become data (`state: 'errored'`), so the run goes on to the next cell.
  */
-export async function runCell(plan: Plan, planned: PlannedCell, profile: ProfileName, workload: Workload): Promise<CellOutcome> {
+export async function runCell(plan: Plan, planned: PlannedCell, profile: ProfileName, workload: Workload, overrides: ServerOverrides = {}): Promise<CellOutcome> {
   const dir = cellDir(plan, planned, profile);
   mkdirSync(dir, { recursive: true });
   const files = {
@@ -53,28 +68,52 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
   let server: RunningServer | null = null;
   let sampler: Sampler | null = null;
   let metrics: Record<string, Metric> = {};
+  const series: Record<string, Record<string, number | null>[]> = {};
   let error: string | undefined;
-  try {
-    server = await startServer({
+  const launch = (o: ServerOverrides) =>
+    startServer({
       serverPath: plan.llama.serverPath,
       modelPath: planned.model.path,
       threads: planned.cell.threads,
       ctx: planned.cell.ctx,
       priority: planned.cell.priority as never,
       cpuAffinity: llama.cpu_affinity,
-      parallel: llama.parallel,
-      extraArgs: llama.extra_args,
+      parallel: o.parallel ?? llama.parallel,
+      extraArgs: [...llama.extra_args, ...(o.extraArgs ?? [])],
+      knobs: planned.cell,
       logFile: path.join(dir, files.serverLog),
       loadTimeoutMs: llama.load_timeout_s * 1000,
       stopGraceMs: llama.stop_grace_s * 1000,
     });
+  try {
+    server = await launch(overrides);
+    const firstLoadMs = server.loadMs;
     log(`llama-server pid ${server.pid} ready on ${server.baseUrl} after ${(server.loadMs / 1000).toFixed(1)} s`);
     sampler = new Sampler(server.pid, { intervalMs: plan.config.sampler.interval_ms }).start();
     const record = (response: Record<string, unknown>) => {
       writeFileSync(responsesFile, `${JSON.stringify(response)}\n`, { flag: 'a' });
     };
-    metrics = await workload({ plan, planned, server, sampler, record, log });
-    metrics.load_s = ok(server.loadMs / 1000, 's');
+    const ctx = {
+      plan,
+      planned,
+      server,
+      sampler,
+      record,
+      log,
+      addSeries: (name: string, rows: Record<string, number | null>[]) => void (series[name] = rows),
+      relaunch: async (o: ServerOverrides) => {
+        const previous = server!;
+        server = null;
+        await previous.stop();
+        server = await launch({ ...overrides, ...o });
+        sampler!.follow(server.pid);
+        ctx.server = server;
+        log(`llama-server relaunched (pid ${server.pid}, ${[...(o.extraArgs ?? []), ...(o.parallel ? ['--parallel', String(o.parallel)] : [])].join(' ') || 'cell defaults'})`);
+        return server;
+      },
+    };
+    metrics = await workload(ctx);
+    metrics.load_s = ok(firstLoadMs / 1000, 's');
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
     log(`failed: ${error.split('\n')[0]}`);
@@ -97,11 +136,14 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
     build: { llamaVersion: plan.llama.version, llamaCommit: plan.llama.commit, modelSha256: planned.model.sha256 },
     serverPort: server?.port ?? null,
     metrics,
+    ...(Object.keys(series).length > 0 ? { series } : {}),
     files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, rel(f)])),
   };
   const verdicts = plan.budgets[profile].map((b) =>
     evaluateBudget(b, metrics[b.metric] ?? (error ? { value: null, unit: b.unit, status: 'error', reason: `cell failed: ${error.split('\n')[0]}` } : undefined)),
   );
-  writeFileAtomic(path.join(dir, files.summary), `${JSON.stringify({ measurement, verdicts }, null, 2)}\n`);
+  // The resume key makes this file the cell's checkpoint: `--resume` reuses it only under the same conditions.
+  const resume = resumeStamp(plan, planned, profile);
+  writeFileAtomic(path.join(dir, files.summary), `${JSON.stringify({ resume, measurement, verdicts }, null, 2)}\n`);
   return { measurement, verdicts };
 }

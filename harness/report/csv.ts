@@ -1,7 +1,9 @@
+import { KNOB_NAMES } from '../matrix/cells.ts';
 import { sortCells, type RunReport } from './model.ts';
 
+// Knob columns are always present (empty when the axis is not set), so the file's shape does not depend on the config.
 const COLUMNS = [
-  'run_id', 'profile', 'cell', 'model', 'quant', 'threads', 'ctx', 'priority', 'cell_state',
+  'run_id', 'profile', 'cell', 'model', 'quant', 'threads', 'ctx', 'priority', ...KNOB_NAMES, 'cell_state',
   'metric', 'value', 'unit', 'status', 'reason', 'budget', 'verdict', 'margin', 'budget_used',
 ] as const;
 
@@ -15,7 +17,7 @@ function field(v: unknown): string {
 export function scoreboardCsv(report: RunReport): string {
   const rows: string[] = [COLUMNS.join(',')];
   for (const c of sortCells(report.cells)) {
-    const base = [report.runId, c.profile, c.cell.id, c.cell.model, c.cell.quant, c.cell.threads, c.cell.ctx, c.cell.priority, c.state];
+    const base = [report.runId, c.profile, c.cell.id, c.cell.model, c.cell.quant, c.cell.threads, c.cell.ctx, c.cell.priority, ...KNOB_NAMES.map((k) => c.cell[k]), c.state];
     const names = [...new Set([...Object.keys(c.metrics), ...c.verdicts.map((v) => v.metric)])].sort();
     if (names.length === 0) rows.push([...base, '', '', '', 'error', c.error ?? 'no measurement', '', '', '', ''].map(field).join(','));
     for (const name of names) {

@@ -53,7 +53,7 @@ export class Sampler {
   private readonly sensors: { temperature: boolean; frequency: boolean; energy: boolean; psi: boolean };
 
   constructor(
-    private readonly rootPid: number,
+    private rootPid: number,
     private readonly options: SamplerOptions,
   ) {
     this.proc = options.proc ?? '/proc';
@@ -84,6 +84,13 @@ export class Sampler {
     this.timer = null;
     this.tick();
     return { rows: [...this.rows], unavailable: { ...this.unavailable } };
+  }
+
+  /** Samples another process tree from now on (a relaunched server); its first tick sets a new baseline. */
+  follow(pid: number): void {
+    this.rootPid = pid;
+    this.prev = null;
+    this.tick();
   }
 
   snapshot(): SampleRow[] {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { serverCommand, type ServerSpec } from '../../harness/llama/command.ts';
+import { knobArgs, serverCommand, type ServerSpec } from '../../harness/llama/command.ts';
 import { checkBuildToolchain } from '../../harness/llama/toolchain.ts';
 import { encodeEntry, GgmlType, GgufType, readGgufHeader, writeGguf } from '../../harness/models/gguf.ts';
 import { toHalf } from '../../harness/models/generate.ts';
@@ -24,6 +24,18 @@ describe('serverCommand', () => {
     const mac = serverCommand(spec, 1, { os: 'darwin', has: () => false });
     expect(mac.command).toBe('nice');
     expect(mac.env.GGML_METAL_DISABLE).toBe('1');
+  });
+  test('matrix knobs become llama-server flags; the affinity knob overrides llama.cpu_affinity', () => {
+    const c = serverCommand({ ...spec, cpuAffinity: '0', knobs: { poll: 0, ubatch_size: 128, threads_batch: 1, flash_attn: 'off', mmap: false, affinity: '1' } }, 1, linux);
+    const args = c.args.join(' ');
+    expect(args).toContain('taskset -c 1 ');
+    expect(args).not.toContain('taskset -c 0');
+    expect(args).toContain('--threads-batch 1');
+    expect(args).toContain('--poll 0 --ubatch-size 128 --flash-attn off --load-mode none');
+    expect(knobArgs({ mlock: true })).toEqual(['--load-mode', 'mmap+mlock']);
+    expect(knobArgs({ mlock: true, mmap: false })).toEqual(['--load-mode', 'mlock']);
+    expect(knobArgs({ mmap: true })).toEqual(['--load-mode', 'mmap']);
+    expect(knobArgs({})).toEqual([]);
   });
 });
 

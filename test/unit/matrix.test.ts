@@ -27,4 +27,17 @@ describe('expandMatrix', () => {
     const c = config({ models: ['small'], quants: ['Q2_K'], threads: [1], ctx: [128], priority: ['normal', 'nice19'] });
     expect(expandMatrix(c)).toEqual(expandMatrix(c));
   });
+  test('knob axes multiply the cells; only knobs that vary appear in the id', () => {
+    const cells = expandMatrix(config({ models: ['small'], quants: ['Q4_K_M'], threads: [1], ctx: [512], poll: [0, 50], ubatch_size: [128], mmap: [true, false] }));
+    expect(cells.map((c) => c.id)).toEqual([
+      'small Q4_K_M t1 c512 nice10 poll0 mmap',
+      'small Q4_K_M t1 c512 nice10 poll0 nommap',
+      'small Q4_K_M t1 c512 nice10 poll50 mmap',
+      'small Q4_K_M t1 c512 nice10 poll50 nommap',
+    ]);
+    // a single-valued knob is still applied, just not named
+    expect(cells.every((c) => c.ubatch_size === 128)).toBe(true);
+    expect(cells[1]).toMatchObject({ poll: 0, mmap: false });
+    expect(cells[1]!.slug).toBe('small_Q4_K_M_t1_c512_nice10_poll0_nommap');
+  });
 });
