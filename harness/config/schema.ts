@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
+import { DEFAULT_QUANT_ORDER } from '../matrix/planner.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
@@ -127,6 +128,30 @@ const invisibilityProfile = z.strictObject({
   critical: z.array(z.string()).default([]),
 });
 
+/** Traversal order and smart termination of the matrix (harness/matrix/planner.ts). */
+const plannerSection = z.strictObject({
+  /** false: cells run in matrix order and none is skipped by the planner. */
+  enabled: z.boolean().default(true),
+  /** quick: only Q4_K_M and Q5_K_M (the other cells are skipped with that reason); full: every quantization. */
+  mode: z.enum(['quick', 'full']).default('full'),
+  /** Quantizations in the order they are walked (each across every model, smallest model first); others run last. */
+  quant_order: z
+    .array(quant)
+    .min(1)
+    .default([...DEFAULT_QUANT_ORDER])
+    .superRefine((qs, ctx) => {
+      qs.forEach((q, i) => {
+        if (qs.indexOf(q) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `expected each quantization once; ${q} is listed twice` });
+      });
+    }),
+  /** Skip a cell whose estimated memory exceeds this (MB); null: only the RAM available when the run starts. */
+  memory_cap_mb: z.number().positive().nullable().default(null),
+  /** A cell whose TTFT p95 exceeds this fails, and larger models at the same quantization are skipped. */
+  ttft_limit_s: z.number().positive().default(30),
+  /** A cell decoding slower than this fails, and larger models at the same quantization are skipped. */
+  min_decode_tps: z.number().min(0).default(2),
+});
+
 export const configSchema = z.strictObject({
   models: z.array(modelSchema).min(1),
   /** Where hub models are downloaded to (relative to the config file); default `<cache dir>/models/hub`. */
@@ -202,6 +227,7 @@ export const configSchema = z.strictObject({
       bootstrap_resamples: z.number().int().min(100).default(1000),
     })
     .default({ on_inconclusive: 'warn', confidence: 0.95, bootstrap_resamples: 1000 }),
+  planner: plannerSection.default(plannerSection.parse({})),
   output: z.strictObject({ dir: z.string().default('results') }).default({ dir: 'results' }),
 });
 

@@ -1,0 +1,274 @@
+// The planner: the order the matrix is walked in, and which cells are not worth launching given what the run has
+// learned so far. Pure functions over plain data; the run-state file (run-state.ts) carries what was learned
+// from one profile file to the next.
+import type { Rating } from '../report/ratings.ts';
+import { describeFit, fitMemory, predictMemory, type MemoryPoint } from './memory-trend.ts';
+
+/** Traversal by quantization: the usual sweet spot first, the heaviest last (so the quant-path rule can end it). */
+export const DEFAULT_QUANT_ORDER = ['Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q3_K_M', 'Q2_K', 'Q8_0'] as const;
+/** `planner.mode: quick` runs only these. */
+export const QUICK_QUANTS = ['Q4_K_M', 'Q5_K_M'] as const;
+/** Memory need before anything is measured: the model file plus 20 % for context, buffers and the runtime. */
+export const MEMORY_FACTOR = 1.2;
+/** When every one of these failed for a model, its heavier quantizations (TERMINATED_QUANTS) are not tried. */
+export const QUANT_PATH = ['Q4_K_M', 'Q5_K_M', 'Q6_K'] as const;
+export const TERMINATED_QUANTS = ['Q8_0', 'BF16', 'F16', 'F32'] as const;
+
+/**
+ * Approximate bits per weight: the ggml block formats' own sizes (Q8_0 8.5, Q6_K 6.5625, Q4_0 4.5…), and for the
+ * mixed `_S/_M/_L` recipes the averages llama.cpp's quantize table reports for a 7B Llama.
+ */
+export const BITS_PER_WEIGHT: Readonly<Record<string, number>> = {
+  F32: 32, F16: 16, BF16: 16, Q8_0: 8.5, Q6_K: 6.5625, Q5_1: 6, Q5_0: 5.5, Q5_K_M: 5.69, Q5_K_S: 5.54, Q4_1: 5, Q4_0: 4.5,
+  Q4_K_M: 4.89, Q4_K_S: 4.58, IQ4_XS: 4.25, Q3_K_L: 4.27, Q3_K_M: 3.91, Q3_K_S: 3.5, Q2_K: 2.96,
+};
+
+/** What the planner needs of a planned cell (a PlannedCell fits). */
+export interface PlannerCell {
+  cell: { id: string; model: string; quant: string; threads: number; ctx: number };
+  model: { path: string; bytes: number; parameters?: number | null };
+}
+
+export interface PlannerLimits {
+  enabled: boolean;
+  /** Quantizations the mode allows; null: all. */
+  quants: readonly string[] | null;
+  mode: 'quick' | 'full';
+  availableMemoryMb: number | null;
+  memoryCapMb: number | null;
+  ttftLimitS: number;
+  minDecodeTps: number;
+}
+
+/** What one profile observed in one cell, reduced to what the rules need. */
+export interface OutcomeRecord {
+  cellId: string;
+  profile: string;
+  model: string;
+  quant: string;
+  threads: number;
+  ctx: number;
+  file: string;
+  bytes: number;
+  parameters: number | null;
+  weightsMb: number;
+  /** llama-server never became ready (load failure or load timeout). */
+  loadFailed: boolean;
+  error?: string;
+  rssPeakMb: number | null;
+  ttftP95S: number | null;
+  decodeTpsMean: number | null;
+}
+
+export type SkipRule = 'mode' | 'memory' | 'memory-trend' | 'load-failure' | 'performance' | 'quant-path';
+
+export interface SkipRecord {
+  cellId: string;
+  profile: string;
+  model: string;
+  quant: string;
+  rule: SkipRule;
+  reason: string;
+}
+
+export interface RunState {
+  version: 1;
+  outcomes: OutcomeRecord[];
+  skips: SkipRecord[];
+}
+
+export type Decision = { run: true; memoryMb: MemoryEstimate } | { run: false; rule: SkipRule; reason: string; memoryMb: MemoryEstimate };
+
+export interface MemoryEstimate {
+  mb: number;
+  /** Where the figure comes from, for reasons and the dry run. */
+  source: string;
+  rule: 'memory' | 'memory-trend';
+}
+
+/** The minimal shape of a measurement recordOutcome reads (a CellMeasurement fits). */
+export interface MeasurementLike {
+  profile: string;
+  state: 'completed' | 'errored';
+  error?: string;
+  serverPort: number | null;
+  metrics: Record<string, { value: number | null; status: string } | undefined>;
+}
+
+const MiB = 2 ** 20;
+
+export function emptyRunState(): RunState {
+  return { version: 1, outcomes: [], skips: [] };
+}
+
+/** Weights in MiB: parameters × bits per weight ÷ 8 when both are known, else the file size. */
+export function weightsMb(c: PlannerCell): number {
+  const bpw = BITS_PER_WEIGHT[c.cell.quant];
+  return c.model.parameters && bpw ? (c.model.parameters * bpw) / 8 / MiB : c.model.bytes / MiB;
+}
+
+/** Model size for ordering within a quantization: parameter count when known, else file size. */
+function sizeOf(a: { parameters?: number | null; bytes: number }, b: { parameters?: number | null; bytes: number }): [number, number] {
+  return a.parameters && b.parameters ? [a.parameters, b.parameters] : [a.bytes, b.bytes];
+}
+
+/**
+ * Traversal order: by position of the quantization in `quantOrder` (others after, in matrix order), then smaller
+ * models first; cells that tie keep their matrix order (threads, ctx, priority).
+ */
+export function orderCells<T extends PlannerCell>(cells: readonly T[], quantOrder: readonly string[]): T[] {
+  const rank = (q: string) => (quantOrder.includes(q) ? quantOrder.indexOf(q) : quantOrder.length);
+  return cells
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => {
+      const byQuant = rank(a.c.cell.quant) - rank(b.c.cell.quant);
+      if (byQuant !== 0) return byQuant;
+      const [sa, sb] = sizeOf(a.c.model, b.c.model);
+      return sa - sb || a.i - b.i;
+    })
+    .map(({ c }) => c);
+}
+
+function fmt(n: number): string {
+  return n >= 100 ? String(Math.round(n)) : String(Number(n.toPrecision(3)));
+}
+
+/** Why a completed outcome counts as failed on speed, or null when it passed (or measured no speed). */
+export function performanceFailure(o: OutcomeRecord, limits: Pick<PlannerLimits, 'ttftLimitS' | 'minDecodeTps'>): string | null {
+  if (o.ttftP95S !== null && o.ttftP95S > limits.ttftLimitS) return `TTFT p95 ${fmt(o.ttftP95S)} s > ${fmt(limits.ttftLimitS)} s`;
+  if (o.decodeTpsMean !== null && o.decodeTpsMean < limits.minDecodeTps) return `decode ${fmt(o.decodeTpsMean)} tok/s < ${fmt(limits.minDecodeTps)} tok/s`;
+  return null;
+}
+
+/** Memory the cell will need: what this file at this context already used, else the trend, else file × 1.2. */
+export function estimateMemory(c: PlannerCell, state: RunState): MemoryEstimate {
+  const same = state.outcomes.filter((o) => o.file === c.model.path && o.ctx === c.cell.ctx && o.rssPeakMb !== null);
+  if (same.length > 0) {
+    const top = same.reduce((a, o) => (o.rssPeakMb! > a.rssPeakMb! ? o : a));
+    return { mb: top.rssPeakMb!, source: `measured ${fmt(top.rssPeakMb!)} MB on ${top.cellId} (${top.profile})`, rule: 'memory' };
+  }
+  const points: MemoryPoint[] = state.outcomes.filter((o) => o.rssPeakMb !== null).map((o) => ({ weightsMb: o.weightsMb, ctx: o.ctx, rssMb: o.rssPeakMb! }));
+  const fit = fitMemory(points);
+  const w = weightsMb(c);
+  const predicted = fit ? predictMemory(fit, w, c.cell.ctx) : null;
+  if (fit && predicted !== null) {
+    // The weights are read into memory whatever the fit says, so the file size is a floor.
+    const mb = Math.max(predicted, c.model.bytes / MiB);
+    return { mb, source: `memory trend predicts ${fmt(mb)} MB (${describeFit(fit)})`, rule: 'memory-trend' };
+  }
+  const mb = (c.model.bytes / MiB) * MEMORY_FACTOR;
+  return { mb, source: `file ${fmt(c.model.bytes / MiB)} MB × ${MEMORY_FACTOR} = ${fmt(mb)} MB`, rule: 'memory' };
+}
+
+/** A quantization of a model failed when something stopped it (load, speed, memory, a skip) and no cell of it passed. */
+function quantFailed(model: string, quant: string, state: RunState, limits: PlannerLimits): boolean {
+  const outcomes = state.outcomes.filter((o) => o.model === model && o.quant === quant);
+  const passed = outcomes.some((o) => !o.loadFailed && (o.ttftP95S !== null || o.decodeTpsMean !== null) && !performanceFailure(o, limits));
+  if (passed) return false;
+  const failed = outcomes.some((o) => o.loadFailed || performanceFailure(o, limits) !== null);
+  return failed || state.skips.some((s) => s.model === model && s.quant === quant && s.rule !== 'mode');
+}
+
+/** Rules that need nothing measured: the mode and the memory pre-check on the file size. */
+function staticDecision(c: PlannerCell, state: RunState, limits: PlannerLimits): Decision {
+  const memoryMb = estimateMemory(c, state);
+  if (limits.quants && !limits.quants.includes(c.cell.quant)) {
+    return { run: false, rule: 'mode', reason: `${limits.mode} mode runs ${limits.quants.join(' and ')} only`, memoryMb };
+  }
+  const caps = [
+    ...(limits.availableMemoryMb !== null ? [{ mb: limits.availableMemoryMb, what: 'available RAM' }] : []),
+    ...(limits.memoryCapMb !== null ? [{ mb: limits.memoryCapMb, what: 'planner.memory_cap_mb' }] : []),
+  ].sort((a, b) => a.mb - b.mb);
+  const over = caps.find((cap) => memoryMb.mb > cap.mb);
+  if (over) {
+    const label = memoryMb.rule === 'memory-trend' ? 'memory trend' : 'memory pre-check';
+    return { run: false, rule: memoryMb.rule, reason: `${label}: needs about ${fmt(memoryMb.mb)} MB (${memoryMb.source}), over ${over.what} ${fmt(over.mb)} MB`, memoryMb };
+  }
+  return { run: true, memoryMb };
+}
+
+/**
+ * Whether to launch a cell, given the run so far. Rules, first match wins: mode (quick runs Q4_K_M and Q5_K_M),
+ * memory (measured, trend or file × 1.2 against available RAM and the cap), load failure of the same model file,
+ * performance (this cell, or a smaller model at the same quantization with no fewer threads and no larger
+ * context, missed the TTFT or decode threshold), quant path (Q4_K_M, Q5_K_M and Q6_K of the model all failed).
+ */
+export function decide(c: PlannerCell, state: RunState, limits: PlannerLimits): Decision {
+  if (!limits.enabled) return { run: true, memoryMb: estimateMemory(c, state) };
+  const first = staticDecision(c, state, limits);
+  if (!first.run) return first;
+  const { memoryMb } = first;
+  const skip = (rule: SkipRule, reason: string): Decision => ({ run: false, rule, reason, memoryMb });
+
+  const loadFailure = state.outcomes.find((o) => o.file === c.model.path && o.loadFailed);
+  if (loadFailure) {
+    return skip('load-failure', `the model file failed to load on ${loadFailure.cellId} (${loadFailure.profile}): ${(loadFailure.error ?? 'no reason given').split('\n')[0]}`);
+  }
+
+  for (const o of state.outcomes) {
+    const why = performanceFailure(o, limits);
+    if (!why) continue;
+    if (o.cellId === c.cell.id) return skip('performance', `failed the performance threshold in ${o.profile}: ${why}`);
+    const [mine, theirs] = sizeOf(c.model, o);
+    if (o.quant === c.cell.quant && o.model !== c.cell.model && theirs < mine && o.threads >= c.cell.threads && o.ctx <= c.cell.ctx) {
+      return skip('performance', `a smaller model failed the performance threshold at ${o.quant}: ${o.cellId} (${o.profile}) ${why}`);
+    }
+  }
+
+  if ((TERMINATED_QUANTS as readonly string[]).includes(c.cell.quant) && QUANT_PATH.every((q) => quantFailed(c.cell.model, q, state, limits))) {
+    return skip('quant-path', `${QUANT_PATH.join(', ')} of ${c.cell.model} all failed, so ${c.cell.quant} is not tried`);
+  }
+  return { run: true, memoryMb };
+}
+
+/** The decision for a dry run: only the rules decidable before anything runs. */
+export function decideBeforeRun(c: PlannerCell, limits: PlannerLimits): Decision {
+  return limits.enabled ? staticDecision(c, emptyRunState(), limits) : { run: true, memoryMb: estimateMemory(c, emptyRunState()) };
+}
+
+/** A new state with the outcome of one profile in one cell. */
+export function recordOutcome(state: RunState, c: PlannerCell, m: MeasurementLike): RunState {
+  const value = (metric: string) => {
+    const v = m.metrics[metric];
+    return v && v.status === 'ok' && v.value !== null ? v.value : null;
+  };
+  const record: OutcomeRecord = {
+    cellId: c.cell.id,
+    profile: m.profile,
+    model: c.cell.model,
+    quant: c.cell.quant,
+    threads: c.cell.threads,
+    ctx: c.cell.ctx,
+    file: c.model.path,
+    bytes: c.model.bytes,
+    parameters: c.model.parameters ?? null,
+    weightsMb: weightsMb(c),
+    loadFailed: m.state === 'errored' && m.serverPort === null,
+    ...(m.error ? { error: m.error } : {}),
+    rssPeakMb: value('rss_peak_mb'),
+    ttftP95S: value('ttft_p95_s'),
+    decodeTpsMean: value('decode_tps_mean'),
+  };
+  return { ...state, outcomes: [...state.outcomes.filter((o) => !(o.cellId === record.cellId && o.profile === record.profile)), record] };
+}
+
+/** A new state with a skip the planner decided (later rules count it: a skipped quantization did not pass). */
+export function recordSkip(state: RunState, c: PlannerCell, profile: string, d: { rule: SkipRule; reason: string }): RunState {
+  const record: SkipRecord = { cellId: c.cell.id, profile, model: c.cell.model, quant: c.cell.quant, rule: d.rule, reason: d.reason };
+  return { ...state, skips: [...state.skips.filter((s) => !(s.cellId === record.cellId && s.profile === profile)), record] };
+}
+
+export type RatedCell<T extends PlannerCell = PlannerCell> = T & { rating: Rating };
+
+const PASSING: readonly Rating[] = ['excellent', 'good', 'acceptable'];
+
+/**
+ * The cell to stress: walking the cells from lightest to heaviest (weights, then context, then threads), the
+ * configuration next to the last one, i.e. the heaviest rated acceptable or better. Null when none passed.
+ */
+export function stressCell<T extends PlannerCell>(cells: readonly RatedCell<T>[]): { pick: RatedCell<T>; heavierFailing: RatedCell<T> | null } | null {
+  const ordered = [...cells].sort((a, b) => weightsMb(a) - weightsMb(b) || a.cell.ctx - b.cell.ctx || a.cell.threads - b.cell.threads || a.cell.id.localeCompare(b.cell.id));
+  const index = ordered.findLastIndex((c) => PASSING.includes(c.rating));
+  if (index < 0) return null;
+  return { pick: ordered[index]!, heavierFailing: ordered[index + 1] ?? null };
+}

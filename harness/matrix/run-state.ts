@@ -1,0 +1,109 @@
+// The planner's memory across profile files: `results/<run-id>/run-state.json`, read before each cell and
+// rewritten (atomically, under a lock) after each decision and outcome, so a later profile file skips what an
+// earlier one learned is not worth launching.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BenchConfig } from '../config/schema.ts';
+import { withLock } from '../llama/lock.ts';
+import { writeFileAtomic } from '../paths.ts';
+import {
+  QUICK_QUANTS,
+  decide,
+  decideBeforeRun,
+  emptyRunState,
+  recordOutcome,
+  recordSkip,
+  type MeasurementLike,
+  type PlannerCell,
+  type PlannerLimits,
+  type RunState,
+} from './planner.ts';
+
+export const RUN_STATE_FILE = 'run-state.json';
+
+export function plannerLimits(config: Pick<BenchConfig, 'planner'>, host: { availableMemoryMb?: number | null }): PlannerLimits {
+  const p = config.planner;
+  return {
+    enabled: p.enabled,
+    mode: p.mode,
+    quants: p.mode === 'quick' ? QUICK_QUANTS : null,
+    availableMemoryMb: host.availableMemoryMb ?? null,
+    memoryCapMb: p.memory_cap_mb,
+    ttftLimitS: p.ttft_limit_s,
+    minDecodeTps: p.min_decode_tps,
+  };
+}
+
+/** Whether the mode runs this quantization at all (a cell it excludes needs no model file). */
+export function modeRuns(config: Pick<BenchConfig, 'planner'>, quant: string): boolean {
+  return !config.planner.enabled || config.planner.mode !== 'quick' || (QUICK_QUANTS as readonly string[]).includes(quant);
+}
+
+export function readRunState(runDir: string): RunState {
+  const file = path.join(runDir, RUN_STATE_FILE);
+  if (!existsSync(file)) return emptyRunState();
+  const data = JSON.parse(readFileSync(file, 'utf8')) as RunState;
+  if (data.version !== 1 || !Array.isArray(data.outcomes) || !Array.isArray(data.skips)) {
+    throw new Error(`${file} is not a run-state file of this harness (expected version 1 with outcomes and skips)`);
+  }
+  return data;
+}
+
+/** Read-modify-write under a lock directory beside the file; the write is atomic, so readers never see half. */
+export async function updateRunState(runDir: string, change: (state: RunState) => RunState): Promise<RunState> {
+  return withLock(path.join(runDir, 'run-state.lock'), 'updating the run state', () => {}, async () => {
+    const next = change(readRunState(runDir));
+    writeFileAtomic(path.join(runDir, RUN_STATE_FILE), `${JSON.stringify(next, null, 2)}\n`);
+    return next;
+  });
+}
+
+interface PlanLike {
+  runDir: string;
+  config: Pick<BenchConfig, 'planner'>;
+  host: { availableMemoryMb?: number | null };
+}
+
+/** Asks the planner about a cell before launching it; a skip is recorded and its reason returned, else null. */
+export async function plannerSkip(plan: PlanLike, c: PlannerCell, profile: string): Promise<string | null> {
+  let reason: string | null = null;
+  await updateRunState(plan.runDir, (state) => {
+    const d = decide(c, state, plannerLimits(plan.config, plan.host));
+    if (d.run) return state;
+    reason = d.reason;
+    return recordSkip(state, c, profile, d);
+  });
+  return reason;
+}
+
+/** Records what a cell measured, for the decisions about the cells after it. */
+export async function recordPlannerOutcome(plan: PlanLike, c: PlannerCell, m: MeasurementLike): Promise<void> {
+  await updateRunState(plan.runDir, (state) => recordOutcome(state, c, m));
+}
+
+export interface PlannedLine {
+  id: string;
+  memoryMb: number | null;
+  memorySource: string;
+  skip: string | null;
+}
+
+/** The planned cells in run order with predicted memory and the skips decidable before running (mode, memory). */
+export function previewPlan(plan: { config: Pick<BenchConfig, 'planner'>; host: { availableMemoryMb?: number | null }; cells: readonly PlannerCell[] }): PlannedLine[] {
+  const limits = plannerLimits(plan.config, plan.host);
+  return plan.cells.map((c) => {
+    const d = decideBeforeRun(c, limits);
+    const known = c.model.bytes > 0;
+    return { id: c.cell.id, memoryMb: known ? d.memoryMb.mb : null, memorySource: known ? d.memoryMb.source : 'model file not resolved', skip: d.run ? null : d.reason };
+  });
+}
+
+/** `describePlan` lines: one per cell, in run order. */
+export function describePlan(plan: Parameters<typeof previewPlan>[0]): string[] {
+  const lines = previewPlan(plan);
+  const width = Math.max(0, ...lines.map((l) => l.id.length));
+  return lines.map((l, i) => {
+    const memory = l.memoryMb === null ? '      –' : `${String(Math.round(l.memoryMb)).padStart(6)} MB`;
+    return `${String(i + 1).padStart(3)}. ${l.id.padEnd(width)}  ${memory}  ${l.skip ? `skip: ${l.skip}` : 'run'}`;
+  });
+}
