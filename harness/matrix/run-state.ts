@@ -103,7 +103,7 @@ export function describePlan(plan: Parameters<typeof previewPlan>[0]): string[] 
   const lines = previewPlan(plan);
   const width = Math.max(0, ...lines.map((l) => l.id.length));
   return lines.map((l, i) => {
-    const memory = l.memoryMb === null ? '      –' : `${String(Math.round(l.memoryMb)).padStart(6)} MB`;
+    const memory = l.memoryMb === null ? `${'–'.padStart(6)}   ` : `${String(Math.round(l.memoryMb)).padStart(6)} MB`;
     return `${String(i + 1).padStart(3)}. ${l.id.padEnd(width)}  ${memory}  ${l.skip ? `skip: ${l.skip}` : 'run'}`;
   });
 }
