@@ -7,6 +7,7 @@ import { cacheDir, writeFileAtomic } from '../paths.ts';
 import type { Progress } from '../progress.ts';
 import { BUILTIN_SHAPES, VOCAB_FILE, generateBuiltinModel, parameterCount, type BuiltinSize } from './generate.ts';
 import { sha256File } from './hash.ts';
+import type { GgufMetadata } from './metadata.ts';
 
 /** Bump when the generator's output changes; it names the cache folder, so old files are never mistaken for new. */
 export const GENERATOR_VERSION = 'v1';
@@ -32,6 +33,8 @@ export interface ModelFile {
   path: string;
   sha256: string;
   bytes: number;
+  /** What the file's GGUF header says (filled in by the plan); null when it could not be read. */
+  metadata?: GgufMetadata | null;
 }
 
 export function builtinModelDir(): string {
