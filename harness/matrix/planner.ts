@@ -26,7 +26,10 @@ export const BITS_PER_WEIGHT: Readonly<Record<string, number>> = {
 /** What the planner needs of a planned cell (a PlannedCell fits). */
 export interface PlannerCell {
   cell: { id: string; model: string; quant: string; threads: number; ctx: number };
-  model: { path: string; bytes: number; parameters?: number | null };
+  /** The model file; its parameter count from `parameters` or the GGUF `metadata`, when known. */
+  model: { path: string; bytes: number; parameters?: number | null; metadata?: { parameterCount: number } | null };
+  /** A prediction made before anything ran (e.g. GGUF weights × 1.2 + KV cache); absent: file size × 1.2. */
+  memory?: { bytes: number; basis: string } | null;
 }
 
 export interface PlannerLimits {
@@ -101,16 +104,23 @@ export function emptyRunState(): RunState {
   return { version: 1, outcomes: [], skips: [] };
 }
 
+export function parametersOf(c: PlannerCell): number | null {
+  return c.model.parameters ?? c.model.metadata?.parameterCount ?? null;
+}
+
 /** Weights in MiB: parameters × bits per weight ÷ 8 when both are known, else the file size. */
 export function weightsMb(c: PlannerCell): number {
   const bpw = BITS_PER_WEIGHT[c.cell.quant];
-  return c.model.parameters && bpw ? (c.model.parameters * bpw) / 8 / MiB : c.model.bytes / MiB;
+  const parameters = parametersOf(c);
+  return parameters && bpw ? (parameters * bpw) / 8 / MiB : c.model.bytes / MiB;
 }
 
-/** Model size for ordering within a quantization: parameter count when known, else file size. */
-function sizeOf(a: { parameters?: number | null; bytes: number }, b: { parameters?: number | null; bytes: number }): [number, number] {
+/** Model size for comparing two models: parameter counts when both are known, else file sizes. */
+function sizeOf(a: { parameters: number | null; bytes: number }, b: { parameters: number | null; bytes: number }): [number, number] {
   return a.parameters && b.parameters ? [a.parameters, b.parameters] : [a.bytes, b.bytes];
 }
+
+const sized = (c: PlannerCell) => ({ parameters: parametersOf(c), bytes: c.model.bytes });
 
 /**
  * Traversal order: by position of the quantization in `quantOrder` (others after, in matrix order), then smaller
@@ -123,7 +133,7 @@ export function orderCells<T extends PlannerCell>(cells: readonly T[], quantOrde
     .sort((a, b) => {
       const byQuant = rank(a.c.cell.quant) - rank(b.c.cell.quant);
       if (byQuant !== 0) return byQuant;
-      const [sa, sb] = sizeOf(a.c.model, b.c.model);
+      const [sa, sb] = sizeOf(sized(a.c), sized(b.c));
       return sa - sb || a.i - b.i;
     })
     .map(({ c }) => c);
@@ -140,7 +150,10 @@ export function performanceFailure(o: OutcomeRecord, limits: Pick<PlannerLimits,
   return null;
 }
 
-/** Memory the cell will need: what this file at this context already used, else the trend, else file × 1.2. */
+/**
+ * Memory the cell will need: what this file at this context already used, else the trend over what other cells used,
+ * else the prediction made before the run (GGUF weights and KV cache), else file size × 1.2.
+ */
 export function estimateMemory(c: PlannerCell, state: RunState): MemoryEstimate {
   const same = state.outcomes.filter((o) => o.file === c.model.path && o.ctx === c.cell.ctx && o.rssPeakMb !== null);
   if (same.length > 0) {
@@ -156,6 +169,7 @@ export function estimateMemory(c: PlannerCell, state: RunState): MemoryEstimate 
     const mb = Math.max(predicted, c.model.bytes / MiB);
     return { mb, source: `memory trend predicts ${fmt(mb)} MB (${describeFit(fit)})`, rule: 'memory-trend' };
   }
+  if (c.memory) return { mb: c.memory.bytes / MiB, source: `${c.memory.basis} = ${fmt(c.memory.bytes / MiB)} MB`, rule: 'memory' };
   const mb = (c.model.bytes / MiB) * MEMORY_FACTOR;
   return { mb, source: `file ${fmt(c.model.bytes / MiB)} MB × ${MEMORY_FACTOR} = ${fmt(mb)} MB`, rule: 'memory' };
 }
@@ -209,7 +223,7 @@ export function decide(c: PlannerCell, state: RunState, limits: PlannerLimits): 
     const why = performanceFailure(o, limits);
     if (!why) continue;
     if (o.cellId === c.cell.id) return skip('performance', `failed the performance threshold in ${o.profile}: ${why}`);
-    const [mine, theirs] = sizeOf(c.model, o);
+    const [mine, theirs] = sizeOf(sized(c), o);
     if (o.quant === c.cell.quant && o.model !== c.cell.model && theirs < mine && o.threads >= c.cell.threads && o.ctx <= c.cell.ctx) {
       return skip('performance', `a smaller model failed the performance threshold at ${o.quant}: ${o.cellId} (${o.profile}) ${why}`);
     }
@@ -241,7 +255,7 @@ export function recordOutcome(state: RunState, c: PlannerCell, m: MeasurementLik
     ctx: c.cell.ctx,
     file: c.model.path,
     bytes: c.model.bytes,
-    parameters: c.model.parameters ?? null,
+    parameters: parametersOf(c),
     weightsMb: weightsMb(c),
     loadFailed: m.state === 'errored' && m.serverPort === null,
     ...(m.error ? { error: m.error } : {}),

@@ -67,6 +67,8 @@ describe('orderCells', () => {
     const x = { ...cell('tiny', 'Q4_K_M'), model: { path: '/x', bytes: 900, parameters: 1e9 } };
     const y = { ...cell('small', 'Q4_K_M'), model: { path: '/y', bytes: 100, parameters: 3e9 } };
     expect(orderCells([y, x], ['Q4_K_M']).map((c) => c.model.path)).toEqual(['/x', '/y']);
+    const z = { ...cell('big', 'Q4_K_M'), model: { path: '/z', bytes: 50, metadata: { parameterCount: 2e9 } } };
+    expect(orderCells([y, z, x], ['Q4_K_M']).map((c) => c.model.path)).toEqual(['/x', '/z', '/y']);
   });
 });
 
@@ -85,6 +87,13 @@ describe('decide', () => {
     const capped = decide(cell('big', 'Q8_0'), emptyRunState(), { ...LIMITS, memoryCapMb: 1000 });
     expect(capped).toMatchObject({ run: false, reason: expect.stringContaining('over planner.memory_cap_mb 1000 MB') });
     expect(decide(cell('big', 'Q8_0'), emptyRunState(), { ...LIMITS, memoryCapMb: 1320 }).run).toBe(true);
+  });
+  test('memory pre-check uses the prediction made from the GGUF metadata when the plan has one', () => {
+    const c = { ...cell('small', 'Q4_K_M'), memory: { bytes: 150 * MiB, basis: 'weights × 1.2 + KV cache (c1024)' } };
+    expect(decide(c, emptyRunState(), { ...LIMITS, memoryCapMb: 100 })).toMatchObject({
+      run: false,
+      reason: 'memory pre-check: needs about 150 MB (weights × 1.2 + KV cache (c1024) = 150 MB), over planner.memory_cap_mb 100 MB',
+    });
   });
   test('memory pre-check uses what the same file at the same context measured, when it has been measured', () => {
     const c = cell('big', 'Q4_K_M');
