@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 import projects from './vitest.workspace.ts';
 import { newRunId } from './harness/plan.ts';
 
-// One run id per Vitest invocation, shared by the global setup, the workers and the scoreboard reporter.
-process.env.BENCH_RUN_ID ||= newRunId();
+// One run id per Vitest invocation, shared by the global setup, the workers and the scoreboard reporter;
+// BENCH_RESUME=<run-id> continues that run instead (the global setup checks it exists).
+process.env.BENCH_RUN_ID ||= process.env.BENCH_RESUME || newRunId();
 
 export default defineConfig({
   test: {

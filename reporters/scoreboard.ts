@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node';
+import { budgetTitle } from '../harness/budgets/budget.ts';
+import { notRunCells } from '../harness/matrix/checkpoint.ts';
 import type { Plan } from '../harness/plan.ts';
 import type { CellMeasurement, Verdict } from '../harness/measurement/schema.ts';
 import { PERCENTILE_METHOD } from '../harness/stats/summary.ts';
@@ -21,6 +23,51 @@ interface CellTests {
  */
 export default class ScoreboardReporter implements Reporter {
   private readonly seen = new Map<string, CellTests>();
+  /** Projects in this run (each profile is one), from the specifications Vitest runs. */
+  private projects: string[] | undefined;
+  private namePattern: RegExp | undefined;
+  /** Why the run was cut short (a signal, a cancelled run); every later write keeps saying so. */
+  private interruption: string | undefined;
+
+  /**
+   * `vitest run` does not call onTestRunEnd on SIGINT or SIGTERM: its own handler exits a millisecond later
+   * (VITEST-NOTES.md). So the reporter writes the interrupted scoreboard itself, synchronously, from a handler
+   * that runs before Vitest's.
+   */
+  onInit(vitest: Vitest): void {
+    this.namePattern = vitest.config.testNamePattern;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.prependListener(signal, this.onSignal);
+    vitest.onClose(() => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, this.onSignal);
+    });
+  }
+
+  onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
+    this.projects = [...new Set(specifications.map((s) => s.project.name))];
+  }
+
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    if (this.interruption) return; // a terminal Ctrl+C can arrive twice: from the terminal and from npm run bench
+    this.interruption = `interrupted by ${signal}`;
+    try {
+      const report = this.write(true, this.interruption, true);
+      if (report) {
+        const notRun = report.notRun ?? [];
+        process.stderr.write(
+          `\n[llm-budget-bench] interrupted by ${signal}: partial scoreboard in ${this.runDir()}; ${notRun.length} cell × profile result(s) not run` +
+            `${notRun.length ? `:\n${notRun.map((n) => `  ${n.profile} · ${n.cell}`).join('\n')}` : ''}\n` +
+            `[llm-budget-bench] continue with: npm run bench -- --resume ${report.runId}\n`,
+        );
+      }
+    } catch (e) {
+      process.stderr.write(`[llm-budget-bench] could not write the interrupted scoreboard: ${(e as Error).message}\n`);
+    }
+    // Only this handler left: nobody else will end the process, so let the signal do what it does by default.
+    if (process.listenerCount(signal) === 1) {
+      process.off(signal, this.onSignal);
+      process.kill(process.pid, signal);
+    }
+  };
 
   onTestCaseResult(testCase: TestCase): void {
     const parent = testCase.parent;
@@ -38,7 +85,8 @@ export default class ScoreboardReporter implements Reporter {
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): void {
     for (const module of modules) for (const test of module.children.allTests()) this.onTestCaseResult(test);
-    const report = this.write(reason !== 'passed' && reason !== 'failed', `the run ended: ${reason}`, true);
+    if (reason === 'interrupted') this.interruption ??= 'interrupted: the Vitest run was cancelled';
+    const report = this.write(reason !== 'passed' && reason !== 'failed', this.interruption ?? `the run ended: ${reason}`, true);
     if (report && report.cells.length > 0) {
       process.stdout.write(`${terminalTable(report)}\n\n`);
       process.stdout.write(`Scoreboard: ${path.join(this.runDir()!, 'report.html')}\n`);
@@ -62,13 +110,27 @@ export default class ScoreboardReporter implements Reporter {
     }
   }
 
+  /** Planned cells × this run's enabled profiles (minus cells a -t filter leaves out) with no result yet. */
+  private notRun(plan: Plan, report: RunReport): NonNullable<RunReport['notRun']> {
+    const profiles = (this.projects ?? [...new Set([...this.seen.values()].map((g) => g.profile))]).filter(
+      (p) => (plan.config.profiles as Record<string, { enabled?: boolean }>)[p]?.enabled,
+    );
+    const done = report.cells.filter((c) => c.state !== 'not-run').map((c) => ({ profile: c.profile, cellId: c.cell.id }));
+    const pattern = this.namePattern;
+    const budgets = plan.budgets as Record<string, Parameters<typeof budgetTitle>[0][]>;
+    // Vitest matches -t against "<describe title> <test title>"; a cell is in the run when one of its tests matches.
+    const included = (profile: string, cellId: string) =>
+      !pattern || [`${cellId} runs to completion`, ...(budgets[profile] ?? []).map((b) => `${cellId} ${budgetTitle(b)}`)].some((name) => name.match(pattern));
+    return notRunCells(plan.cells.map((c) => c.cell.id), profiles, done, included);
+  }
+
   private runDir(): string | undefined {
     return process.env.BENCH_RUN_DIR;
   }
 
   private write(partial: boolean, endReason: string, html: boolean): RunReport | null {
     const runDir = this.runDir();
-    if (!runDir || this.seen.size === 0 || !existsSync(path.join(runDir, 'plan.json'))) return null;
+    if (!runDir || (this.seen.size === 0 && !this.interruption) || !existsSync(path.join(runDir, 'plan.json'))) return null;
     const plan = JSON.parse(readFileSync(path.join(runDir, 'plan.json'), 'utf8')) as Plan;
     const report: RunReport = {
       schemaVersion: 1,
@@ -89,6 +151,12 @@ export default class ScoreboardReporter implements Reporter {
       // Cells left out by a filter such as -t Q4_K_M were not run on purpose: they are not part of this run's report.
       cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
     };
+    if (this.interruption) {
+      report.interrupted = true;
+      report.partial = true;
+      report.endReason = this.interruption;
+    }
+    report.notRun = this.notRun(plan, report);
     const enriched = enrichReport(report, plan.config, this.baseline(runDir));
     writeRunReport(runDir, enriched, { html });
     return enriched;
@@ -111,12 +179,14 @@ function outcome(t: TestCase): TestOutcome {
 function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
   let measurement: CellMeasurement | undefined;
   let representative: string | undefined;
+  let reused = false;
   const verdicts: Verdict[] = [];
   for (const t of group.tests) {
     const meta = t.meta();
     if (meta.measurement) measurement = meta.measurement;
     if (meta.verdict) verdicts.push(meta.verdict);
     representative ??= meta.representative;
+    reused ||= meta.reused === true;
   }
   const counts = { pass: 0, fail: 0, inconclusive: 0, skipped: 0, error: 0 };
   for (const v of verdicts) counts[v.status]++;
@@ -130,6 +200,7 @@ function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
     state: measurement?.state ?? (skippedWhole ? 'skipped' : 'not-run'),
     ...(error ? { error } : {}),
     ...(representative ? { representative } : {}),
+    ...(reused ? { reused } : {}),
     metrics: measurement?.metrics ?? {},
     verdicts: verdicts.sort((a, b) => a.metric.localeCompare(b.metric)),
     counts,

@@ -7,6 +7,11 @@ export interface RunReport {
   finishedAt: string;
   partial: boolean;
   endReason: string;
+  interrupted?: boolean;
+  notRun?: {
+    cell: string;
+    profile: string;
+  }[];
   host: {
     [k: string]: string | number;
   };
@@ -174,6 +179,7 @@ export interface RunReport {
     rating?: "excellent" | "good" | "acceptable" | "poor" | "failed" | "not rated";
     ratingReason?: string;
     representative?: string;
+    reused?: boolean;
     sampleResponses: string[];
   }[];
   quality?: {

@@ -12,14 +12,16 @@ import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { ConfigError, EXIT_BAD_INPUT } from '../config/errors.ts';
 import { ToolchainError } from '../llama/toolchain.ts';
 import { newRunId, outputDir, preparePlan } from '../plan.ts';
+import { resumeRunDir } from '../profiles/resume.ts';
 import { stderrProgress } from '../progress.ts';
 
 const EXIT_HARNESS_CRASH = 3;
-const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [vitest options]
+const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [--resume RUN-ID] [vitest options]
 
   --config FILE    config to run (default: $BENCH_CONFIG, else ./bench.config.yaml)
   --profile NAMES  only these profiles (${PROFILE_NAMES.join(', ')}); default: every enabled profile
   --baseline ID    compare with an earlier run: per-cell changes, regressions beyond the 95 % intervals
+  --resume ID      continue run ID in its directory: cells it completed under the same conditions are reused
   -t PATTERN       only cells whose id matches, e.g. -t Q4_K_M or -t '^small'
 
 Exit codes: 0 every budget met, 1 a budget failed, 2 bad input (config, model, toolchain), 3 harness crash.`;
@@ -28,6 +30,7 @@ interface Args {
   config?: string;
   profiles?: string[];
   baseline?: string;
+  resume?: string;
   passthrough: string[];
   help: boolean;
 }
@@ -42,6 +45,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--profile') out.profiles = argv[++i]?.split(',');
     else if (a.startsWith('--profile=')) out.profiles = a.slice('--profile='.length).split(',');
     else if (a === '--baseline') out.baseline = argv[++i];
+    else if (a === '--resume') out.resume = argv[++i] ?? '';
+    else if (a.startsWith('--resume=')) out.resume = a.slice('--resume='.length);
     else out.passthrough.push(a);
   }
   return out;
@@ -63,8 +68,18 @@ async function main(): Promise<number> {
   if (args.baseline && !existsSync(path.join(outputDir(loaded.config, configFile), args.baseline, 'scoreboard.json'))) {
     throw new ConfigError(configFile, [{ path: '--baseline', message: `no run ${args.baseline} with a scoreboard.json under ${outputDir(loaded.config, configFile)}` }]);
   }
-  const runId = process.env.BENCH_RUN_ID || newRunId();
-  stderrProgress(`run ${runId}: config ${configFile}`);
+  if (args.resume !== undefined) {
+    try {
+      resumeRunDir(outputDir(loaded.config, configFile), args.resume);
+    } catch (e) {
+      throw new ConfigError(configFile, [{ path: '--resume', message: (e as Error).message }]);
+    }
+    if (process.env.BENCH_RUN_ID && process.env.BENCH_RUN_ID !== args.resume) {
+      throw new ConfigError(configFile, [{ path: '--resume', message: `got ${args.resume}, but BENCH_RUN_ID=${process.env.BENCH_RUN_ID} names another run` }]);
+    }
+  }
+  const runId = args.resume || process.env.BENCH_RUN_ID || newRunId();
+  stderrProgress(`${args.resume ? 'resuming run' : 'run'} ${runId}: config ${configFile}`);
   const plan = await preparePlan({ configFile, runId });
   stderrProgress(
     `llama-server ${plan.llama.version} (${plan.llama.commit}) from ${plan.llama.source}; ${plan.cells.length} cell(s) × ${profiles.length} profile(s): ${profiles.join(', ')}`,
@@ -75,7 +90,7 @@ async function main(): Promise<number> {
   const child = spawn(process.execPath, [vitest, 'run', ...profiles.flatMap((p) => ['--project', p]), ...args.passthrough], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, BENCH_CONFIG: configFile, BENCH_RUN_ID: runId, ...(args.baseline ? { BENCH_BASELINE: args.baseline } : {}) },
+    env: { ...process.env, BENCH_CONFIG: configFile, BENCH_RUN_ID: runId, ...(args.baseline ? { BENCH_BASELINE: args.baseline } : {}), ...(args.resume ? { BENCH_RESUME: args.resume } : {}) },
   });
   // A terminal Ctrl+C reaches Vitest through the process group; a signal sent to this process alone is passed on.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));

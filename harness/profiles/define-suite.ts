@@ -3,6 +3,7 @@ import { budgetTitle, describeVerdict } from '../budgets/budget.ts';
 import type { ProfileName } from '../budgets/catalogue.ts';
 import type { Cell } from '../measurement/schema.ts';
 import type { Plan } from '../plan.ts';
+import { storedOutcome } from './resume.ts';
 import { runCell, type CellOutcome, type Workload } from './run-cell.ts';
 
 export interface SuiteOptions {
@@ -19,6 +20,7 @@ export interface SuiteOptions {
 export function defineProfileSuite(profile: ProfileName, workload: Workload, setupTimeoutMs: (plan: Plan) => number, options: SuiteOptions = {}): void {
   const plan = inject('plan');
   const settings = plan.config.profiles[profile];
+  const resuming = inject('resume') !== undefined;
   const cells = plan.cells.map((c) => [c.cell.id, c] as const);
   const firstWithKey = new Map<string, string>();
   for (const [id, c] of cells) {
@@ -29,8 +31,13 @@ export function defineProfileSuite(profile: ProfileName, workload: Workload, set
     const representative = firstWithKey.get(options.representative?.(plan, planned.cell) ?? id)!;
     const duplicate = representative !== id ? `measured once on ${representative}${options.duplicateBecause ? `: ${options.duplicateBecause}` : ''}` : null;
     let outcome: CellOutcome | undefined;
+    let reused = false;
     beforeAll(async () => {
-      if (!duplicate) outcome = await runCell(plan, planned, profile, workload);
+      if (duplicate) return;
+      // A resumed run (`--resume`, BENCH_RESUME) reuses a completed measurement taken under the same conditions.
+      const stored = resuming ? storedOutcome(plan, planned, profile) : null;
+      reused = stored !== null;
+      outcome = stored ?? (await runCell(plan, planned, profile, workload));
     }, setupTimeoutMs(plan));
 
     test('runs to completion', ({ task, skip }) => {
@@ -40,6 +47,7 @@ export function defineProfileSuite(profile: ProfileName, workload: Workload, set
       }
       if (!outcome) throw new Error('the cell did not run');
       task.meta.measurement = outcome.measurement;
+      if (reused) task.meta.reused = true;
       if (outcome.measurement.state === 'errored') throw new Error(outcome.measurement.error);
     });
 

@@ -31,5 +31,10 @@ export function scoreboardCsv(report: RunReport): string {
       );
     }
   }
+  // What the run did not get to (interrupted, or still going): one row each, so the CSV alone shows the gap.
+  const why = report.interrupted ? 'not run: the run was interrupted' : 'not run yet';
+  for (const n of report.notRun ?? []) {
+    rows.push([report.runId, n.profile, n.cell, ...Array<string>(5 + KNOB_NAMES.length).fill(''), 'not-run', '', '', '', 'skipped', why, '', '', '', ''].map(field).join(','));
+  }
   return `${rows.join('\n')}\n`;
 }

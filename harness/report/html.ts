@@ -4,6 +4,7 @@ import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
 import { latencyChart, qualitySpeedChart, verdictHeatMap } from './html/charts.ts';
 import { anchor, escapeHtml, titleCase } from './html/common.ts';
 import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
+import { runStatus } from './html/run-status.ts';
 
 export { escapeHtml } from './html/common.ts';
 export type { Timeline } from './html/cells.ts';
@@ -29,6 +30,7 @@ pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f9;padding:8px;bo
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:12px}
 .card{border:1px solid #e3e6ea;border-radius:8px;padding:10px 12px}.card h4{margin:0 0 4px}.card.skipped{color:#667}
 .pick{font-weight:700;font-size:15px}.pick.none{font-weight:400}.small{font-size:12px;color:#556}.reasons{font-size:12px;padding-left:18px;margin:6px 0}
+section.interrupted{padding:6px 12px;border-radius:6px}.not-run{margin:4px 0;columns:2}
 input.filter{padding:5px 8px;width:320px;border:1px solid #ccd;border-radius:4px;margin:6px 0}`;
 
 /** The page's only script: sortable columns and the row filter. Its hash goes in the CSP, so no other script runs. */
@@ -124,7 +126,7 @@ export function reportHtml(report: RunReport, timelines: ReadonlyMap<string, Tim
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${SCRIPT_HASH}'">
 <title>llm-budget-bench ${escapeHtml(report.runId)}</title><style>${STYLE}</style></head><body>
 <h1>llm-budget-bench scoreboard</h1>
-${report.partial ? `<p class="error">Partial report: ${escapeHtml(report.endReason)}</p>` : ''}
+${runStatus(report)}
 <div class="meta">${meta.map(([k, v]) => `<div><b>${escapeHtml(k)}:</b> ${escapeHtml(v)}</div>`).join('')}</div>
 ${answer(cells)}
 ${builtinNotes}

@@ -25,6 +25,8 @@ export const cellReportSchema = z.object({
   ratingReason: z.string().optional(),
   /** For a cell skipped as a duplicate: the cell id whose results stand for it. */
   representative: z.string().optional(),
+  /** The measurement was taken by an earlier invocation of this run and reused by `--resume`. */
+  reused: z.boolean().optional(),
   /** Up to three answers, for a glance at what the model said (untrusted text). */
   sampleResponses: z.array(z.string()).default([]),
 });
@@ -37,6 +39,10 @@ export const runReportSchema = z.object({
   /** True while the run is still going or when it was cut short. */
   partial: z.boolean(),
   endReason: z.string(),
+  /** Cut short by a signal (Ctrl+C, SIGTERM) or a cancelled Vitest run; `notRun` lists what it did not get to. */
+  interrupted: z.boolean().optional(),
+  /** Planned cells × selected profiles without a result yet: what `--resume <run-id>` would still measure. */
+  notRun: z.array(z.object({ cell: z.string(), profile: z.string() })).optional(),
   host: z.record(z.string(), z.union([z.string(), z.number()])),
   llama: z.object({ version: z.string(), commit: z.string(), serverPath: z.string(), source: z.string() }),
   config: z.object({ file: z.string(), hash: z.string() }),

@@ -1,15 +1,36 @@
 import type { TestProject } from 'vitest/node';
-import { preparePlan, type Plan } from '../plan.ts';
+import { configPathFromEnv, loadConfig } from '../config/load.ts';
+import { outputDir, preparePlan, type Plan } from '../plan.ts';
+import { resumeOverview, resumeRunDir } from '../profiles/resume.ts';
+import { stderrProgress } from '../progress.ts';
 
 declare global {
   // Every profile project has this global setup; one run prepares its plan once.
   var __benchPlan: Promise<Plan> | undefined;
 }
 
+/** BENCH_RESUME=<run-id> (set by `npm run bench -- --resume <run-id>`): that run must exist, and it is this run. */
+function resumedRun(): string | undefined {
+  const id = process.env.BENCH_RESUME;
+  if (!id) return undefined;
+  // vitest.config.ts makes BENCH_RUN_ID the resumed id; a different one set by hand contradicts it.
+  if (process.env.BENCH_RUN_ID && process.env.BENCH_RUN_ID !== id) {
+    throw new Error(`BENCH_RESUME=${id} resumes run ${id}, but BENCH_RUN_ID=${process.env.BENCH_RUN_ID} names another run; unset one of them`);
+  }
+  const configFile = configPathFromEnv();
+  resumeRunDir(outputDir(loadConfig(configFile).config, configFile), id);
+  return id;
+}
+
 export default async function setup(project: TestProject): Promise<void> {
-  globalThis.__benchPlan ??= preparePlan();
+  const resume = resumedRun();
+  globalThis.__benchPlan ??= preparePlan({ ...(resume ? { runId: resume } : {}) });
   const plan = await globalThis.__benchPlan;
   // The scoreboard reporter runs in this process and writes next to the plan.
   process.env.BENCH_RUN_DIR = plan.runDir;
   project.provide('plan', plan);
+  if (resume) {
+    project.provide('resume', resume);
+    if (plan.config.profiles[project.name as keyof Plan['config']['profiles']]?.enabled) stderrProgress(resumeOverview(plan, project.name).line);
+  }
 }

@@ -4,6 +4,8 @@ import type { CellMeasurement, Verdict } from '../measurement/schema.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     plan: Plan;
+    /** The run id being resumed (`--resume`, BENCH_RESUME); absent on a fresh run. */
+    resume?: string;
   }
 }
 
@@ -13,5 +15,7 @@ declare module '@vitest/runner' {
     verdict?: Verdict;
     /** A skipped duplicate cell: the cell whose results stand for it. */
     representative?: string;
+    /** The measurement came from the resumed run's summary.json; no llama-server was started for it. */
+    reused?: boolean;
   }
 }
