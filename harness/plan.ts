@@ -11,6 +11,9 @@ import { expandMatrix } from './matrix/cells.ts';
 import type { Cell } from './measurement/schema.ts';
 import { ensureBuiltinModel, type ModelFile } from './models/builtin.ts';
 import { sha256File } from './models/hash.ts';
+import { fetchHubModel, isHubModel, modelDirOf } from './models/hub-models.ts';
+import { estimateMemory, type MemoryEstimate } from './models/memory.ts';
+import { readGgufMetadata } from './models/metadata.ts';
 import { writeFileAtomic } from './paths.ts';
 import { stderrProgress, type Progress } from './progress.ts';
 
@@ -28,6 +31,8 @@ export interface Host {
 export interface PlannedCell {
   cell: Cell;
   model: ModelFile;
+  /** Predicted memory need, from the model's GGUF metadata at the cell's context (else file size × 1.2). */
+  memory?: MemoryEstimate | null;
 }
 
 /** Everything a profile file needs, provided to the test files by the global setup (plain, serialisable data). */
@@ -72,11 +77,26 @@ export async function readHost(): Promise<Host> {
 
 async function modelFileFor(config: BenchConfig, cell: Cell, llama: LlamaInstall, progress: Progress): Promise<ModelFile> {
   const model = config.models.find((m) => m.name === cell.model)!;
-  if (model.builtin) {
-    return ensureBuiltinModel(model.builtin, cell.quant, { path: llama.quantizePath, commit: llama.commit }, progress);
-  }
-  const file = model.path ?? model.files![cell.quant]!;
+  const got = model.builtin
+    ? await ensureBuiltinModel(model.builtin, cell.quant, { path: llama.quantizePath, commit: llama.commit }, progress)
+    : isHubModel(model)
+      ? await fetchHubModel(model, cell.quant, { destDir: modelDirOf(config), progress })
+      : await localModelFile(model.path ?? model.files![cell.quant]!);
+  return { path: got.path, sha256: got.sha256, bytes: got.bytes, metadata: await metadataOf(got.path, got.bytes, progress) };
+}
+
+async function localModelFile(file: string): Promise<ModelFile> {
   return { path: file, sha256: await sha256File(file), bytes: statSync(file).size };
+}
+
+/** A file that is not GGUF is not bad input here: its cells fail when llama-server refuses it, and the run goes on. */
+async function metadataOf(file: string, bytes: number, progress: Progress): Promise<ModelFile['metadata']> {
+  try {
+    return await readGgufMetadata(file, bytes);
+  } catch (e) {
+    progress(`cannot read the GGUF metadata of ${file}: ${(e as Error).message}`);
+    return null;
+  }
 }
 
 /**
@@ -98,7 +118,8 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   for (const cell of cells) {
     const key = `${cell.model}\0${cell.quant}`;
     if (!files.has(key)) files.set(key, await modelFileFor(loaded.config, cell, llama, progress));
-    planned.push({ cell, model: files.get(key)! });
+    const model = files.get(key)!;
+    planned.push({ cell, model, memory: estimateMemory(model.bytes, model.metadata ?? null, cell.ctx) });
   }
   const plan: Plan = {
     runId,

@@ -11,6 +11,9 @@ import { PROFILE_NAMES } from '../budgets/catalogue.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { ConfigError, EXIT_BAD_INPUT } from '../config/errors.ts';
 import { ToolchainError } from '../llama/toolchain.ts';
+import { prepareDryRun } from '../dry-run.ts';
+import { dryRunExitCode, renderDryRun } from '../matrix/dry-run.ts';
+import { DownloadError } from '../models/hub.ts';
 import { newRunId, outputDir, preparePlan } from '../plan.ts';
 import { resumeRunDir } from '../profiles/resume.ts';
 import { stderrProgress } from '../progress.ts';
@@ -22,6 +25,8 @@ const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [-
   --profile NAMES  only these profiles (${PROFILE_NAMES.join(', ')}); default: every enabled profile
   --baseline ID    compare with an earlier run: per-cell changes, regressions beyond the 95 % intervals
   --resume ID      continue run ID in its directory: cells it completed under the same conditions are reused
+  --dry-run        list the model files to download (with sizes) and the cells in order with their model file
+                   and predicted memory; downloads nothing, starts no server
   -t PATTERN       only cells whose id matches, e.g. -t Q4_K_M or -t '^small'
 
 Exit codes: 0 every budget met, 1 a budget failed, 2 bad input (config, model, toolchain), 3 harness crash.`;
@@ -33,13 +38,15 @@ interface Args {
   resume?: string;
   passthrough: string[];
   help: boolean;
+  dryRun: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = { passthrough: [], help: false };
+  const out: Args = { passthrough: [], help: false, dryRun: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') out.help = true;
+    else if (a === '--dry-run') out.dryRun = true;
     else if (a === '--config') out.config = argv[++i];
     else if (a.startsWith('--config=')) out.config = a.slice('--config='.length);
     else if (a === '--profile') out.profiles = argv[++i]?.split(',');
@@ -78,6 +85,12 @@ async function main(): Promise<number> {
       throw new ConfigError(configFile, [{ path: '--resume', message: `got ${args.resume}, but BENCH_RUN_ID=${process.env.BENCH_RUN_ID} names another run` }]);
     }
   }
+  if (args.dryRun) {
+    const report = await prepareDryRun(loaded);
+    process.stdout.write(`${renderDryRun(report).join('\n')}\n`);
+    for (const d of report.downloads.filter((x) => x.error)) process.stderr.write(`cannot download model "${d.model}" ${d.quant}: ${d.error}\n`);
+    return dryRunExitCode(report);
+  }
   const runId = args.resume || process.env.BENCH_RUN_ID || newRunId();
   stderrProgress(`${args.resume ? 'resuming run' : 'run'} ${runId}: config ${configFile}`);
   const plan = await preparePlan({ configFile, runId });
@@ -102,7 +115,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof ConfigError || e instanceof ToolchainError) {
+    if (e instanceof ConfigError || e instanceof ToolchainError || e instanceof DownloadError) {
       process.stderr.write(`\n${e.message}\n`);
       process.exit(EXIT_BAD_INPUT);
     }

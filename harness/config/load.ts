@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { makeBudget, type Budget } from '../budgets/budget.ts';
 import { METRIC_CATALOGUE, PROFILE_NAMES, metricDefinition, type ProfileName } from '../budgets/catalogue.ts';
 import { DEFAULT_BUDGETS } from '../budgets/defaults.ts';
+import { defaultModelDir } from '../models/hub-models.ts';
 import { ConfigError, formatPath, type ConfigProblem } from './errors.ts';
 import { BUILTIN_QUANTS, configSchema, type BenchConfig } from './schema.ts';
 
@@ -124,6 +125,7 @@ export function loadConfig(file: string): LoadedConfig {
   const config = parsed.data;
   const problems: ConfigProblem[] = [];
   const baseDir = path.dirname(file);
+  config.model_dir = path.resolve(baseDir, config.model_dir ?? defaultModelDir());
   checkModels(config, baseDir, problems, where);
   const budgets = resolveBudgets(config, problems, where);
   if (problems.length > 0) throw new ConfigError(file, problems);
@@ -137,7 +139,9 @@ function checkModels(config: BenchConfig, baseDir: string, problems: ConfigProbl
   config.models.forEach((m, i) => {
     if (names.has(m.name)) problems.push({ ...where(['models', i, 'name']), message: `duplicate model name "${m.name}"` });
     names.set(m.name, i);
-    // Relative model paths are read relative to the config file, like every other path in it.
+    // Relative model paths are read relative to the config file, like every other path in it. A hub model's files
+    // are paths inside its repo: they are looked up in model_dir, and downloaded only when a planned cell needs them.
+    if (m.repo !== undefined) return;
     if (m.path !== undefined) {
       m.path = path.resolve(baseDir, m.path);
       if (!existsSync(m.path)) problems.push({ ...where(['models', i, 'path']), message: `model file not found: ${m.path}` });
