@@ -207,7 +207,9 @@ function staticDecision(c: PlannerCell, state: RunState, limits: PlannerLimits):
  * performance (this cell, or a smaller model at the same quantization with no fewer threads and no larger
  * context, missed the TTFT or decode threshold), quant path (Q4_K_M, Q5_K_M and Q6_K of the model all failed).
  */
-export function decide(c: PlannerCell, state: RunState, limits: PlannerLimits): Decision {
+export function decide(c: PlannerCell, before: RunState, limits: PlannerLimits, profile?: string): Decision {
+  // What this cell did in this very profile before (a resumed run) is about to be measured again: it does not count.
+  const state = profile === undefined ? before : withoutEntry(before, c.cell.id, profile);
   if (!limits.enabled) return { run: true, memoryMb: estimateMemory(c, state) };
   const first = staticDecision(c, state, limits);
   if (!first.run) return first;
@@ -233,6 +235,11 @@ export function decide(c: PlannerCell, state: RunState, limits: PlannerLimits): 
     return skip('quant-path', `${QUANT_PATH.join(', ')} of ${c.cell.model} all failed, so ${c.cell.quant} is not tried`);
   }
   return { run: true, memoryMb };
+}
+
+function withoutEntry(state: RunState, cellId: string, profile: string): RunState {
+  const other = (e: { cellId: string; profile: string }) => !(e.cellId === cellId && e.profile === profile);
+  return { ...state, outcomes: state.outcomes.filter(other), skips: state.skips.filter(other) };
 }
 
 /** The decision for a dry run: only the rules decidable before anything runs. */

@@ -21,13 +21,20 @@ import {
 
 export const RUN_STATE_FILE = 'run-state.json';
 
-export function plannerLimits(config: Pick<BenchConfig, 'planner'>, host: { availableMemoryMb?: number | null }): PlannerLimits {
+/** The host facts the planner reads: the RAM available when the run started (absent on an older plan). */
+type HostLike = object & { availableMemoryMb?: number | null };
+
+function availableMb(host: HostLike): number | null {
+  return 'availableMemoryMb' in host && typeof host.availableMemoryMb === 'number' ? host.availableMemoryMb : null;
+}
+
+export function plannerLimits(config: Pick<BenchConfig, 'planner'>, host: HostLike): PlannerLimits {
   const p = config.planner;
   return {
     enabled: p.enabled,
     mode: p.mode,
     quants: p.mode === 'quick' ? QUICK_QUANTS : null,
-    availableMemoryMb: host.availableMemoryMb ?? null,
+    availableMemoryMb: availableMb(host),
     memoryCapMb: p.memory_cap_mb,
     ttftLimitS: p.ttft_limit_s,
     minDecodeTps: p.min_decode_tps,
@@ -61,14 +68,14 @@ export async function updateRunState(runDir: string, change: (state: RunState) =
 interface PlanLike {
   runDir: string;
   config: Pick<BenchConfig, 'planner'>;
-  host: { availableMemoryMb?: number | null };
+  host: HostLike;
 }
 
 /** Asks the planner about a cell before launching it; a skip is recorded and its reason returned, else null. */
 export async function plannerSkip(plan: PlanLike, c: PlannerCell, profile: string): Promise<string | null> {
   let reason: string | null = null;
   await updateRunState(plan.runDir, (state) => {
-    const d = decide(c, state, plannerLimits(plan.config, plan.host));
+    const d = decide(c, state, plannerLimits(plan.config, plan.host), profile);
     if (d.run) return state;
     reason = d.reason;
     return recordSkip(state, c, profile, d);
@@ -89,7 +96,7 @@ export interface PlannedLine {
 }
 
 /** The planned cells in run order with predicted memory and the skips decidable before running (mode, memory). */
-export function previewPlan(plan: { config: Pick<BenchConfig, 'planner'>; host: { availableMemoryMb?: number | null }; cells: readonly PlannerCell[] }): PlannedLine[] {
+export function previewPlan(plan: { config: Pick<BenchConfig, 'planner'>; host: HostLike; cells: readonly PlannerCell[] }): PlannedLine[] {
   const limits = plannerLimits(plan.config, plan.host);
   return plan.cells.map((c) => {
     const d = decideBeforeRun(c, limits);

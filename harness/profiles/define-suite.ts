@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { budgetTitle, describeVerdict } from '../budgets/budget.ts';
 import type { ProfileName } from '../budgets/catalogue.ts';
 import type { Cell } from '../measurement/schema.ts';
+import { plannerSkip as askPlanner, recordPlannerOutcome } from '../matrix/run-state.ts';
 import type { Plan } from '../plan.ts';
 import { storedOutcome } from './resume.ts';
 import { runCell, type CellOutcome, type Workload } from './run-cell.ts';
@@ -32,19 +33,29 @@ export function defineProfileSuite(profile: ProfileName, workload: Workload, set
     const duplicate = representative !== id ? `measured once on ${representative}${options.duplicateBecause ? `: ${options.duplicateBecause}` : ''}` : null;
     let outcome: CellOutcome | undefined;
     let reused = false;
+    // Planner (harness/matrix/planner.ts): is the cell worth launching, given what the cells before it learned?
+    let plannerSkip: string | null = null;
     beforeAll(async () => {
-      if (duplicate) return;
+      if (!duplicate) plannerSkip = await askPlanner(plan, planned, profile);
+    });
+    beforeAll(async () => {
+      if (duplicate || plannerSkip) return;
       // A resumed run (`--resume`, BENCH_RESUME) reuses a completed measurement taken under the same conditions.
       const stored = resuming ? storedOutcome(plan, planned, profile) : null;
       reused = stored !== null;
       outcome = stored ?? (await runCell(plan, planned, profile, workload));
     }, setupTimeoutMs(plan));
+    // Planner: what this cell measured decides about the cells after it (in this profile and the next ones).
+    beforeAll(async () => {
+      if (outcome) await recordPlannerOutcome(plan, planned, outcome.measurement);
+    });
 
     test('runs to completion', ({ task, skip }) => {
       if (duplicate) {
         task.meta.representative = representative;
         skip(duplicate);
       }
+      if (plannerSkip) skip(plannerSkip);
       if (!outcome) throw new Error('the cell did not run');
       task.meta.measurement = outcome.measurement;
       if (reused) task.meta.reused = true;
@@ -54,6 +65,7 @@ export function defineProfileSuite(profile: ProfileName, workload: Workload, set
     for (const budget of plan.budgets[profile]) {
       test(budgetTitle(budget), async ({ task, skip, annotate }) => {
         if (duplicate) skip(duplicate);
+        if (plannerSkip) skip(plannerSkip);
         const verdict = outcome?.verdicts.find((v) => v.metric === budget.metric);
         if (!verdict) throw new Error('the cell did not run');
         task.meta.verdict = verdict;

@@ -127,11 +127,12 @@ describe('decide', () => {
     expect(decide(cell('big', 'Q4_K_M', 2, 512), state, LIMITS).run).toBe(true); // a smaller context may be too
     expect(decide(cell('tiny', 'Q4_K_M', 2, 1024), state, LIMITS).run).toBe(true); // smaller model
     expect(decide(cell('big', 'Q5_K_M', 2, 1024), state, LIMITS).run).toBe(true); // another quant
-    // The failed cell itself is not measured again by later profiles.
-    expect(decide(cell('small', 'Q4_K_M', 2, 1024), state, LIMITS)).toMatchObject({
+    // The failed cell itself is not measured again by later profiles; the same profile may measure it again (resume).
+    expect(decide(cell('small', 'Q4_K_M', 2, 1024), state, LIMITS, 'quality')).toMatchObject({
       run: false,
       reason: 'failed the performance threshold in interactive: decode 1.5 tok/s < 2 tok/s',
     });
+    expect(decide(cell('small', 'Q4_K_M', 2, 1024), state, LIMITS, 'interactive').run).toBe(true);
   });
   test('performance threshold: TTFT p95 over the limit; thresholds are configurable', () => {
     const state = ran(emptyRunState(), cell('small', 'Q4_K_M'), { decode_tps_mean: 9, ttft_p95_s: 31 });
