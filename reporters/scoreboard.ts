@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node';
 import { budgetTitle } from '../harness/budgets/budget.ts';
-import { notRunCells } from '../harness/matrix/checkpoint.ts';
+import { notRunCells, selectedByPattern } from '../harness/matrix/checkpoint.ts';
 import type { Plan } from '../harness/plan.ts';
 import type { CellMeasurement, Verdict } from '../harness/measurement/schema.ts';
 import { PERCENTILE_METHOD } from '../harness/stats/summary.ts';
@@ -118,9 +118,8 @@ export default class ScoreboardReporter implements Reporter {
     const done = report.cells.filter((c) => c.state !== 'not-run').map((c) => ({ profile: c.profile, cellId: c.cell.id }));
     const pattern = this.namePattern;
     const budgets = plan.budgets as Record<string, Parameters<typeof budgetTitle>[0][]>;
-    // Vitest matches -t against "<describe title> <test title>"; a cell is in the run when one of its tests matches.
     const included = (profile: string, cellId: string) =>
-      !pattern || [`${cellId} runs to completion`, ...(budgets[profile] ?? []).map((b) => `${cellId} ${budgetTitle(b)}`)].some((name) => name.match(pattern));
+      selectedByPattern(pattern, cellId, ['runs to completion', ...(budgets[profile] ?? []).map(budgetTitle)]);
     return notRunCells(plan.cells.map((c) => c.cell.id), profiles, done, included);
   }
 

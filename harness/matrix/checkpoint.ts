@@ -127,3 +127,11 @@ export function notRunCells(
   }
   return out;
 }
+
+/**
+ * Whether a `-t` pattern keeps a cell in the run: Vitest matches it against "<describe title> <test title>", and
+ * the describe title is the cell id, so the cell runs when one of its tests' names matches.
+ */
+export function selectedByPattern(pattern: RegExp | undefined, cellId: string, testTitles: readonly string[]): boolean {
+  return !pattern || testTitles.some((title) => `${cellId} ${title}`.match(pattern) !== null);
+}

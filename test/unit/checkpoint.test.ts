@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../harness/config/load.ts';
 import { expandMatrix } from '../../harness/matrix/cells.ts';
-import { canonicalJson, decideResume, keyParts, notRunCells, resumeStamp, resumeStampOf, type KeyParts } from '../../harness/matrix/checkpoint.ts';
+import { canonicalJson, decideResume, keyParts, notRunCells, resumeStamp, resumeStampOf, selectedByPattern, type KeyParts } from '../../harness/matrix/checkpoint.ts';
 import type { CellMeasurement, Verdict } from '../../harness/measurement/schema.ts';
 import type { Plan, PlannedCell } from '../../harness/plan.ts';
 import { resumeOverview, resumeRunDir, storedOutcome } from '../../harness/profiles/resume.ts';
@@ -36,7 +36,7 @@ function makePlan(): Plan {
     configFile,
     configHash: loaded.hash,
     createdAt: '2026-01-01T00:00:00.000Z',
-    host: { cpu: 'x', cores: 2, physicalCores: 2, memoryGb: 4, os: 'Linux', kernel: '6', arch: 'x64', node: 'v20' },
+    host: { cpu: 'x', cores: 2, physicalCores: 2, memoryGb: 4, os: 'Linux', kernel: '6', arch: 'x64', node: 'v20' } as Plan['host'],
     llama: { serverPath: '/bin/llama-server', quantizePath: '/bin/llama-quantize', source: 'cache', version: '6000', commit: 'abc1234' },
     config: loaded.config,
     budgets: loaded.budgets,
@@ -167,6 +167,16 @@ describe('not-run cells', () => {
     ]);
     expect(notRunCells(cells, ['idle'], done, (_p, id) => id.includes('c512'))).toEqual([]);
     expect(notRunCells(cells, [], done)).toEqual([]);
+  });
+
+  test('a -t pattern keeps the cells whose describe title plus a test title match, as Vitest does', () => {
+    const titles = ['runs to completion', 'idle CPU mean ≤ 2 % of machine'];
+    expect(selectedByPattern(undefined, 'tiny Q4_K_M t1 c512 nice10', titles)).toBe(true);
+    expect(selectedByPattern(/Q4_K_M/, 'tiny Q4_K_M t1 c512 nice10', titles)).toBe(true);
+    expect(selectedByPattern(/^tiny/, 'tiny Q4_K_M t1 c512 nice10', titles)).toBe(true);
+    expect(selectedByPattern(/Q8_0/, 'tiny Q4_K_M t1 c512 nice10', titles)).toBe(false);
+    expect(selectedByPattern(/c512 nice10 idle CPU/, 'tiny Q4_K_M t1 c512 nice10', titles)).toBe(true);
+    expect(selectedByPattern(/Q4_K_M/, 'tiny Q4_K_M t1 c512 nice10', [])).toBe(false);
   });
 });
 
