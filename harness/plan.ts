@@ -8,6 +8,8 @@ import { configPathFromEnv, loadConfig } from './config/load.ts';
 import type { BenchConfig } from './config/schema.ts';
 import { resolveLlama, type LlamaInstall } from './llama/resolve.ts';
 import { expandMatrix } from './matrix/cells.ts';
+import { orderCells } from './matrix/planner.ts';
+import { modeRuns } from './matrix/run-state.ts';
 import type { Cell } from './measurement/schema.ts';
 import { ensureBuiltinModel, type ModelFile } from './models/builtin.ts';
 import { sha256File } from './models/hash.ts';
@@ -22,6 +24,8 @@ export interface Host {
   cores: number;
   physicalCores: number;
   memoryGb: number;
+  /** RAM available (MemAvailable) when the plan was made, in MB: the planner's memory limit. */
+  availableMemoryMb?: number;
   os: string;
   kernel: string;
   arch: string;
@@ -68,6 +72,7 @@ export async function readHost(): Promise<Host> {
     cores: cpu.cores,
     physicalCores: cpu.physicalCores,
     memoryGb: Math.round((mem.total / 2 ** 30) * 10) / 10,
+    availableMemoryMb: Math.round(mem.available / 2 ** 20),
     os: `${os.distro} ${os.release}`.trim(),
     kernel: os.kernel,
     arch: os.arch,
@@ -116,6 +121,11 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   const planned: PlannedCell[] = [];
   const files = new Map<string, ModelFile>();
   for (const cell of cells) {
+    // planner.mode quick skips other quantizations: their model files are neither made nor downloaded.
+    if (!modeRuns(loaded.config, cell.quant)) {
+      planned.push({ cell, model: { path: '', sha256: '', bytes: 0 }, memory: null });
+      continue;
+    }
     const key = `${cell.model}\0${cell.quant}`;
     if (!files.has(key)) files.set(key, await modelFileFor(loaded.config, cell, llama, progress));
     const model = files.get(key)!;
@@ -131,7 +141,8 @@ export async function preparePlan(options: { configFile?: string; runId?: string
     llama,
     config: loaded.config,
     budgets: loaded.budgets,
-    cells: planned,
+    // The planner's traversal: by quantization (planner.quant_order), smaller models first.
+    cells: loaded.config.planner.enabled ? orderCells(planned, loaded.config.planner.quant_order) : planned,
   };
   writeFileAtomic(path.join(runDir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
   return plan;

@@ -80,6 +80,7 @@ export async function plannerSkip(plan: PlanLike, c: PlannerCell, profile: strin
     reason = d.reason;
     return recordSkip(state, c, profile, d);
   });
+  if (reason) process.stderr.write(`[${c.cell.id} · ${profile}] skipped by the planner: ${reason}\n`);
   return reason;
 }
 

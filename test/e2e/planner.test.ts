@@ -1,0 +1,71 @@
+// The planner in a real run: a memory cap below the model's size skips the cell before any server starts, and a
+// cell that misses an impossible speed threshold makes the larger model at the same quantization be skipped. Each
+// skip is a Vitest skip with its reason and a `skipped` scoreboard row with the same reason.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { RunState } from '../../harness/matrix/planner.ts';
+import type { RunReport } from '../../harness/report/model.ts';
+import { runVitest, tinyConfig, type Finished } from './helpers.ts';
+
+function onlyRun(outDir: string, run: Finished): string {
+  const runs = readdirSync(outDir).filter((d) => /^\d{8}-\d{6}-[0-9a-f]{6}$/.test(d));
+  expect(runs, run.output).toHaveLength(1);
+  return path.join(outDir, runs[0]!);
+}
+
+const read = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+
+describe('planner', () => {
+  test('a memory cap below the model size skips the cell with the reason, in Vitest and in the scoreboard', async () => {
+    // tiny Q4_K_M is a 13.5 MB file: weights × 1.2 + KV cache (or file × 1.2) is well over a 5 MB cap.
+    const { file, outDir } = tinyConfig('planner:\n  memory_cap_mb: 5\n');
+    // The verbose reporter prints each skipped test with its note; the scoreboard reporter still writes the rows.
+    const run = await runVitest(['--project', 'idle', '--reporter=verbose', '--reporter=./reporters/scoreboard.ts'], file).done;
+    const runDir = onlyRun(outDir, run);
+    const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
+    const reason = /memory pre-check: needs about [1-9]\d(\.\d)? MB \((weights|file) .* = [\d.]+ MB\), over planner\.memory_cap_mb 5 MB/;
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(new RegExp(`idle CPU mean .*\\[${reason.source}\\]`));
+    expect(run.output).toMatch(new RegExp(`\\[tiny Q4_K_M t1 c1024 nice10 · idle\\] skipped by the planner: ${reason.source}`));
+    const row = report.cells.find((c) => c.cell.id === 'tiny Q4_K_M t1 c1024 nice10' && c.profile === 'idle')!;
+    expect(row.state).toBe('skipped');
+    expect(row.error).toMatch(reason);
+    expect(row.tests.every((t) => t.state === 'skipped' && t.note === row.error)).toBe(true);
+    // No server was started for it, and the decision is in the run state for the profile files after this one.
+    expect(existsSync(path.join(runDir, 'tiny_Q4_K_M_t1_c1024_nice10', 'idle', 'server.log'))).toBe(false);
+    const state = read<RunState>(path.join(runDir, 'run-state.json'));
+    expect(state.skips).toEqual([expect.objectContaining({ cellId: 'tiny Q4_K_M t1 c1024 nice10', profile: 'idle', rule: 'memory', reason: row.error })]);
+  }, 120_000);
+
+  test('a cell that misses the speed threshold skips the larger model at the same quantization; smaller models run first', async () => {
+    const { file, outDir } = tinyConfig(
+      'planner:\n  min_decode_tps: 1000000000\n',
+      (text) =>
+        text
+          .replace('    builtin: tiny\n', '    builtin: tiny\n  - name: small\n    builtin: small\n')
+          .replace('models: [tiny]', 'models: [small, tiny]')
+          .replace('repetitions: 6', 'repetitions: 3'),
+    );
+    const run = await runVitest(['--project', 'interactive'], file).done;
+    const runDir = onlyRun(outDir, run);
+    // The matrix names small first; the planner walks the smaller model first.
+    const plan = read<{ cells: { cell: { id: string } }[] }>(path.join(runDir, 'plan.json'));
+    expect(plan.cells.map((c) => c.cell.id)).toEqual(['tiny Q4_K_M t1 c1024 nice10', 'small Q4_K_M t1 c1024 nice10']);
+
+    const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
+    const tiny = report.cells.find((c) => c.cell.id === 'tiny Q4_K_M t1 c1024 nice10')!;
+    const small = report.cells.find((c) => c.cell.id === 'small Q4_K_M t1 c1024 nice10')!;
+    expect(tiny.state, run.output).toBe('completed');
+    const decode = tiny.metrics.decode_tps_mean!.value!;
+    expect(decode).toBeGreaterThan(2);
+    const reason = `a smaller model failed the performance threshold at Q4_K_M: tiny Q4_K_M t1 c1024 nice10 (interactive) decode ${decode >= 100 ? Math.round(decode) : Number(decode.toPrecision(3))} tok/s < 1000000000 tok/s`;
+    expect(small.state).toBe('skipped');
+    expect(small.error).toBe(reason);
+    expect(run.output).toContain(`[small Q4_K_M t1 c1024 nice10 · interactive] skipped by the planner: ${reason}`);
+    expect(existsSync(path.join(runDir, 'small_Q4_K_M_t1_c1024_nice10', 'interactive', 'server.log'))).toBe(false);
+    const state = read<RunState>(path.join(runDir, 'run-state.json'));
+    expect(state.outcomes).toEqual([expect.objectContaining({ cellId: 'tiny Q4_K_M t1 c1024 nice10', profile: 'interactive', loadFailed: false, decodeTpsMean: decode })]);
+    expect(state.outcomes[0]!.rssPeakMb).toBeGreaterThan(10);
+  }, 150_000);
+});
