@@ -2,6 +2,7 @@
 // need (never a GET), and each cell's model file and predicted memory. Starts no server and builds nothing.
 import type { LoadedConfig } from './config/load.ts';
 import { expandMatrix } from './matrix/cells.ts';
+import { availableMemoryMb, modeRuns, plannerDryRun } from './matrix/run-state.ts';
 import type { DryRunCell, DryRunDownload, DryRunReport } from './matrix/dry-run.ts';
 import { planDownloads, type DownloadOptions } from './models/hub.ts';
 import { hubFileFor, hubFileLabel, modelDirOf } from './models/hub-models.ts';
@@ -32,7 +33,8 @@ export async function prepareDryRun(loaded: LoadedConfig, opts: DryRunOptions = 
   const cells = expandMatrix(config);
   const scan = await scanModels(config, { hfHome: opts.hfHome });
   const keyOf = (model: string, quant: string) => `${model}\0${quant}`;
-  const needed = [...new Map(cells.map((c) => [keyOf(c.model, c.quant), c])).values()];
+  // Quantizations planner.mode skips need no file (preparePlan makes or fetches none for them).
+  const needed = [...new Map(cells.filter((c) => modeRuns(config, c.quant)).map((c) => [keyOf(c.model, c.quant), c])).values()];
 
   const hub = needed.flatMap((c) => {
     const file = hubFileFor(config.models.find((m) => m.name === c.model)!, c.quant);
@@ -59,8 +61,9 @@ export async function prepareDryRun(loaded: LoadedConfig, opts: DryRunOptions = 
     infos.set(keyOf(c.model, c.quant), await fileInfo(entry, download));
   }
   const dryCells: DryRunCell[] = cells.map((c) => {
-    const info = infos.get(keyOf(c.model, c.quant))!;
+    const info = infos.get(keyOf(c.model, c.quant)) ?? { file: '(not needed in this mode)', bytes: null, metadata: null };
     return { id: c.id, file: info.file, bytes: info.bytes, memory: estimateMemory(info.bytes, info.metadata, c.ctx) };
   });
-  return { configFile: loaded.file, scan, downloads, cells: dryCells };
+  // In the planner's order, with the skips known before running (mode, memory pre-check).
+  return { configFile: loaded.file, scan, downloads, cells: plannerDryRun(config, await availableMemoryMb(), cells, dryCells) };
 }

@@ -72,7 +72,7 @@ export async function readHost(): Promise<Host> {
     cores: cpu.cores,
     physicalCores: cpu.physicalCores,
     memoryGb: Math.round((mem.total / 2 ** 30) * 10) / 10,
-    availableMemoryMb: Math.round(mem.available / 2 ** 20),
+    availableMemoryMb: Math.round(mem.available / 1e6),
     os: `${os.distro} ${os.release}`.trim(),
     kernel: os.kernel,
     arch: os.arch,

@@ -1,7 +1,7 @@
 // Memory trend: peak RSS ≈ a + b·weights + c·ctx, fitted by ordinary least squares over the cells measured so far,
 // so a cell predicted over the memory limit is skipped before it is launched (and before it can swap the machine).
 
-/** One measured point: weights in MiB (parameters × bits per weight ÷ 8), context in tokens, peak RSS in MB. */
+/** One measured point: weights in MB (parameters × bits per weight ÷ 8), context in tokens, peak RSS in MB. */
 export interface MemoryPoint {
   weightsMb: number;
   ctx: number;
@@ -13,7 +13,7 @@ export const MIN_TREND_POINTS = 3;
 
 export interface MemoryFit {
   intercept: number;
-  /** MB of RSS per MiB of weights; null when every point had the same weights (then it predicts only at those). */
+  /** MB of RSS per MB of weights; null when every point had the same weights (then it predicts only at those). */
   perWeightMb: number | null;
   /** MB of RSS per token of context; null when every point had the same context (then it predicts only at it). */
   perCtx: number | null;
@@ -87,7 +87,7 @@ export function predictMemory(fit: MemoryFit, weightsMb: number, ctx: number): n
 
 export function describeFit(fit: MemoryFit): string {
   const terms = [`${Math.round(fit.intercept)} MB`];
-  if (fit.perWeightMb !== null) terms.push(`${fit.perWeightMb.toFixed(2)} × weights MiB`);
+  if (fit.perWeightMb !== null) terms.push(`${fit.perWeightMb.toFixed(2)} × weights MB`);
   if (fit.perCtx !== null) terms.push(`${(fit.perCtx * 1000).toFixed(1)} MB per 1k ctx`);
   return `RSS ≈ ${terms.join(' + ')}, fitted over ${fit.points} measured cells`;
 }

@@ -98,7 +98,8 @@ export interface MeasurementLike {
   metrics: Record<string, { value: number | null; status: string } | undefined>;
 }
 
-const MiB = 2 ** 20;
+/** Decimal megabytes, as the sampler reports RSS. */
+const MB = 1e6;
 
 export function emptyRunState(): RunState {
   return { version: 1, outcomes: [], skips: [] };
@@ -108,11 +109,11 @@ export function parametersOf(c: PlannerCell): number | null {
   return c.model.parameters ?? c.model.metadata?.parameterCount ?? null;
 }
 
-/** Weights in MiB: parameters × bits per weight ÷ 8 when both are known, else the file size. */
+/** Weights in MB: parameters × bits per weight ÷ 8 when both are known, else the file size. */
 export function weightsMb(c: PlannerCell): number {
   const bpw = BITS_PER_WEIGHT[c.cell.quant];
   const parameters = parametersOf(c);
-  return parameters && bpw ? (parameters * bpw) / 8 / MiB : c.model.bytes / MiB;
+  return parameters && bpw ? (parameters * bpw) / 8 / MB : c.model.bytes / MB;
 }
 
 /** Model size for comparing two models: parameter counts when both are known, else file sizes. */
@@ -166,12 +167,12 @@ export function estimateMemory(c: PlannerCell, state: RunState): MemoryEstimate 
   const predicted = fit ? predictMemory(fit, w, c.cell.ctx) : null;
   if (fit && predicted !== null) {
     // The weights are read into memory whatever the fit says, so the file size is a floor.
-    const mb = Math.max(predicted, c.model.bytes / MiB);
+    const mb = Math.max(predicted, c.model.bytes / MB);
     return { mb, source: `memory trend predicts ${fmt(mb)} MB (${describeFit(fit)})`, rule: 'memory-trend' };
   }
-  if (c.memory) return { mb: c.memory.bytes / MiB, source: `${c.memory.basis} = ${fmt(c.memory.bytes / MiB)} MB`, rule: 'memory' };
-  const mb = (c.model.bytes / MiB) * MEMORY_FACTOR;
-  return { mb, source: `file ${fmt(c.model.bytes / MiB)} MB × ${MEMORY_FACTOR} = ${fmt(mb)} MB`, rule: 'memory' };
+  if (c.memory) return { mb: c.memory.bytes / MB, source: `${c.memory.basis} = ${fmt(c.memory.bytes / MB)} MB`, rule: 'memory' };
+  const mb = (c.model.bytes / MB) * MEMORY_FACTOR;
+  return { mb, source: `file ${fmt(c.model.bytes / MB)} MB × ${MEMORY_FACTOR} = ${fmt(mb)} MB`, rule: 'memory' };
 }
 
 /** A quantization of a model failed when something stopped it (load, speed, memory, a skip) and no cell of it passed. */

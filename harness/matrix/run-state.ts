@@ -3,6 +3,7 @@
 // earlier one learned is not worth launching.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import si from 'systeminformation';
 import type { BenchConfig } from '../config/schema.ts';
 import { withLock } from '../llama/lock.ts';
 import { writeFileAtomic } from '../paths.ts';
@@ -11,6 +12,7 @@ import {
   decide,
   decideBeforeRun,
   emptyRunState,
+  orderCells,
   recordOutcome,
   recordSkip,
   type MeasurementLike,
@@ -113,5 +115,32 @@ export function describePlan(plan: Parameters<typeof previewPlan>[0]): string[] 
   return lines.map((l, i) => {
     const memory = l.memoryMb === null ? `${'–'.padStart(6)}   ` : `${String(Math.round(l.memoryMb)).padStart(6)} MB`;
     return `${String(i + 1).padStart(3)}. ${l.id.padEnd(width)}  ${memory}  ${l.skip ? `skip: ${l.skip}` : 'run'}`;
+  });
+}
+
+/** RAM available right now (MemAvailable), in MB: the dry run's memory limit, as readHost's is the run's. */
+export async function availableMemoryMb(): Promise<number> {
+  return Math.round((await si.mem()).available / 1e6);
+}
+
+/** What the dry run knows of a cell (a DryRunCell fits). */
+interface DryCell {
+  file: string;
+  bytes: number | null;
+  memory: { bytes: number; basis: string } | null;
+  skip?: string;
+}
+
+/**
+ * The dry run's cells (parallel to the matrix cells) in the planner's order, each with the skip decidable before
+ * running: the mode and the memory pre-check against available RAM and planner.memory_cap_mb.
+ */
+export function plannerDryRun<T extends DryCell>(config: Pick<BenchConfig, 'planner'>, availableMb: number | null, cells: readonly PlannerCell['cell'][], dry: readonly T[]): T[] {
+  const planned = cells.map((cell, i) => ({ cell, model: { path: dry[i]!.file, bytes: dry[i]!.bytes ?? 0 }, memory: dry[i]!.memory, dry: dry[i]! }));
+  const limits = plannerLimits(config, { availableMemoryMb: availableMb });
+  const ordered = config.planner.enabled ? orderCells(planned, config.planner.quant_order) : planned;
+  return ordered.map((p) => {
+    const d = decideBeforeRun(p, limits);
+    return d.run ? p.dry : { ...p.dry, skip: p.dry.skip ?? d.reason };
   });
 }

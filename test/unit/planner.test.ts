@@ -16,8 +16,9 @@ import {
 } from '../../harness/matrix/planner.ts';
 import { describePlan } from '../../harness/matrix/run-state.ts';
 
-const MiB = 2 ** 20;
-/** File sizes in MiB per model and quant, so expectations can be checked by hand. */
+/** Decimal megabytes, as the sampler reports RSS. */
+const MB = 1e6;
+/** File sizes in MB per model and quant, so expectations can be checked by hand. */
 const SIZES: Record<string, Record<string, number>> = {
   tiny: { Q2_K: 10, Q3_K_M: 12, Q4_K_M: 14, Q5_K_M: 16, Q6_K: 18, Q8_0: 22 },
   small: { Q2_K: 50, Q3_K_M: 60, Q4_K_M: 70, Q5_K_M: 80, Q6_K: 90, Q8_0: 110 },
@@ -26,7 +27,7 @@ const SIZES: Record<string, Record<string, number>> = {
 
 function cell(model: string, quant: string, threads = 1, ctx = 1024): PlannerCell {
   const id = `${model} ${quant} t${threads} c${ctx} nice10`;
-  return { cell: { id, model, quant, threads, ctx }, model: { path: `/m/${model}-${quant}.gguf`, bytes: SIZES[model]![quant]! * MiB } };
+  return { cell: { id, model, quant, threads, ctx }, model: { path: `/m/${model}-${quant}.gguf`, bytes: SIZES[model]![quant]! * MB } };
 }
 
 const LIMITS: PlannerLimits = { enabled: true, mode: 'full', quants: null, availableMemoryMb: 4000, memoryCapMb: null, ttftLimitS: 30, minDecodeTps: 2 };
@@ -77,7 +78,7 @@ describe('decide', () => {
     expect(decide(cell('small', 'Q4_K_M'), emptyRunState(), LIMITS)).toMatchObject({ run: true, memoryMb: { mb: 84 } });
   });
   test('memory pre-check: file × 1.2 against available RAM and the configured cap', () => {
-    // big Q8_0: 1100 MiB × 1.2 = 1320 MB
+    // big Q8_0: 1100 MB × 1.2 = 1320 MB
     expect(decide(cell('big', 'Q8_0'), emptyRunState(), { ...LIMITS, availableMemoryMb: 1300 })).toEqual({
       run: false,
       rule: 'memory',
@@ -89,7 +90,7 @@ describe('decide', () => {
     expect(decide(cell('big', 'Q8_0'), emptyRunState(), { ...LIMITS, memoryCapMb: 1320 }).run).toBe(true);
   });
   test('memory pre-check uses the prediction made from the GGUF metadata when the plan has one', () => {
-    const c = { ...cell('small', 'Q4_K_M'), memory: { bytes: 150 * MiB, basis: 'weights × 1.2 + KV cache (c1024)' } };
+    const c = { ...cell('small', 'Q4_K_M'), memory: { bytes: 150 * MB, basis: 'weights × 1.2 + KV cache (c1024)' } };
     expect(decide(c, emptyRunState(), { ...LIMITS, memoryCapMb: 100 })).toMatchObject({
       run: false,
       reason: 'memory pre-check: needs about 150 MB (weights × 1.2 + KV cache (c1024) = 150 MB), over planner.memory_cap_mb 100 MB',
@@ -155,7 +156,7 @@ describe('decide', () => {
     expect(decide(cell('big', 'Q8_0'), passed, LIMITS).run).toBe(true);
   });
   test('memory trend: peak RSS fitted over three measured cells predicts a fourth over the limit, with the prediction in the reason', () => {
-    // RSS = 100 + 1.5 × weights MiB + 0.05 × ctx, exactly: tiny Q4 (14), small Q4 (70) at c1024, small Q4 at c2048.
+    // RSS = 100 + 1.5 × weights MB + 0.05 × ctx, exactly: tiny Q4 (14), small Q4 (70) at c1024, small Q4 at c2048.
     let state = ran(emptyRunState(), cell('tiny', 'Q4_K_M', 1, 1024), { rss_peak_mb: 100 + 21 + 51.2 }, 'idle');
     state = ran(state, cell('small', 'Q4_K_M', 1, 1024), { rss_peak_mb: 100 + 105 + 51.2 }, 'idle');
     expect(decide(cell('big', 'Q4_K_M', 1, 2048), state, { ...LIMITS, memoryCapMb: 1000 }).run).toBe(true); // 2 points: file × 1.2 = 840
@@ -164,7 +165,7 @@ describe('decide', () => {
     const d = decide(cell('big', 'Q4_K_M', 1, 2048), state, { ...LIMITS, memoryCapMb: 1000 });
     expect(d).toMatchObject({ run: false, rule: 'memory-trend' });
     expect(!d.run && d.reason).toBe(
-      'memory trend: needs about 1252 MB (memory trend predicts 1252 MB (RSS ≈ 100 MB + 1.50 × weights MiB + 50.0 MB per 1k ctx, fitted over 3 measured cells)), over planner.memory_cap_mb 1000 MB',
+      'memory trend: needs about 1252 MB (memory trend predicts 1252 MB (RSS ≈ 100 MB + 1.50 × weights MB + 50.0 MB per 1k ctx, fitted over 3 measured cells)), over planner.memory_cap_mb 1000 MB',
     );
     expect(d.memoryMb.mb).toBeCloseTo(1252.4, 6);
   });
