@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { ConfigError } from '../../harness/config/errors.ts';
+import { loadConfig } from '../../harness/config/load.ts';
 import { configSchema } from '../../harness/config/schema.ts';
 import { fitMemory, leastSquares, predictMemory } from '../../harness/matrix/memory-trend.ts';
 import {
@@ -14,7 +19,7 @@ import {
   type PlannerLimits,
   type RunState,
 } from '../../harness/matrix/planner.ts';
-import { describePlan } from '../../harness/matrix/run-state.ts';
+import { describePlan, plannerDryRun } from '../../harness/matrix/run-state.ts';
 
 /** Decimal megabytes, as the sampler reports RSS. */
 const MB = 1e6;
@@ -239,6 +244,31 @@ describe('planner config and dry-run lines', () => {
       '  1. tiny Q4_K_M t1 c1024 nice10       17 MB  run',
       '  2. small Q5_K_M t1 c1024 nice10      96 MB  skip: memory pre-check: needs about 96 MB (file 80 MB × 1.2 = 96 MB), over planner.memory_cap_mb 90 MB',
       '  3. small Q8_0 t1 c1024 nice10       132 MB  skip: quick mode runs Q4_K_M and Q5_K_M only',
+    ]);
+  });
+  test('a bad planner setting exits 2 naming the YAML path and line', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-planner-')), 'c.yaml');
+    writeFileSync(file, 'models:\n  - name: tiny\n    builtin: tiny\nmatrix:\n  models: [tiny]\n  quants: [Q4_K_M]\n  threads: [1]\n  ctx: [512]\nplanner:\n  mode: fast\n  memory_cap_mb: -1\n');
+    let error: unknown;
+    try {
+      loadConfig(file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).exitCode).toBe(2);
+    expect((error as ConfigError).message).toContain('planner.mode (line 10): got "fast", expected one of: quick, full');
+    expect((error as ConfigError).message).toContain('planner.memory_cap_mb (line 11): got -1, expected > 0');
+  });
+  test('the dry run gets its cells in traversal order with the skips known before running', () => {
+    const config = configSchema.parse({ ...base, planner: { mode: 'quick' } });
+    const cells = [cell('small', 'Q8_0'), cell('small', 'Q4_K_M'), cell('tiny', 'Q4_K_M')];
+    const dry = cells.map((c) => ({ id: c.cell.id, file: c.model.path, bytes: c.model.bytes, memory: null }));
+    const out = plannerDryRun(config, 80, cells.map((c) => c.cell), dry);
+    expect(out.map((d) => [d.id, d.skip])).toEqual([
+      ['tiny Q4_K_M t1 c1024 nice10', undefined],
+      ['small Q4_K_M t1 c1024 nice10', 'memory pre-check: needs about 84 MB (file 70 MB × 1.2 = 84 MB), over available RAM 80 MB'],
+      ['small Q8_0 t1 c1024 nice10', 'quick mode runs Q4_K_M and Q5_K_M only'],
     ]);
   });
 });
