@@ -30,4 +30,31 @@ export const DEFAULT_BUDGETS: Record<ProfileName, Record<string, string>> = {
     foreground_slowdown_pct: '<= 10',
     timer_lateness_p99_ms: '<= 20',
   },
+  'long-context': {
+    load_s: '<= 60',
+    swap_growth_mb: '<= 0',
+    failed_sizes: '<= 0',
+  },
+  // Steady throughput without a leak: CV ≤ 20 %, the last documents at most 10 % slower than the first.
+  batch: {
+    doc_seconds_cv_pct: '<= 20',
+    degradation_pct: '<= 10',
+    leak_slope_mb_per_h: '<= 100',
+    documents_failed: '<= 0',
+  },
+  stress: {
+    aborted: '<= 0',
+    throttled: '<= 0',
+    swap_growth_mb: '<= 0',
+    requests_failed: '<= 0',
+  },
+  // An always-on service is mostly idle: waking it must not cost much more than a warm request.
+  wake: {
+    wake_ttft_ratio: '<= 3',
+    asleep_cpu_pct: '<= 1',
+  },
+  concurrency: {
+    latency_p95_s: '<= 10',
+    requests_failed: '<= 0',
+  },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
 import { DEFAULT_QUANT_ORDER } from '../matrix/planner.ts';
+import { batchProfile, concurrencyProfile, longContextProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
@@ -186,12 +187,22 @@ export const configSchema = z.strictObject({
       interactive: interactiveProfile.default(interactiveProfile.parse({})),
       quality: qualityProfile.default(qualityProfile.parse({})),
       invisibility: invisibilityProfile.default(invisibilityProfile.parse({})),
+      'long-context': longContextProfile,
+      batch: batchProfile,
+      stress: stressProfile,
+      wake: wakeProfile,
+      concurrency: concurrencyProfile,
     })
     .default({
       idle: idleProfile.parse({}),
       interactive: interactiveProfile.parse({}),
       quality: qualityProfile.parse({}),
       invisibility: invisibilityProfile.parse({}),
+      'long-context': longContextProfile.parse(undefined),
+      batch: batchProfile.parse(undefined),
+      stress: stressProfile.parse(undefined),
+      wake: wakeProfile.parse(undefined),
+      concurrency: concurrencyProfile.parse(undefined),
     }),
   llama: z
     .strictObject({

@@ -12,6 +12,8 @@ export interface SuiteOptions {
   representative?: (plan: Plan, cell: Cell) => string;
   /** Why a duplicate's results stand for it, for its skip reason. */
   duplicateBecause?: string;
+  /** Only one cell runs (a soak); the others skip naming it. Asked once, when the profile's first cell comes up. */
+  onlyCell?: (plan: Plan) => { id: string; why: string };
 }
 
 /**
@@ -28,6 +30,7 @@ export function defineProfileSuite(profile: ProfileName, workload: Workload, set
     const key = options.representative?.(plan, c.cell) ?? id;
     if (!firstWithKey.has(key)) firstWithKey.set(key, id);
   }
+  let chosen: { id: string; why: string } | undefined;
   describe.skipIf(!settings.enabled).each(cells)('%s', (id, planned) => {
     const representative = firstWithKey.get(options.representative?.(plan, planned.cell) ?? id)!;
     const duplicate = representative !== id ? `measured once on ${representative}${options.duplicateBecause ? `: ${options.duplicateBecause}` : ''}` : null;
@@ -36,7 +39,11 @@ export function defineProfileSuite(profile: ProfileName, workload: Workload, set
     // Planner (harness/matrix/planner.ts): is the cell worth launching, given what the cells before it learned?
     let plannerSkip: string | null = null;
     beforeAll(async () => {
-      if (!duplicate) plannerSkip = await askPlanner(plan, planned, profile);
+      if (options.onlyCell) {
+        chosen ??= options.onlyCell(plan);
+        if (chosen.id !== id) plannerSkip = `the ${profile} profile runs on one cell: ${chosen.id}, ${chosen.why}`;
+      }
+      if (!duplicate && !plannerSkip) plannerSkip = await askPlanner(plan, planned, profile);
     });
     beforeAll(async () => {
       if (duplicate || plannerSkip) return;

@@ -35,8 +35,18 @@ export const USE_CASES: UseCase[] = [
     profiles: ['quality'],
     weights: { 'quality.score_overall': 4, 'quality.score_endpoint_security': 2, 'quality.answer_latency_p95_s': 1 },
   },
-  { id: 'long-context', title: 'Long context', profiles: ['long-context'], weights: {} },
-  { id: 'batch', title: 'Batch', profiles: ['batch'], weights: {} },
+  {
+    id: 'long-context',
+    title: 'Long context',
+    profiles: ['long-context'],
+    weights: { 'long-context.max_usable_context_tokens': 3, 'long-context.prefill_tps_at_max': 2, 'long-context.ttft_s_at_max': 2, 'long-context.rss_peak_mb': 1 },
+  },
+  {
+    id: 'batch',
+    title: 'Batch',
+    profiles: ['batch'],
+    weights: { 'batch.docs_per_hour': 3, 'batch.doc_seconds_cv_pct': 1, 'batch.cpu_mean_pct': 1 },
+  },
 ];
 
 export const recommendationSchema = z.object({

@@ -13,7 +13,7 @@ export interface Candidate {
 
 /** Lower is better for time, load and resource figures; higher for speeds and scores. */
 export function lowerIsBetter(key: string): boolean {
-  return /latency|ttft|itl|cpu|rss|load|swap|energy|temperature|psi/.test(key);
+  return /latency|ttft|itl|cpu|rss|load|swap|energy|temperature|psi|seconds|_cv|slope|drop|degradation|_s$|_s_at|failed|aborted|throttled|ratio/.test(key);
 }
 
 /** Gathers each cell id's figures and verdicts over profiles; a skipped duplicate borrows its representative's. */

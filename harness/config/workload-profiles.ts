@@ -1,0 +1,113 @@
+// Settings of the heavier workload profiles. Each has full-length defaults and a `quick` block of overrides that
+// `mode: quick` applies: small enough for the end-to-end tests on the tiny model.
+import { z } from 'zod';
+import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
+
+const budgetExpression = z.string().refine((s) => s === 'off' || parseBudgetExpression(s) !== null, {
+  message: `expected ${BUDGET_EXPRESSION_HELP}, or "off"`,
+});
+const budgets = z.record(z.string(), budgetExpression);
+const tokens = z.number().int().min(16);
+const seconds = z.number().positive();
+
+/** The same fields, each optional and without its default, so an override names only what it changes. */
+function overrides<T extends z.ZodRawShape>(shape: T) {
+  const bare = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional()]));
+  return z.strictObject(bare) as unknown as z.ZodObject<{ [K in keyof T]: z.ZodOptional<T[K]> }>;
+}
+
+/** A settings object plus its `quick` overrides, which `mode: quick` applies. */
+function withQuick<T extends z.ZodRawShape, C extends z.ZodRawShape>(shape: T, quick: Partial<{ [K in keyof T]: z.output<T[K]> }>, common: C, enabled = true) {
+  const schema = z.strictObject({
+    enabled: z.boolean().default(enabled),
+    ...shape,
+    quick: overrides(shape).default(quick as never),
+    ...common,
+  });
+  return schema.prefault({} as never);
+}
+
+const judged = (critical: string[]) => ({ budgets: budgets.default({}), critical: z.array(z.string()).default(critical) });
+
+export const longContextProfile = withQuick(
+  {
+    /** Prompt sizes in tokens, capped by the cell's ctx and the model's trained context. */
+    sizes: z.array(tokens).min(1).default([4096, 8192, 16384, 32768, 65536]),
+    /** Tokens decoded after each prompt, for decode speed at that context. */
+    max_tokens: z.number().int().min(2).default(32),
+    /** A size counts as usable while its time to first token stays within this. */
+    usable_ttft_s: seconds.default(30),
+    request_timeout_s: seconds.default(900),
+  },
+  { sizes: [200, 800], max_tokens: 8 },
+  judged(['load_s']),
+);
+
+export const batchProfile = withQuick(
+  {
+    /** Summarisation tasks, one JSON object per line with `id` and `prompt`. */
+    documents: z.string().default('prompts/batch.jsonl'),
+    /** How many of them, in file order. */
+    count: z.number().int().min(2).default(30),
+    max_tokens: z.number().int().min(2).default(96),
+    /** Run the batch a second time with `--cache-ram 0` to tell prompt-cache growth from a leak. */
+    without_cache_pass: z.boolean().default(true),
+    /** Shortest pass whose RSS slope is reported per hour; a shorter one would extrapolate noise (growth is still reported). */
+    min_trend_s: seconds.default(60),
+    request_timeout_s: seconds.default(300),
+  },
+  { count: 5, max_tokens: 24 },
+  judged([]),
+);
+
+export const stressProfile = withQuick(
+  {
+    /** Continuous generation for this long (one cell only: a soak, not a sweep). */
+    duration_s: seconds.default(1800),
+    /** Vitals every interval: temperature, frequency, memory, swap, tok/s. */
+    interval_s: seconds.default(30),
+    max_tokens: z.number().int().min(2).default(256),
+    /** Throttling: tok/s or frequency this many % below the first interval's level, for two intervals or more. */
+    throttle_drop_pct: z.number().gt(0).lt(100).default(15),
+    /** Stops the soak early above this CPU temperature (where a sensor exists). */
+    abort_temperature_c: z.number().default(90),
+    /**
+     * The cell to soak: an exact cell id, or null for the planner's pick (the heaviest cell that still passed the
+     * other profiles), else the last planned cell.
+     */
+    cell: z.string().nullable().default(null),
+  },
+  { duration_s: 30, interval_s: 5, max_tokens: 64 },
+  judged(['aborted']),
+);
+
+export const wakeProfile = withQuick(
+  {
+    /** Idle time before the first request, whose speed is compared with a warm request's. */
+    idle_before_s: seconds.default(30),
+    /** llama-server --poll levels whose idle CPU is compared (0 sleeps, 100 busy-polls; 50 is its default). */
+    poll_levels: z.array(z.number().int().min(0).max(100)).default([0, 50, 100]),
+    /** Idle measurement per poll level and while asleep. */
+    idle_s: seconds.default(10),
+    /** --sleep-idle-seconds for the sleep phase (the server unloads the model when idle); null skips the phase. */
+    sleep_idle_s: z.number().int().min(1).nullable().default(5),
+    max_tokens: z.number().int().min(2).default(32),
+    request_timeout_s: seconds.default(300),
+  },
+  { idle_before_s: 3, idle_s: 2, sleep_idle_s: 2, max_tokens: 8 },
+  judged([]),
+);
+
+export const concurrencyProfile = withQuick(
+  {
+    /** Concurrent clients; llama-server gets as many --parallel slots. */
+    clients: z.array(z.number().int().min(1)).min(1).default([1, 2, 4]),
+    requests_per_client: z.number().int().min(1).default(4),
+    max_tokens: z.number().int().min(2).default(64),
+    request_timeout_s: seconds.default(300),
+  },
+  { clients: [1, 2], requests_per_client: 2, max_tokens: 16 },
+  judged([]),
+  // Off by default: an always-on assistant usually serves one person.
+  false,
+);
