@@ -56,7 +56,7 @@ export default class ScoreboardReporter implements Reporter {
         process.stderr.write(
           `\n[llm-budget-bench] interrupted by ${signal}: partial scoreboard in ${this.runDir()}; ${notRun.length} cell × profile result(s) not run` +
             `${notRun.length ? `:\n${notRun.map((n) => `  ${n.profile} · ${n.cell}`).join('\n')}` : ''}\n` +
-            `[llm-budget-bench] continue with: npm run bench -- --resume ${report.runId}\n`,
+            `[llm-budget-bench] continue with: npm run bench -- --resume ${report.runId} (same config and profiles)\n`,
         );
       }
     } catch (e) {

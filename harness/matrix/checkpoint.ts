@@ -26,6 +26,8 @@ export const resumeStampSchema = z.object({
   llama: z.object({ version: z.string(), commit: z.string() }),
   /** sha256 of the cell, profile, settings, budgets and conditions alone. */
   configKey: z.string(),
+  /** A short hash of each of those, so a changed key can name what changed. */
+  parts: z.record(z.string(), z.string()).optional(),
 });
 export type ResumeStamp = z.infer<typeof resumeStampSchema>;
 
@@ -49,7 +51,9 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 export function resumeStampOf(parts: KeyParts): ResumeStamp {
   const configKey = sha256(canonicalJson({ cell: parts.cell, profile: parts.profile, settings: parts.settings, budgets: parts.budgets, conditions: parts.conditions }));
   const key = sha256(canonicalJson({ configKey, modelSha256: parts.modelSha256, llama: { version: parts.llama.version, commit: parts.llama.commit } }));
-  return { key, modelSha256: parts.modelSha256, llama: { version: parts.llama.version, commit: parts.llama.commit }, configKey };
+  const named = { cell: parts.cell, profile: parts.profile, 'profile settings': parts.settings, budgets: parts.budgets, 'llama/sampler/verdict settings': parts.conditions };
+  const short = Object.fromEntries(Object.entries(named).map(([name, v]) => [name, sha256(canonicalJson(v)).slice(0, 16)]));
+  return { key, modelSha256: parts.modelSha256, llama: { version: parts.llama.version, commit: parts.llama.commit }, configKey, parts: short };
 }
 
 export function keyParts(plan: Plan, planned: PlannedCell, profile: string): KeyParts {
@@ -98,7 +102,10 @@ function keyDifference(stored: ResumeStamp, current: ResumeStamp): string {
   if (stored.llama.commit !== current.llama.commit || stored.llama.version !== current.llama.version) {
     out.push(`llama.cpp ${stored.llama.version} (${stored.llama.commit}) → ${current.llama.version} (${current.llama.commit})`);
   }
-  if (stored.configKey !== current.configKey) out.push('the cell, profile settings, budgets or llama/sampler/verdict settings changed');
+  if (stored.configKey !== current.configKey) {
+    const changed = Object.keys(current.parts ?? {}).filter((name) => stored.parts?.[name] !== current.parts?.[name]);
+    out.push(stored.parts && changed.length ? `${changed.join(', ')} changed` : 'the cell, profile settings, budgets or llama/sampler/verdict settings changed');
+  }
   return out.join('; ') || 'the key changed';
 }
 

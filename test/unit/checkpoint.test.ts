@@ -152,7 +152,11 @@ describe('resume decision', () => {
     const otherBuild = resumeStampOf({ ...base, llama: { version: '5999', commit: '0000000' } });
     expect(decideResume({ ...stored, resume: otherBuild }, current)).toMatchObject({ reason: 'measured under other conditions: llama.cpp 5999 (0000000) → 6000 (abc1234)' });
     const otherSettings = resumeStampOf({ ...base, settings: { duration_s: 10 } });
-    expect(decideResume({ ...stored, resume: otherSettings }, current)).toMatchObject({ reason: expect.stringMatching(/profile settings, budgets/) });
+    expect(decideResume({ ...stored, resume: otherSettings }, current)).toMatchObject({ reason: 'measured under other conditions: profile settings changed' });
+    const otherCellAndBudget = resumeStampOf({ ...base, cell: { ...(base.cell as object), poll: 0 }, budgets: [] });
+    expect(decideResume({ ...stored, resume: otherCellAndBudget }, current)).toMatchObject({ reason: 'measured under other conditions: cell, budgets changed' });
+    const { parts: _parts, ...withoutParts } = otherSettings;
+    expect(decideResume({ ...stored, resume: withoutParts }, current)).toMatchObject({ reason: expect.stringMatching(/the cell, profile settings, budgets or/) });
   });
 });
 

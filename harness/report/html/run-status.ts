@@ -23,6 +23,6 @@ function interruption(report: RunReport): string {
   return (
     `<section class="interrupted error"><p><b>This run was interrupted</b> (${escapeHtml(report.endReason)}): ` +
     `${notRun.length} cell × profile result(s) not run${notRun.length ? ':' : '.'}</p>${list}` +
-    `<p class="note">Continue it with <code>npm run bench -- --resume ${escapeHtml(report.runId)}</code>: completed cells are reused.</p></section>`
+    `<p class="note">Continue it with <code>npm run bench -- --resume ${escapeHtml(report.runId)}</code> and the same config: completed cells are reused.</p></section>`
   );
 }
