@@ -15,6 +15,12 @@ export const QUANT_PATH = ['Q4_K_M', 'Q5_K_M', 'Q6_K'] as const;
 export const TERMINATED_QUANTS = ['Q8_0', 'BF16', 'F16', 'F32'] as const;
 
 /**
+ * Profiles whose TTFT and decode speed the performance threshold judges: interactive measures them on short
+ * prompts; a long-context TTFT or a soak's throttled speed is slow for other reasons.
+ */
+export const PERFORMANCE_PROFILES: readonly string[] = ['interactive'];
+
+/**
  * Approximate bits per weight: the ggml block formats' own sizes (Q8_0 8.5, Q6_K 6.5625, Q4_0 4.5…), and for the
  * mixed `_S/_M/_L` recipes the averages llama.cpp's quantize table reports for a 7B Llama.
  */
@@ -146,6 +152,7 @@ function fmt(n: number): string {
 
 /** Why a completed outcome counts as failed on speed, or null when it passed (or measured no speed). */
 export function performanceFailure(o: OutcomeRecord, limits: Pick<PlannerLimits, 'ttftLimitS' | 'minDecodeTps'>): string | null {
+  if (!PERFORMANCE_PROFILES.includes(o.profile)) return null;
   if (o.ttftP95S !== null && o.ttftP95S > limits.ttftLimitS) return `TTFT p95 ${fmt(o.ttftP95S)} s > ${fmt(limits.ttftLimitS)} s`;
   if (o.decodeTpsMean !== null && o.decodeTpsMean < limits.minDecodeTps) return `decode ${fmt(o.decodeTpsMean)} tok/s < ${fmt(limits.minDecodeTps)} tok/s`;
   return null;
@@ -178,7 +185,8 @@ export function estimateMemory(c: PlannerCell, state: RunState): MemoryEstimate 
 /** A quantization of a model failed when something stopped it (load, speed, memory, a skip) and no cell of it passed. */
 function quantFailed(model: string, quant: string, state: RunState, limits: PlannerLimits): boolean {
   const outcomes = state.outcomes.filter((o) => o.model === model && o.quant === quant);
-  const passed = outcomes.some((o) => !o.loadFailed && (o.ttftP95S !== null || o.decodeTpsMean !== null) && !performanceFailure(o, limits));
+  const judged = (o: OutcomeRecord) => PERFORMANCE_PROFILES.includes(o.profile) && (o.ttftP95S !== null || o.decodeTpsMean !== null);
+  const passed = outcomes.some((o) => !o.loadFailed && judged(o) && !performanceFailure(o, limits));
   if (passed) return false;
   const failed = outcomes.some((o) => o.loadFailed || performanceFailure(o, limits) !== null);
   return failed || state.skips.some((s) => s.model === model && s.quant === quant && s.rule !== 'mode');

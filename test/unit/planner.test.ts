@@ -145,6 +145,8 @@ describe('decide', () => {
     expect(decide(cell('big', 'Q4_K_M'), state, LIMITS)).toMatchObject({ run: false, reason: expect.stringMatching(/TTFT p95 31 s > 30 s$/) });
     expect(decide(cell('big', 'Q4_K_M'), state, { ...LIMITS, ttftLimitS: 40 }).run).toBe(true);
     expect(decide(cell('big', 'Q4_K_M'), ran(emptyRunState(), cell('small', 'Q4_K_M'), { decode_tps_mean: 9 }), { ...LIMITS, minDecodeTps: 10 }).run).toBe(false);
+    // Only interactive's short-prompt figures count: a long-context TTFT is slow for another reason.
+    expect(decide(cell('big', 'Q4_K_M'), ran(emptyRunState(), cell('small', 'Q4_K_M'), { ttft_p95_s: 60 }, 'long-context'), LIMITS).run).toBe(true);
   });
   test('quant path: when Q4_K_M, Q5_K_M and Q6_K of a model all failed, Q8_0 is not tried', () => {
     const slow = { decode_tps_mean: 1 };
