@@ -68,4 +68,23 @@ describe('planner', () => {
     expect(state.outcomes).toEqual([expect.objectContaining({ cellId: 'tiny Q4_K_M t1 c1024 nice10', profile: 'interactive', loadFailed: false, decodeTpsMean: decode })]);
     expect(state.outcomes[0]!.rssPeakMb).toBeGreaterThan(10);
   }, 150_000);
+
+  test("what one profile file measured decides in the next: idle's peak RSS over the cap skips interactive", async () => {
+    // The GGUF estimate for tiny Q4_K_M (about 20 MB) is under a 30 MB cap, so idle runs it; its real peak RSS
+    // (about 40-50 MB: the runtime and buffers) is over, and interactive, a later file, skips the cell on that figure.
+    const { file, outDir } = tinyConfig('planner:\n  memory_cap_mb: 30\n');
+    const run = await runVitest(['--project', 'idle', '--project', 'interactive'], file).done;
+    const runDir = onlyRun(outDir, run);
+    const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
+    const idle = report.cells.find((c) => c.profile === 'idle')!;
+    const interactive = report.cells.find((c) => c.profile === 'interactive')!;
+    expect(idle.state, run.output).toBe('completed');
+    const rss = idle.metrics.rss_peak_mb!.value!;
+    expect(rss).toBeGreaterThan(30);
+    const shown = rss >= 100 ? String(Math.round(rss)) : String(Number(rss.toPrecision(3)));
+    const reason = `memory pre-check: needs about ${shown} MB (measured ${shown} MB on tiny Q4_K_M t1 c1024 nice10 (idle)), over planner.memory_cap_mb 30 MB`;
+    expect(interactive.state).toBe('skipped');
+    expect(interactive.error).toBe(reason);
+    expect(run.output).toContain(`[tiny Q4_K_M t1 c1024 nice10 · interactive] skipped by the planner: ${reason}`);
+  }, 120_000);
 });
