@@ -3,12 +3,14 @@ import { streamCompletion, type RequestRecord } from '../client/completion.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
 import { bootstrapCi, meanOf, type BootstrapOptions } from '../stats/bootstrap.ts';
 import { percentile, sortSamples, summarize, type SortedSamples, type Summary } from '../stats/summary.ts';
+import { decodeUpperBound } from '../analysis/roofline.ts';
+import type { Plan, PlannedCell } from '../plan.ts';
 import { loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
-export const interactiveWorkload: Workload = async ({ plan, server, sampler, record, log }) => {
+export const interactiveWorkload: Workload = async ({ plan, planned, server, sampler, record, log }) => {
   const profile = plan.config.profiles.interactive;
   const prompts = loadPrompts(path.resolve(path.dirname(plan.configFile), profile.prompts));
   const total = profile.warmup + profile.repetitions;
@@ -47,8 +49,26 @@ export const interactiveWorkload: Workload = async ({ plan, server, sampler, rec
   const all = sampler.snapshot();
   log(`${measured.filter((r) => r.ok).length}/${measured.length} measured requests succeeded`);
   const bootstrap = bootstrapOptions(plan);
-  return { ...resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrap), ...requestMetrics(measured, bootstrap) };
+  const requests = requestMetrics(measured, bootstrap);
+  return { ...resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrap), ...requests, ...rooflineMetrics(plan, planned, requests.server_decode_tps_mean) };
 };
+
+/**
+ * Decode speed against its memory-bandwidth bound: each token reads every weight once, so tok/s ≤ bandwidth ÷
+ * weight bytes. A low efficiency means the settings, not the hardware, hold the cell back.
+ */
+export function rooflineMetrics(plan: Plan, planned: PlannedCell, decode: Metric | undefined): Record<string, Metric> {
+  if (!plan.bandwidth || plan.bandwidth.error !== undefined) {
+    const why = plan.bandwidth ? `the memory-bandwidth measurement failed: ${plan.bandwidth.error}` : 'this plan has no memory-bandwidth measurement';
+    return { decode_bound_tps: failed('tok/s', why), decode_efficiency_pct: failed('%', why) };
+  }
+  const weightBytes = planned.model.metadata?.tensorBytes ?? planned.model.bytes;
+  const bound = decodeUpperBound(plan.bandwidth.gbPerSec, weightBytes);
+  const basis = `${plan.bandwidth.gbPerSec.toFixed(1)} GB/s ÷ ${(weightBytes / 1e6).toFixed(1)} MB of ${planned.model.metadata ? 'tensor data' : 'model file'}`;
+  const boundMetric = { ...ok(bound, 'tok/s'), reason: basis };
+  if (decode?.value == null) return { decode_bound_tps: boundMetric, decode_efficiency_pct: failed('%', 'no server decode speed measured') };
+  return { decode_bound_tps: boundMetric, decode_efficiency_pct: { ...ok((decode.value / bound) * 100, '%'), reason: `${decode.value.toFixed(1)} tok/s of a ${bound.toFixed(1)} tok/s bound (${basis})` } };
+}
 
 function pick(records: RequestRecord[], get: (r: RequestRecord) => number | null | undefined): number[] {
   return records.map(get).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
