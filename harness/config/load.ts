@@ -7,6 +7,7 @@ import { makeBudget, type Budget } from '../budgets/budget.ts';
 import { METRIC_CATALOGUE, PROFILE_NAMES, metricDefinition, type ProfileName } from '../budgets/catalogue.ts';
 import { DEFAULT_BUDGETS } from '../budgets/defaults.ts';
 import { defaultModelDir } from '../models/hub-models.ts';
+import { QUICK_QUANTS } from '../matrix/planner.ts';
 import { ConfigError, formatPath, type ConfigProblem } from './errors.ts';
 import { BUILTIN_QUANTS, configSchema, type BenchConfig } from './schema.ts';
 
@@ -127,12 +128,23 @@ export function loadConfig(file: string): LoadedConfig {
   const baseDir = path.dirname(file);
   config.model_dir = path.resolve(baseDir, config.model_dir ?? defaultModelDir());
   checkModels(config, baseDir, problems, where);
+  checkPlanner(config, problems, where);
   const budgets = resolveBudgets(config, problems, where);
   if (problems.length > 0) throw new ConfigError(file, problems);
   return { file, hash: createHash('sha256').update(text).digest('hex'), config, budgets };
 }
 
 type Where = (keys: readonly PropertyKey[]) => Pick<ConfigProblem, 'path' | 'line'>;
+
+/** Quick mode with none of its quantizations in the matrix would skip every cell: say so before anything runs. */
+function checkPlanner(config: BenchConfig, problems: ConfigProblem[], where: Where): void {
+  const { planner, matrix } = config;
+  if (!planner.enabled || planner.mode !== 'quick' || matrix.quants.some((q) => (QUICK_QUANTS as readonly string[]).includes(q))) return;
+  problems.push({
+    ...where(['planner', 'mode']),
+    message: `quick mode runs ${QUICK_QUANTS.join(' and ')} only, and matrix.quants (${matrix.quants.join(', ')}) has neither; expected one of them in matrix.quants, or mode: full`,
+  });
+}
 
 function checkModels(config: BenchConfig, baseDir: string, problems: ConfigProblem[], where: Where): void {
   const names = new Map<string, number>();

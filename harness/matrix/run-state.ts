@@ -135,7 +135,7 @@ interface DryCell {
  * The dry run's cells (parallel to the matrix cells) in the planner's order, each with the skip decidable before
  * running: the mode and the memory pre-check against available RAM and planner.memory_cap_mb.
  */
-export function plannerDryRun<T extends DryCell>(config: Pick<BenchConfig, 'planner'>, availableMb: number | null, cells: readonly PlannerCell['cell'][], dry: readonly T[]): T[] {
+export function plannerDryRun<T extends DryCell>(config: Pick<BenchConfig, 'planner'>, availableMb: number | null, cells: readonly PlannerCell['cell'][], dry: readonly T[]): (T & { skip?: string })[] {
   const planned = cells.map((cell, i) => ({ cell, model: { path: dry[i]!.file, bytes: dry[i]!.bytes ?? 0 }, memory: dry[i]!.memory, dry: dry[i]! }));
   const limits = plannerLimits(config, { availableMemoryMb: availableMb });
   const ordered = config.planner.enabled ? orderCells(planned, config.planner.quant_order) : planned;

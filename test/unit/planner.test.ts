@@ -262,6 +262,15 @@ describe('planner config and dry-run lines', () => {
     expect((error as ConfigError).message).toContain('planner.mode (line 10): got "fast", expected one of: quick, full');
     expect((error as ConfigError).message).toContain('planner.memory_cap_mb (line 11): got -1, expected > 0');
   });
+  test('quick mode with neither Q4_K_M nor Q5_K_M in the matrix is a config error', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-planner-')), 'c.yaml');
+    writeFileSync(file, 'models:\n  - name: tiny\n    builtin: tiny\nmatrix:\n  models: [tiny]\n  quants: [Q8_0]\n  threads: [1]\n  ctx: [512]\nplanner:\n  mode: quick\n');
+    expect(() => loadConfig(file)).toThrow(
+      'planner.mode (line 10): quick mode runs Q4_K_M and Q5_K_M only, and matrix.quants (Q8_0) has neither; expected one of them in matrix.quants, or mode: full',
+    );
+    writeFileSync(file, 'models:\n  - name: tiny\n    builtin: tiny\nmatrix:\n  models: [tiny]\n  quants: [Q8_0, Q5_K_M]\n  threads: [1]\n  ctx: [512]\nplanner:\n  mode: quick\n');
+    expect(loadConfig(file).config.planner.mode).toBe('quick');
+  });
   test('the dry run gets its cells in traversal order with the skips known before running', () => {
     const config = configSchema.parse({ ...base, planner: { mode: 'quick' } });
     const cells = [cell('small', 'Q8_0'), cell('small', 'Q4_K_M'), cell('tiny', 'Q4_K_M')];
