@@ -91,33 +91,6 @@ export async function recordPlannerOutcome(plan: PlanLike, c: PlannerCell, m: Me
   await updateRunState(plan.runDir, (state) => recordOutcome(state, c, m));
 }
 
-export interface PlannedLine {
-  id: string;
-  memoryMb: number | null;
-  memorySource: string;
-  skip: string | null;
-}
-
-/** The planned cells in run order with predicted memory and the skips decidable before running (mode, memory). */
-export function previewPlan(plan: { config: Pick<BenchConfig, 'planner'>; host: HostLike; cells: readonly PlannerCell[] }): PlannedLine[] {
-  const limits = plannerLimits(plan.config, plan.host);
-  return plan.cells.map((c) => {
-    const d = decideBeforeRun(c, limits);
-    const known = c.model.bytes > 0;
-    return { id: c.cell.id, memoryMb: known ? d.memoryMb.mb : null, memorySource: known ? d.memoryMb.source : 'model file not resolved', skip: d.run ? null : d.reason };
-  });
-}
-
-/** `describePlan` lines: one per cell, in run order. */
-export function describePlan(plan: Parameters<typeof previewPlan>[0]): string[] {
-  const lines = previewPlan(plan);
-  const width = Math.max(0, ...lines.map((l) => l.id.length));
-  return lines.map((l, i) => {
-    const memory = l.memoryMb === null ? `${'–'.padStart(6)}   ` : `${String(Math.round(l.memoryMb)).padStart(6)} MB`;
-    return `${String(i + 1).padStart(3)}. ${l.id.padEnd(width)}  ${memory}  ${l.skip ? `skip: ${l.skip}` : 'run'}`;
-  });
-}
-
 /** RAM available right now (MemAvailable), in MB: the dry run's memory limit, as readHost's is the run's. */
 export async function availableMemoryMb(): Promise<number> {
   return Math.round((await si.mem()).available / 1e6);

@@ -19,7 +19,7 @@ import {
   type PlannerLimits,
   type RunState,
 } from '../../harness/matrix/planner.ts';
-import { describePlan, plannerDryRun } from '../../harness/matrix/run-state.ts';
+import { plannerDryRun } from '../../harness/matrix/run-state.ts';
 
 /** Decimal megabytes, as the sampler reports RSS. */
 const MB = 1e6;
@@ -222,7 +222,7 @@ describe('stressCell', () => {
   });
 });
 
-describe('planner config and dry-run lines', () => {
+describe('planner config and dry run', () => {
   const base = { models: [{ name: 'small', builtin: 'small' }], matrix: { models: ['small'], quants: ['Q4_K_M'], threads: [1], ctx: [512] } };
   test('defaults', () => {
     expect(configSchema.parse(base).planner).toEqual({
@@ -238,15 +238,6 @@ describe('planner config and dry-run lines', () => {
     const r = configSchema.safeParse({ ...base, planner: { quant_order: ['Q4_K_M', 'Q8_0', 'Q4_K_M'] } });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]).toMatchObject({ path: ['planner', 'quant_order', 2], message: 'expected each quantization once; Q4_K_M is listed twice' });
-  });
-  test('describePlan lists the cells in order with predicted memory and the skips known before running', () => {
-    const config = configSchema.parse({ ...base, planner: { mode: 'quick', memory_cap_mb: 90 } });
-    const lines = describePlan({ config, host: { availableMemoryMb: 4000 }, cells: [cell('tiny', 'Q4_K_M'), cell('small', 'Q5_K_M'), cell('small', 'Q8_0')] });
-    expect(lines).toEqual([
-      '  1. tiny Q4_K_M t1 c1024 nice10       17 MB  run',
-      '  2. small Q5_K_M t1 c1024 nice10      96 MB  skip: memory pre-check: needs about 96 MB (file 80 MB × 1.2 = 96 MB), over planner.memory_cap_mb 90 MB',
-      '  3. small Q8_0 t1 c1024 nice10       132 MB  skip: quick mode runs Q4_K_M and Q5_K_M only',
-    ]);
   });
   test('a bad planner setting exits 2 naming the YAML path and line', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-planner-')), 'c.yaml');
