@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { overallVerdict, sortCells, type CellReport, type OverallVerdict, type RunReport } from './model.ts';
 import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
-import { latencyChart, qualitySpeedChart, verdictHeatMap } from './html/charts.ts';
+import { latencyChart, profileCharts, qualitySpeedChart, verdictHeatMap } from './html/charts.ts';
 import { anchor, escapeHtml, titleCase } from './html/common.ts';
 import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
 import { runStatus } from './html/run-status.ts';
@@ -94,6 +94,7 @@ function profileSection(report: RunReport, profile: string, cells: CellReport[])
     if (chart) extra.push(`<h3>Quality versus speed</h3><p class="note">Filled points are the Pareto front: no other cell is both faster and better.</p>${chart}`);
     extra.push(degradationSection(report));
   }
+  extra.push(profileCharts(profile, cells));
   return `<section><h2>${escapeHtml(titleCase(profile))}</h2>${verdictHeatMap(profile, cells)}${profileTable(profile, cells)}${extra.join('')}</section>`;
 }
 

@@ -1,7 +1,7 @@
 import { quantBits } from '../degradation.ts';
 import { overallVerdict, type CellReport } from '../model.ts';
 import { candidates } from '../select.ts';
-import { heatMap, paretoChart, percentileChart } from '../svg.ts';
+import { heatMap, lineChart, paretoChart, percentileChart, type Series } from '../svg.ts';
 import { titleCase } from './common.ts';
 
 /**
@@ -50,4 +50,65 @@ export function qualitySpeedChart(cells: CellReport[]): string {
     .filter((p): p is { label: string; x: number; y: number } => p.x !== undefined && p.y !== undefined);
   if (points.length === 0) return '';
   return paretoChart({ points, xLabel: 'decode tok/s (interactive)', yLabel: 'overall quality score' });
+}
+
+/** One line per completed cell from a series table the profile recorded (see `series` in the measurement). */
+function seriesLines(cells: CellReport[], table: string, x: string, y: string): Series[] {
+  return cells
+    .filter((c) => c.state === 'completed' && c.measurement?.series?.[table])
+    .map((c) => ({
+      label: c.cell.id,
+      points: c.measurement!.series![table]!.flatMap((row) => (typeof row[x] === 'number' && typeof row[y] === 'number' ? [{ x: row[x], y: row[y] }] : [])),
+    }))
+    .filter((s) => s.points.length > 0);
+}
+
+function chartOf(cells: CellReport[], table: string, x: string, y: string, xLabel: string, yLabel: string, limit?: { y: number; label: string }): string {
+  const series = seriesLines(cells, table, x, y);
+  return series.length === 0 ? '' : lineChart({ series, xLabel, yLabel, ...(limit ? { limit } : {}) });
+}
+
+/** Per-profile charts of what a profile measured along the way: the curve, the per-document times, the timeline. */
+export function profileCharts(profile: string, cells: CellReport[]): string {
+  const block = (title: string, note: string, charts: string[]) => {
+    const drawn = charts.filter(Boolean);
+    return drawn.length === 0 ? '' : `<h3>${title}</h3><p class="note">${note}</p><div class="charts">${drawn.join('')}</div>`;
+  };
+  if (profile === 'long-context') {
+    const ttftLimit = cells.flatMap((c) => c.verdicts).find((v) => v.metric === 'ttft_s_at_max')?.limit;
+    return block('Long-context curve', 'Each prompt size sent cold (TTFT, prefill speed) and repeated from the prompt cache (repeated TTFT). Sizes are capped by the context size and the model\'s trained context.', [
+      chartOf(cells, 'ladder', 'tokens', 'ttft_s', 'prompt tokens', 'TTFT, cold (s)', ttftLimit !== undefined ? { y: ttftLimit, label: `budget ${ttftLimit} s` } : undefined),
+      chartOf(cells, 'ladder', 'tokens', 'prefill_tps', 'prompt tokens', 'prefill tok/s'),
+      chartOf(cells, 'ladder', 'tokens', 'decode_tps', 'prompt tokens', 'decode tok/s after the prompt'),
+      chartOf(cells, 'ladder', 'tokens', 'cached_ttft_s', 'prompt tokens', 'TTFT, repeated prompt (s)'),
+    ]);
+  }
+  if (profile === 'batch') {
+    return block('Batch: time per document', 'Documents in order, as configured and again with --cache-ram 0; RSS after each document shows whether memory creeps up, and how much of it is the prompt cache.', [
+      chartOf(cells, 'documents', 'doc', 'seconds', 'document', 'seconds per document'),
+      chartOf(cells, 'documents', 'doc', 'rss_mb', 'document', 'RSS after the document (MB)'),
+      chartOf(cells, 'documents', 'doc', 'rss_no_cache_mb', 'document', 'RSS with --cache-ram 0 (MB)'),
+    ]);
+  }
+  if (profile === 'stress') {
+    return block('Stress timeline', 'Vitals every interval of the soak. Temperature and frequency appear only where the machine has the sensors.', [
+      chartOf(cells, 'timeline', 't_s', 'tps', 'seconds into the soak', 'tok/s'),
+      chartOf(cells, 'timeline', 't_s', 'rss_mb', 'seconds into the soak', 'RSS (MB)'),
+      chartOf(cells, 'timeline', 't_s', 'cpu_pct', 'seconds into the soak', 'CPU (% of machine)'),
+      chartOf(cells, 'timeline', 't_s', 'temperature_c', 'seconds into the soak', 'CPU temperature (°C)'),
+      chartOf(cells, 'timeline', 't_s', 'frequency_mhz', 'seconds into the soak', 'CPU frequency (MHz)'),
+    ]);
+  }
+  if (profile === 'wake') {
+    return block('Idle CPU by --poll level', 'Idle CPU of the server after one request, for each llama-server --poll level (0 sleeps while waiting, 100 busy-polls).', [
+      chartOf(cells, 'poll', 'poll', 'idle_cpu_pct', '--poll level', 'idle CPU (% of machine)'),
+    ]);
+  }
+  if (profile === 'concurrency') {
+    return block('Concurrency scaling', 'N clients at once against N server slots.', [
+      chartOf(cells, 'levels', 'clients', 'aggregate_tps', 'concurrent clients', 'aggregate tok/s'),
+      chartOf(cells, 'levels', 'clients', 'latency_p95_s', 'concurrent clients', 'p95 latency (s)'),
+    ]);
+  }
+  return '';
 }
