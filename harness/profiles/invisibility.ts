@@ -1,93 +1,143 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { invisibilityFigures, slowdownCi } from '../analysis/invisibility.ts';
 import { streamCompletion } from '../client/completion.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
-import { loadPrompts } from './prompts.ts';
+import { dataFile, loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
+import { percentile, sortSamples } from '../stats/summary.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 
 const PROBE = fileURLToPath(new URL('./invisibility-probe.ts', import.meta.url));
 
-interface ProbeResult {
-  foreground: { meanMs: number; p50Ms: number; p99Ms: number; samples: number; samplesMs: number[] };
-  latenessP99Ms: number | null;
-  latenessSamples: number;
+interface PhaseResult {
+  foregroundMs: number[];
+  latenessMs: number[];
 }
 
-async function probe(foregroundMs: number, latenessMs: number): Promise<ProbeResult> {
-  const r = await execa(process.execPath, ['--import', 'tsx', PROBE, String(foregroundMs), String(latenessMs)], {
-    cwd: path.resolve(path.dirname(PROBE), '../..'),
-    timeout: (foregroundMs + latenessMs) * 4 + 30_000,
-  });
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ProbeResult;
+/** The probe process, kept for the whole cell: one warmed-up process measures every phase. */
+function startProbe(timeoutMs: number) {
+  const child = execa(process.execPath, ['--import', 'tsx', PROBE], { cwd: path.resolve(path.dirname(PROBE), '../..'), stdin: 'pipe', stdout: 'pipe', buffer: false });
+  const lines = createInterface({ input: child.stdout! });
+  const pending: ((line: string) => void)[] = [];
+  lines.on('line', (line) => pending.shift()?.(line));
+  const exited = child.then(
+    () => new Error('the probe process exited early'),
+    (e: Error) => e,
+  );
+  return {
+    async measure(foregroundMs: number, latenessMs: number): Promise<PhaseResult> {
+      const line = new Promise<string>((resolve) => pending.push(resolve));
+      child.stdin!.write(`${JSON.stringify({ foregroundMs, latenessMs })}\n`);
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the probe gave no answer within ${timeoutMs} ms`)), timeoutMs).unref());
+      const answer = await Promise.race([line, exited.then((e) => Promise.reject(e)), timeout]);
+      return JSON.parse(answer) as PhaseResult;
+    },
+    async stop(): Promise<void> {
+      child.stdin!.end();
+      await child.catch(() => undefined);
+    },
+  };
 }
 
-/**
- * The person at the machine: a foreground task and timer lateness measured in a separate process, first with the
- * server loaded and idle, then while it decodes the interactive prompts back to back. The difference is what a
- * person would notice; nice levels, thread counts and affinity show their worth here.
- */
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 export const invisibilityWorkload: Workload = async ({ plan, server, sampler, log }) => {
   const settings = plan.config.profiles.invisibility;
-  const prompts = loadPrompts(path.resolve(path.dirname(plan.configFile), plan.config.profiles.interactive.prompts));
-  // Right after /health the server may still be touching its weights: let it settle, as the idle profile does.
-  await new Promise((r) => setTimeout(r, plan.config.profiles.idle.settle_s * 1000));
-  log(`probing with the server idle (${settings.foreground_ms} ms task, ${settings.lateness_ms} ms timers)`);
-  const idle = await probe(settings.foreground_ms, settings.lateness_ms);
+  const prompts = loadPrompts(dataFile(plan.configFile, plan.config.profiles.interactive.prompts));
+  const probe = startProbe((settings.foreground_ms + settings.lateness_ms) * 4 + 30_000);
+  try {
+    // Right after /health the server may still be touching its weights: let it settle, as the idle profile does.
+    await sleep(plan.config.profiles.idle.settle_s * 1000);
+    // A first, discarded round lets the probe's JIT settle, so the first measured phase is not the slow one.
+    await probe.measure(Math.min(settings.foreground_ms, 500), Math.min(settings.lateness_ms, 200));
 
-  let running = true;
-  let requests = 0;
-  let firstError: string | null = null;
-  const load = (async () => {
-    while (running) {
-      const prompt = prompts[requests % prompts.length]!;
-      const r = await streamCompletion(server.baseUrl, {
-        prompt: prompt.prompt,
-        maxTokens: settings.max_tokens,
-        seed: plan.config.llama.seed,
-        ignoreEos: true,
-        timeoutMs: plan.config.profiles.interactive.request_timeout_s * 1000,
-      });
-      requests++;
-      if (!r.ok) {
-        firstError ??= r.error;
-        break;
-      }
+    let requests = 0;
+    let firstError: string | null = null;
+    const startLoad = () => {
+      let running = true;
+      const done = (async () => {
+        while (running) {
+          const prompt = prompts[requests % prompts.length]!;
+          const r = await streamCompletion(server.baseUrl, {
+            prompt: prompt.prompt,
+            maxTokens: settings.max_tokens,
+            seed: plan.config.llama.seed,
+            ignoreEos: true,
+            timeoutMs: plan.config.profiles.interactive.request_timeout_s * 1000,
+          });
+          requests++;
+          if (!r.ok) {
+            firstError ??= r.error;
+            break;
+          }
+        }
+      })();
+      return async () => {
+        running = false;
+        await done;
+      };
+    };
+
+    // Idle and active phases alternate, idle first and last (A B A … B A), so a drift of the machine over the cell
+    // (or an idle CPU that is slow to wake) weighs on both sides alike instead of reading as slowdown.
+    const idle: PhaseResult[] = [];
+    const active: PhaseResult[] = [];
+    const windows: [number, number][] = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      log(`round ${round + 1}/${settings.rounds}: probing with the server idle, then while it decodes`);
+      idle.push(await probe.measure(settings.foreground_ms, settings.lateness_ms));
+      const stopLoad = startLoad();
+      // Let decoding get going before the probe starts.
+      await sleep(300);
+      const from = performance.now();
+      active.push(await probe.measure(settings.foreground_ms, settings.lateness_ms));
+      windows.push([from, performance.now()]);
+      await stopLoad();
+      if (firstError) break;
+      // The server's threads wind down after a request; the next idle phase starts once they have.
+      await sleep(500);
     }
-  })();
-  // Let decoding get going before the probe starts.
-  await new Promise((r) => setTimeout(r, 300));
-  const from = performance.now();
-  log('probing while the server decodes');
-  const active = await probe(settings.foreground_ms, settings.lateness_ms);
-  const to = performance.now();
-  running = false;
-  await load;
-  sampler.tick();
-  const rows = sampler.snapshot();
-  const resources = resourceMetrics(rowsIn(rows, from, to), rows, sampler.missingSensors(), bootstrapOptions(plan));
-  if (firstError) {
-    const why = `the background load failed: ${firstError}`;
-    return { ...resources, foreground_slowdown_pct: failed('%', why), timer_lateness_p99_ms: failed('ms', why) };
+    if (!firstError) idle.push(await probe.measure(settings.foreground_ms, settings.lateness_ms));
+
+    sampler.tick();
+    const rows = sampler.snapshot();
+    const inWindows = windows.flatMap(([from, to]) => rowsIn(rows, from, to));
+    const resources = resourceMetrics(inWindows, rows, sampler.missingSensors(), bootstrapOptions(plan));
+    if (firstError) {
+      const why = `the background load failed: ${firstError}`;
+      return { ...resources, foreground_slowdown_pct: failed('%', why), timer_lateness_p99_ms: failed('ms', why) };
+    }
+    const idleTask = idle.flatMap((p) => p.foregroundMs);
+    const activeTask = active.flatMap((p) => p.foregroundMs);
+    const idleLate = idle.flatMap((p) => p.latenessMs);
+    const activeLate = active.flatMap((p) => p.latenessMs);
+    const metrics: Record<string, Metric> = { ...resources, background_requests: ok(requests, 'requests') };
+    metrics.foreground_idle_ms = ok(mean(idleTask), 'ms');
+    metrics.foreground_active_ms = ok(mean(activeTask), 'ms');
+    if (idleLate.length === 0 || activeLate.length === 0) {
+      metrics.timer_lateness_p99_ms = failed('ms', 'the timer probe recorded no samples');
+      metrics.timer_lateness_idle_p99_ms = failed('ms', 'the timer probe recorded no samples');
+    } else {
+      metrics.timer_lateness_p99_ms = ok(percentile(sortSamples(activeLate), 0.99), 'ms');
+      metrics.timer_lateness_idle_p99_ms = ok(percentile(sortSamples(idleLate), 0.99), 'ms');
+    }
+    const figures = invisibilityFigures(
+      // The mean, not the median: a share of runs slowed by the model is exactly what a person notices.
+      { taskMs: mean(idleTask), latenessP99Ms: metrics.timer_lateness_idle_p99_ms.value ?? 0 },
+      { taskMs: mean(activeTask), latenessP99Ms: metrics.timer_lateness_p99_ms.value ?? 0 },
+    );
+    metrics.foreground_slowdown_pct = ok(figures.slowdownPct, '%', undefined, slowdownCi(idleTask, activeTask, bootstrapOptions(plan)));
+    const perRound = active.map((a, i) => ((mean(a.foregroundMs) / mean([...idle[i]!.foregroundMs, ...idle[i + 1]!.foregroundMs]) - 1) * 100).toFixed(1));
+    log(
+      `foreground slowdown ${figures.slowdownPct.toFixed(1)} % (per round: ${perRound.join(', ')} %), ` +
+        `timer lateness p99 ${metrics.timer_lateness_p99_ms.value?.toFixed(1)} ms (idle ${metrics.timer_lateness_idle_p99_ms.value?.toFixed(1)} ms)`,
+    );
+    return metrics;
+  } finally {
+    await probe.stop();
   }
-  const metrics: Record<string, Metric> = { ...resources, background_requests: ok(requests, 'requests') };
-  metrics.foreground_idle_ms = ok(idle.foreground.meanMs, 'ms');
-  metrics.foreground_active_ms = ok(active.foreground.meanMs, 'ms');
-  if (idle.latenessP99Ms === null || active.latenessP99Ms === null) {
-    metrics.timer_lateness_p99_ms = failed('ms', 'the timer probe recorded no samples');
-  }
-  const figures = invisibilityFigures(
-    // The mean, not the median: a share of runs slowed by the model is exactly what a person notices.
-    { taskMs: idle.foreground.meanMs, latenessP99Ms: idle.latenessP99Ms ?? 0 },
-    { taskMs: active.foreground.meanMs, latenessP99Ms: active.latenessP99Ms ?? 0 },
-  );
-  metrics.foreground_slowdown_pct = ok(figures.slowdownPct, '%', undefined, slowdownCi(idle.foreground.samplesMs, active.foreground.samplesMs, bootstrapOptions(plan)));
-  if (!metrics.timer_lateness_p99_ms) {
-    metrics.timer_lateness_p99_ms = ok(figures.latenessP99Ms, 'ms');
-    metrics.timer_lateness_idle_p99_ms = ok(idle.latenessP99Ms!, 'ms');
-  }
-  log(`foreground slowdown ${figures.slowdownPct.toFixed(1)} %, timer lateness p99 ${figures.latenessP99Ms.toFixed(1)} ms (idle ${idle.latenessP99Ms?.toFixed(1)} ms)`);
-  return metrics;
 };

@@ -43,7 +43,8 @@ export function chooseStressCell(plan: Plan, stressSettings: { cell: string | nu
       why: `the heaviest configuration rated ${picked.pick.rating} by the profiles run before${picked.heavierFailing ? ` (the next heavier, ${picked.heavierFailing.cell.id}, was rated ${picked.heavierFailing.rating})` : ''}`,
     };
   }
-  const last = plan.cells.at(-1)!;
+  // Quick mode keeps placeholders (no model file) for the quantizations it skips: they cannot be soaked.
+  const last = plan.cells.filter((c) => c.model.path !== '').at(-1) ?? plan.cells.at(-1)!;
   return {
     id: last.cell.id,
     why: rated.length > 0 ? `no cell was rated acceptable or better, so the last planned cell` : 'no ratings yet (run the other profiles first for the planner\'s pick), so the last planned cell',
