@@ -72,6 +72,8 @@ export const METRIC_CATALOGUE = {
     timer_lateness_p99_ms: { label: 'timer lateness p99', unit: 'ms' },
     timer_lateness_idle_p99_ms: { label: 'timer lateness p99, server idle', unit: 'ms' },
     background_requests: { label: 'background requests', unit: 'requests' },
+    foreground_cpu_share_idle_pct: { label: 'CPU share of the foreground task, server idle', unit: '% of a core' },
+    foreground_cpu_share_active_pct: { label: 'CPU share of the foreground task, server decoding', unit: '% of a core' },
   },
   'long-context': {
     ...common,

@@ -125,8 +125,8 @@ const invisibilityProfile = z.strictObject({
   lateness_ms: z.number().int().min(100).default(1000),
   /** Tokens per background request while the probe runs. */
   max_tokens: z.number().int().min(2).default(128),
-  /** Active phases, each between two idle phases (idle, active, idle, …, active, idle). */
-  rounds: z.number().int().min(1).default(2),
+  /** Active phases, each between two idle phases (idle, active, idle, …, active, idle); the slowdown's interval comes from their spread. */
+  rounds: z.number().int().min(1).default(3),
   budgets: budgets.default({}),
   critical: z.array(z.string()).default([]),
 });

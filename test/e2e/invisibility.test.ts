@@ -7,7 +7,7 @@ import type { RunReport } from '../../harness/report/model.ts';
 import { runVitest, tinyConfig } from './helpers.ts';
 
 test('the invisibility profile reports foreground slowdown and timer lateness against their budgets', async () => {
-  const { file, outDir } = tinyConfig('', (t) => t.replace('profiles:\n', 'profiles:\n  invisibility:\n    foreground_ms: 400\n    lateness_ms: 400\n    max_tokens: 32\n'));
+  const { file, outDir } = tinyConfig('', (t) => t.replace('profiles:\n', 'profiles:\n  invisibility:\n    foreground_ms: 400\n    lateness_ms: 400\n    max_tokens: 32\n    rounds: 2\n'));
   const run = await runVitest(['--project', 'invisibility'], file).done;
   const runId = readdirSync(outDir).find((d) => /^\d{8}-/.test(d))!;
   const report = JSON.parse(readFileSync(path.join(outDir, runId, 'scoreboard.json'), 'utf8')) as RunReport;
