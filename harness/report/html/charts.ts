@@ -65,7 +65,8 @@ function seriesLines(cells: CellReport[], table: string, x: string, y: string): 
 
 function chartOf(cells: CellReport[], table: string, x: string, y: string, xLabel: string, yLabel: string, limit?: { y: number; label: string }): string {
   const series = seriesLines(cells, table, x, y);
-  return series.length === 0 ? '' : lineChart({ series, xLabel, yLabel, ...(limit ? { limit } : {}) });
+  // Small multiples: two or three side by side, one quantity each, the cells as lines.
+  return series.length === 0 ? '' : lineChart({ series, xLabel, yLabel, width: 440, height: 220, ...(limit ? { limit } : {}) });
 }
 
 /** Per-profile charts of what a profile measured along the way: the curve, the per-document times, the timeline. */

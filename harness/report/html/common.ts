@@ -27,9 +27,13 @@ export function label(profile: string, metric: string): string {
 
 /** A figure with its real-world meaning, when the interpretations table has one. */
 export function figure(metric: string, value: number | null | undefined): string {
+  // Flags are stored as 0/1 so budgets can judge them; a person reads yes/no.
+  if (YES_NO.has(metric) && (value === 0 || value === 1)) return value === 1 ? 'yes' : 'no';
   const meaning = interpret(metric, value);
   return `${escapeHtml(formatValue(value))}${meaning ? ` <small class="means">${escapeHtml(meaning)}</small>` : ''}`;
 }
+
+const YES_NO = new Set(['throttled', 'aborted']);
 
 export function anchor(c: CellReport): string {
   return `${c.profile}-${c.cell.slug}`;
