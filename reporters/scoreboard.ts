@@ -147,6 +147,7 @@ export default class ScoreboardReporter implements Reporter {
           : { name: m.name, kind: 'file' as const, detail: m.path ?? Object.values(m.files ?? {}).join(', ') },
       ),
       percentileMethod: PERCENTILE_METHOD,
+      ...(plan.bandwidth && plan.bandwidth.error === undefined ? { bandwidth: { gbPerSec: plan.bandwidth.gbPerSec, method: plan.bandwidth.method } } : {}),
       // Cells left out by a filter such as -t Q4_K_M were not run on purpose: they are not part of this run's report.
       cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
     };

@@ -31,6 +31,10 @@ export interface RunReport {
     detail: string;
   }[];
   percentileMethod: string;
+  bandwidth?: {
+    gbPerSec: number;
+    method: string;
+  };
   cells: {
     profile: string;
     cell: {

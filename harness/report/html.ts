@@ -112,6 +112,7 @@ export function reportHtml(report: RunReport, timelines: ReadonlyMap<string, Tim
     ['OS', `${h.os}, kernel ${h.kernel}`],
     ['llama.cpp', `${report.llama.version} (${report.llama.commit}), ${report.llama.source}`],
     ['Config', `${report.config.file} (sha256 ${report.config.hash.slice(0, 12)})`],
+    ...(report.bandwidth ? [['Memory bandwidth', `${report.bandwidth.gbPerSec.toFixed(1)} GB/s (${report.bandwidth.method})`]] : []),
   ];
   const chips =
     `<span class="pass">${counts.pass} within budget</span><span class="fail">${counts.fail} over budget</span>` +

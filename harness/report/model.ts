@@ -50,6 +50,8 @@ export const runReportSchema = z.object({
     .array(z.object({ name: z.string(), kind: z.enum(['builtin', 'file']), detail: z.string() }))
     .default([]),
   percentileMethod: z.string(),
+  /** The machine's memory bandwidth behind each cell's decode roofline, and how it was measured. */
+  bandwidth: z.object({ gbPerSec: z.number(), method: z.string() }).optional(),
   cells: z.array(cellReportSchema),
   /** Quality lost by each quantization against the model's highest-precision one (quality profile only). */
   quality: z.object({ thresholdPoints: z.number(), degradation: z.array(degradationRowSchema) }).optional(),
