@@ -14,6 +14,7 @@ import { ToolchainError } from '../llama/toolchain.ts';
 import { prepareDryRun } from '../dry-run.ts';
 import { dryRunExitCode, renderDryRun } from '../matrix/dry-run.ts';
 import { DownloadError } from '../models/hub.ts';
+import { checkFlowArgs, runFlow } from '../flow/command.ts';
 import { newRunId, outputDir, preparePlan } from '../plan.ts';
 import { resumeRunDir } from '../profiles/resume.ts';
 import { stderrProgress } from '../progress.ts';
@@ -28,6 +29,8 @@ const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [-
   --dry-run        list the model files to download (with sizes) and the cells in order with their model file
                    and predicted memory; downloads nothing, starts no server
   -t PATTERN       only cells whose id matches, e.g. -t Q4_K_M or -t '^small'
+  --tune PROFILE   search for the cheapest cell meeting every budget of PROFILE (bisection, not the whole matrix)
+  --flow guided    baseline → quant sweep → context sweep → threads/priority sweep → pick → soak
 
 Exit codes: 0 every budget met, 1 a budget failed, 2 bad input (config, model, toolchain), 3 harness crash.`;
 
@@ -39,6 +42,8 @@ interface Args {
   passthrough: string[];
   help: boolean;
   dryRun: boolean;
+  flow?: string;
+  tune?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -54,6 +59,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--baseline') out.baseline = argv[++i];
     else if (a === '--resume') out.resume = argv[++i] ?? '';
     else if (a.startsWith('--resume=')) out.resume = a.slice('--resume='.length);
+    else if (a === '--flow' || a === '--tune') out[a === '--flow' ? 'flow' : 'tune'] = argv[++i] ?? '';
+    else if (a.startsWith('--flow=') || a.startsWith('--tune=')) out[a.startsWith('--flow=') ? 'flow' : 'tune'] = a.slice('--flow='.length);
     else out.passthrough.push(a);
   }
   return out;
@@ -67,6 +74,18 @@ async function main(): Promise<number> {
   }
   const configFile = configPathFromEnv(args.config);
   const loaded = loadConfig(configFile);
+  // --tune / --flow (harness/flow): several Vitest runs in one run directory, chosen step by step.
+  if (args.flow !== undefined || args.tune !== undefined) {
+    const what = checkFlowArgs(args, loaded.config, configFile);
+    if (args.resume !== undefined) {
+      try {
+        resumeRunDir(outputDir(loaded.config, configFile), args.resume);
+      } catch (e) {
+        throw new ConfigError(configFile, [{ path: '--resume', message: (e as Error).message }]);
+      }
+    }
+    return runFlow(what, { configFile, config: loaded.config, ...(args.resume ? { resume: args.resume } : {}), ...(args.baseline ? { baseline: args.baseline } : {}) });
+  }
   const unknown = (args.profiles ?? []).filter((p) => !(PROFILE_NAMES as string[]).includes(p));
   if (unknown.length > 0) throw new ConfigError(configFile, [{ path: '--profile', message: `got ${unknown.join(', ')}, expected one of: ${PROFILE_NAMES.join(', ')}` }]);
   const profiles = (args.profiles ?? PROFILE_NAMES).filter((p) => loaded.config.profiles[p as (typeof PROFILE_NAMES)[number]].enabled);

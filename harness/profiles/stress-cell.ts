@@ -25,11 +25,13 @@ function ratingsSoFar(runDir: string): Map<string, Rating> {
  * acceptable or better by the profiles that ran before); else the last planned cell.
  */
 export function chooseStressCell(plan: Plan, stressSettings: { cell: string | null }): { id: string; why: string } {
+  // BENCH_STRESS_CELL (set by `npm run bench -- --flow guided` for its pick) takes the place of profiles.stress.cell.
+  if (process.env.BENCH_STRESS_CELL) stressSettings = { cell: process.env.BENCH_STRESS_CELL };
   if (stressSettings.cell) {
     if (!plan.cells.some((c) => c.cell.id === stressSettings.cell)) {
       throw new Error(`profiles.stress.cell is "${stressSettings.cell}", which is not a planned cell; expected one of: ${plan.cells.map((c) => c.cell.id).join(', ')}`);
     }
-    return { id: stressSettings.cell, why: 'set in profiles.stress.cell' };
+    return { id: stressSettings.cell, why: process.env.BENCH_STRESS_CELL ? 'set by BENCH_STRESS_CELL (the guided flow\'s pick)' : 'set in profiles.stress.cell' };
   }
   const ratings = ratingsSoFar(plan.runDir);
   const rated: RatedCell<PlannedCell>[] = plan.cells.flatMap((c) => {
