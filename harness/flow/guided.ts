@@ -55,7 +55,11 @@ export async function guidedFlow<C extends FlowCell>(cells: readonly C[], evalua
     steps.push({ name, profiles, cells: out.map((o) => ({ id: o.cell.cell.id, pass: o.judgement.pass, reason: o.judgement.reason })), decision: '', kept: null });
     return out;
   };
-  const decide = (decision: string, kept: string | null) => options.onStep?.(Object.assign(steps.at(-1)!, { decision, kept }));
+  const decide = (decision: string, kept: string | null) => {
+    // Not inside `onStep?.(…)`: an absent callback would skip evaluating its argument.
+    const step = Object.assign(steps.at(-1)!, { decision, kept });
+    options.onStep?.(step);
+  };
   const stop = (name: FlowStep['name']): GuidedResult => {
     const near = closest(seen);
     decide(`no cell passes ${profiles.join(' + ')}; the flow stops here${near ? `. Closest: ${near.item} (${near.judgement.reason})` : ''}`, null);
