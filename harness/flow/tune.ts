@@ -11,6 +11,8 @@
 // is found axis by axis: fix the earlier axes, hold the later ones at their most-likely-to-pass value, and take the
 // cheapest value of this axis that still passes (bisection on an `up` axis; the cheapest value itself on a `down`
 // axis, which the previous probe already measured). That costs about Σ log2(values of each up axis) evaluations.
+// When an axis's most likely value fails, its other end is tried once: a profile may run the other way on it (a CPU
+// budget that more threads break), and then that end is the axis's cheapest passing value (or the start of a bisection).
 import type { Judgement } from './judge.ts';
 import { closest } from './judge.ts';
 
@@ -137,10 +139,22 @@ export async function tuneSearch<C>(space: TuneSpace<C>, oracle: (cell: C) => Pr
       probes.push({ id, pass: e.judgement.pass });
       return { pass: e.judgement.pass, evaluation: e, judgement: e.judgement };
     };
-    const name = (v: number) => `${axis.name} ${axis.values[v]}`;
     const n = axis.values.length;
-    const top = likely(axis);
-    const first = await probe(top);
+    let direction = axis.direction;
+    let top = likely(axis);
+    let first = await probe(top);
+    let flipNote = '';
+    if (!first.pass && n > 1) {
+      // The assumed direction may be wrong for this profile (e.g. a CPU budget that more threads break): try the other end.
+      const other = axis.direction === 'up' ? 0 : n - 1;
+      const alt = await probe(other);
+      if (alt.pass) {
+        flipNote = `${axis.values[top]} fails (${first.judgement.reason}) but ${axis.values[other]} passes: this axis runs the other way for this profile`;
+        direction = axis.direction === 'up' ? 'down' : 'up';
+        top = other;
+        first = alt;
+      }
+    }
     if (!first.pass) {
       const rest = axes.slice(i + 1).filter((a) => a.values.length > 1);
       record({
@@ -148,14 +162,14 @@ export async function tuneSearch<C>(space: TuneSpace<C>, oracle: (cell: C) => Pr
         value: null,
         probes,
         reason:
-          `${first.evaluation?.id ?? name(top)} fails (${first.judgement.reason}); it is the most likely to pass ` +
+          `${probes.map((p) => p.id).join(' and ')} fail (${first.judgement.reason}); ${probes.length > 1 ? 'they are' : 'it is'} the most likely to pass ` +
           `${i === 0 ? 'of the whole matrix' : `given ${steps.map((s) => `${s.axis} ${s.value}`).join(', ')}`}` +
           `${rest.length ? ` (${rest.map((a) => `${a.name} ${a.values[likely(a)]}`).join(', ')})` : ''}, so no cell passes`,
       });
       return finish(null);
     }
     last = first.evaluation;
-    if (axis.direction === 'down' || n === 1) {
+    if (direction === 'down' || n === 1) {
       fixed.push(top);
       record({
         axis: axis.name,
@@ -164,7 +178,9 @@ export async function tuneSearch<C>(space: TuneSpace<C>, oracle: (cell: C) => Pr
         reason:
           n === 1
             ? `${axis.values[0]}, the only value (${first.evaluation!.id} passes)`
-            : `${axis.values[top]}, the cheapest, passes (${first.evaluation!.id}); dearer values are assumed to pass no more often`,
+            : flipNote
+              ? `${axis.values[top]}, the cheapest, is kept (${first.evaluation!.id}); ${flipNote}`
+              : `${axis.values[top]}, the cheapest, passes (${first.evaluation!.id}); dearer values are assumed to pass no more often`,
       });
       continue;
     }
@@ -190,7 +206,7 @@ export async function tuneSearch<C>(space: TuneSpace<C>, oracle: (cell: C) => Pr
       value: axis.values[hi]!,
       probes,
       reason:
-        `${axis.values[hi]} is the cheapest that passes (${last.id})` +
+        `${flipNote ? `${flipNote}; ` : ''}${axis.values[hi]} is the cheapest that passes (${last.id})` +
         `${failed.length ? `; ${failed.join('; ')}` : hi === 0 ? ', and it is the cheapest value' : ''}` +
         `${hi > 0 ? `; cheaper values are assumed to fail as ${axis.values[hi - 1]} did` : ''}`,
     });

@@ -75,13 +75,29 @@ describe('tuneSearch', () => {
     expect(calls.at(-1)).toBe('m Q2_K t1 c512 nice19');
   });
 
-  test('nothing passes: one evaluation (the most likely cell), the reason, and it as the closest', async () => {
-    const { calls, oracle } = counting(() => false);
-    const r = await tuneSearch(tuneSpace(product(BIG), 'interactive'), oracle);
+  test('nothing passes: two evaluations (the most likely cell, then the other end of threads), the reason, the closest', async () => {
+    const { calls, oracle } = counting((c) => (c.cell.threads === 1 ? false : false));
+    const r = await tuneSearch(tuneSpace(product(BIG), 'interactive'), async (c) => ({ ...(await oracle(c)), missed: c.cell.threads === 1 ? 1 : 2 }));
     expect(r.found).toBeNull();
-    expect(calls).toEqual(['m Q2_K t8 c512 normal']);
-    expect(r.closest?.id).toBe('m Q2_K t8 c512 normal');
-    expect(r.steps).toEqual([expect.objectContaining({ axis: 'threads', value: null, reason: expect.stringMatching(/most likely to pass of the whole matrix .* so no cell passes$/) })]);
+    expect(calls).toEqual(['m Q2_K t8 c512 normal', 'm Q2_K t1 c512 normal']);
+    expect(r.closest?.id).toBe('m Q2_K t1 c512 normal');
+    expect(r.steps).toEqual([
+      expect.objectContaining({ axis: 'threads', value: null, reason: 'm Q2_K t8 c512 normal and m Q2_K t1 c512 normal fail (missed); they are the most likely to pass of the whole matrix (priority normal, ctx 512, model file Q2_K), so no cell passes' }),
+    ]);
+  });
+
+  test('a CPU-limited profile, where more threads fail: the other end of the axis is tried and kept', async () => {
+    // Passes up to 2 threads (CPU budget) and from nice10 up: the cheapest is t1 nice10 c512 Q2_K.
+    const { calls, oracle } = counting((c) => c.cell.threads <= 2 && c.cell.priority !== 'nice19');
+    const r = await tuneSearch(tuneSpace(product(BIG), 'interactive'), oracle);
+    expect(r.found?.id).toBe('m Q2_K t1 c512 nice10');
+    expect(calls).toEqual(['m Q2_K t8 c512 normal', 'm Q2_K t1 c512 normal', 'm Q2_K t1 c512 nice10', 'm Q2_K t1 c512 nice19']);
+    expect(r.steps[0]!.reason).toBe('1, the cheapest, is kept (m Q2_K t1 c512 normal); 8 fails (missed) but 1 passes: this axis runs the other way for this profile');
+    // The evaluations contradict the assumed direction, and the result says so.
+    expect(r.violations).toEqual([
+      'm Q2_K t1 c512 normal passed but m Q2_K t8 c512 normal, at least as likely to pass on every axis, failed (missed)',
+      'm Q2_K t1 c512 nice10 passed but m Q2_K t8 c512 normal, at least as likely to pass on every axis, failed (missed)',
+    ]);
   });
 
   test('on random monotone oracles it finds the brute-force cheapest cell, with fewer evaluations than cells', async () => {
