@@ -55,7 +55,10 @@ export interface TuneResult<C> {
   evaluations: Evaluation<C>[];
   /** The evaluated cell nearest to passing, when none passed. */
   closest: Evaluation<C> | null;
-  /** Pairs of evaluations that contradict the monotone assumption (the result may then not be the cheapest). */
+  /**
+   * Pairs of evaluations that contradict the monotone assumption, with each axis taken the way the search found it
+   * (the result may then not be the cheapest).
+   */
   violations: string[];
   /** How many cells the whole space holds. */
   total: number;
@@ -110,6 +113,8 @@ export async function tuneSearch<C>(space: TuneSpace<C>, oracle: (cell: C) => Pr
     onStep(step);
   };
   const fixed: number[] = [];
+  /** Directions as the search found them (an axis tried from its other end counts the other way). */
+  const effective = axes.map((a) => ({ ...a }));
   const finish = (found: Evaluation<C> | null): TuneResult<C> => {
     const evaluations = [...memo.values()];
     return {
@@ -117,7 +122,7 @@ export async function tuneSearch<C>(space: TuneSpace<C>, oracle: (cell: C) => Pr
       steps,
       evaluations,
       closest: found ? null : (closest(evaluations.map((e) => ({ item: e, judgement: e.judgement })))?.item ?? null),
-      violations: monotonicityViolations(axes, evaluations),
+      violations: monotonicityViolations(effective, evaluations),
       total: countCells(space),
     };
   };
@@ -151,6 +156,7 @@ export async function tuneSearch<C>(space: TuneSpace<C>, oracle: (cell: C) => Pr
       if (alt.pass) {
         flipNote = `${axis.values[top]} fails (${first.judgement.reason}) but ${axis.values[other]} passes: this axis runs the other way for this profile`;
         direction = axis.direction === 'up' ? 'down' : 'up';
+        effective[i]!.direction = direction;
         top = other;
         first = alt;
       }

@@ -1,0 +1,170 @@
+// --tune and --flow guided on the tiny model, through the real CLI: real llama-server runs in one run directory,
+// earlier evaluations reused, each decision printed, tune.json / flow.json and one scoreboard over every evaluated cell.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { RunReport } from '../../harness/report/model.ts';
+import { ROOT, childEnv, tinyConfig, type Finished } from './helpers.ts';
+
+// 2 quants × 2 threads × 2 contexts: 8 cells. Budgets that depend on the machine's load are off, so the outcome
+// depends only on what the test sets.
+const MATRIX = (text: string) =>
+  text
+    .replace('quants: [Q4_K_M]', 'quants: [Q4_K_M, Q8_0]')
+    .replace('threads: [1]', 'threads: [1, 2]')
+    .replace('ctx: [1024]', 'ctx: [512, 1024]')
+    .replace('repetitions: 6', 'repetitions: 3')
+    .replace('max_tokens: 128', 'max_tokens: 32');
+const QUIET_INTERACTIVE = `    budgets: { cpu_mean_pct: "off", cpu_p99_pct: "off", latency_p95_s: "off", latency_p99_over_p50: "off", ttft_p95_s: "off", swap_growth_mb: "off", decode_tps_mean: "DECODE" }\n`;
+
+function bench(configFile: string, args: string[]): Promise<Finished> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', configFile, ...args], {
+    cwd: ROOT,
+    env: childEnv(configFile),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+}
+
+function onlyRun(outDir: string, run: Finished): string {
+  const runs = existsSync(outDir) ? readdirSync(outDir).filter((d) => /^\d{8}-\d{6}-[0-9a-f]{6}$/.test(d)) : [];
+  expect(runs, run.output).toHaveLength(1);
+  return path.join(outDir, runs[0]!);
+}
+
+const read = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+const slug = (id: string) => id.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+interface TuneFile {
+  found: { cell: string } | null;
+  closest: { cell: string } | null;
+  evaluations: { cell: string; pass: boolean }[];
+  evaluated: number;
+  matrixCells: number;
+}
+
+function tuneConfig(decodeFloor: string) {
+  return tinyConfig('', (t) => MATRIX(t).replace('    max_tokens: 32\n', `    max_tokens: 32\n${QUIET_INTERACTIVE.replace('DECODE', decodeFloor)}`));
+}
+
+/** Every evaluation in tune.json agrees with the decode speed its summary.json stored, against the floor. */
+function expectJudgedByMeasurement(runDir: string, tune: TuneFile, floor: number) {
+  for (const e of tune.evaluations) {
+    const summary = read<{ measurement: { metrics: { decode_tps_mean: { value: number } } } }>(path.join(runDir, slug(e.cell), 'interactive', 'summary.json'));
+    expect(e.pass, e.cell).toBe(summary.measurement.metrics.decode_tps_mean.value >= floor);
+  }
+}
+
+describe('--tune', () => {
+  test('a reachable floor: the cheapest cell, found in fewer evaluations than the matrix, one scoreboard over them', async () => {
+    const { file, outDir } = tuneConfig('>= 1');
+    const run = await bench(file, ['--tune', 'interactive']);
+    expect(run.code, run.output).toBe(0);
+    const runDir = onlyRun(outDir, run);
+    const tune = read<TuneFile>(path.join(runDir, 'tune.json'));
+    // threads: t2 (the most likely cell) then t1 by bisection; context and file at their cheapest, already measured.
+    expect(tune.evaluations.map((e) => e.cell)).toEqual(['tiny Q4_K_M t2 c512 nice10', 'tiny Q4_K_M t1 c512 nice10']);
+    expect(tune.found?.cell).toBe('tiny Q4_K_M t1 c512 nice10');
+    expect(tune.evaluated).toBe(2);
+    expect(tune.matrixCells).toBe(8);
+    expectJudgedByMeasurement(runDir, tune, 1);
+    expect(run.output).toContain('[tune] threads → 1: 1 is the cheapest that passes (tiny Q4_K_M t1 c512 nice10)');
+    expect(run.output).toContain('[tune] found: tiny Q4_K_M t1 c512 nice10');
+    expect(run.output).toMatch(/\[tune\] evaluated 2 of 8 cells; 3 Vitest run\(s\)/);
+    // The last Vitest run reused both cells (no server started) and wrote the run's scoreboard over them.
+    const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
+    expect(report.cells.map((c) => [c.cell.id, c.profile, c.reused]).sort()).toEqual([
+      ['tiny Q4_K_M t1 c512 nice10', 'interactive', true],
+      ['tiny Q4_K_M t2 c512 nice10', 'interactive', true],
+    ]);
+    expect(readdirSync(runDir).filter((d) => d.startsWith('tiny_'))).toHaveLength(2);
+  }, 300_000);
+
+  test('an unreachable floor: exit 1, nothing found, the closest named, still fewer evaluations than the matrix', async () => {
+    const { file, outDir } = tuneConfig('>= 1000000000');
+    const run = await bench(file, ['--tune', 'interactive']);
+    expect(run.code, run.output).toBe(1);
+    const runDir = onlyRun(outDir, run);
+    const tune = read<TuneFile>(path.join(runDir, 'tune.json'));
+    expect(tune.found).toBeNull();
+    expect(tune.evaluations.map((e) => e.cell)).toEqual(['tiny Q4_K_M t2 c512 nice10', 'tiny Q4_K_M t1 c512 nice10']);
+    expect(tune.evaluations.every((e) => !e.pass)).toBe(true);
+    expectJudgedByMeasurement(runDir, tune, 1e9);
+    expect(run.output).toMatch(/\[tune\] no cell passes every interactive budget; closest: tiny Q4_K_M t[12] c512 nice10 \(interactive: decode speed = [\d.]+ tok\/s/);
+    expect(run.output).toContain('[tune] evaluated 2 of 8 cells');
+  }, 300_000);
+
+  test('a bad profile name exits 2 with the list of profiles, before anything is prepared', async () => {
+    const { file, outDir } = tuneConfig('>= 1');
+    const run = await bench(file, ['--tune', 'interactiv']);
+    expect(run.code, run.output).toBe(2);
+    expect(run.output).toMatch(/--tune: got "interactiv", expected one of: idle, interactive, quality, /);
+    expect(existsSync(outDir)).toBe(false);
+  }, 60_000);
+});
+
+describe('--flow guided', () => {
+  test('baseline → quant → context → threads/priority → pick → soak on tiny, in one run with one scoreboard', async () => {
+    const profiles = [
+      '  quality:',
+      '    sets: [format]',
+      '    limit_per_set: 2',
+      '    cove: { enabled: false }',
+      '    retrieval: { enabled: false }',
+      '    budgets: { score_endpoint_security: "off", score_math: "off", score_comprehension: "off", score_reasoning: "off", score_format: ">= 0" }',
+      '  stress:',
+      '    duration_s: 6',
+      '    interval_s: 2',
+      '    max_tokens: 32',
+      '    budgets: { throttled: "off" }',
+      '',
+    ].join('\n');
+    // The profiles' settings go under profiles:, just before the sampler section.
+    const { file, outDir } = tinyConfig('', (t) =>
+      MATRIX(t)
+        .replace('    max_tokens: 32\n', `    max_tokens: 32\n${QUIET_INTERACTIVE.replace('DECODE', '>= 1')}`)
+        .replace('\nsampler:', `\n${profiles}sampler:`),
+    );
+
+    const run = await bench(file, ['--flow', 'guided']);
+    expect(run.code, run.output).toBe(0);
+    const runDir = onlyRun(outDir, run);
+    const flow = read<{ steps: { name: string; kept: string | null; cells: { id: string }[] }[]; pick: string; soak: { pass: boolean }; profiles: string[]; evaluated: number }>(
+      path.join(runDir, 'flow.json'),
+    );
+    expect(flow.profiles).toEqual(['idle', 'interactive', 'quality']);
+    expect(flow.steps.map((s) => [s.name, s.kept])).toEqual([
+      ['baseline', 'tiny Q8_0 t1 c512 nice10'],
+      ['quant sweep', 'tiny Q4_K_M t1 c512 nice10'],
+      ['context sweep', 'tiny Q4_K_M t1 c1024 nice10'],
+      ['threads and priority sweep', 'tiny Q4_K_M t1 c1024 nice10'],
+      ['pick', 'tiny Q4_K_M t1 c1024 nice10'],
+      ['soak', 'tiny Q4_K_M t1 c1024 nice10'],
+    ]);
+    expect(flow.steps[3]!.cells.map((c) => c.id)).toEqual(['tiny Q4_K_M t1 c1024 nice10', 'tiny Q4_K_M t2 c1024 nice10']);
+    expect(flow.pick).toBe('tiny Q4_K_M t1 c1024 nice10');
+    expect(flow.soak.pass).toBe(true);
+    expect(flow.evaluated).toBe(4);
+    expect(run.output).toContain('[flow] pick: tiny Q4_K_M t1 c1024 nice10, soak passed');
+    expect(run.output).toContain('[flow] evaluated 4 of 8 cells');
+    // The soak ran on the pick only (BENCH_STRESS_CELL), and the last run's scoreboard covers every evaluated cell.
+    const stressed = readdirSync(runDir).filter((d) => existsSync(path.join(runDir, d, 'stress', 'summary.json')));
+    expect(stressed).toEqual(['tiny_Q4_K_M_t1_c1024_nice10']);
+    const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
+    const completed = report.cells.filter((c) => c.state === 'completed').map((c) => `${c.profile} · ${c.cell.id}`);
+    expect(completed).toEqual(
+      expect.arrayContaining([
+        'idle · tiny Q8_0 t1 c512 nice10',
+        'interactive · tiny Q4_K_M t1 c512 nice10',
+        'interactive · tiny Q4_K_M t2 c1024 nice10',
+        'quality · tiny Q4_K_M t1 c1024 nice10',
+        'stress · tiny Q4_K_M t1 c1024 nice10',
+      ]),
+    );
+    expect(report.cells.filter((c) => c.profile !== 'stress' && c.state === 'completed').every((c) => c.reused)).toBe(true);
+  }, 420_000);
+});
