@@ -83,18 +83,21 @@ export interface CellStanding {
   /** Budgets missed (fail or error) across every profile the cell ran. */
   missed: { profile: string; verdict: CellReport['verdicts'][number] }[];
   errored: boolean;
+  /** Some profile measured it (or a cell standing for it): false when the planner skipped it everywhere. */
+  measured: boolean;
 }
 
-/** Per cell id, across profiles: which budgets it missed. A cell with nothing missed met every budget. */
+/** Per cell id, across profiles: which budgets it missed. A measured cell with nothing missed met every budget. */
 export function standings(cells: CellReport[]): CellStanding[] {
   const byId = new Map<string, CellStanding>();
   const find = (profile: string, id: string) => cells.find((c) => c.profile === profile && c.cell.id === id);
   for (const c of cells) {
-    const s = byId.get(c.cell.id) ?? { cellId: c.cell.id, missed: [], errored: false };
+    const s = byId.get(c.cell.id) ?? { cellId: c.cell.id, missed: [], errored: false, measured: false };
     byId.set(c.cell.id, s);
     // A duplicate stands or falls with the cell that was measured for it.
     const source = c.state === 'skipped' && c.representative ? find(c.profile, c.representative) : c;
     if (!source || source.state === 'skipped') continue;
+    s.measured = true;
     if (source.state !== 'completed') s.errored = true;
     for (const v of source.verdicts) if (v.status === 'fail' || v.status === 'error') s.missed.push({ profile: c.profile, verdict: v });
   }

@@ -4,7 +4,8 @@ import { escapeHtml, label, SYMBOL } from './common.ts';
 /** The first thing on the page: which configurations met every budget, or which came closest and why not. */
 export function answer(cells: CellReport[]): string {
   const ranked = standings(cells);
-  const clean = ranked.filter((s) => !s.errored && s.missed.length === 0);
+  // A cell skipped in every profile (e.g. by the planner) met nothing: it was never measured.
+  const clean = ranked.filter((s) => s.measured && !s.errored && s.missed.length === 0);
   if (clean.length > 0) {
     return `<div class="answer"><b>${clean.length} configuration${clean.length === 1 ? '' : 's'} met every budget in every profile:</b><ul>${clean
       .map((s) => `<li>${escapeHtml(s.cellId)}</li>`)
@@ -12,7 +13,7 @@ export function answer(cells: CellReport[]): string {
   }
   const SHOWN = 3;
   const items = ranked
-    .filter((s) => !s.errored)
+    .filter((s) => s.measured && !s.errored)
     .slice(0, 3)
     .map((s) => {
       const why = s.missed
