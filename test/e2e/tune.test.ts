@@ -111,6 +111,7 @@ describe('--flow guided', () => {
   test('baseline → quant → context → threads/priority → pick → soak on tiny, in one run with one scoreboard', async () => {
     const profiles = [
       '  quality:',
+      `    goldens: ${path.join(ROOT, 'goldens')}`,
       '    sets: [format]',
       '    limit_per_set: 2',
       '    cove: { enabled: false }',
