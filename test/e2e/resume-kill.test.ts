@@ -1,0 +1,109 @@
+// A three-cell run killed outright (SIGKILL to the whole process group: no handler runs) after two cells completed,
+// then `npm run bench -- --resume <run-id>`: the resumed run measures only the third cell, reuses the first two from
+// their checkpoints, and ends with one scoreboard that has every cell exactly once.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunReport } from '../../harness/report/model.ts';
+import { ROOT, childEnv, serversTagged, tinyConfig, waitFor, type Finished } from './helpers.ts';
+
+const TAG = `e2e-resume-kill-${process.pid}`;
+const CELLS = ['tiny Q4_K_M t1 c512 nice10', 'tiny Q4_K_M t1 c768 nice10', 'tiny Q4_K_M t1 c1024 nice10'];
+const [FIRST, SECOND, THIRD] = CELLS as [string, string, string];
+const summaryOf = (runDir: string, cellId: string) => path.join(runDir, cellId.replace(/ /g, '_'), 'idle', 'summary.json');
+const readReport = (runDir: string) => JSON.parse(readFileSync(path.join(runDir, 'scoreboard.json'), 'utf8')) as RunReport;
+const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+
+/** `npm run bench -- --config FILE --profile idle ...args`, in its own process group so the test can kill all of it. */
+function bench(configFile: string, ...args: string[]): { pid: number; done: Promise<Finished> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', configFile, '--profile', 'idle', ...args], {
+    cwd: ROOT,
+    env: childEnv(configFile),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return { pid: child.pid!, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, output }))) };
+}
+
+describe.skipIf(process.platform !== 'linux')('SIGKILL after two of three cells, then --resume', () => {
+  const { file, outDir } = tinyConfig(`llama:\n  extra_args: [--alias, ${TAG}]\n`, (t) => t.replace('ctx: [1024]', 'ctx: [512, 768, 1024]').replace('duration_s: 2', 'duration_s: 1.5'));
+  let group: number | undefined;
+  let killed: Finished;
+  let runDir: string;
+  let partial: RunReport;
+  let mtimes: number[];
+
+  beforeAll(async () => {
+    const run = bench(file);
+    group = run.pid;
+    runDir = await waitFor('two completed cells in the scoreboard', 120_000, () => {
+      const id = existsSync(outDir) && readdirSync(outDir).find((d) => RUN_ID.test(d));
+      const board = id && path.join(outDir, id, 'scoreboard.json');
+      if (!board || !existsSync(board)) return false;
+      const done = readReport(path.join(outDir, id)).cells.filter((c) => c.state === 'completed').map((c) => c.cell.id);
+      return done.includes(FIRST) && done.includes(SECOND) && path.join(outDir, id);
+    });
+    // The third cell's llama-server is up, so the third cell has begun but cannot have finished: kill everything.
+    await waitFor("the third cell's llama-server", 60_000, () => serversTagged(TAG).length > 0);
+    process.kill(-group, 'SIGKILL');
+    killed = await run.done;
+    partial = readReport(runDir);
+    mtimes = [FIRST, SECOND].map((c) => statSync(summaryOf(runDir, c)).mtimeMs);
+  }, 240_000);
+
+  afterAll(() => {
+    try {
+      if (group) process.kill(-group, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+
+  test('the killed run left two checkpoints, a partial scoreboard naming the third cell, and no llama-server', async () => {
+    await waitFor('no tagged llama-server', 10_000, () => serversTagged(TAG).length === 0);
+    expect(killed.code, killed.output).toBeNull(); // killed by the signal, no exit code
+    expect(partial.partial).toBe(true);
+    expect(partial.cells.map((c) => [c.cell.id, c.state]).sort()).toEqual([
+      [SECOND, 'completed'],
+      [FIRST, 'completed'],
+    ].sort());
+    expect(partial.notRun).toEqual([{ cell: THIRD, profile: 'idle' }]);
+    expect(existsSync(summaryOf(runDir, THIRD))).toBe(false);
+  });
+
+  test('--resume measures only the third cell and the final scoreboard has every cell exactly once', async () => {
+    const resumed = await bench(file, '--resume', partial.runId).done;
+    expect([0, 1], resumed.output).toContain(resumed.code);
+    expect(resumed.output).toContain(`resume ${partial.runId} · idle: 2 of 3 cell(s) reused; to measure: 1 not measured yet`);
+    for (const c of [FIRST, SECOND]) expect(resumed.output).toContain(`[${c} · idle] reused from the earlier run`);
+    // One llama-server in the resumed run, for the third cell; the two checkpoints are untouched.
+    expect(resumed.output.match(/llama-server pid \d+ ready/g), resumed.output).toHaveLength(1);
+    expect(resumed.output).toMatch(new RegExp(`\\[${THIRD} · idle\\] llama-server pid \\d+ ready`));
+    expect([FIRST, SECOND].map((c) => statSync(summaryOf(runDir, c)).mtimeMs)).toEqual(mtimes);
+    expect(readdirSync(outDir).filter((d) => RUN_ID.test(d))).toEqual([partial.runId]);
+
+    const report = readReport(runDir);
+    expect(report).toMatchObject({ runId: partial.runId, partial: false, notRun: [] });
+    const keys = report.cells.map((c) => `${c.profile} · ${c.cell.id}`);
+    expect(keys.length).toBe(new Set(keys).size);
+    expect(keys.sort()).toEqual(CELLS.map((c) => `idle · ${c}`).sort());
+    expect(report.cells.every((c) => c.state === 'completed')).toBe(true);
+    expect(Object.fromEntries(report.cells.map((c) => [c.cell.id, c.reused ?? false]))).toEqual({ [FIRST]: true, [SECOND]: true, [THIRD]: false });
+    const stored = report.cells.find((c) => c.cell.id === FIRST)!;
+    expect(stored.measurement).toEqual(partial.cells.find((c) => c.cell.id === FIRST)!.measurement);
+
+    // The CSV and the all-runs index agree: one run entry, each cell once.
+    const csv = readFileSync(path.join(runDir, 'scoreboard.csv'), 'utf8');
+    expect(csv).not.toContain('not-run');
+    for (const c of CELLS) expect(csv).toContain(`,idle,${c},`);
+    const index = JSON.parse(readFileSync(path.join(outDir, 'scoreboard.json'), 'utf8')) as { runs: { runId: string; partial: boolean; cells: { profile: string; cell: string }[] }[] };
+    const entries = index.runs.filter((r) => r.runId === partial.runId);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.partial).toBe(false);
+    expect(entries[0]!.cells.map((c) => `${c.profile} · ${c.cell}`).sort()).toEqual(CELLS.map((c) => `idle · ${c}`).sort());
+  }, 180_000);
+});
