@@ -6,6 +6,7 @@
 // Exit 1 when the planner saves less than 40 % of the exhaustive wall time or the two runs recommend different cells.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ import type { RunState } from '../harness/matrix/planner.ts';
 import { ensureBuiltinModel } from '../harness/models/builtin.ts';
 import { newRunId } from '../harness/plan.ts';
 import { stderrProgress } from '../harness/progress.ts';
-import type { RunReport } from '../harness/report/model.ts';
+import { standings, type RunReport } from '../harness/report/model.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MODELS = ['tiny', 'small'] as const;
@@ -30,9 +31,12 @@ const SCENARIO = [
   `(GGUF weights x 1.2 + KV cache before anything ran; then the RSS measured for the same file, or the least-squares`,
   `memory trend over the cells measured so far) with the cap. small (106M parameters) needs more than ${MEMORY_MB} MB at every`,
   `quantization, tiny (20M) needs about half, so the exhaustive run measures small's cells only to see them miss the budget.`,
-  `CPU budgets are off: on 2 cores one decoding thread is already half the machine, so every cell would miss them and no`,
-  `cell could be recommended in either run. The overall pick weighs peak RSS and CPU (a memory-lean background setup),`,
-  `figures that differ between cells by more than their run-to-run noise; latency on cells this close is a coin toss.`,
+  `CPU mean and p99 budgets are off: on 2 cores one decoding thread is already half the machine, so every cell would`,
+  `miss them and no cell could be recommended in either run. The overall pick (the report's first recommendation) weighs`,
+  `peak RSS (3 interactive, 1 idle) and interactive CPU p99 (1): the least memory, then the lowest CPU peak, figures that`,
+  `repeat from run to run (RSS to 0.1 MB; one thread's p99 stays near half the machine, two threads go beyond). A first`,
+  `version weighed interactive CPU *mean*, which varied 25-48 % between the tiny t1 cells under load, and the two runs`,
+  `picked different tiny cells: a coin toss among cells both runs measured, not a planner effect.`,
 ].join('\n');
 
 function configText(plannerEnabled: boolean, outDir: string): string {
@@ -57,8 +61,8 @@ profiles:
   interactive:
     prompts: ${path.join(ROOT, 'prompts/interactive.jsonl')}
     warmup: 1
-    repetitions: 5
-    max_tokens: 64
+    repetitions: 4
+    max_tokens: 48
     budgets:
       rss_peak_mb: ${budget}
       latency_p95_s: "<= 2.5"
@@ -69,7 +73,7 @@ profiles:
       cpu_p99_pct: "off"
       latency_p99_over_p50: "off"
 selection:
-  weights: { idle.rss_peak_mb: 1, interactive.rss_peak_mb: 2, interactive.cpu_mean_pct: 2, idle.cpu_mean_pct: 1 }
+  weights: { interactive.rss_peak_mb: 3, idle.rss_peak_mb: 1, interactive.cpu_p99_pct: 1 }
 planner:
   enabled: ${plannerEnabled}
   memory_cap_mb: ${plannerEnabled ? MEMORY_MB : 'null'}
@@ -87,12 +91,18 @@ interface Arm {
   wallS: number;
   /** cell × profile results: measured (a llama-server ran), skipped (by the planner), other (errored, not run). */
   results: { total: number; measured: number; skipped: number; other: number };
+  /** llama-server processes that became ready, from the run's log. */
+  serverLaunches: number;
+  /** 1-minute load average when the arm started and ended: other work on the machine slows either arm. */
+  loadAverage: { start: number; end: number };
   skipsByRule: Record<string, number>;
   cellsMeasured: string[];
   /** The report's overall best (the first recommendation card), and the cells that met every budget. */
   pick: string | null;
   pickStatus: string;
   runnerUp: string | null;
+  /** The report's first line: the measured configurations that met every budget in every profile. */
+  metEveryBudget: string[];
   runDir: string;
   log: string;
 }
@@ -115,6 +125,7 @@ async function runArm(name: Arm['name'], workDir: string): Promise<Arm> {
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_RUN_ID: runId, FORCE_COLOR: '0' };
   delete env.BENCH_RESUME;
   delete env.BENCH_CONFIG;
+  const loadStart = os.loadavg()[0]!;
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', configFile, '--profile', 'idle,interactive'], {
     cwd: ROOT,
@@ -125,7 +136,8 @@ async function runArm(name: Arm['name'], workDir: string): Promise<Arm> {
   child.stderr.pipe(sink, { end: false });
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const wallS = (performance.now() - started) / 1000;
-  sink.end();
+  const loadEnd = os.loadavg()[0]!;
+  await new Promise((resolve) => sink.end(resolve));
   const runDir = path.join(outDir, runId);
   const boardFile = path.join(runDir, 'scoreboard.json');
   // 0 and 1 are normal outcomes (small misses its memory budget in the exhaustive run); 2 and 3 are not.
@@ -146,11 +158,17 @@ async function runArm(name: Arm['name'], workDir: string): Promise<Arm> {
     exitCode,
     wallS,
     results: { total: board.cells.length, measured: measured.length, skipped, other: board.cells.length - measured.length - skipped },
+    serverLaunches: (readFileSync(log, 'utf8').match(/llama-server pid \d+ ready/g) ?? []).length,
+    loadAverage: { start: Number(loadStart.toFixed(2)), end: Number(loadEnd.toFixed(2)) },
     skipsByRule,
     cellsMeasured: [...new Set(measured.map((c) => c.cell.id))].sort(),
     pick: overall?.cellId ?? null,
     pickStatus: overall?.status ?? 'no recommendation in the scoreboard',
     runnerUp: overall?.runnerUp ?? null,
+    metEveryBudget: standings(board.cells)
+      .filter((x) => x.measured && !x.errored && x.missed.length === 0)
+      .map((x) => x.cellId)
+      .sort(),
     runDir,
     log,
   };
@@ -164,6 +182,7 @@ function parseOut(argv: string[]): string {
 const outFile = parseOut(process.argv.slice(2));
 const workDir = path.join(path.dirname(outFile), 'bench-planner');
 mkdirSync(workDir, { recursive: true });
+const benchStarted = performance.now();
 console.log(SCENARIO);
 await prepareModels();
 const exhaustive = await runArm('exhaustive', workDir);
@@ -181,19 +200,26 @@ const result = {
   savingPct: Number((saving * 100).toFixed(1)),
   requiredSavingPct: REQUIRED_SAVING * 100,
   picksMatch,
+  /** Both reports open with the same list of configurations that met every budget (informative: verdicts near a limit are noisy). */
+  sameMetEveryBudget: JSON.stringify(exhaustive.metEveryBudget) === JSON.stringify(planner.metEveryBudget),
   /** The exhaustive run's pick was measured by the planner run (the planner did not skip the winner). */
   exhaustivePickMeasuredByPlanner: exhaustive.pick !== null && planner.cellsMeasured.includes(exhaustive.pick),
+  /** Cells that met every budget in the exhaustive run but the planner never measured: the planner's real error, noise aside. */
+  plannerSkippedPassingCells: exhaustive.metEveryBudget.filter((id) => !planner.cellsMeasured.includes(id)),
   pass: saving >= REQUIRED_SAVING && picksMatch,
+  totalWallS: Number(((performance.now() - benchStarted) / 1000).toFixed(1)),
 };
 writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
 
 const row = (a: Arm) =>
   `${a.name.padEnd(10)}  ${a.wallS.toFixed(1).padStart(7)} s  measured ${String(a.results.measured).padStart(2)}  skipped ${String(a.results.skipped).padStart(2)}` +
-  `${a.results.other ? `  other ${a.results.other}` : ''}  pick: ${a.pick ?? `none (${a.pickStatus})`}${a.runnerUp ? ` (runner-up ${a.runnerUp})` : ''}`;
+  `${a.results.other ? `  other ${a.results.other}` : ''}  servers ${String(a.serverLaunches).padStart(2)}  load ${a.loadAverage.start}→${a.loadAverage.end}` +
+  `  met every budget ${a.metEveryBudget.length}  pick: ${a.pick ?? `none (${a.pickStatus})`}${a.runnerUp ? ` (runner-up ${a.runnerUp})` : ''}`;
 console.log(`\nplanner benchmark: ${cellsPerArm} cell × profile results per run (${MODELS.length} models × ${QUANTS.length} quants × 2 thread counts × 2 profiles)`);
 console.log(row(exhaustive));
 console.log(row(planner));
 console.log(`planner skips by rule: ${Object.entries(planner.skipsByRule).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
-console.log(`wall-time saving: ${(saving * 100).toFixed(1)} % (required ≥ ${REQUIRED_SAVING * 100} %); same overall pick: ${picksMatch ? 'yes' : 'no'}`);
+console.log(`wall-time saving: ${(saving * 100).toFixed(1)} % (required ≥ ${REQUIRED_SAVING * 100} %); same overall pick: ${picksMatch ? 'yes' : 'no'}; same "met every budget" list: ${result.sameMetEveryBudget ? 'yes' : 'no'}`);
+console.log(`cells that met every budget in the exhaustive run but the planner did not measure: ${result.plannerSkippedPassingCells.join(', ') || 'none'}`);
 console.log(`reports: ${exhaustive.runDir}/report.html, ${planner.runDir}/report.html\nwritten: ${outFile}`);
 process.exit(result.pass ? 0 : 1);
