@@ -24,7 +24,7 @@ function ratingsSoFar(runDir: string): Map<string, Rating> {
  * The one cell the soak runs on, and why: the configured cell; else the planner's pick (the heaviest cell rated
  * acceptable or better by the profiles that ran before); else the last planned cell.
  */
-export function chooseStressCell(plan: Plan, stressSettings: { cell: string | null }): { id: string; why: string } {
+export function chooseStressCell(plan: Plan, stressSettings: { cell: string | null }, selected: (cellId: string) => boolean = () => true): { id: string; why: string } {
   // BENCH_STRESS_CELL (set by `npm run bench -- --flow guided` for its pick) takes the place of profiles.stress.cell.
   if (process.env.BENCH_STRESS_CELL) stressSettings = { cell: process.env.BENCH_STRESS_CELL };
   if (stressSettings.cell) {
@@ -34,7 +34,9 @@ export function chooseStressCell(plan: Plan, stressSettings: { cell: string | nu
     return { id: stressSettings.cell, why: process.env.BENCH_STRESS_CELL ? 'set by BENCH_STRESS_CELL (the guided flow\'s pick)' : 'set in profiles.stress.cell' };
   }
   const ratings = ratingsSoFar(plan.runDir);
-  const rated: RatedCell<PlannedCell>[] = plan.cells.flatMap((c) => {
+  // Only among the cells a `-t` filter kept: a pick outside them would soak nothing.
+  const candidates = plan.cells.filter((c) => selected(c.cell.id));
+  const rated: RatedCell<PlannedCell>[] = candidates.flatMap((c) => {
     const rating = ratings.get(c.cell.id);
     return rating ? [{ ...c, rating }] : [];
   });
@@ -46,7 +48,7 @@ export function chooseStressCell(plan: Plan, stressSettings: { cell: string | nu
     };
   }
   // Quick mode keeps placeholders (no model file) for the quantizations it skips: they cannot be soaked.
-  const last = plan.cells.filter((c) => c.model.path !== '').at(-1) ?? plan.cells.at(-1)!;
+  const last = candidates.filter((c) => c.model.path !== '').at(-1) ?? candidates.at(-1) ?? plan.cells.at(-1)!;
   return {
     id: last.cell.id,
     why: rated.length > 0 ? `no cell was rated acceptable or better, so the last planned cell` : 'no ratings yet (run the other profiles first for the planner\'s pick), so the last planned cell',

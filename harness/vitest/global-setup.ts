@@ -29,6 +29,9 @@ export default async function setup(project: TestProject): Promise<void> {
   // The scoreboard reporter runs in this process and writes next to the plan.
   process.env.BENCH_RUN_DIR = plan.runDir;
   project.provide('plan', plan);
+  // A `-t` filter, so a profile that picks one cell (the soak) picks among the cells the user selected.
+  const pattern = project.vitest.config.testNamePattern;
+  if (pattern) project.provide('namePattern', { source: pattern.source, flags: pattern.flags });
   if (resume) {
     project.provide('resume', resume);
     if (plan.config.profiles[project.name as keyof Plan['config']['profiles']]?.enabled) stderrProgress(resumeOverview(plan, project.name).line);

@@ -6,6 +6,8 @@ declare module 'vitest' {
     plan: Plan;
     /** The run id being resumed (`--resume`, BENCH_RESUME); absent on a fresh run. */
     resume?: string;
+    /** Vitest's `-t` pattern, when one was given. */
+    namePattern?: { source: string; flags: string };
   }
 }
 

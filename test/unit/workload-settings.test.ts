@@ -51,6 +51,8 @@ describe('chooseStressCell', () => {
   test('without ratings, the last planned cell, saying why', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stress-'));
     expect(chooseStressCell(plan(dir), { cell: null })).toEqual({ id: 'small Q8_0 t2 c2048 nice10', why: expect.stringMatching(/no ratings yet/) });
+    // with -t Q4_K_M, among the cells the filter kept
+    expect(chooseStressCell(plan(dir), { cell: null }, (id) => id.includes('Q4_K_M')).id).toBe('small Q4_K_M t2 c2048 nice10');
   });
   test('the heaviest cell the earlier profiles rated acceptable or better, by its worst rating', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stress-'));
