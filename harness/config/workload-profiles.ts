@@ -94,7 +94,7 @@ export const wakeProfile = withQuick(
     max_tokens: z.number().int().min(2).default(32),
     request_timeout_s: seconds.default(300),
   },
-  { idle_before_s: 3, idle_s: 2, sleep_idle_s: 2, max_tokens: 8 },
+  { idle_before_s: 2, idle_s: 1, sleep_idle_s: 1, max_tokens: 8 },
   judged([]),
 );
 

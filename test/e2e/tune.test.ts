@@ -60,114 +60,118 @@ function expectJudgedByMeasurement(runDir: string, tune: TuneFile, floor: number
   }
 }
 
-describe('--tune', () => {
-  test('a reachable floor: the cheapest cell, found in fewer evaluations than the matrix, one scoreboard over them', async () => {
-    const { file, outDir } = tuneConfig('>= 1');
-    const run = await bench(file, ['--tune', 'interactive']);
-    expect(run.code, run.output).toBe(0);
-    const runDir = onlyRun(outDir, run);
-    const tune = read<TuneFile>(path.join(runDir, 'tune.json'));
-    // threads: t2 (the most likely cell) then t1 by bisection; context and file at their cheapest, already measured.
-    expect(tune.evaluations.map((e) => e.cell)).toEqual(['tiny Q4_K_M t2 c512 nice10', 'tiny Q4_K_M t1 c512 nice10']);
-    expect(tune.found?.cell).toBe('tiny Q4_K_M t1 c512 nice10');
-    expect(tune.evaluated).toBe(2);
-    expect(tune.matrixCells).toBe(8);
-    expectJudgedByMeasurement(runDir, tune, 1);
-    expect(run.output).toContain('[tune] threads → 1: 1 is the cheapest that passes (tiny Q4_K_M t1 c512 nice10)');
-    expect(run.output).toContain('[tune] found: tiny Q4_K_M t1 c512 nice10');
-    expect(run.output).toMatch(/\[tune\] evaluated 2 of 8 cells; 3 Vitest run\(s\)/);
-    // The last Vitest run reused both cells (no server started) and wrote the run's scoreboard over them.
-    const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
-    expect(report.cells.map((c) => [c.cell.id, c.profile, c.reused]).sort()).toEqual([
-      ['tiny Q4_K_M t1 c512 nice10', 'interactive', true],
-      ['tiny Q4_K_M t2 c512 nice10', 'interactive', true],
-    ]);
-    expect(readdirSync(runDir).filter((d) => d.startsWith('tiny_'))).toHaveLength(2);
-  }, 300_000);
+// The flows are independent runs in their own temp dirs, with budgets that do not depend on the machine's load, so
+// they run at the same time: this file is the longest of the e2e suite.
+describe.concurrent('flows on tiny', () => {
+  describe('--tune', () => {
+    test('a reachable floor: the cheapest cell, found in fewer evaluations than the matrix, one scoreboard over them', async () => {
+      const { file, outDir } = tuneConfig('>= 1');
+      const run = await bench(file, ['--tune', 'interactive']);
+      expect(run.code, run.output).toBe(0);
+      const runDir = onlyRun(outDir, run);
+      const tune = read<TuneFile>(path.join(runDir, 'tune.json'));
+      // threads: t2 (the most likely cell) then t1 by bisection; context and file at their cheapest, already measured.
+      expect(tune.evaluations.map((e) => e.cell)).toEqual(['tiny Q4_K_M t2 c512 nice10', 'tiny Q4_K_M t1 c512 nice10']);
+      expect(tune.found?.cell).toBe('tiny Q4_K_M t1 c512 nice10');
+      expect(tune.evaluated).toBe(2);
+      expect(tune.matrixCells).toBe(8);
+      expectJudgedByMeasurement(runDir, tune, 1);
+      expect(run.output).toContain('[tune] threads → 1: 1 is the cheapest that passes (tiny Q4_K_M t1 c512 nice10)');
+      expect(run.output).toContain('[tune] found: tiny Q4_K_M t1 c512 nice10');
+      expect(run.output).toMatch(/\[tune\] evaluated 2 of 8 cells; 3 Vitest run\(s\)/);
+      // The last Vitest run reused both cells (no server started) and wrote the run's scoreboard over them.
+      const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
+      expect(report.cells.map((c) => [c.cell.id, c.profile, c.reused]).sort()).toEqual([
+        ['tiny Q4_K_M t1 c512 nice10', 'interactive', true],
+        ['tiny Q4_K_M t2 c512 nice10', 'interactive', true],
+      ]);
+      expect(readdirSync(runDir).filter((d) => d.startsWith('tiny_'))).toHaveLength(2);
+    }, 300_000);
 
-  test('an unreachable floor: exit 1, nothing found, the closest named, still fewer evaluations than the matrix', async () => {
-    const { file, outDir } = tuneConfig('>= 1000000000');
-    const run = await bench(file, ['--tune', 'interactive']);
-    expect(run.code, run.output).toBe(1);
-    const runDir = onlyRun(outDir, run);
-    const tune = read<TuneFile>(path.join(runDir, 'tune.json'));
-    expect(tune.found).toBeNull();
-    expect(tune.evaluations.map((e) => e.cell)).toEqual(['tiny Q4_K_M t2 c512 nice10', 'tiny Q4_K_M t1 c512 nice10']);
-    expect(tune.evaluations.every((e) => !e.pass)).toBe(true);
-    expectJudgedByMeasurement(runDir, tune, 1e9);
-    expect(run.output).toMatch(/\[tune\] no cell passes every interactive budget; closest: tiny Q4_K_M t[12] c512 nice10 \(interactive: decode speed \(server timings\) = [\d.]+ tok\/s/);
-    expect(run.output).toContain('[tune] evaluated 2 of 8 cells');
-  }, 300_000);
+    test('an unreachable floor: exit 1, nothing found, the closest named, still fewer evaluations than the matrix', async () => {
+      const { file, outDir } = tuneConfig('>= 1000000000');
+      const run = await bench(file, ['--tune', 'interactive']);
+      expect(run.code, run.output).toBe(1);
+      const runDir = onlyRun(outDir, run);
+      const tune = read<TuneFile>(path.join(runDir, 'tune.json'));
+      expect(tune.found).toBeNull();
+      expect(tune.evaluations.map((e) => e.cell)).toEqual(['tiny Q4_K_M t2 c512 nice10', 'tiny Q4_K_M t1 c512 nice10']);
+      expect(tune.evaluations.every((e) => !e.pass)).toBe(true);
+      expectJudgedByMeasurement(runDir, tune, 1e9);
+      expect(run.output).toMatch(/\[tune\] no cell passes every interactive budget; closest: tiny Q4_K_M t[12] c512 nice10 \(interactive: decode speed \(server timings\) = [\d.]+ tok\/s/);
+      expect(run.output).toContain('[tune] evaluated 2 of 8 cells');
+    }, 300_000);
 
-  test('a bad profile name exits 2 with the list of profiles, before anything is prepared', async () => {
-    const { file, outDir } = tuneConfig('>= 1');
-    const run = await bench(file, ['--tune', 'interactiv']);
-    expect(run.code, run.output).toBe(2);
-    expect(run.output).toMatch(/--tune: got "interactiv", expected one of: idle, interactive, quality, /);
-    expect(existsSync(outDir)).toBe(false);
-  }, 60_000);
-});
+    test('a bad profile name exits 2 with the list of profiles, before anything is prepared', async () => {
+      const { file, outDir } = tuneConfig('>= 1');
+      const run = await bench(file, ['--tune', 'interactiv']);
+      expect(run.code, run.output).toBe(2);
+      expect(run.output).toMatch(/--tune: got "interactiv", expected one of: idle, interactive, quality, /);
+      expect(existsSync(outDir)).toBe(false);
+    }, 60_000);
+  });
 
-describe('--flow guided', () => {
-  test('baseline → quant → context → threads/priority → pick → soak on tiny, in one run with one scoreboard', async () => {
-    const profiles = [
-      '  quality:',
-      `    goldens: ${path.join(ROOT, 'goldens')}`,
-      '    sets: [format]',
-      '    limit_per_set: 2',
-      '    cove: { enabled: false }',
-      '    retrieval: { enabled: false }',
-      '    budgets: { score_endpoint_security: "off", score_math: "off", score_comprehension: "off", score_reasoning: "off", score_format: ">= 0" }',
-      '  stress:',
-      '    duration_s: 6',
-      '    interval_s: 2',
-      '    max_tokens: 32',
-      '    budgets: { throttled: "off", swap_growth_mb: "off" }',
-      '',
-    ].join('\n');
-    // The profiles' settings go under profiles:, just before the sampler section.
-    const { file, outDir } = tinyConfig('', (t) =>
-      MATRIX(t)
-        .replace('    max_tokens: 32\n', `    max_tokens: 32\n${QUIET_INTERACTIVE.replace('DECODE', '>= 1')}`)
-        .replace('    duration_s: 2\n', '    duration_s: 2\n    budgets: { swap_growth_mb: "off" }\n')
-        .replace('\nsampler:', `\n${profiles}sampler:`),
-    );
+  describe('--flow guided', () => {
+    test('baseline → quant → context → threads/priority → pick → soak on tiny, in one run with one scoreboard', async () => {
+      const profiles = [
+        '  quality:',
+        `    goldens: ${path.join(ROOT, 'goldens')}`,
+        '    sets: [format]',
+        '    limit_per_set: 2',
+        '    cove: { enabled: false }',
+        '    retrieval: { enabled: false }',
+        '    budgets: { score_endpoint_security: "off", score_math: "off", score_comprehension: "off", score_reasoning: "off", score_format: ">= 0" }',
+        '  stress:',
+        '    duration_s: 6',
+        '    interval_s: 2',
+        '    max_tokens: 32',
+        '    budgets: { throttled: "off", swap_growth_mb: "off" }',
+        '',
+      ].join('\n');
+      // The profiles' settings go under profiles:, just before the sampler section.
+      const { file, outDir } = tinyConfig('', (t) =>
+        MATRIX(t)
+          .replace('    max_tokens: 32\n', `    max_tokens: 32\n${QUIET_INTERACTIVE.replace('DECODE', '>= 1')}`)
+          .replace('    duration_s: 2\n', '    duration_s: 2\n    budgets: { swap_growth_mb: "off" }\n')
+          .replace('\nsampler:', `\n${profiles}sampler:`),
+      );
 
-    const run = await bench(file, ['--flow', 'guided']);
-    expect(run.code, run.output).toBe(0);
-    const runDir = onlyRun(outDir, run);
-    const flow = read<{ steps: { name: string; kept: string | null; cells: { id: string }[] }[]; pick: string; soak: { pass: boolean }; profiles: string[]; evaluated: number }>(
-      path.join(runDir, 'flow.json'),
-    );
-    expect(flow.profiles).toEqual(['idle', 'interactive', 'quality']);
-    expect(flow.steps.map((s) => [s.name, s.kept])).toEqual([
-      ['baseline', 'tiny Q8_0 t1 c512 nice10'],
-      ['quant sweep', 'tiny Q4_K_M t1 c512 nice10'],
-      ['context sweep', 'tiny Q4_K_M t1 c1024 nice10'],
-      ['threads and priority sweep', 'tiny Q4_K_M t1 c1024 nice10'],
-      ['pick', 'tiny Q4_K_M t1 c1024 nice10'],
-      ['soak', 'tiny Q4_K_M t1 c1024 nice10'],
-    ]);
-    expect(flow.steps[3]!.cells.map((c) => c.id)).toEqual(['tiny Q4_K_M t1 c1024 nice10', 'tiny Q4_K_M t2 c1024 nice10']);
-    expect(flow.pick).toBe('tiny Q4_K_M t1 c1024 nice10');
-    expect(flow.soak.pass).toBe(true);
-    expect(flow.evaluated).toBe(4);
-    expect(run.output).toContain('[flow] pick: tiny Q4_K_M t1 c1024 nice10, soak passed');
-    expect(run.output).toContain('[flow] evaluated 4 of 8 cells');
-    // The soak ran on the pick only (BENCH_STRESS_CELL), and the last run's scoreboard covers every evaluated cell.
-    const stressed = readdirSync(runDir).filter((d) => existsSync(path.join(runDir, d, 'stress', 'summary.json')));
-    expect(stressed).toEqual(['tiny_Q4_K_M_t1_c1024_nice10']);
-    const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
-    const completed = report.cells.filter((c) => c.state === 'completed').map((c) => `${c.profile} · ${c.cell.id}`);
-    expect(completed).toEqual(
-      expect.arrayContaining([
-        'idle · tiny Q8_0 t1 c512 nice10',
-        'interactive · tiny Q4_K_M t1 c512 nice10',
-        'interactive · tiny Q4_K_M t2 c1024 nice10',
-        'quality · tiny Q4_K_M t1 c1024 nice10',
-        'stress · tiny Q4_K_M t1 c1024 nice10',
-      ]),
-    );
-    expect(report.cells.filter((c) => c.profile !== 'stress' && c.state === 'completed').every((c) => c.reused)).toBe(true);
-  }, 420_000);
+      const run = await bench(file, ['--flow', 'guided']);
+      expect(run.code, run.output).toBe(0);
+      const runDir = onlyRun(outDir, run);
+      const flow = read<{ steps: { name: string; kept: string | null; cells: { id: string }[] }[]; pick: string; soak: { pass: boolean }; profiles: string[]; evaluated: number }>(
+        path.join(runDir, 'flow.json'),
+      );
+      expect(flow.profiles).toEqual(['idle', 'interactive', 'quality']);
+      expect(flow.steps.map((s) => [s.name, s.kept])).toEqual([
+        ['baseline', 'tiny Q8_0 t1 c512 nice10'],
+        ['quant sweep', 'tiny Q4_K_M t1 c512 nice10'],
+        ['context sweep', 'tiny Q4_K_M t1 c1024 nice10'],
+        ['threads and priority sweep', 'tiny Q4_K_M t1 c1024 nice10'],
+        ['pick', 'tiny Q4_K_M t1 c1024 nice10'],
+        ['soak', 'tiny Q4_K_M t1 c1024 nice10'],
+      ]);
+      expect(flow.steps[3]!.cells.map((c) => c.id)).toEqual(['tiny Q4_K_M t1 c1024 nice10', 'tiny Q4_K_M t2 c1024 nice10']);
+      expect(flow.pick).toBe('tiny Q4_K_M t1 c1024 nice10');
+      expect(flow.soak.pass).toBe(true);
+      expect(flow.evaluated).toBe(4);
+      expect(run.output).toContain('[flow] pick: tiny Q4_K_M t1 c1024 nice10, soak passed');
+      expect(run.output).toContain('[flow] evaluated 4 of 8 cells');
+      // The soak ran on the pick only (BENCH_STRESS_CELL), and the last run's scoreboard covers every evaluated cell.
+      const stressed = readdirSync(runDir).filter((d) => existsSync(path.join(runDir, d, 'stress', 'summary.json')));
+      expect(stressed).toEqual(['tiny_Q4_K_M_t1_c1024_nice10']);
+      const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
+      const completed = report.cells.filter((c) => c.state === 'completed').map((c) => `${c.profile} · ${c.cell.id}`);
+      expect(completed).toEqual(
+        expect.arrayContaining([
+          'idle · tiny Q8_0 t1 c512 nice10',
+          'interactive · tiny Q4_K_M t1 c512 nice10',
+          'interactive · tiny Q4_K_M t2 c1024 nice10',
+          'quality · tiny Q4_K_M t1 c1024 nice10',
+          'stress · tiny Q4_K_M t1 c1024 nice10',
+        ]),
+      );
+      expect(report.cells.filter((c) => c.profile !== 'stress' && c.state === 'completed').every((c) => c.reused)).toBe(true);
+    }, 420_000);
+  });
 });
