@@ -1,18 +1,17 @@
-import path from 'node:path';
 import { streamCompletion, type RequestRecord } from '../client/completion.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
 import { bootstrapCi, meanOf, type BootstrapOptions } from '../stats/bootstrap.ts';
 import { percentile, sortSamples, summarize, type SortedSamples, type Summary } from '../stats/summary.ts';
 import { decodeUpperBound } from '../analysis/roofline.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
-import { loadPrompts } from './prompts.ts';
+import { dataFile, loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
 export const interactiveWorkload: Workload = async ({ plan, planned, server, sampler, record, log }) => {
   const profile = plan.config.profiles.interactive;
-  const prompts = loadPrompts(path.resolve(path.dirname(plan.configFile), profile.prompts));
+  const prompts = loadPrompts(dataFile(plan.configFile, profile.prompts));
   const total = profile.warmup + profile.repetitions;
   const measured: RequestRecord[] = [];
   let from = 0;

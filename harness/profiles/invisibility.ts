@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { invisibilityFigures, slowdownCi } from '../analysis/invisibility.ts';
-import { streamCompletion } from '../client/completion.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
+import { startBackgroundLoad } from './background-load.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
 import { bootstrapCi, meanOf } from '../stats/bootstrap.ts';
@@ -61,27 +61,18 @@ export const invisibilityWorkload: Workload = async ({ plan, server, sampler, lo
     let requests = 0;
     let firstError: string | null = null;
     const startLoad = () => {
-      let running = true;
-      const done = (async () => {
-        while (running) {
-          const prompt = prompts[requests % prompts.length]!;
-          const r = await streamCompletion(server.baseUrl, {
-            prompt: prompt.prompt,
-            maxTokens: settings.max_tokens,
-            seed: plan.config.llama.seed,
-            ignoreEos: true,
-            timeoutMs: plan.config.profiles.interactive.request_timeout_s * 1000,
-          });
-          requests++;
-          if (!r.ok) {
-            firstError ??= r.error;
-            break;
-          }
-        }
-      })();
+      const load = startBackgroundLoad({
+        baseUrl: server.baseUrl,
+        prompts,
+        maxTokens: settings.max_tokens,
+        seed: plan.config.llama.seed,
+        timeoutMs: plan.config.profiles.interactive.request_timeout_s * 1000,
+        stopOnError: true,
+      });
       return async () => {
-        running = false;
-        await done;
+        const ended = await load.stop();
+        requests += ended.requests;
+        firstError ??= ended.firstError;
       };
     };
 

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { detectSustainedDrop, type SustainedDrop } from '../analysis/throttle.ts';
 import { rssSlope } from '../analysis/leak.ts';
-import { streamCompletion } from '../client/completion.ts';
 import { healthy } from '../llama/launch.ts';
 import { ok, skipped, type Metric } from '../measurement/schema.ts';
 import type { SampleRow } from '../sampler/sampler.ts';
+import { startBackgroundLoad } from './background-load.ts';
 import { settingsOf } from './mode.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
@@ -41,23 +41,15 @@ export const stressWorkload: Workload = async (ctx) => {
   const missing = sampler.missingSensors();
   log(`soaking for ${settings.duration_s} s, vitals every ${settings.interval_s} s`);
 
-  let running = true;
-  let requests = 0;
-  let failures = 0;
-  let tokensInInterval = 0;
-  const load = (async () => {
-    while (running) {
-      const prompt = prompts[requests % prompts.length]!;
-      const r = await streamCompletion(ctx.server.baseUrl, { prompt: prompt.prompt, maxTokens: settings.max_tokens, seed: plan.config.llama.seed, ignoreEos: true, timeoutMs: 120_000 });
-      requests++;
-      if (r.ok) tokensInInterval += r.outputTokens;
-      else {
-        failures++;
-        record({ index: requests, ok: false, error: r.error });
-        await sleep(1000);
-      }
-    }
-  })();
+  const load = startBackgroundLoad({
+    baseUrl: ctx.server.baseUrl,
+    prompts,
+    maxTokens: settings.max_tokens,
+    seed: plan.config.llama.seed,
+    timeoutMs: 120_000,
+    stopOnError: false,
+    onFailure: (r, index) => record({ index, ok: false, error: r.error }),
+  });
 
   const start = performance.now();
   const swapAtStart = sampler.snapshot().at(-1)?.swapUsedMb ?? null;
@@ -72,8 +64,7 @@ export const stressWorkload: Workload = async (ctx) => {
     const now = performance.now();
     sampler.tick();
     const window = rowsIn(sampler.snapshot(), intervalStart, now);
-    const tps = tokensInInterval / ((now - intervalStart) / 1000);
-    tokensInInterval = 0;
+    const tps = load.takeTokens() / ((now - intervalStart) / 1000);
     intervalStart = now;
     const alive = await healthy(ctx.server.baseUrl);
     if (!alive) healthFailures++;
@@ -109,8 +100,7 @@ export const stressWorkload: Workload = async (ctx) => {
       break;
     }
   }
-  running = false;
-  await load;
+  const { requests, failures } = await load.stop();
   const end = performance.now();
   addSeries('timeline', timeline);
 
