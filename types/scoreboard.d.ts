@@ -204,7 +204,7 @@ export interface RunReport {
     recommendations: {
       useCase: string;
       title: string;
-      status: "recommended" | "none-passed" | "not-measured";
+      status: "recommended" | "provisional" | "none-passed" | "not-measured";
       cellId: string | null;
       runnerUp: string | null;
       score: number | null;

@@ -27,10 +27,15 @@ export function parseBudgetExpression(text: string): { op: BudgetOp; limit: numb
   return { op, limit: Number(m[2]) };
 }
 
-export function makeBudget(metric: string, definition: MetricDefinition, source: string): Budget {
+export function makeBudget(metric: string, definition: Pick<MetricDefinition, 'label' | 'unit'>, source: string): Budget {
   const parsed = parseBudgetExpression(source);
   if (!parsed) throw new Error(`budget ${metric}: expected ${BUDGET_EXPRESSION_HELP}, got ${JSON.stringify(source)}`);
   return { metric, label: definition.label, unit: definition.unit, source, ...parsed };
+}
+
+/** "95 %", or "97.5 %" for a level that is not a whole percent. */
+export function levelText(level: number): string {
+  return `${Number((level * 100).toPrecision(4))} %`;
 }
 
 function formatNumber(x: number): string {
@@ -79,18 +84,19 @@ export function evaluateBudget(budget: Budget, metric: Metric | undefined): Verd
   let used: number | null;
   if (upper) used = budget.limit === 0 ? (value === 0 ? 0 : null) : value / budget.limit;
   else used = value === 0 ? null : budget.limit / value;
-  const verdict: Verdict = { ...base, value, status: holds(budget.op, value, budget.limit) ? 'pass' : 'fail', margin, used };
+  const passes = holds(budget.op, value, budget.limit);
+  const verdict: Verdict = { ...base, value, status: passes ? 'pass' : 'fail', margin, used };
   const ci = metric.ci;
-  if (ci) {
-    verdict.ci = ci;
-    if (ci.low < budget.limit && budget.limit < ci.high) {
-      verdict.status = 'inconclusive';
-      verdict.reason = `the ${Math.round(ci.level * 100)} % interval [${formatNumber(ci.low)}, ${formatNumber(ci.high)}] straddles the limit`;
-      const n = metric.stats?.n;
-      const half = (ci.high - ci.low) / 2;
-      // An interval's half-width shrinks with √n: n' = n · (half-width / distance to the limit)².
-      if (n && value !== budget.limit) verdict.samplesToResolve = Math.ceil(n * (half / Math.abs(value - budget.limit)) ** 2);
-    }
+  if (ci) verdict.ci = ci;
+  // A failing estimate is a fail whatever its interval says: the interval can only withhold a pass, never grant one.
+  // The interval's end on the failing side: where an upper limit would be crossed first, and a lower one.
+  const far = ci ? (upper ? ci.high : ci.low) : null;
+  if (ci && far !== null && passes && !holds(budget.op, far, budget.limit)) {
+    verdict.status = 'inconclusive';
+    verdict.reason = `the estimate passes, but its ${levelText(ci.level)} interval [${formatNumber(ci.low)}, ${formatNumber(ci.high)}] reaches past the limit`;
+    const n = metric.stats?.n;
+    // An interval's half-width shrinks with √n: n' = n · (reach past the estimate / distance to the limit)².
+    if (n && value !== budget.limit) verdict.samplesToResolve = Math.ceil(n * ((far - value) / (budget.limit - value)) ** 2);
   }
   return verdict;
 }
@@ -98,7 +104,7 @@ export function evaluateBudget(budget: Budget, metric: Metric | undefined): Verd
 export function describeVerdict(v: Verdict): string {
   const limit = `${SYMBOLS[v.op]} ${formatNumber(v.limit)} ${v.unit}`;
   if (v.value === null) return `${v.label}: ${v.status} (${v.reason ?? 'no value'}), budget ${limit}`;
-  const ci = v.ci ? ` [${Math.round(v.ci.level * 100)} % CI ${formatNumber(v.ci.low)}–${formatNumber(v.ci.high)}]` : '';
+  const ci = v.ci ? ` [${levelText(v.ci.level)} CI ${formatNumber(v.ci.low)}–${formatNumber(v.ci.high)}]` : '';
   const more = v.samplesToResolve ? `; about ${v.samplesToResolve} samples would resolve it` : '';
   return `${v.label} = ${formatNumber(v.value)} ${v.unit}${ci}, budget ${limit}: ${v.status}${v.status === 'inconclusive' ? ` (${v.reason}${more})` : ''}`;
 }

@@ -16,6 +16,8 @@ export const DEFAULT_BUDGETS: Record<ProfileName, Record<string, string>> = {
     ttft_p95_s: '<= 30',
     decode_tps_mean: '>= 2',
     swap_growth_mb: '<= 0',
+    // A request that failed is not a fast one: it would otherwise just drop out of the percentiles.
+    requests_failed: '<= 0',
   },
   // The correctness floors of the design: endpoint security is the headline one (0.80).
   quality: {
@@ -24,6 +26,7 @@ export const DEFAULT_BUDGETS: Record<ProfileName, Record<string, string>> = {
     score_comprehension: '>= 0.75',
     score_reasoning: '>= 0.75',
     score_format: '>= 0.9',
+    requests_failed: '<= 0',
   },
   // "Invisible": the person's own work is at most 10 % slower and a 10 ms timer at most 20 ms late.
   invisibility: {

@@ -71,7 +71,10 @@ export const verdictSchema = z.object({
   limit: z.number(),
   unit: z.string(),
   value: z.number().nullable(),
-  /** `inconclusive`: the confidence interval straddles the limit, so more repetitions are needed to tell. */
+  /**
+   * `inconclusive`: the estimate passes but its confidence interval straddles the limit, so more repetitions are
+   * needed to tell. A failing estimate is `fail` whatever its interval. Neither `inconclusive` nor `skipped` is met.
+   */
   status: z.enum(['pass', 'fail', 'inconclusive', 'skipped', 'error']),
   /** Distance to the limit in the metric's unit, positive when inside the budget. */
   margin: z.number().nullable(),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { KEY_METRICS } from './key-metrics.ts';
+import { KEY_METRICS, betterOf, isProfileName } from '../budgets/catalogue.ts';
 import type { RunReport } from './model.ts';
-import { lowerIsBetter } from './select.ts';
 
 export const comparisonRowSchema = z.object({
   cellId: z.string(),
@@ -10,7 +9,10 @@ export const comparisonRowSchema = z.object({
   before: z.number(),
   after: z.number(),
   deltaPct: z.number().nullable(),
-  /** Worse than before by more than this run's confidence interval allows (only flagged where there is one). */
+  /**
+   * Worse than before by more than this run's confidence interval allows (only flagged where there is one, and
+   * only for a metric the registry gives a better side).
+   */
   regression: z.boolean(),
   improvement: z.boolean(),
 });
@@ -33,15 +35,16 @@ export function compareRuns(current: RunReport, baseline: RunReport): Comparison
       unmatched.push(`${c.profile}: ${c.cell.id}`);
       continue;
     }
-    const metrics = new Set([...(KEY_METRICS[c.profile] ?? []), ...c.verdicts.map((v) => v.metric)]);
+    const metrics = new Set([...(isProfileName(c.profile) ? KEY_METRICS[c.profile] : []), ...c.verdicts.map((v) => v.metric)]);
     for (const metric of [...metrics].sort()) {
       const now = c.metrics[metric];
       const then = b.metrics[metric];
       if (now?.status !== 'ok' || then?.status !== 'ok' || now.value === null || then.value === null) continue;
       const after = now.value;
       const before = then.value;
-      const outside = now.ci ? before < now.ci.low || before > now.ci.high : false;
-      const worse = lowerIsBetter(metric) ? after > before : after < before;
+      const better = betterOf(c.profile, metric);
+      const outside = now.ci !== undefined && better !== 'neither' && (before < now.ci.low || before > now.ci.high);
+      const worse = better === 'lower' ? after > before : after < before;
       rows.push({
         cellId: c.cell.id,
         profile: c.profile,

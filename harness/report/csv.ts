@@ -1,3 +1,4 @@
+import { betterOf } from '../budgets/catalogue.ts';
 import { KNOB_NAMES } from '../matrix/cells.ts';
 import { sortCells, type RunReport } from './model.ts';
 
@@ -5,6 +6,7 @@ import { sortCells, type RunReport } from './model.ts';
 const COLUMNS = [
   'run_id', 'profile', 'cell', 'model', 'quant', 'threads', 'ctx', 'priority', ...KNOB_NAMES, 'cell_state',
   'metric', 'value', 'unit', 'status', 'reason', 'budget', 'verdict', 'margin', 'budget_used',
+  'better', 'ci_low', 'ci_high', 'ci_level',
 ] as const;
 
 function field(v: unknown): string {
@@ -19,7 +21,7 @@ export function scoreboardCsv(report: RunReport): string {
   for (const c of sortCells(report.cells)) {
     const base = [report.runId, c.profile, c.cell.id, c.cell.model, c.cell.quant, c.cell.threads, c.cell.ctx, c.cell.priority, ...KNOB_NAMES.map((k) => c.cell[k]), c.state];
     const names = [...new Set([...Object.keys(c.metrics), ...c.verdicts.map((v) => v.metric)])].sort();
-    if (names.length === 0) rows.push([...base, '', '', '', 'error', c.error ?? 'no measurement', '', '', '', ''].map(field).join(','));
+    if (names.length === 0) rows.push([...base, '', '', '', 'error', c.error ?? 'no measurement', '', '', '', '', '', '', '', ''].map(field).join(','));
     for (const name of names) {
       const m = c.metrics[name];
       const v = c.verdicts.find((x) => x.metric === name);
@@ -27,6 +29,7 @@ export function scoreboardCsv(report: RunReport): string {
         [
           ...base, name, m?.value, m?.unit ?? v?.unit, m?.status ?? 'error', m?.reason ?? (m ? '' : v?.reason),
           v ? `${v.op} ${v.limit}` : '', v?.status, v?.margin, v?.used,
+          betterOf(c.profile, name), m?.ci?.low, m?.ci?.high, m?.ci?.level,
         ].map(field).join(','),
       );
     }
@@ -34,7 +37,7 @@ export function scoreboardCsv(report: RunReport): string {
   // What the run did not get to (interrupted, or still going): one row each, so the CSV alone shows the gap.
   const why = report.interrupted ? 'not run: the run was interrupted' : 'not run yet';
   for (const n of report.notRun ?? []) {
-    rows.push([report.runId, n.profile, n.cell, ...Array<string>(5 + KNOB_NAMES.length).fill(''), 'not-run', '', '', '', 'skipped', why, '', '', '', ''].map(field).join(','));
+    rows.push([report.runId, n.profile, n.cell, ...Array<string>(5 + KNOB_NAMES.length).fill(''), 'not-run', '', '', '', 'skipped', why, '', '', '', '', '', '', '', ''].map(field).join(','));
   }
   return `${rows.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { overallVerdict, sortCells, type CellReport, type OverallVerdict, type RunReport } from './model.ts';
+import { countVerdicts, overallVerdict, sortCells, type CellReport, type RunReport } from './model.ts';
 import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
 import { latencyChart, profileCharts, qualitySpeedChart, verdictHeatMap } from './html/charts.ts';
 import { anchor, escapeHtml, titleCase } from './html/common.ts';
@@ -20,7 +20,7 @@ table{border-collapse:collapse;width:100%;margin:4px 0}th,td{border-bottom:1px s
 th{background:#f5f7f9;font-weight:600;font-size:12px}th small{font-weight:400;color:#778}table.sortable th{cursor:pointer}
 th[data-dir=asc]::after{content:" ▲"}th[data-dir=desc]::after{content:" ▼"}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-.pass{background:#e4f6e8}.inconclusive{background:#fcf0d6}.fail{background:#fde2e1}.error{background:#fbe3c4}.skipped{background:#eceff3;color:#556}
+.pass{background:#e4f6e8}.inconclusive{background:#fcf0d6}.incomplete{background:#e3ecf7}.provisional{background:#f4f0da}.fail{background:#fde2e1}.error{background:#fbe3c4}.skipped{background:#eceff3;color:#556}
 details{border:1px solid #e3e6ea;border-radius:6px;padding:6px 10px;margin:6px 0}summary{cursor:pointer}
 pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f9;padding:8px;border-radius:4px;max-height:12em;overflow:auto}
 .note{color:#667;font-size:13px}.files{font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:12px 28px;font-size:12px}
@@ -102,8 +102,7 @@ function profileSection(report: RunReport, profile: string, cells: CellReport[])
 export function reportHtml(report: RunReport, timelines: ReadonlyMap<string, Timeline> = new Map()): string {
   const cells = sortCells(report.cells);
   const profiles = [...new Set(cells.map((c) => c.profile))].sort();
-  const counts: Record<OverallVerdict, number> = { pass: 0, fail: 0, inconclusive: 0, error: 0, skipped: 0 };
-  for (const c of cells) counts[overallVerdict(c)]++;
+  const counts = countVerdicts(cells);
   const h = report.host;
   const meta = [
     ['Run', report.runId],
@@ -117,6 +116,7 @@ export function reportHtml(report: RunReport, timelines: ReadonlyMap<string, Tim
   const chips =
     `<span class="pass">${counts.pass} within budget</span><span class="fail">${counts.fail} over budget</span>` +
     (counts.inconclusive ? `<span class="inconclusive">${counts.inconclusive} inconclusive</span>` : '') +
+    (counts.incomplete ? `<span class="incomplete">${counts.incomplete} incomplete</span>` : '') +
     `<span class="error">${counts.error} errored</span>` +
     (counts.skipped ? `<span class="skipped">${counts.skipped} skipped</span>` : '');
   const builtinNotes = report.models
@@ -134,8 +134,10 @@ ${answer(cells)}
 ${builtinNotes}
 <div class="chips">Cell × profile results: ${chips}</div>
 <p class="note">A cell is one configuration (model, quantization, threads, context, priority). Green: within its budget; red: over it;
-amber: inconclusive (the 95 % interval straddles the limit); grey: not measurable here (with the reason); orange: the measurement failed.
-Ratings: excellent = every budget met with ≥ 50 % headroom, good ≥ 20 %, acceptable = all met, poor = some missed, failed = a critical one missed.
+amber: inconclusive (the estimate passes but its interval reaches past the limit: not known to be within budget); blue: incomplete
+(every judged budget met, some not measurable here); grey: not measurable here (with the reason); orange: the measurement failed.
+A failing estimate is red whatever its interval. Ratings: excellent = every budget met with ≥ 50 % headroom, good ≥ 20 %,
+acceptable = every judged budget met (or inconclusive), poor = some missed, failed = a critical one missed.
 Hover a figure for its budget and headroom. Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>
 ${recommendationCards(report)}
 ${comparisonSection(report)}

@@ -67,7 +67,14 @@ export type RunReport = z.infer<typeof runReportSchema>;
 export type CellReport = z.infer<typeof cellReportSchema>;
 export type TestOutcome = z.infer<typeof testOutcomeSchema>;
 
-export type OverallVerdict = 'pass' | 'fail' | 'inconclusive' | 'error' | 'skipped';
+/**
+ * A cell × profile at a glance. `pass` only when every budget passed; `inconclusive` when none was missed but some
+ * interval reaches past its limit; `incomplete` when every judged budget passed but some could not be measured
+ * (skipped, with the reason). Neither of the last two counts as within budget anywhere in the report.
+ */
+export type OverallVerdict = 'pass' | 'fail' | 'inconclusive' | 'incomplete' | 'error' | 'skipped';
+
+export const OVERALL_VERDICTS: readonly OverallVerdict[] = ['pass', 'fail', 'inconclusive', 'incomplete', 'error', 'skipped'];
 
 export function overallVerdict(c: CellReport): OverallVerdict {
   if (c.state === 'skipped') return 'skipped';
@@ -75,38 +82,62 @@ export function overallVerdict(c: CellReport): OverallVerdict {
   if (c.counts.fail > 0) return 'fail';
   if (c.counts.inconclusive > 0) return 'inconclusive';
   if (c.counts.pass === 0) return 'skipped';
+  if (c.counts.skipped > 0) return 'incomplete';
   return 'pass';
+}
+
+export function countVerdicts(cells: readonly CellReport[]): Record<OverallVerdict, number> {
+  const counts = Object.fromEntries(OVERALL_VERDICTS.map((v) => [v, 0])) as Record<OverallVerdict, number>;
+  for (const c of cells) counts[overallVerdict(c)]++;
+  return counts;
 }
 
 export interface CellStanding {
   cellId: string;
   /** Budgets missed (fail or error) across every profile the cell ran. */
   missed: { profile: string; verdict: CellReport['verdicts'][number] }[];
+  /** Budgets neither met nor missed (inconclusive or skipped): a cell with any has not met every budget. */
+  unresolved: { profile: string; verdict: CellReport['verdicts'][number] }[];
   errored: boolean;
   /** Some profile measured it (or a cell standing for it): false when the planner skipped it everywhere. */
   measured: boolean;
 }
 
-/** Per cell id, across profiles: which budgets it missed. A measured cell with nothing missed met every budget. */
+/**
+ * Per cell id, across profiles: which budgets it missed and which stayed unresolved. A measured cell that neither
+ * errored nor has anything missed or unresolved met every budget.
+ */
 export function standings(cells: CellReport[]): CellStanding[] {
   const byId = new Map<string, CellStanding>();
   const find = (profile: string, id: string) => cells.find((c) => c.profile === profile && c.cell.id === id);
   for (const c of cells) {
-    const s = byId.get(c.cell.id) ?? { cellId: c.cell.id, missed: [], errored: false, measured: false };
+    const s = byId.get(c.cell.id) ?? { cellId: c.cell.id, missed: [], unresolved: [], errored: false, measured: false };
     byId.set(c.cell.id, s);
     // A duplicate stands or falls with the cell that was measured for it.
     const source = c.state === 'skipped' && c.representative ? find(c.profile, c.representative) : c;
     if (!source || source.state === 'skipped') continue;
     s.measured = true;
     if (source.state !== 'completed') s.errored = true;
-    for (const v of source.verdicts) if (v.status === 'fail' || v.status === 'error') s.missed.push({ profile: c.profile, verdict: v });
+    for (const v of source.verdicts) {
+      if (v.status === 'fail' || v.status === 'error') s.missed.push({ profile: c.profile, verdict: v });
+      else if (v.status === 'inconclusive' || v.status === 'skipped') s.unresolved.push({ profile: c.profile, verdict: v });
+    }
   }
   // Ties on the number of missed budgets go to the cell that overshoots least.
   const overshoot = (s: CellStanding) => s.missed.reduce((sum, m) => sum + (m.verdict.used ?? Number.POSITIVE_INFINITY), 0);
   return [...byId.values()].sort(
     (a, b) =>
-      Number(a.errored) - Number(b.errored) || a.missed.length - b.missed.length || overshoot(a) - overshoot(b) || a.cellId.localeCompare(b.cellId),
+      Number(a.errored) - Number(b.errored) ||
+      a.missed.length - b.missed.length ||
+      a.unresolved.length - b.unresolved.length ||
+      overshoot(a) - overshoot(b) ||
+      a.cellId.localeCompare(b.cellId),
   );
+}
+
+/** The cells that met every budget: measured, not errored, nothing missed, nothing inconclusive or skipped. */
+export function metEveryBudget(ranked: readonly CellStanding[]): CellStanding[] {
+  return ranked.filter((s) => s.measured && !s.errored && s.missed.length === 0 && s.unresolved.length === 0);
 }
 
 /** Stable order, so two runs of the same matrix diff cleanly. */
@@ -114,7 +145,6 @@ export function sortCells(cells: CellReport[]): CellReport[] {
   return [...cells].sort((a, b) => (a.profile === b.profile ? a.cell.id.localeCompare(b.cell.id) : a.profile.localeCompare(b.profile)));
 }
 
-export { KEY_METRICS } from './key-metrics.ts';
 
 export function formatValue(v: number | null | undefined): string {
   if (v === null || v === undefined) return '—';

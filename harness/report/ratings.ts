@@ -22,8 +22,10 @@ export interface CellRating {
 }
 
 /**
- * excellent: every budget met with ≥ 50 % headroom; good: ≥ 20 %; acceptable: all met (or inconclusive);
- * poor: some missed, none critical; failed: a critical budget missed, or the cell did not run.
+ * excellent: every budget met with ≥ 50 % headroom; good: ≥ 20 %; acceptable: every judged budget met, but with
+ * little headroom, or with some inconclusive; poor: some missed, none critical; failed: a critical budget missed,
+ * or the cell did not run. Inconclusive and skipped budgets are never met: an inconclusive one caps the cell at
+ * acceptable, a skipped one (not judged at all) keeps it from excellent, and the reason names them.
  */
 export function rateCell(verdicts: readonly Verdict[], critical: readonly string[], ran: boolean): CellRating {
   if (!ran) return { rating: 'failed', reason: 'the cell did not run to completion' };
@@ -31,13 +33,24 @@ export function rateCell(verdicts: readonly Verdict[], critical: readonly string
   if (judged.length === 0) return { rating: 'not rated', reason: 'no budget could be judged' };
   const missed = judged.filter((v) => v.status === 'fail' || v.status === 'error');
   const criticalMissed = missed.filter((v) => critical.includes(v.metric));
-  if (criticalMissed.length > 0) return { rating: 'failed', reason: `missed critical budget: ${criticalMissed.map((v) => v.label).join(', ')}` };
-  if (missed.length > 0) return { rating: 'poor', reason: `missed: ${missed.map((v) => v.label).join(', ')}` };
-  if (judged.some((v) => v.status === 'inconclusive')) return { rating: 'acceptable', reason: 'every budget met or inconclusive' };
+  if (criticalMissed.length > 0) return { rating: 'failed', reason: `missed critical budget: ${labels(criticalMissed)}` };
+  if (missed.length > 0) return { rating: 'poor', reason: `missed: ${labels(missed)}` };
+  const skipped = verdicts.filter((v) => v.status === 'skipped');
+  const notJudged = skipped.length > 0 ? `; not judged: ${labels(skipped)}` : '';
+  const inconclusive = judged.filter((v) => v.status === 'inconclusive');
+  if (inconclusive.length > 0) {
+    const criticalOnes = inconclusive.filter((v) => critical.includes(v.metric));
+    const which = criticalOnes.length > 0 ? `critical budget inconclusive: ${labels(criticalOnes)}` : `inconclusive: ${labels(inconclusive)}`;
+    return { rating: 'acceptable', reason: `${which}${notJudged}` };
+  }
   const tightest = judged.reduce((a, v) => ((headroom(v) ?? 0) < (headroom(a) ?? 0) ? v : a));
   const least = headroom(tightest) ?? 0;
-  const why = `least headroom ${Math.round(least * 100)} % (${tightest.label})`;
-  if (least >= RATING_HEADROOM.excellent) return { rating: 'excellent', reason: why };
+  const why = `least headroom ${Math.round(least * 100)} % (${tightest.label})${notJudged}`;
+  if (least >= RATING_HEADROOM.excellent && skipped.length === 0) return { rating: 'excellent', reason: why };
   if (least >= RATING_HEADROOM.good) return { rating: 'good', reason: why };
   return { rating: 'acceptable', reason: why };
+}
+
+function labels(vs: readonly Verdict[]): string {
+  return vs.map((v) => v.label).join(', ');
 }

@@ -52,7 +52,11 @@ export const USE_CASES: UseCase[] = [
 export const recommendationSchema = z.object({
   useCase: z.string(),
   title: z.string(),
-  status: z.enum(['recommended', 'none-passed', 'not-measured']),
+  /**
+   * `provisional`: the best cell missed no budget, but some of its budgets are inconclusive or skipped, so it is
+   * not known to meet them; no cell met every budget outright.
+   */
+  status: z.enum(['recommended', 'provisional', 'none-passed', 'not-measured']),
   cellId: z.string().nullable(),
   runnerUp: z.string().nullable(),
   score: z.number().nullable(),
@@ -75,13 +79,17 @@ function describe(useCase: UseCase, s: Selection, title = useCase.title): Recomm
     return { useCase: useCase.id, title, status: 'none-passed', cellId: null, runnerUp: null, score: null, reasons: ['no configuration met every budget of ' + s.profiles.join(' and ')], ruledOut };
   }
   const w = s.winner;
+  const unresolved = w.unresolved.map(
+    ({ profile, verdict: v }) => `not known to meet ${profile}: ${v.label} ${v.status}${v.reason ? ` (${v.reason})` : ''}`,
+  );
   const reasons = w.contributions
     .slice()
     .sort((a, b) => b.weight * b.normalised - a.weight * a.normalised)
     .map((c) => `${c.key} = ${round(c.value)} (normalised ${c.normalised.toFixed(2)}, weight ${c.weight})`);
   if (s.runnerUp) reasons.push(`runner-up ${s.runnerUp.cellId} scored ${s.runnerUp.score.toFixed(3)} against ${w.score.toFixed(3)}`);
-  if (s.missing.length) reasons.push(`not measured, so not weighed: ${s.missing.join(', ')}`);
-  return { useCase: useCase.id, title, status: 'recommended', cellId: w.cellId, runnerUp: s.runnerUp?.cellId ?? null, score: w.score, reasons, ruledOut };
+  if (s.missing.length) reasons.push(`not measured or without a better side, so not weighed: ${s.missing.join(', ')}`);
+  const status = unresolved.length > 0 ? 'provisional' : 'recommended';
+  return { useCase: useCase.id, title, status, cellId: w.cellId, runnerUp: s.runnerUp?.cellId ?? null, score: w.score, reasons: [...unresolved, ...reasons], ruledOut };
 }
 
 function round(x: number): string {

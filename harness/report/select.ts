@@ -1,3 +1,4 @@
+import { betterOfKey } from '../budgets/catalogue.ts';
 import type { Verdict } from '../measurement/schema.ts';
 import type { CellReport } from './model.ts';
 
@@ -9,11 +10,6 @@ export interface Candidate {
   figures: CellFigures;
   /** Every verdict of every profile the cell ran (or that stands for it), for hard thresholds and evidence. */
   verdicts: { profile: string; verdict: Verdict }[];
-}
-
-/** Lower is better for time, load and resource figures; higher for speeds and scores. */
-export function lowerIsBetter(key: string): boolean {
-  return /latency|ttft|itl|cpu|rss|load|swap|energy|temperature|psi|seconds|_cv|slope|drop|degradation|_s$|_s_at|failed|aborted|throttled|ratio/.test(key);
 }
 
 /** Gathers each cell id's figures and verdicts over profiles; a skipped duplicate borrows its representative's. */
@@ -49,6 +45,12 @@ export interface Ranked {
   cellId: string;
   score: number;
   contributions: Contribution[];
+  /**
+   * Budgets of the use case's profiles that were neither met nor missed: inconclusive (the interval straddles the
+   * limit) or skipped (not measurable). A cell with any is never "qualified": it ranks after every cell that met
+   * every budget, and a pick among such cells is provisional.
+   */
+  unresolved: { profile: string; verdict: Verdict }[];
 }
 
 export interface Selection {
@@ -59,16 +61,20 @@ export interface Selection {
   ranked: Ranked[];
   /** Cells ruled out by a hard threshold, with the first budget that ruled each one out. */
   excluded: { cellId: string; profile: string; verdict: Verdict }[];
-  /** Weighted figures nobody had, so they did not count. */
+  /** Weighted figures nobody had, or that the registry gives no better side, so they did not count. */
   missing: string[];
 }
+
+const UNRESOLVED: readonly Verdict['status'][] = ['inconclusive', 'skipped'];
 
 const TIE_BREAK = ['interactive.latency_p95_s', 'interactive.decode_tps_mean'];
 
 /**
- * Weighted selection. Hard thresholds first (every budget of `profiles` met), then each weighted figure is
- * normalised to [0, 1] over the remaining candidates (inverted where lower is better; all-equal → 1), and the
- * weighted mean ranks them. Ties go to lower p95 latency, then higher decode speed, then the cell id.
+ * Weighted selection. Hard thresholds first: a cell that missed (fail) or could not measure (error) any budget of
+ * `profiles` is ruled out. Each weighted figure is normalised to [0, 1] over the remaining candidates (inverted
+ * where the registry says lower is better; all-equal → 1), and the weighted mean ranks them, cells that met every
+ * budget before cells with inconclusive or skipped budgets. Ties go to lower p95 latency, then higher decode speed,
+ * then the cell id.
  */
 export function select(all: readonly Candidate[], weights: Record<string, number>, profiles: readonly string[]): Selection {
   const excluded: Selection['excluded'] = [];
@@ -79,7 +85,7 @@ export function select(all: readonly Candidate[], weights: Record<string, number
     return !ruledOut && ranAll;
   });
   const keys = Object.keys(weights).filter((k) => weights[k]! > 0);
-  const present = keys.filter((k) => eligible.some((c) => c.figures.has(k)));
+  const present = keys.filter((k) => betterOfKey(k) !== 'neither' && eligible.some((c) => c.figures.has(k)));
   const missing = keys.filter((k) => !present.includes(k));
   const range = new Map(present.map((k) => {
     const vs = eligible.map((c) => c.figures.get(k)).filter((v): v is number => v !== undefined);
@@ -92,21 +98,24 @@ export function select(all: readonly Candidate[], weights: Record<string, number
       let normalised = 0;
       if (value !== undefined) {
         normalised = max === min ? 1 : (value - min) / (max - min);
-        if (lowerIsBetter(key) && max !== min) normalised = 1 - normalised;
+        if (betterOfKey(key) === 'lower' && max !== min) normalised = 1 - normalised;
       }
       return { key, value: value ?? NaN, normalised, weight: weights[key]! };
     });
     const total = contributions.reduce((a, x) => a + x.weight, 0);
     const score = total === 0 ? 0 : contributions.reduce((a, x) => a + x.weight * x.normalised, 0) / total;
-    return { cellId: c.cellId, score, contributions };
+    const unresolved = c.verdicts.filter((v) => profiles.includes(v.profile) && UNRESOLVED.includes(v.verdict.status));
+    return { cellId: c.cellId, score, contributions, unresolved };
   });
   const figure = (id: string, key: string) => eligible.find((c) => c.cellId === id)?.figures.get(key);
   ranked.sort((a, b) => {
+    const resolved = Number(a.unresolved.length > 0) - Number(b.unresolved.length > 0);
+    if (resolved !== 0) return resolved;
     if (Math.abs(b.score - a.score) > 1e-12) return b.score - a.score;
     for (const key of TIE_BREAK) {
       const x = figure(a.cellId, key);
       const y = figure(b.cellId, key);
-      if (x !== undefined && y !== undefined && x !== y) return lowerIsBetter(key) ? x - y : y - x;
+      if (x !== undefined && y !== undefined && x !== y) return betterOfKey(key) === 'lower' ? x - y : y - x;
     }
     return a.cellId.localeCompare(b.cellId);
   });

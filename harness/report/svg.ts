@@ -8,7 +8,7 @@ import { escapeHtml } from './escape.ts';
 export interface Series { label: string; points: { x: number; y: number }[] }
 
 type Point = { x: number; y: number };
-type Status = 'pass' | 'fail' | 'error' | 'skipped' | 'inconclusive' | 'none';
+type Status = 'pass' | 'fail' | 'error' | 'skipped' | 'inconclusive' | 'incomplete' | 'none';
 
 const BLUE = '#3b7dd8';
 const RED = '#d9534f';
@@ -38,6 +38,7 @@ const STATUS_FILL: Record<Status, string> = {
   error: ORANGE,
   skipped: GREY,
   inconclusive: AMBER,
+  incomplete: '#c9dbf0',
   none: '#fff',
 };
 

@@ -1,5 +1,5 @@
-import { metricDefinition, type ProfileName } from '../budgets/catalogue.ts';
-import { KEY_METRICS, formatValue, overallVerdict, sortCells, type RunReport } from './model.ts';
+import { KEY_METRICS, isProfileName, metricDefinition } from '../budgets/catalogue.ts';
+import { formatValue, overallVerdict, sortCells, type RunReport } from './model.ts';
 
 /** A compact markdown table per profile, like llama-bench's output: cell × key metrics × verdict. */
 export function terminalTable(report: RunReport): string {
@@ -7,9 +7,9 @@ export function terminalTable(report: RunReport): string {
   const profiles = [...new Set(report.cells.map((c) => c.profile))].sort();
   for (const profile of profiles) {
     const cells = sortCells(report.cells.filter((c) => c.profile === profile));
-    const keys = KEY_METRICS[profile] ?? [];
+    const keys = isProfileName(profile) ? KEY_METRICS[profile] : [];
     const header = ['cell', ...keys.map((k) => {
-      const d = metricDefinition(profile as ProfileName, k);
+      const d = metricDefinition(profile, k);
       if (!d) return k;
       return d.unit === 'score' ? d.label : `${d.label} (${d.unit === '% of machine' ? '%' : d.unit})`;
     }), 'verdict'];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../paths.ts';
 import { scoreboardCsv } from './csv.ts';
 import { reportHtml, type Timeline } from './html.ts';
-import { overallVerdict, runReportSchema, sortCells, type OverallVerdict, type RunReport } from './model.ts';
+import { countVerdicts, overallVerdict, runReportSchema, sortCells, type OverallVerdict, type RunReport } from './model.ts';
 
 export interface RunIndexEntry {
   runId: string;
@@ -94,8 +94,7 @@ export function updateRunIndex(outputDir: string, report: RunReport): void {
   } catch {
     // first run, or an unreadable index: start a new one rather than lose this run
   }
-  const counts: Record<OverallVerdict, number> = { pass: 0, fail: 0, inconclusive: 0, error: 0, skipped: 0 };
-  for (const c of report.cells) counts[overallVerdict(c)]++;
+  const counts = countVerdicts(report.cells);
   const entry: RunIndexEntry = {
     runId: report.runId,
     createdAt: report.createdAt,

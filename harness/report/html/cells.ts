@@ -1,4 +1,5 @@
-import { KEY_METRICS, formatValue, overallVerdict, type CellReport } from '../model.ts';
+import { KEY_METRICS, isProfileName } from '../../budgets/catalogue.ts';
+import { formatValue, overallVerdict, type CellReport } from '../model.ts';
 import type { Series } from '../svg.ts';
 import { anchor, budgetText, escapeHtml, figure, label, SYMBOL, titleCase, usedText } from './common.ts';
 
@@ -14,7 +15,7 @@ function ratingBadge(c: CellReport): string {
 
 /** One sortable table per profile: a row per cell, its key figures coloured by their budget's verdict. */
 export function profileTable(profile: string, cells: CellReport[]): string {
-  const keys = KEY_METRICS[profile] ?? Object.keys(cells[0]?.metrics ?? {}).slice(0, 6);
+  const keys = isProfileName(profile) ? KEY_METRICS[profile] : Object.keys(cells[0]?.metrics ?? {}).slice(0, 6);
   const head = `<thead><tr><th>cell</th>${keys.map((k) => `<th>${label(profile, k)}</th>`).join('')}<th>rating · budgets</th></tr></thead>`;
   const rows = cells.map((c) => {
     if (c.state === 'skipped') {
@@ -26,7 +27,7 @@ export function profileTable(profile: string, cells: CellReport[]): string {
       const cls = v ? v.status : m?.status === 'ok' ? 'none' : (m?.status ?? 'none');
       const title = v ? budgetText(v) : (m?.reason ?? '');
       const attrs = `${m?.value !== undefined && m.value !== null ? ` data-v="${m.value}"` : ''}${title ? ` title="${escapeHtml(title)}"` : ''}`;
-      return `<td class="num ${cls}"${attrs}>${figure(k, m?.value)}</td>`;
+      return `<td class="num ${cls}"${attrs}>${figure(profile, k, m?.value)}</td>`;
     });
     const n = c.counts;
     const summary = `${n.pass} pass · ${n.fail} fail${n.inconclusive ? ` · ${n.inconclusive} inconclusive` : ''}${n.skipped ? ` · ${n.skipped} skipped` : ''}${n.error ? ` · ${n.error} error` : ''}`;
@@ -68,7 +69,7 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
   const verdicts = c.verdicts
     .map(
       (v) =>
-        `<tr class="${v.status}"><td>${escapeHtml(v.label)}</td><td class="num">${figure(v.metric, v.value)}</td>` +
+        `<tr class="${v.status}"><td>${escapeHtml(v.label)}</td><td class="num">${figure(c.profile, v.metric, v.value)}</td>` +
         `<td>${escapeHtml(`${SYMBOL[v.op]} ${v.limit} ${v.unit}`)}</td><td>${escapeHtml(v.status)}</td>` +
         `<td class="num">${usedText(v.used)}</td><td>${escapeHtml(v.ci ? `${formatValue(v.ci.low)} – ${formatValue(v.ci.high)}` : '')}</td>` +
         `<td>${escapeHtml(v.reason ?? '')}${v.samplesToResolve ? escapeHtml(`; about ${v.samplesToResolve} samples would resolve it`) : ''}</td></tr>`,
@@ -81,7 +82,7 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(
       ([k, m]) =>
-        `<tr${m.status === 'ok' ? '' : ` class="${m.status}"`}><td>${label(c.profile, k)}</td><td class="num">${figure(k, m.value)}</td>` +
+        `<tr${m.status === 'ok' ? '' : ` class="${m.status}"`}><td>${label(c.profile, k)}</td><td class="num">${figure(c.profile, k, m.value)}</td>` +
         `<td>${escapeHtml(m.status)}</td><td>${escapeHtml(m.stats ? `n=${m.stats.n}, p50 ${formatValue(m.stats.p50)}, p99 ${formatValue(m.stats.p99)}` : '')}${escapeHtml(m.reason ?? '')}</td></tr>`,
     )
     .join('');

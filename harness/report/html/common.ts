@@ -1,6 +1,6 @@
-import { metricDefinition, type ProfileName } from '../../budgets/catalogue.ts';
+import { bandText } from '../../budgets/bands.ts';
+import { metricDefinition } from '../../budgets/catalogue.ts';
 import type { Verdict } from '../../measurement/schema.ts';
-import { interpret } from '../interpret.ts';
 import { formatValue, type CellReport } from '../model.ts';
 import { escapeHtml } from '../escape.ts';
 
@@ -20,20 +20,19 @@ export function budgetText(v: Verdict): string {
 }
 
 export function label(profile: string, metric: string): string {
-  const d = metricDefinition(profile as ProfileName, metric);
+  const d = metricDefinition(profile, metric);
   if (!d) return escapeHtml(metric);
   return d.unit === 'score' ? escapeHtml(d.label) : `${escapeHtml(d.label)} <small>${escapeHtml(d.unit)}</small>`;
 }
 
-/** A figure with its real-world meaning, when the interpretations table has one. */
-export function figure(metric: string, value: number | null | undefined): string {
+/** A figure with its real-world meaning, when the metric registry gives it bands. */
+export function figure(profile: string, metric: string, value: number | null | undefined): string {
+  const d = metricDefinition(profile, metric);
   // Flags are stored as 0/1 so budgets can judge them; a person reads yes/no.
-  if (YES_NO.has(metric) && (value === 0 || value === 1)) return value === 1 ? 'yes' : 'no';
-  const meaning = interpret(metric, value);
+  if (d?.flag && (value === 0 || value === 1)) return value === 1 ? 'yes' : 'no';
+  const meaning = bandText(d?.bands, value);
   return `${escapeHtml(formatValue(value))}${meaning ? ` <small class="means">${escapeHtml(meaning)}</small>` : ''}`;
 }
-
-const YES_NO = new Set(['throttled', 'aborted']);
 
 export function anchor(c: CellReport): string {
   return `${c.profile}-${c.cell.slug}`;

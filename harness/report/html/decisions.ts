@@ -1,28 +1,36 @@
-import { formatValue, standings, type CellReport, type RunReport } from '../model.ts';
+import { formatValue, metEveryBudget, standings, type CellReport, type RunReport } from '../model.ts';
 import { escapeHtml, label, SYMBOL } from './common.ts';
 
-/** The first thing on the page: which configurations met every budget, or which came closest and why not. */
+/**
+ * The first thing on the page: which configurations met every budget, or which came closest and why not. A cell
+ * with an inconclusive or skipped budget has not met it: it is listed apart, with what is unresolved.
+ */
 export function answer(cells: CellReport[]): string {
   const ranked = standings(cells);
-  // A cell skipped in every profile (e.g. by the planner) met nothing: it was never measured.
-  const clean = ranked.filter((s) => s.measured && !s.errored && s.missed.length === 0);
+  const clean = metEveryBudget(ranked);
+  const unresolvedOnly = ranked.filter((s) => s.measured && !s.errored && s.missed.length === 0 && s.unresolved.length > 0);
+  const SHOWN = 3;
+  const list = (items: { profile: string; verdict: CellReport['verdicts'][number] }[], say: (v: CellReport['verdicts'][number]) => string) =>
+    items.slice(0, SHOWN).map((m) => `${m.profile}: ${m.verdict.label} ${say(m.verdict)}`).join('; ') + (items.length > SHOWN ? `; and ${items.length - SHOWN} more` : '');
+  const unresolvedNote = unresolvedOnly.length
+    ? `<p class="provisional"><b>${unresolvedOnly.length} more configuration${unresolvedOnly.length === 1 ? '' : 's'} missed nothing but ${unresolvedOnly.length === 1 ? 'is' : 'are'} not known to meet every budget</b> (inconclusive or not measurable here):<ul>${unresolvedOnly
+        .slice(0, SHOWN)
+        .map((s) => `<li>${escapeHtml(s.cellId)}: ${escapeHtml(list(s.unresolved, (v) => v.status + (v.value !== null ? ` at ${formatValue(v.value)}` : '')))}</li>`)
+        .join('')}</ul></p>`
+    : '';
   if (clean.length > 0) {
     return `<div class="answer"><b>${clean.length} configuration${clean.length === 1 ? '' : 's'} met every budget in every profile:</b><ul>${clean
       .map((s) => `<li>${escapeHtml(s.cellId)}</li>`)
-      .join('')}</ul></div>`;
+      .join('')}</ul>${unresolvedNote}</div>`;
   }
-  const SHOWN = 3;
   const items = ranked
-    .filter((s) => s.measured && !s.errored)
+    .filter((s) => s.measured && !s.errored && s.missed.length > 0)
     .slice(0, 3)
     .map((s) => {
-      const why = s.missed
-        .slice(0, SHOWN)
-        .map((m) => `${m.profile}: ${m.verdict.label} ${formatValue(m.verdict.value)}${m.verdict.unit === 'score' ? '' : ` ${m.verdict.unit}`} (limit ${SYMBOL[m.verdict.op]} ${m.verdict.limit})`);
-      const more = s.missed.length > SHOWN ? `; and ${s.missed.length - SHOWN} more` : '';
-      return `<li><b>${escapeHtml(s.cellId)}</b> missed ${s.missed.length}: ${escapeHtml(why.join('; ') + more)}</li>`;
+      const why = list(s.missed, (v) => `${formatValue(v.value)}${v.unit === 'score' ? '' : ` ${v.unit}`} (limit ${SYMBOL[v.op]} ${v.limit})`);
+      return `<li><b>${escapeHtml(s.cellId)}</b> missed ${s.missed.length}: ${escapeHtml(why)}</li>`;
     });
-  return `<div class="answer none"><b>No configuration met every budget.</b>${items.length ? ` Closest:<ul>${items.join('')}</ul>` : ''}</div>`;
+  return `<div class="answer none"><b>No configuration met every budget.</b>${unresolvedNote}${items.length ? ` Closest${unresolvedNote ? ' among those that missed some' : ''}:<ul>${items.join('')}</ul>` : ''}</div>`;
 }
 
 /** A card per use case: the pick and its runner-up with the evidence, or why there is none. */
@@ -30,8 +38,9 @@ export function recommendationCards(report: RunReport): string {
   const recs = report.decisions?.recommendations ?? [];
   if (recs.length === 0) return '';
   const cards = recs.map((r) => {
-    const status = r.status === 'recommended' ? 'pass' : r.status === 'none-passed' ? 'fail' : 'skipped';
-    const pick = r.cellId ? `<div class="pick">${escapeHtml(r.cellId)}</div>` : `<div class="pick none">${r.status === 'not-measured' ? 'not measured' : 'none qualifies'}</div>`;
+    const status = r.status === 'recommended' ? 'pass' : r.status === 'provisional' ? 'provisional' : r.status === 'none-passed' ? 'fail' : 'skipped';
+    const provisional = r.status === 'provisional' ? '<div class="small"><b>provisional:</b> no configuration met every budget outright; this one missed none but some are unresolved</div>' : '';
+    const pick = r.cellId ? `<div class="pick">${escapeHtml(r.cellId)}</div>${provisional}` : `<div class="pick none">${r.status === 'not-measured' ? 'not measured' : 'none qualifies'}</div>`;
     const runner = r.runnerUp ? `<div class="small">runner-up: ${escapeHtml(r.runnerUp)}</div>` : '';
     const reasons = r.reasons.slice(0, 8).map((x) => `<li>${escapeHtml(x)}</li>`).join('');
     const ruled = r.ruledOut.length

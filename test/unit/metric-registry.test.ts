@@ -1,0 +1,65 @@
+// Every metric declared once: walk the registry and every default budget against it.
+import { describe, expect, test } from 'vitest';
+import { parseBudgetExpression } from '../../harness/budgets/budget.ts';
+import { KEY_METRICS, PROFILE_NAMES, betterOf, betterOfKey, declaredMetrics, metricDefinition } from '../../harness/budgets/catalogue.ts';
+import { DEFAULT_BUDGETS } from '../../harness/budgets/defaults.ts';
+import { USE_CASES } from '../../harness/report/recommend.ts';
+import { PROFILE_PROJECTS } from '../../vitest.workspace.ts';
+
+describe('metric registry', () => {
+  test('every declared metric has a label, a unit and a direction', () => {
+    const all = declaredMetrics();
+    expect(all.length).toBeGreaterThan(100);
+    for (const { profile, metric, definition } of all) {
+      expect(definition.label, `${profile}.${metric}`).not.toBe('');
+      expect(definition.unit, `${profile}.${metric}`).not.toBe('');
+      expect(['lower', 'higher', 'neither'], `${profile}.${metric}`).toContain(definition.better);
+      for (const [i, band] of (definition.bands ?? []).entries()) {
+        if (i > 0) expect(band.below, `${profile}.${metric} bands ascend`).toBeGreaterThan(definition.bands![i - 1]!.below);
+      }
+      if (definition.bands) expect(definition.bands.at(-1)!.below).toBe(Infinity);
+    }
+  });
+
+  test('the directions that were guessed wrong before the registry', () => {
+    for (const metric of ['foreground_slowdown_pct', 'timer_lateness_p99_ms', 'timer_lateness_idle_p99_ms', 'foreground_idle_ms', 'foreground_active_ms']) {
+      expect(betterOf('invisibility', metric), metric).toBe('lower');
+    }
+    expect(betterOf('stress', 'health_failures')).toBe('lower');
+    expect(betterOf('quality', 'cove_extra_tokens_mean')).toBe('lower');
+    expect(betterOf('interactive', 'decode_tps_mean')).toBe('higher');
+    expect(betterOfKey('invisibility.foreground_slowdown_pct')).toBe('lower');
+  });
+
+  test('unknown profiles and metrics have no definition and no direction (hostile scoreboards carry both)', () => {
+    expect(metricDefinition('no-such-profile', 'cpu_mean_pct')).toBeUndefined();
+    expect(metricDefinition('idle', 'toString')).toBeUndefined();
+    expect(metricDefinition('__proto__', 'x')).toBeUndefined();
+    expect(betterOf('idle', 'made_up')).toBe('neither');
+    expect(betterOfKey('no-dot')).toBe('neither');
+  });
+
+  test('every default budget names a declared metric and parses', () => {
+    for (const profile of PROFILE_NAMES) {
+      for (const [metric, source] of Object.entries(DEFAULT_BUDGETS[profile])) {
+        expect(metricDefinition(profile, metric), `${profile}.${metric}`).toBeDefined();
+        expect(parseBudgetExpression(source), `${profile}.${metric}: ${source}`).not.toBeNull();
+      }
+    }
+  });
+
+  test('requests are made, so failed requests are budgeted', () => {
+    for (const profile of ['interactive', 'quality', 'stress', 'concurrency'] as const) expect(DEFAULT_BUDGETS[profile].requests_failed).toBe('<= 0');
+  });
+
+  test('key metrics and use-case weights name declared metrics with a better side', () => {
+    for (const profile of PROFILE_NAMES) for (const metric of KEY_METRICS[profile]) expect(metricDefinition(profile, metric), `${profile}.${metric}`).toBeDefined();
+    for (const u of USE_CASES) {
+      for (const key of Object.keys(u.weights)) expect(betterOfKey(key), `${u.id}: ${key}`).not.toBe('neither');
+    }
+  });
+
+  test('the Vitest projects are the registry\'s profiles', () => {
+    expect([...PROFILE_PROJECTS].sort()).toEqual([...PROFILE_NAMES].sort());
+  });
+});
