@@ -45,8 +45,10 @@ export function llamaCacheRoot(): string {
   return path.join(cacheDir(), 'llama.cpp', LLAMA_CPP_COMMIT.slice(0, 12));
 }
 
+/** One directory per CPU and build flags, so builds with other flags (another checkout's) never overwrite it. */
 function buildDir(): string {
-  return path.join(llamaCacheRoot(), `build-${cpuKey()}`);
+  const flags = createHash('sha256').update(JSON.stringify(CMAKE_ARGS)).digest('hex').slice(0, 8);
+  return path.join(llamaCacheRoot(), `build-${cpuKey()}-${flags}`);
 }
 
 function binaries(binDir: string): CachedBuild {

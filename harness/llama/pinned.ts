@@ -14,4 +14,9 @@ export const CMAKE_ARGS = [
   '-DLLAMA_BUILD_EXAMPLES=OFF',
   // Tuned for this CPU; the cache key includes the CPU so a build is never reused on another model of CPU.
   '-DGGML_NATIVE=ON',
+  // Without AMX: on a Xeon VM that advertises AMX (amx_tile, amx_int8, amx_bf16) this commit's AMX matmul
+  // segfaults while loading every quantized model (seen with tiny Q4_K_M; F16 and --no-repack load). GCC honours
+  // explicit -mno-* ISA flags whatever their order against -march=native. The rest of the native tuning stays.
+  '-DCMAKE_C_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16',
+  '-DCMAKE_CXX_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16',
 ] as const;
