@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { PROFILE_NAMES, type ProfileName } from '../budgets/catalogue.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { outputDir, preparePlan, type Plan } from '../plan.ts';
 import { resumeOverview, resumeRunDir } from '../profiles/resume.ts';
@@ -24,7 +25,9 @@ function resumedRun(): string | undefined {
 
 export default async function setup(project: TestProject): Promise<void> {
   const resume = resumedRun();
-  globalThis.__benchPlan ??= preparePlan({ ...(resume ? { runId: resume } : {}) });
+  // The data files of every profile this Vitest run selected are checked before anything is prepared.
+  const profiles = project.vitest.projects.map((p) => p.name).filter((n): n is ProfileName => (PROFILE_NAMES as string[]).includes(n));
+  globalThis.__benchPlan ??= preparePlan({ ...(resume ? { runId: resume } : {}), profiles });
   const plan = await globalThis.__benchPlan;
   // The scoreboard reporter runs in this process and writes next to the plan.
   process.env.BENCH_RUN_DIR = plan.runDir;
