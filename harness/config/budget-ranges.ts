@@ -44,7 +44,7 @@ export interface LimitCheck {
 
 /** Checks a parsed budget's limit against the range of its metric's unit. */
 export function checkBudgetLimit(op: BudgetOp, limit: number, unit: string): LimitCheck {
-  if (!Number.isFinite(limit)) return { error: `the limit ${limit} is not a finite number` };
+  if (!Number.isFinite(limit)) return { error: 'the limit is too large to be a finite number' };
   const range = UNIT_RANGES[unit];
   if (!range) return {};
   const { min = -Infinity, max = Infinity } = range;

@@ -56,6 +56,13 @@ function firstInvalidUtf8(buf: Uint8Array): number {
     if (valid(mid + 1)) lo = mid + 1;
     else hi = mid;
   }
+  // The decoder notices a broken sequence at the byte that does not continue it ("é" in Latin-1, then a newline):
+  // point at the byte that started it.
+  for (let back = 1; back <= 3 && lo - back >= 0; back++) {
+    const b = buf[lo - back]!;
+    if ((b & 0xc0) === 0xc0) return lo - back;
+    if ((b & 0xc0) !== 0x80) break;
+  }
   return lo;
 }
 

@@ -43,9 +43,13 @@ const sizeOf = (file: string) => statSync(file).size;
  */
 export const MAX_SCAN_DEPTH = 6;
 export const MAX_SCAN_ENTRIES = 10_000;
+export interface ScanLimits {
+  depth: number;
+  entries: number;
+}
 
 /** Files under `dir`, depth first, sorted by path, within the bounds above; symbolic links are not followed. */
-function walk(dir: string): { files: string[]; truncated?: string } {
+function walk(dir: string, limits: ScanLimits): { files: string[]; truncated?: string } {
   if (!existsSync(dir)) return { files: [] };
   const files: string[] = [];
   let seen = 0;
@@ -58,18 +62,18 @@ function walk(dir: string): { files: string[]; truncated?: string } {
       return true; // unreadable folder (or not a folder): nothing to list
     }
     for (const entry of entries) {
-      if (++seen > MAX_SCAN_ENTRIES) return false;
+      if (++seen > limits.entries) return false;
       const full = path.join(at, entry.name);
       if (entry.isDirectory()) {
-        if (depth >= MAX_SCAN_DEPTH) tooDeep = true;
+        if (depth >= limits.depth) tooDeep = true;
         else if (!visit(full, depth + 1)) return false;
       } else if (entry.isFile()) files.push(full);
     }
     return true;
   };
   const complete = visit(dir, 1);
-  if (!complete) return { files, truncated: `stopped after ${MAX_SCAN_ENTRIES} entries: is model_dir the right folder?` };
-  return tooDeep ? { files, truncated: `folders more than ${MAX_SCAN_DEPTH} levels deep were not scanned` } : { files };
+  if (!complete) return { files, truncated: `stopped after ${limits.entries} entries: is model_dir the right folder?` };
+  return tooDeep ? { files, truncated: `folders more than ${limits.depth} levels deep were not scanned` } : { files };
 }
 
 async function scanEntry(config: BenchConfig, model: BenchConfig['models'][number], quant: string, hfHome: string | undefined): Promise<ScanEntry> {
@@ -92,7 +96,7 @@ async function scanEntry(config: BenchConfig, model: BenchConfig['models'][numbe
 }
 
 /** Scans every definition (not only the matrix's) and model_dir. `hfHome` as for the downloader (default $HF_HOME). */
-export async function scanModels(config: BenchConfig, opts: { hfHome?: string } = {}): Promise<ModelScan> {
+export async function scanModels(config: BenchConfig, opts: { hfHome?: string; limits?: ScanLimits } = {}): Promise<ModelScan> {
   const modelDir = modelDirOf(config);
   const entries: ScanEntry[] = [];
   for (const model of config.models) {
@@ -105,7 +109,7 @@ export async function scanModels(config: BenchConfig, opts: { hfHome?: string } 
     const [repoFolder, , ...rest] = path.relative(modelDir, file).split(path.sep);
     return named.has(`${repoFolder}/${rest.join('/')}`) || entries.some((e) => e.where === file);
   };
-  const { files, truncated } = walk(modelDir);
+  const { files, truncated } = walk(modelDir, opts.limits ?? { depth: MAX_SCAN_DEPTH, entries: MAX_SCAN_ENTRIES });
   return {
     modelDir,
     entries,
