@@ -193,7 +193,8 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
     const ids = expandMatrix(config).map((c) => c.id);
     const keeps = (id: string) => testNames(loaded!, profiles, id).some((name) => pattern!.test(name));
     if (!ids.some(keeps)) {
-      problems.push(cl('-t', `"${v.testNamePattern}" matches no cell (nor any test) of the matrix; its cells are: ${ids.join(', ')}`));
+      const shown = ids.length > 8 ? `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more` : ids.join(', ');
+      problems.push(cl('-t', `"${v.testNamePattern}" matches no cell (nor any test) of the matrix; its cells are: ${shown}`));
     }
     selection = { pattern: v.testNamePattern!, keeps };
   }
