@@ -6,7 +6,6 @@ import path from 'node:path';
 import { budgetTitle } from '../budgets/budget.ts';
 import { PROFILE_NAMES, type ProfileName } from '../budgets/catalogue.ts';
 import { executableProblem } from '../config/checks.ts';
-import { checkProfileData } from '../config/data-files.ts';
 import { ConfigError, type ConfigProblem } from '../config/errors.ts';
 import { configPathFromEnv, loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { Machine } from '../config/machine.ts';
@@ -14,6 +13,7 @@ import { closest } from '../config/suggest.ts';
 import { GUIDED_PROFILES, checkFlowArgs } from '../flow/command.ts';
 import { expandMatrix } from '../matrix/cells.ts';
 import { outputDir } from '../plan.ts';
+import { checkProfileData } from '../profiles/data-files.ts';
 import { isRunId, runIdProblem } from '../run-id.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
 

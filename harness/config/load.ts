@@ -18,7 +18,6 @@ import {
   type CheckContext,
   type Where,
 } from './checks.ts';
-import { checkProfileData } from './data-files.ts';
 import { describeIssue } from './describe.ts';
 import { ConfigError, formatPath, type ConfigProblem } from './errors.ts';
 import { readMachine, type Machine } from './machine.ts';
@@ -38,7 +37,7 @@ export interface LoadedConfig {
   budgets: Record<ProfileName, Budget[]>;
   /** Legal but doubtful settings (more threads than CPUs, a budget that is always met), to print before running. */
   warnings: ConfigProblem[];
-  /** The YAML path and line of a key of this config, for later checks (checkData). */
+  /** The YAML path and line of a key of this config, for later checks (profiles/data-files.ts). */
   where: Where;
 }
 
@@ -126,12 +125,6 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   const budgets = resolveBudgets(ctx);
   if (ctx.problems.length > 0) throw new ConfigError(file, ctx.problems);
   return { file, hash: createHash('sha256').update(read.text).digest('hex'), config, budgets, warnings: ctx.warnings, where };
-}
-
-/** The data files the given profiles read and the soak's cell (see data-files.ts); throws a ConfigError. */
-export function checkData(loaded: LoadedConfig, profiles: readonly ProfileName[]): void {
-  const problems = checkProfileData({ config: loaded.config, configFile: loaded.file, where: loaded.where, profiles });
-  if (problems.length > 0) throw new ConfigError(loaded.file, problems);
 }
 
 function resolveBudgets(ctx: CheckContext): Record<ProfileName, Budget[]> {

@@ -3,12 +3,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import type { ProfileName } from '../budgets/catalogue.ts';
 import { expandMatrix } from '../matrix/cells.ts';
-import { dataFile, loadPrompts } from '../profiles/prompts.ts';
+import type { Where } from '../config/checks.ts';
+import { ConfigError, type ConfigProblem } from '../config/errors.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import type { BenchConfig } from '../config/schema.ts';
+import { closest } from '../config/suggest.ts';
 import { corpusDocSchema, loadGoldenSet, readJsonl, retrievalQuerySchema } from '../scoring/goldens.ts';
-import type { ConfigProblem } from './errors.ts';
-import type { Where } from './checks.ts';
-import type { BenchConfig } from './schema.ts';
-import { closest } from './suggest.ts';
+import { dataFile, loadPrompts } from './prompts.ts';
 
 /** Profiles that send the interactive prompts (interactive itself, and the loads of others). */
 const USES_INTERACTIVE_PROMPTS: readonly ProfileName[] = ['interactive', 'concurrency', 'invisibility', 'stress'];
@@ -67,6 +68,12 @@ export function checkProfileData({ config, configFile, where, profiles }: DataCh
     }
   }
   return problems;
+}
+
+/** The data files the given profiles read and the soak's cell; throws a ConfigError (exit 2) naming the YAML paths. */
+export function checkData(loaded: LoadedConfig, profiles: readonly ProfileName[]): void {
+  const problems = checkProfileData({ config: loaded.config, configFile: loaded.file, where: loaded.where, profiles });
+  if (problems.length > 0) throw new ConfigError(loaded.file, problems);
 }
 
 function checkGoldens(config: BenchConfig, configFile: string, where: Where): ConfigProblem[] {
