@@ -6,6 +6,7 @@ import path from 'node:path';
 import { budgetTitle } from '../budgets/budget.ts';
 import { PROFILE_NAMES, type ProfileName } from '../budgets/catalogue.ts';
 import { executableProblem } from '../config/checks.ts';
+import { refusedEnvVar } from '../config/extra-args.ts';
 import { ConfigError, type ConfigProblem } from '../config/errors.ts';
 import { configPathFromEnv, loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { Machine } from '../config/machine.ts';
@@ -98,6 +99,10 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
   for (const name of ['BENCH_RUN_ID', 'BENCH_RESUME', 'BENCH_BASELINE'] as const) {
     const id = env[name];
     if (id !== undefined && id !== '' && !isRunId(id)) problems.push(envProblem(name, runIdProblem(id)));
+  }
+  for (const name of Object.keys(env).sort()) {
+    const why = env[name] ? refusedEnvVar(name) : null;
+    if (why) problems.push(envProblem(name, why));
   }
   if (env.BENCH_OUTPUT_DIR && existsSync(env.BENCH_OUTPUT_DIR) && !statSync(env.BENCH_OUTPUT_DIR).isDirectory()) {
     problems.push(envProblem('BENCH_OUTPUT_DIR', `${env.BENCH_OUTPUT_DIR} is a file; expected the folder for run directories`));

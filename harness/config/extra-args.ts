@@ -64,3 +64,51 @@ export function refusedExtraArg(arg: string): string | null {
 }
 
 export const REFUSED_EXTRA_FLAGS: readonly string[] = [...BY_FLAG.keys()];
+
+/**
+ * llama-server also reads its flags from environment variables (common/arg.cpp `set_env`), which the server
+ * inherits. The fixed arguments override those of --host, --port, --webui, --model, --threads, --ctx-size,
+ * --parallel and --metrics; these others would take effect unseen. (HF_TOKEN, --hf-token's, is the harness's own
+ * hub token and is not listed here.)
+ */
+const REFUSED_ENV: Record<string, string> = {
+  LLAMA_ARG_REUSE_PORT: '--reuse-port',
+  LLAMA_API_KEY: '--api-key',
+  LLAMA_ARG_API_KEY_FILE: '--api-key-file',
+  LLAMA_ARG_SSL_KEY_FILE: '--ssl-key-file',
+  LLAMA_ARG_SSL_CERT_FILE: '--ssl-cert-file',
+  LLAMA_ARG_API_PREFIX: '--api-prefix',
+  LLAMA_ARG_LOG_FILE: '--log-file',
+  LLAMA_ARG_BATCH: '--batch-size',
+  LLAMA_ARG_UBATCH: '--ubatch-size',
+  LLAMA_ARG_FLASH_ATTN: '--flash-attn',
+  LLAMA_ARG_LOAD_MODE: '--load-mode',
+  LLAMA_ARG_MODEL_URL: '--model-url',
+  LLAMA_ARG_MMPROJ_URL: '--mmproj-url',
+  LLAMA_ARG_HF_REPO: '--hf-repo',
+  LLAMA_ARG_HF_FILE: '--hf-file',
+  LLAMA_ARG_DOCKER_REPO: '--docker-repo',
+  LLAMA_ARG_SPEC_DRAFT_HF_REPO: '--spec-draft-hf',
+  LLAMA_ARG_MODELS_PRESET: '--models-preset',
+  LLAMA_ARG_MODELS_DIR: '--models-dir',
+  LLAMA_ARG_RPC: '--rpc',
+  LLAMA_ARG_TOOLS: '--tools',
+  LLAMA_ARG_TOOLS_RUNTIME: '--tools-runtime',
+  LLAMA_ARG_AGENT: '--agent',
+  LLAMA_ARG_UI_MCP_PROXY: '--ui-mcp-proxy',
+  LLAMA_ARG_MCP_SERVERS_CONFIG: '--mcp-servers-config',
+  LLAMA_ARG_MCP_SERVERS_JSON: '--mcp-servers-json',
+  LLAMA_ARG_STATIC_PATH: '--path',
+  LLAMA_ARG_ENDPOINT_PROPS: '--props',
+  LLAMA_ARG_CORS_ORIGINS: '--cors-origins',
+  LLAMA_ARG_CORS_METHODS: '--cors-methods',
+  LLAMA_ARG_CORS_HEADERS: '--cors-headers',
+  LLAMA_ARG_CORS_CREDENTIALS: '--cors-credentials',
+};
+
+/** Why the environment variable `name` must not reach llama-server, or null. */
+export function refusedEnvVar(name: string): string | null {
+  const flag = REFUSED_ENV[name];
+  if (!flag) return null;
+  return `llama-server reads it as ${flag}, which is refused: ${BY_FLAG.get(flag)!}; unset it`;
+}

@@ -108,6 +108,14 @@ describe('the environment', () => {
     }
     expect(message).toMatch(/--resume: got 20990101-000000-abcdef, but BENCH_RUN_ID=20990101-000000-fedcba names another run/);
   });
+  test('llama-server variables that would open the server up or fetch a model', () => {
+    rejects(sandbox(), [/invalid environment: 2 problems/, /LLAMA_ARG_HF_REPO: llama-server reads it as --hf-repo, which is refused/, /LLAMA_ARG_TOOLS: llama-server reads it as --tools/], [], {
+      LLAMA_ARG_TOOLS: 'all',
+      LLAMA_ARG_HF_REPO: 'org/model',
+      LLAMA_ARG_HOST: '0.0.0.0', // overridden by the fixed --host 127.0.0.1: not a problem
+      LLAMA_ARG_REPACK: 'false', // tunes the server: fine
+    });
+  });
   test('LLAMA_SERVER that does not exist', () => {
     rejects(sandbox(), [/LLAMA_SERVER: \/nonexistent\/llama-server does not exist; expected the llama-server program/], [], { LLAMA_SERVER: '/nonexistent/llama-server' });
   });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { fixedArgs, serverCommand, type ServerSpec } from '../../harness/llama/command.ts';
 import { llamaCacheRoot } from '../../harness/llama/build.ts';
-import { normaliseFlag, refusedExtraArg } from '../../harness/config/extra-args.ts';
+import { normaliseFlag, refusedEnvVar, refusedExtraArg } from '../../harness/config/extra-args.ts';
 
 const spec: ServerSpec = {
   serverPath: '/bin/llama-server', modelPath: '/m.gguf', threads: 2, ctx: 2048, priority: 'nice10', cpuAffinity: null, parallel: 1, extraArgs: [],
@@ -82,6 +82,28 @@ describe('the refusals cover the pinned llama.cpp', () => {
       expect(flags.has(f), f).toBe(true);
     }
   });
+  /** Each option's flag spellings and its environment variable, if it has one. */
+  function pinnedEnv(): { flags: string[]; env: string }[] {
+    const src = readFileSync(argCpp, 'utf8');
+    const starts = [...src.matchAll(/add_opt\(common_arg\(/g)].map((m) => m.index);
+    return starts.flatMap((start, i) => {
+      const body = src.slice(start, starts[i + 1] ?? src.length);
+      const env = /set_env\("([A-Z_]+)"\)/.exec(body)?.[1];
+      const flags = [.../^add_opt\(common_arg\(\s*\{([^{}]*)\}/.exec(body)?.[1]?.matchAll(/"(-[^"]+)"/g) ?? []].map((m) => m[1]!);
+      return env ? [{ flags, env }] : [];
+    });
+  }
+  // The fixed arguments override these variables; HF_TOKEN is the harness's own hub token.
+  const OVERRIDDEN = new Set(['LLAMA_ARG_HOST', 'LLAMA_ARG_PORT', 'LLAMA_ARG_UI', 'LLAMA_ARG_MODEL', 'LLAMA_ARG_THREADS', 'LLAMA_ARG_CTX_SIZE', 'LLAMA_ARG_N_PARALLEL', 'LLAMA_ARG_ENDPOINT_METRICS', 'HF_TOKEN']);
+
+  test.skipIf(!existsSync(argCpp))('the environment variables of refused flags are refused too, unless a fixed argument overrides them', () => {
+    const options = pinnedEnv();
+    expect(options.length).toBeGreaterThan(100);
+    const missed = options.filter((o) => o.flags.some((f) => refusedExtraArg(f) !== null) && !OVERRIDDEN.has(o.env) && refusedEnvVar(o.env) === null);
+    expect(missed).toEqual([]);
+    expect(refusedEnvVar('LLAMA_ARG_REPACK')).toBeNull();
+  });
+
   test('flags that only tune the server are allowed', () => {
     for (const f of ['--alias', '-a', '--cache-ram', '--sleep-idle-seconds', '--no-mmproj', '--temp', '-ngl', '--offline', '--seed']) expect(refusedExtraArg(f), f).toBeNull();
     expect(refusedExtraArg('some-value')).toBeNull();
