@@ -13,6 +13,7 @@ import type { Machine } from '../config/machine.ts';
 import { closest } from '../config/suggest.ts';
 import { GUIDED_PROFILES, checkFlowArgs } from '../flow/command.ts';
 import { expandMatrix } from '../matrix/cells.ts';
+import { selectedByPattern } from '../matrix/checkpoint.ts';
 import { outputDir } from '../plan.ts';
 import { checkProfileData } from '../profiles/data-files.ts';
 import { isRunId, runIdProblem } from '../run-id.ts';
@@ -78,9 +79,9 @@ export interface BenchInputOptions {
 const cl = (path: string, message: string): ConfigProblem => ({ path, message, source: 'command line' });
 const envProblem = (name: string, message: string): ConfigProblem => ({ path: name, message, source: 'environment' });
 
-/** Vitest matches `-t` against "<describe> <test>": the cell id, then "runs to completion" or a budget's title. */
-export function testNames(loaded: LoadedConfig, profiles: readonly ProfileName[], cellId: string): string[] {
-  return ['runs to completion', ...new Set(profiles.flatMap((p) => loaded.budgets[p].map(budgetTitle)))].map((t) => `${cellId} ${t}`);
+/** The titles of a cell's tests in these profiles: Vitest matches `-t` against "<cell id> <title>". */
+function testTitles(loaded: LoadedConfig, profiles: readonly ProfileName[]): string[] {
+  return ['runs to completion', ...new Set(profiles.flatMap((p) => loaded.budgets[p].map(budgetTitle)))];
 }
 
 /** Validates `npm run bench`'s input; returns what to do, or `{ kind: 'help' }`. Throws one ConfigError with every problem. */
@@ -196,7 +197,8 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
   let selection: BenchRequest['selection'];
   if (pattern && kind !== 'flow') {
     const ids = expandMatrix(config).map((c) => c.id);
-    const keeps = (id: string) => testNames(loaded!, profiles, id).some((name) => pattern!.test(name));
+    const titles = testTitles(loaded, profiles);
+    const keeps = (id: string) => selectedByPattern(pattern, id, titles);
     if (!ids.some(keeps)) {
       const shown = ids.length > 8 ? `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more` : ids.join(', ');
       problems.push(cl('-t', `"${v.testNamePattern}" matches no cell (nor any test) of the matrix; its cells are: ${shown}`));

@@ -4,6 +4,7 @@ import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { outputDir, preparePlan, type Plan } from '../plan.ts';
 import { resumeOverview, resumeRunDir } from '../profiles/resume.ts';
 import { stderrProgress } from '../progress.ts';
+import { isRunId, runIdProblem } from '../run-id.ts';
 
 declare global {
   // Every profile project has this global setup; one run prepares its plan once.
@@ -24,6 +25,9 @@ function resumedRun(): string | undefined {
 }
 
 export default async function setup(project: TestProject): Promise<void> {
+  // The reporter reads the baseline run by this id: a run id, never a path (npm run bench checks it the same way).
+  const baseline = process.env.BENCH_BASELINE;
+  if (baseline && !isRunId(baseline)) throw new Error(`BENCH_BASELINE: ${runIdProblem(baseline)}`);
   const resume = resumedRun();
   // The data files of every profile this Vitest run selected are checked before anything is prepared.
   const profiles = project.vitest.projects.map((p) => p.name).filter((n): n is ProfileName => (PROFILE_NAMES as string[]).includes(n));
