@@ -10,7 +10,10 @@ import { estimateMemory } from './models/memory.ts';
 import { readGgufMetadata, type GgufMetadata } from './models/metadata.ts';
 import { scanModels, type ScanEntry } from './models/scan.ts';
 
-export type DryRunOptions = Pick<DownloadOptions, 'endpoint' | 'token' | 'hfHome'>;
+export type DryRunOptions = Pick<DownloadOptions, 'endpoint' | 'token' | 'hfHome'> & {
+  /** A `-t` selection, as the real run would apply it: only the cells it keeps are listed (and their files fetched). */
+  selection?: { pattern: string; keeps: (cellId: string) => boolean };
+};
 
 interface FileInfo {
   file: string;
@@ -30,7 +33,8 @@ async function fileInfo(entry: ScanEntry, download: DryRunDownload | undefined):
 
 export async function prepareDryRun(loaded: LoadedConfig, opts: DryRunOptions = {}): Promise<DryRunReport> {
   const { config } = loaded;
-  const cells = expandMatrix(config);
+  const matrix = expandMatrix(config);
+  const cells = opts.selection ? matrix.filter((c) => opts.selection!.keeps(c.id)) : matrix;
   const scan = await scanModels(config, { hfHome: opts.hfHome });
   const keyOf = (model: string, quant: string) => `${model}\0${quant}`;
   // Quantizations planner.mode skips need no file (preparePlan makes or fetches none for them).
@@ -65,5 +69,11 @@ export async function prepareDryRun(loaded: LoadedConfig, opts: DryRunOptions = 
     return { id: c.id, file: info.file, bytes: info.bytes, memory: estimateMemory(info.bytes, info.metadata, c.ctx) };
   });
   // In the planner's order, with the skips known before running (mode, memory pre-check).
-  return { configFile: loaded.file, scan, downloads, cells: plannerDryRun(config, await availableMemoryMb(), cells, dryCells) };
+  return {
+    configFile: loaded.file,
+    scan,
+    downloads,
+    cells: plannerDryRun(config, await availableMemoryMb(), cells, dryCells),
+    ...(opts.selection ? { selection: { pattern: opts.selection.pattern, matrixCells: matrix.length } } : {}),
+  };
 }

@@ -5,7 +5,10 @@ import si from 'systeminformation';
 import { measureMemoryBandwidth, type MemoryBandwidth } from './analysis/roofline.ts';
 import type { Budget } from './budgets/budget.ts';
 import type { ProfileName } from './budgets/catalogue.ts';
+import { ConfigError } from './config/errors.ts';
+import { isRunId, runIdProblem } from './run-id.ts';
 import { configPathFromEnv, loadConfig } from './config/load.ts';
+import { checkData } from './profiles/data-files.ts';
 import type { BenchConfig } from './config/schema.ts';
 import { resolveLlama, type LlamaInstall } from './llama/resolve.ts';
 import { expandMatrix } from './matrix/cells.ts';
@@ -118,14 +121,17 @@ function measureBandwidth(progress: Progress): Plan['bandwidth'] {
 }
 
 /**
- * Loads the config, finds or builds llama-server, makes the models the cells need, and checks the results
- * directory is writable before anything is launched.
+ * Validates the input first (the config, and the data files of `profiles`, the profiles that will run): bad input
+ * throws a ConfigError before anything exists. Then creates the run directory (checking it is writable), finds or
+ * builds llama-server, makes or fetches the models the cells need and measures the memory bandwidth.
  */
-export async function preparePlan(options: { configFile?: string; runId?: string; progress?: Progress } = {}): Promise<Plan> {
+export async function preparePlan(options: { configFile?: string; runId?: string; progress?: Progress; profiles?: readonly ProfileName[] } = {}): Promise<Plan> {
   const progress = options.progress ?? stderrProgress;
   const configFile = options.configFile ?? configPathFromEnv();
   const loaded = loadConfig(configFile);
+  if (options.profiles) checkData(loaded, options.profiles);
   const runId = options.runId || process.env.BENCH_RUN_ID || newRunId();
+  if (!isRunId(runId)) throw new ConfigError(configFile, [{ path: 'BENCH_RUN_ID', source: 'environment', message: runIdProblem(runId) }]);
   const runDir = path.join(outputDir(loaded.config, configFile), runId);
   mkdirSync(runDir, { recursive: true });
   accessSync(runDir, constants.W_OK);

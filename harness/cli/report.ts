@@ -1,67 +1,114 @@
 #!/usr/bin/env node
-// `npm run report -- [<run-id>] [--format html|table] [--baseline <run-id>] [--list]`
+// `npm run report -- [<run-id>] [--format html|table] [--baseline <run-id>] [--list] [--config FILE]`
 // Rebuilds a run's outputs from its scoreboard.json (decisions recomputed with the run's own config), prints it as a
-// terminal table, or lists past runs.
+// terminal table, or lists past runs. The command line is checked whole first: bad input exits 2 with every problem.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { configSchema } from '../config/schema.ts';
 import { outputDir } from '../plan.ts';
 import { enrichReport } from '../report/enrich.ts';
 import { terminalTable } from '../report/table.ts';
 import { readRunReport, writeRunReport, type RunIndexEntry } from '../report/write.ts';
+import { isRunId, runIdProblem } from '../run-id.ts';
+import { parseCommandLine, type FlagSpecs } from './args.ts';
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+const FORMATS = ['html', 'table'] as const;
+const REPORT_FLAGS = {
+  format: { type: 'string', value: 'html|table' },
+  baseline: { type: 'string', value: 'RUN-ID' },
+  list: { type: 'boolean' },
+  config: { type: 'string', value: 'FILE' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagSpecs;
 
-const args = process.argv.slice(2);
-const format = option(args, '--format') ?? 'html';
-const baselineId = option(args, '--baseline');
-const positional = args.filter((a, i) => !a.startsWith('--') && !['--format', '--baseline'].includes(args[i - 1] ?? ''));
-const configFile = configPathFromEnv();
-const dir = existsSync(configFile) ? outputDir(loadConfig(configFile).config, configFile) : path.resolve(process.env.BENCH_OUTPUT_DIR ?? 'results');
-const runs = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(path.join(dir, d, 'scoreboard.json'))).sort() : [];
+const HELP = `usage: npm run report -- [RUN-ID] [--format html|table] [--baseline RUN-ID] [--list] [--config FILE]
 
-if (args.includes('--list')) {
-  let index: RunIndexEntry[] = [];
-  try {
-    index = (JSON.parse(readFileSync(path.join(dir, 'scoreboard.json'), 'utf8')) as { runs: RunIndexEntry[] }).runs;
-  } catch {
-    // no index yet: list the folders alone
+  RUN-ID            the run to rebuild (default: the latest run with a scoreboard.json)
+  --format FORMAT   html (default): rewrite scoreboard.{json,csv} and report.html; table: print the scoreboard
+  --baseline ID     compare with an earlier run
+  --list            list past runs with their verdict counts
+  --config FILE     the config whose output.dir holds the runs (default: $BENCH_CONFIG, else ./bench.config.yaml)
+
+Exit codes: 0 done, 2 bad input (command line, config, unknown run), 3 crash.`;
+
+const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
+
+function main(argv: string[]): number {
+  const parsed = parseCommandLine(argv, REPORT_FLAGS, { positionals: { max: 1, what: 'run id' } });
+  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; help?: boolean };
+  if (v.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
   }
-  const rows = runs.map((id) => {
-    const e = index.find((r) => r.runId === id);
-    return e
-      ? { run: id, llama: e.llama, pass: e.counts.pass, fail: e.counts.fail, inconclusive: e.counts.inconclusive ?? 0, error: e.counts.error, skipped: e.counts.skipped, partial: e.partial }
-      : { run: id };
-  });
-  if (rows.length === 0) process.stdout.write(`no runs under ${dir}\n`);
-  else console.table(rows);
-  process.exit(0);
+  const problems = [...parsed.problems];
+  const runArg = parsed.positionals[0];
+  if (v.format !== undefined && !(FORMATS as readonly string[]).includes(v.format)) problems.push(cl('--format', `got "${v.format}", expected one of: ${FORMATS.join(', ')}`));
+  if (runArg !== undefined && !isRunId(runArg)) problems.push(cl(runArg, runIdProblem(runArg)));
+  if (v.baseline !== undefined && !isRunId(v.baseline)) problems.push(cl('--baseline', runIdProblem(v.baseline)));
+  if (v.list && (runArg !== undefined || v.baseline !== undefined || v.format !== undefined)) problems.push(cl('--list', 'lists runs; expected no run id, --baseline or --format with it'));
+
+  const configFile = configPathFromEnv(v.config);
+  let dir = path.resolve(process.env.BENCH_OUTPUT_DIR ?? 'results');
+  // The config only says where the runs are: without one (and without --config), ./results.
+  if (!problems.some((p) => p.path === '--config') && (v.config !== undefined || existsSync(configFile))) {
+    try {
+      dir = outputDir(loadConfig(configFile).config, configFile);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  const runs = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(path.join(dir, d, 'scoreboard.json'))).sort() : [];
+  if (problems.length === 0) {
+    if (runArg !== undefined && !runs.includes(runArg)) problems.push(cl(runArg, `no run ${runArg} with a scoreboard.json under ${dir}; runs: ${runs.join(', ') || 'none'}`));
+    if (runArg === undefined && !v.list && runs.length === 0) problems.push(cl('RUN-ID', `no run with a scoreboard.json under ${dir}`));
+    if (v.baseline !== undefined && !runs.includes(v.baseline)) problems.push(cl('--baseline', `no run ${v.baseline} with a scoreboard.json under ${dir}; runs: ${runs.join(', ') || 'none'}`));
+  }
+  if (problems.length > 0) throw new ConfigError(configFile, problems);
+
+  if (v.list) {
+    let index: RunIndexEntry[] = [];
+    try {
+      index = (JSON.parse(readFileSync(path.join(dir, 'scoreboard.json'), 'utf8')) as { runs: RunIndexEntry[] }).runs;
+    } catch {
+      // no index yet: list the folders alone
+    }
+    const rows = runs.map((id) => {
+      const e = index.find((r) => r.runId === id);
+      return e
+        ? { run: id, llama: e.llama, pass: e.counts.pass, fail: e.counts.fail, inconclusive: e.counts.inconclusive ?? 0, error: e.counts.error, skipped: e.counts.skipped, partial: e.partial }
+        : { run: id };
+    });
+    if (rows.length === 0) process.stdout.write(`no runs under ${dir}\n`);
+    else console.table(rows);
+    return 0;
+  }
+
+  const runId = runArg ?? runs.at(-1)!;
+  const runDir = path.join(dir, runId);
+  const stored = readRunReport(dir, runId);
+  const baseline = v.baseline !== undefined ? readRunReport(dir, v.baseline) : undefined;
+  // The run's own config (from its plan.json) drives the decisions, so a regenerated report uses current rules.
+  const planFile = path.join(runDir, 'plan.json');
+  const runConfig = existsSync(planFile) ? configSchema.safeParse((JSON.parse(readFileSync(planFile, 'utf8')) as { config?: unknown }).config) : null;
+  const report = runConfig?.success ? enrichReport(stored, runConfig.data, baseline) : stored;
+  if ((v.format ?? 'html') === 'table') {
+    process.stdout.write(`${terminalTable(report)}\n`);
+  } else {
+    for (const file of writeRunReport(runDir, report)) process.stdout.write(`wrote ${file}\n`);
+  }
+  return 0;
 }
 
-const runId = positional[0] ?? runs.at(-1);
-if (!runId || !runs.includes(runId)) {
-  process.stderr.write(`no run ${runId ?? ''} with a scoreboard.json under ${dir}; runs: ${runs.join(', ') || 'none'}\n`);
-  process.exit(2);
-}
-const runDir = path.join(dir, runId);
-const stored = readRunReport(dir, runId);
-let baseline;
 try {
-  baseline = baselineId ? readRunReport(dir, baselineId) : undefined;
+  process.exit(main(process.argv.slice(2)));
 } catch (e) {
-  process.stderr.write(`${(e as Error).message}\n`);
-  process.exit(2);
-}
-// The run's own config (from its plan.json) drives the decisions, so a regenerated report uses current rules.
-const planFile = path.join(runDir, 'plan.json');
-const runConfig = existsSync(planFile) ? configSchema.safeParse((JSON.parse(readFileSync(planFile, 'utf8')) as { config?: unknown }).config) : null;
-const report = runConfig?.success ? enrichReport(stored, runConfig.data, baseline) : stored;
-if (format === 'table') {
-  process.stdout.write(`${terminalTable(report)}\n`);
-} else {
-  for (const file of writeRunReport(runDir, report)) process.stdout.write(`wrote ${file}\n`);
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(EXIT_BAD_INPUT);
+  }
+  process.stderr.write(`llm-budget-bench report crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(3);
 }

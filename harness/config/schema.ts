@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
 import { DEFAULT_QUANT_ORDER } from '../matrix/planner.ts';
+import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, isSafeRevision } from './limits.ts';
 import { batchProfile, concurrencyProfile, longContextProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
@@ -43,7 +44,10 @@ export const modelSchema = z
     /** A Hugging Face repo ("org/name") the `files` are downloaded from, into model_dir, when the planned cells need them. */
     repo: repoId.optional(),
     /** Branch, tag or commit of `repo`; default main. */
-    revision: z.string().min(1).optional(),
+    revision: z
+      .string()
+      .refine(isSafeRevision, 'expected a commit SHA (40 hex digits) or a branch or tag name such as "main", "v1.0" or "refs/pr/1"')
+      .optional(),
     /** Expected SHA-256 per quantization, checked besides the hub's own LFS hash. */
     sha256: z.record(quant, sha256Hex).optional(),
   })
@@ -76,8 +80,8 @@ export const modelSchema = z
 const idleProfile = z.strictObject({
   enabled: z.boolean().default(true),
   /** Seconds to wait after /health turns ready before measuring, so load-time work is not counted as idle. */
-  settle_s: z.number().min(0).default(2),
-  duration_s: z.number().positive().default(10),
+  settle_s: z.number().min(0).max(MAX_DURATION_S, DURATION_LIMIT).default(2),
+  duration_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(10),
   budgets: budgets.default({}),
   critical: z.array(z.string()).default(['rss_peak_mb']),
 });
@@ -88,7 +92,7 @@ const interactiveProfile = z.strictObject({
   warmup: z.number().int().min(0).default(2),
   repetitions: z.number().int().min(1).default(10),
   max_tokens: z.number().int().min(2).default(64),
-  request_timeout_s: z.number().positive().default(120),
+  request_timeout_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(120),
   budgets: budgets.default({}),
   /** Budgets whose miss rates a cell "failed" rather than "poor". */
   critical: z.array(z.string()).default(['ttft_p95_s', 'decode_tps_mean', 'rss_peak_mb']),
@@ -112,7 +116,7 @@ const qualityProfile = z.strictObject({
   once_per_quant: z.boolean().default(true),
   /** A category score this many points (of 100) below the model's highest-precision quantization is flagged. */
   degradation_threshold_points: z.number().min(0).default(5),
-  request_timeout_s: z.number().positive().default(120),
+  request_timeout_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(120),
   budgets: budgets.default({}),
   critical: z.array(z.string()).default(['score_endpoint_security']),
 });
@@ -120,9 +124,9 @@ const qualityProfile = z.strictObject({
 const invisibilityProfile = z.strictObject({
   enabled: z.boolean().default(true),
   /** How long tinybench runs the foreground task, in each of the idle and active phases. */
-  foreground_ms: z.number().int().min(100).default(1500),
+  foreground_ms: z.number().int().min(100).max(MAX_DURATION_S * 1000, DURATION_LIMIT).default(1500),
   /** How long the 10 ms timer-lateness probe runs, in each phase. */
-  lateness_ms: z.number().int().min(100).default(1000),
+  lateness_ms: z.number().int().min(100).max(MAX_DURATION_S * 1000, DURATION_LIMIT).default(1000),
   /** Tokens per background request while the probe runs. */
   max_tokens: z.number().int().min(2).default(128),
   /** Active phases, each between two idle phases (idle, active, idle, …, active, idle); the slowdown's interval comes from their spread. */
@@ -150,7 +154,7 @@ const plannerSection = z.strictObject({
   /** Skip a cell whose estimated memory exceeds this (MB); null: only the RAM available when the run starts. */
   memory_cap_mb: z.number().positive().nullable().default(null),
   /** A cell whose TTFT p95 exceeds this fails, and larger models at the same quantization are skipped. */
-  ttft_limit_s: z.number().positive().default(30),
+  ttft_limit_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(30),
   /** A cell decoding slower than this fails, and larger models at the same quantization are skipped. */
   min_decode_tps: z.number().min(0).default(2),
 });
@@ -162,19 +166,19 @@ export const configSchema = z.strictObject({
   matrix: z.strictObject({
     models: z.array(name).min(1),
     quants: z.array(quant).min(1),
-    threads: z.array(z.number().int().min(1)).min(1),
-    ctx: z.array(z.number().int().min(128)).min(1),
+    threads: z.array(z.number().int().min(1).max(MAX_THREADS, '(llama.cpp runs at most 512 threads)')).min(1),
+    ctx: z.array(z.number().int().min(128).max(MAX_INT32, '(the largest 32-bit integer)')).min(1),
     priority: z.array(z.enum(Object.keys(PRIORITY_PRESETS) as [PriorityName, ...PriorityName[]])).min(1).default(['nice10']),
     // Spike-taming knobs: optional axes; left out, llama-server's own default applies. Only axes with more than one
     // value appear in the cell id.
     /** llama-server --poll: 0 sleeps while waiting for work, 100 busy-polls (its default is 50). */
     poll: z.array(z.number().int().min(0).max(100)).min(1).optional(),
     /** --batch-size: logical batch size for prompt processing. */
-    batch_size: z.array(z.number().int().min(1)).min(1).optional(),
+    batch_size: z.array(z.number().int().min(1).max(MAX_INT32, '(the largest 32-bit integer)')).min(1).optional(),
     /** --ubatch-size: physical batch size, i.e. chunked prefill (smaller chunks, shorter CPU bursts). */
-    ubatch_size: z.array(z.number().int().min(1)).min(1).optional(),
+    ubatch_size: z.array(z.number().int().min(1).max(MAX_INT32, '(the largest 32-bit integer)')).min(1).optional(),
     /** --threads-batch: threads for prompt processing (default: the cell's threads). */
-    threads_batch: z.array(z.number().int().min(1)).min(1).optional(),
+    threads_batch: z.array(z.number().int().min(1).max(MAX_THREADS, '(llama.cpp runs at most 512 threads)')).min(1).optional(),
     /** Lock the model in RAM (llama-server --load-mode mlock / mmap+mlock). */
     mlock: z.array(z.boolean()).min(1).optional(),
     /** Memory-map the model file (false: read it into private memory). */
@@ -209,16 +213,16 @@ export const configSchema = z.strictObject({
   llama: z
     .strictObject({
       server_path: z.string().nullable().default(null),
-      load_timeout_s: z.number().positive().default(300),
-      stop_grace_s: z.number().positive().default(5),
+      load_timeout_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(300),
+      stop_grace_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(5),
       /** CPU list for taskset, e.g. "0" or "0-1"; null leaves affinity to the OS. */
       cpu_affinity: z.string().regex(/^[0-9,-]+$/, 'expected a CPU list such as "0" or "0-1"').nullable().default(null),
-      parallel: z.number().int().min(1).default(1),
+      parallel: z.number().int().min(1).max(MAX_PARALLEL).default(1),
       seed: z.number().int().default(42),
       extra_args: z.array(z.string()).default([]),
     })
     .default({ server_path: null, load_timeout_s: 300, stop_grace_s: 5, cpu_affinity: null, parallel: 1, seed: 42, extra_args: [] }),
-  sampler: z.strictObject({ interval_ms: z.number().int().min(10).default(100) }).default({ interval_ms: 100 }),
+  sampler: z.strictObject({ interval_ms: z.number().int().min(10).max(60_000).default(100) }).default({ interval_ms: 100 }),
   /** Weights of the overall-best selection, over `profile.metric` figures; lower-is-better figures are inverted. */
   selection: z
     .strictObject({ weights: z.record(z.string().regex(/^[a-z-]+\.[a-z0-9_]+$/, 'expected profile.metric, e.g. interactive.latency_p95_s'), z.number().min(0)) })

@@ -2,13 +2,14 @@
 // `mode: quick` applies: small enough for the end-to-end tests on the tiny model.
 import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
+import { DURATION_LIMIT, MAX_DURATION_S, MAX_PARALLEL } from './limits.ts';
 
 const budgetExpression = z.string().refine((s) => s === 'off' || parseBudgetExpression(s) !== null, {
   message: `expected ${BUDGET_EXPRESSION_HELP}, or "off"`,
 });
 const budgets = z.record(z.string(), budgetExpression);
 const tokens = z.number().int().min(16);
-const seconds = z.number().positive();
+const seconds = z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT);
 
 /** The same fields, each optional and without its default, so an override names only what it changes. */
 function overrides<T extends z.ZodRawShape>(shape: T) {
@@ -90,7 +91,7 @@ export const wakeProfile = withQuick(
     /** Idle measurement per poll level and while asleep. */
     idle_s: seconds.default(10),
     /** --sleep-idle-seconds for the sleep phase (the server unloads the model when idle); null skips the phase. */
-    sleep_idle_s: z.number().int().min(1).nullable().default(5),
+    sleep_idle_s: z.number().int().min(1).max(MAX_DURATION_S, DURATION_LIMIT).nullable().default(5),
     max_tokens: z.number().int().min(2).default(32),
     request_timeout_s: seconds.default(300),
   },
@@ -101,7 +102,7 @@ export const wakeProfile = withQuick(
 export const concurrencyProfile = withQuick(
   {
     /** Concurrent clients; llama-server gets as many --parallel slots. */
-    clients: z.array(z.number().int().min(1)).min(1).default([1, 2, 4]),
+    clients: z.array(z.number().int().min(1).max(MAX_PARALLEL)).min(1).default([1, 2, 4]),
     requests_per_client: z.number().int().min(1).default(4),
     max_tokens: z.number().int().min(2).default(64),
     request_timeout_s: seconds.default(300),

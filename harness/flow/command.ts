@@ -2,7 +2,7 @@
 // the search through real Vitest runs in one run directory, print each decision and write tune.json / flow.json.
 import path from 'node:path';
 import { PROFILE_NAMES, type ProfileName } from '../budgets/catalogue.ts';
-import { ConfigError } from '../config/errors.ts';
+import { ConfigError, type ConfigProblem } from '../config/errors.ts';
 import type { BenchConfig } from '../config/schema.ts';
 import { writeFileAtomic } from '../paths.ts';
 import { newRunId, preparePlan, type PlannedCell } from '../plan.ts';
@@ -25,27 +25,31 @@ export interface FlowArgs {
   passthrough: string[];
 }
 
-/** Rejects what a flow cannot honour; returns what to run. Exit 2 (ConfigError) on bad input. */
+/** Rejects what a flow cannot honour, every problem at once; returns what to run. Exit 2 (ConfigError) on bad input. */
 export function checkFlowArgs(args: FlowArgs, config: BenchConfig, configFile: string): { kind: 'tune'; profile: ProfileName } | { kind: 'guided' } {
-  const bad = (flag: string, message: string) => new ConfigError(configFile, [{ path: flag, message }]);
-  if (args.flow !== undefined && args.tune !== undefined) throw bad('--tune', 'expected either --tune or --flow, got both');
+  const problems: ConfigProblem[] = [];
+  const bad = (flag: string, message: string, source: ConfigProblem['source'] = 'command line') => void problems.push({ path: flag, message, source });
+  if (args.flow !== undefined && args.tune !== undefined) bad('--tune', 'expected either --tune or --flow, got both');
   const flag = args.tune !== undefined ? '--tune' : '--flow';
-  if (args.profiles) throw bad('--profile', `${flag} chooses its profiles itself; expected no --profile`);
-  if (args.dryRun) throw bad('--dry-run', `expected --dry-run without ${flag} (the dry run lists every cell; ${flag} measures)`);
-  if (args.passthrough.length > 0) throw bad(flag, `${flag} chooses the cells itself; expected no Vitest options, got ${args.passthrough.join(' ')}`);
+  if (args.profiles) bad('--profile', `${flag} chooses its profiles itself; expected no --profile`);
+  if (args.dryRun) bad('--dry-run', `expected --dry-run without ${flag} (the dry run lists every cell; ${flag} measures)`);
+  if (args.passthrough.length > 0) bad(flag, `${flag} chooses the cells itself; expected no Vitest options, got ${args.passthrough.join(' ')}`);
+  let what: ReturnType<typeof checkFlowArgs> | null = null;
   if (args.tune !== undefined) {
     const tunable = PROFILE_NAMES.filter((p) => p !== 'stress');
     if (!(tunable as string[]).includes(args.tune)) {
       const why = args.tune === 'stress' ? ' (stress soaks one cell; it is not a search)' : '';
-      throw bad('--tune', `got "${args.tune}"${why}, expected one of: ${tunable.join(', ')}`);
-    }
-    const profile = args.tune as ProfileName;
-    if (!config.profiles[profile].enabled) throw bad('--tune', `profile ${profile} is disabled (profiles.${profile}.enabled: false)`);
-    return { kind: 'tune', profile };
-  }
-  if (!(FLOWS as readonly string[]).includes(args.flow ?? '')) throw bad('--flow', `got "${args.flow ?? ''}", expected one of: ${FLOWS.join(', ')}`);
-  if (!GUIDED_PROFILES.some((p) => config.profiles[p].enabled)) throw bad('profiles', `the guided flow needs one of ${GUIDED_PROFILES.join(', ')} enabled`);
-  return { kind: 'guided' };
+      bad('--tune', `got "${args.tune}"${why}, expected one of: ${tunable.join(', ')}`);
+    } else if (!config.profiles[args.tune as ProfileName].enabled) {
+      bad('--tune', `profile ${args.tune} is disabled (profiles.${args.tune}.enabled: false)`);
+    } else what = { kind: 'tune', profile: args.tune as ProfileName };
+  } else if (!(FLOWS as readonly string[]).includes(args.flow ?? '')) {
+    bad('--flow', `got "${args.flow ?? ''}", expected one of: ${FLOWS.join(', ')}`);
+  } else if (!GUIDED_PROFILES.some((p) => config.profiles[p].enabled)) {
+    bad('profiles', `the guided flow needs one of ${GUIDED_PROFILES.join(', ')} enabled`, 'config');
+  } else what = { kind: 'guided' };
+  if (problems.length > 0 || !what) throw new ConfigError(configFile, problems);
+  return what;
 }
 
 export interface FlowRunOptions {

@@ -29,6 +29,26 @@ export function knobArgs(knobs: Knobs): string[] {
   return args;
 }
 
+/**
+ * What the harness sets for every server: the cell's model, threads, context, slots and priority, loopback only on
+ * the chosen port, no web UI, metrics on, and offline (llama.cpp downloads nothing, whatever else it was told).
+ */
+export function fixedArgs(spec: ServerSpec, port: number, llamaPrio: number): string[] {
+  return [
+    '--model', spec.modelPath,
+    '--host', '127.0.0.1',
+    '--port', String(port),
+    '--threads', String(spec.threads),
+    '--threads-batch', String(spec.knobs?.threads_batch ?? spec.threads),
+    '--ctx-size', String(spec.ctx),
+    '--parallel', String(spec.parallel),
+    '--prio', String(llamaPrio),
+    '--no-webui',
+    '--metrics',
+    '--offline',
+  ];
+}
+
 export interface Platform {
   os: NodeJS.Platform;
   /** Commands available for wrapping: setpriv, nice, ionice, taskset. */
@@ -56,20 +76,10 @@ export function serverCommand(spec: ServerSpec, port: number, platform: Platform
   }
   const affinity = spec.knobs?.affinity ?? spec.cpuAffinity;
   if (affinity && platform.os === 'linux' && platform.has('taskset')) wrap.push('taskset', '-c', affinity);
-  const serverArgs = [
-    '--model', spec.modelPath,
-    '--host', '127.0.0.1',
-    '--port', String(port),
-    '--threads', String(spec.threads),
-    '--threads-batch', String(spec.knobs?.threads_batch ?? spec.threads),
-    '--ctx-size', String(spec.ctx),
-    '--parallel', String(spec.parallel),
-    '--prio', String(preset.llamaPrio),
-    '--no-webui',
-    '--metrics',
-    ...knobArgs(spec.knobs ?? {}),
-    ...spec.extraArgs,
-  ];
+  // llama.cpp keeps the last value of a flag given twice, so the fixed arguments come last: even an extra argument
+  // that slipped past the config's refusals (llama.extra_args) cannot re-bind the server, re-enable the web UI or
+  // make it fetch a model. A profile's own extra arguments (wake's --poll) come after the cell's knobs.
+  const serverArgs = [...knobArgs(spec.knobs ?? {}), ...spec.extraArgs, ...fixedArgs(spec, port, preset.llamaPrio)];
   const env: Record<string, string> = {};
   // Metal initialisation can hang on a Mac when no layers go to the GPU.
   if (platform.os === 'darwin' && !spec.extraArgs.some((a) => a === '-ngl' || a === '--n-gpu-layers' || a === '--gpu-layers')) {

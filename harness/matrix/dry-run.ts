@@ -33,6 +33,8 @@ export interface DryRunReport {
   /** Hub files the planned cells need, one per model × quantization. */
   downloads: DryRunDownload[];
   cells: DryRunCell[];
+  /** Set when `-t` selected the cells: its pattern and how many cells the whole matrix has. */
+  selection?: { pattern: string; matrixCells: number };
 }
 
 const size = (bytes: number | null) => (bytes === null ? 'size unknown' : formatBytes(bytes));
@@ -48,6 +50,7 @@ function modelLines(scan: ModelScan): string[] {
   out.push(...columns(scan.entries.map((e) => [e.state, `${e.model} ${e.quant}`, e.bytes === null ? e.where : `${e.where} (${formatBytes(e.bytes)})`])));
   for (const f of scan.unreferenced) out.push(`  not in any definition: ${f.path} (${formatBytes(f.bytes)})`);
   for (const f of scan.partial) out.push(`  partial download, resumed by the next download: ${f.path} (${formatBytes(f.bytes)})`);
+  if (scan.truncated) out.push(`  model_dir not scanned whole: ${scan.truncated}`);
   return out;
 }
 
@@ -66,9 +69,10 @@ function downloadLines(downloads: DryRunDownload[]): string[] {
   return out;
 }
 
-function cellLines(cells: DryRunCell[]): string[] {
+function cellLines(cells: DryRunCell[], selection: DryRunReport['selection']): string[] {
   const running = cells.filter((c) => c.skip === undefined).length;
-  const out = [`cells in order: ${cells.length}${running === cells.length ? '' : ` (${running} to run, ${cells.length - running} skipped)`}`];
+  const selected = selection ? `; -t ${selection.pattern} keeps ${cells.length} of the matrix's ${selection.matrixCells}` : '';
+  const out = [`cells in order: ${cells.length}${running === cells.length ? '' : ` (${running} to run, ${cells.length - running} skipped)`}${selected}`];
   const rows = cells.map((c, i) => {
     const memory = c.memory ? `memory ≈ ${formatBytes(c.memory.bytes)} (${c.memory.basis})` : 'memory unknown';
     return [`${String(i + 1).padStart(String(cells.length).length)}.`, c.id, c.file, size(c.bytes), c.skip === undefined ? memory : `${memory}; skip: ${c.skip}`];
@@ -83,7 +87,7 @@ export function renderDryRun(r: DryRunReport): string[] {
     `dry run of ${r.configFile}: nothing is downloaded and no server is started`,
     ...modelLines(r.scan),
     ...downloadLines(r.downloads),
-    ...cellLines(r.cells),
+    ...cellLines(r.cells, r.selection),
   ];
 }
 

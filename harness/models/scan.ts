@@ -31,20 +31,49 @@ export interface ModelScan {
   unreferenced: LocalFile[];
   /** Interrupted downloads (`.part`), which the next download resumes. */
   partial: LocalFile[];
+  /** Set when model_dir was too deep or too large to scan whole: what was left out. */
+  truncated?: string;
 }
 
 const sizeOf = (file: string) => statSync(file).size;
 
-/** Every file under `dir`, depth first, sorted by path; a missing dir has none. */
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(full));
-    else if (entry.isFile()) out.push(full);
-  }
-  return out;
+/**
+ * Downloads sit at <model_dir>/models--org--name/<revision>/<file>, a revision such as refs/pr/1 adding two levels:
+ * deeper folders are not looked into, and a model_dir that holds more than this many entries is not read further.
+ */
+export const MAX_SCAN_DEPTH = 6;
+export const MAX_SCAN_ENTRIES = 10_000;
+export interface ScanLimits {
+  depth: number;
+  entries: number;
+}
+
+/** Files under `dir`, depth first, sorted by path, within the bounds above; symbolic links are not followed. */
+function walk(dir: string, limits: ScanLimits): { files: string[]; truncated?: string } {
+  if (!existsSync(dir)) return { files: [] };
+  const files: string[] = [];
+  let seen = 0;
+  let tooDeep = false;
+  const visit = (at: string, depth: number): boolean => {
+    let entries;
+    try {
+      entries = readdirSync(at, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    } catch {
+      return true; // unreadable folder (or not a folder): nothing to list
+    }
+    for (const entry of entries) {
+      if (++seen > limits.entries) return false;
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) {
+        if (depth >= limits.depth) tooDeep = true;
+        else if (!visit(full, depth + 1)) return false;
+      } else if (entry.isFile()) files.push(full);
+    }
+    return true;
+  };
+  const complete = visit(dir, 1);
+  if (!complete) return { files, truncated: `stopped after ${limits.entries} entries: is model_dir the right folder?` };
+  return tooDeep ? { files, truncated: `folders more than ${limits.depth} levels deep were not scanned` } : { files };
 }
 
 async function scanEntry(config: BenchConfig, model: BenchConfig['models'][number], quant: string, hfHome: string | undefined): Promise<ScanEntry> {
@@ -67,7 +96,7 @@ async function scanEntry(config: BenchConfig, model: BenchConfig['models'][numbe
 }
 
 /** Scans every definition (not only the matrix's) and model_dir. `hfHome` as for the downloader (default $HF_HOME). */
-export async function scanModels(config: BenchConfig, opts: { hfHome?: string } = {}): Promise<ModelScan> {
+export async function scanModels(config: BenchConfig, opts: { hfHome?: string; limits?: ScanLimits } = {}): Promise<ModelScan> {
   const modelDir = modelDirOf(config);
   const entries: ScanEntry[] = [];
   for (const model of config.models) {
@@ -80,11 +109,12 @@ export async function scanModels(config: BenchConfig, opts: { hfHome?: string } 
     const [repoFolder, , ...rest] = path.relative(modelDir, file).split(path.sep);
     return named.has(`${repoFolder}/${rest.join('/')}`) || entries.some((e) => e.where === file);
   };
-  const files = walk(modelDir);
+  const { files, truncated } = walk(modelDir, opts.limits ?? { depth: MAX_SCAN_DEPTH, entries: MAX_SCAN_ENTRIES });
   return {
     modelDir,
     entries,
     unreferenced: files.filter((f) => f.endsWith('.gguf') && !isNamed(f)).map((f) => ({ path: f, bytes: sizeOf(f) })),
     partial: files.filter((f) => f.endsWith('.gguf.part')).map((f) => ({ path: f, bytes: sizeOf(f) })),
+    ...(truncated ? { truncated } : {}),
   };
 }

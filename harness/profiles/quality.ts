@@ -6,6 +6,7 @@ import { grade } from '../scoring/graders.ts';
 import { bm25Rank, precisionRecall, readDocIds, type RetrievalScore } from '../scoring/retrieval.ts';
 import { summarize } from '../stats/summary.ts';
 import { chainOfVerification, type Ask } from './cove.ts';
+import { dataFile } from './prompts.ts';
 import type { Workload, WorkloadContext } from './run-cell.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 
@@ -23,7 +24,8 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 export const qualityWorkload: Workload = async (ctx) => {
   const { plan, server, sampler, record, log } = ctx;
   const q = plan.config.profiles.quality;
-  const dir = path.resolve(path.dirname(plan.configFile), q.goldens);
+  // Like the prompts: beside the config, else the goldens shipped with this package (checked before the run).
+  const dir = dataFile(plan.configFile, q.goldens);
   const calls: ChatRecord[] = [];
   const ask: Ask = async (messages, maxTokens) => {
     const r = await chat(server.baseUrl, { messages, maxTokens, seed: plan.config.llama.seed, timeoutMs: q.request_timeout_s * 1000 });

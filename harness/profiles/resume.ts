@@ -1,14 +1,13 @@
 // The resume check a profile makes before starting llama-server for a cell (`--resume <run-id>`, BENCH_RESUME).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isRunId } from '../run-id.ts';
 import { decideResume, resumeStamp, type ResumeDecision } from '../matrix/checkpoint.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { cellDir, type CellOutcome } from './run-cell.ts';
 
-/** A run id names a directory directly under the output directory: no separators, no `..`. */
-export function isRunId(id: string): boolean {
-  return /^[A-Za-z0-9._-]+$/.test(id) && id !== '.' && id !== '..';
-}
+/** A run id names a directory directly under the output directory: no separators, no `..` (harness/run-id.ts). */
+export { isRunId };
 
 /** The directory of the run to resume; throws with what was looked for when there is no such run. */
 export function resumeRunDir(outputDir: string, runId: string): string {

@@ -1,8 +1,10 @@
 import type { TestProject } from 'vitest/node';
+import { PROFILE_NAMES, type ProfileName } from '../budgets/catalogue.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { outputDir, preparePlan, type Plan } from '../plan.ts';
 import { resumeOverview, resumeRunDir } from '../profiles/resume.ts';
 import { stderrProgress } from '../progress.ts';
+import { isRunId, runIdProblem } from '../run-id.ts';
 
 declare global {
   // Every profile project has this global setup; one run prepares its plan once.
@@ -23,8 +25,13 @@ function resumedRun(): string | undefined {
 }
 
 export default async function setup(project: TestProject): Promise<void> {
+  // The reporter reads the baseline run by this id: a run id, never a path (npm run bench checks it the same way).
+  const baseline = process.env.BENCH_BASELINE;
+  if (baseline && !isRunId(baseline)) throw new Error(`BENCH_BASELINE: ${runIdProblem(baseline)}`);
   const resume = resumedRun();
-  globalThis.__benchPlan ??= preparePlan({ ...(resume ? { runId: resume } : {}) });
+  // The data files of every profile this Vitest run selected are checked before anything is prepared.
+  const profiles = project.vitest.projects.map((p) => p.name).filter((n): n is ProfileName => (PROFILE_NAMES as string[]).includes(n));
+  globalThis.__benchPlan ??= preparePlan({ ...(resume ? { runId: resume } : {}), profiles });
   const plan = await globalThis.__benchPlan;
   // The scoreboard reporter runs in this process and writes next to the plan.
   process.env.BENCH_RUN_DIR = plan.runDir;

@@ -55,7 +55,8 @@ describe('loadConfig', () => {
   test('unknown key', () => {
     const e = problems(VALID.replace('threads: [2]', 'threads: [2]\n  treads: [1]'));
     expect(e.exitCode).toBe(2);
-    expect(e.message).toMatch(/matrix \(line 5\): unknown key "treads"; expected one of: models, quants, threads, ctx, priority/);
+    // At the key itself, with the spelling it was probably meant to have.
+    expect(e.message).toMatch(/matrix\.treads \(line 8\): unknown key "treads" \(did you mean threads\?\); expected one of: models, quants, threads, ctx, priority/);
   });
   test('wrong type', () => {
     const e = problems(VALID.replace('ctx: [1024]', 'ctx: big'));

@@ -76,14 +76,23 @@ describe('checkFlowArgs', () => {
   });
 
   test('bad input names the flag and what was expected', () => {
-    expect(problem({ tune: 'interactiv' })).toEqual({ path: '--tune', message: expect.stringMatching(/^got "interactiv", expected one of: idle, interactive, .*quality/) });
+    expect(problem({ tune: 'interactiv' })).toEqual({ path: '--tune', source: 'command line', message: expect.stringMatching(/^got "interactiv", expected one of: idle, interactive, .*quality/) });
     expect(problem({ tune: 'interactiv' }).message).not.toMatch(/stress/);
     expect(problem({ tune: 'stress' }).message).toMatch(/stress soaks one cell/);
     expect(problem({ tune: 'batch' }).message).toBe('profile batch is disabled (profiles.batch.enabled: false)');
-    expect(problem({ flow: 'fast' })).toEqual({ path: '--flow', message: 'got "fast", expected one of: guided' });
+    expect(problem({ flow: 'fast' })).toEqual({ path: '--flow', source: 'command line', message: 'got "fast", expected one of: guided' });
     expect(problem({ flow: 'guided', tune: 'idle' }).message).toBe('expected either --tune or --flow, got both');
     expect(problem({ tune: 'idle', passthrough: ['-t', 'Q4'] }).message).toMatch(/expected no Vitest options, got -t Q4/);
     expect(problem({ tune: 'idle', profiles: ['idle'] }).path).toBe('--profile');
     expect(problem({ flow: 'guided', dryRun: true }).path).toBe('--dry-run');
+  });
+
+  test('every problem is reported at once', () => {
+    try {
+      checkFlowArgs(args({ tune: 'interactiv', profiles: ['idle'], dryRun: true, passthrough: ['-t', 'x'] }), config, 'c.yaml');
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect((e as ConfigError).problems.map((p) => p.path)).toEqual(['--profile', '--dry-run', '--tune', '--tune']);
+    }
   });
 });

@@ -12,7 +12,7 @@ function fixture() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'model-scan-'));
   const modelDir = path.join(dir, 'models');
   const hfHome = path.join(dir, 'hf');
-  writeFileSync(path.join(dir, 'local.gguf'), 'x'.repeat(10));
+  writeFileSync(path.join(dir, 'local.gguf'), `GGUF${'x'.repeat(6)}`); // a GGUF magic: the config checks it
   // Our earlier download of org/a Q4_K_M (with its sidecar), an interrupted Q8_0, and an older revision of it.
   const repoA = path.join(modelDir, 'models--org--a');
   mkdirSync(path.join(repoA, 'main'), { recursive: true });
