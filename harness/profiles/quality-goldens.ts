@@ -10,7 +10,7 @@ import type { Ask } from './cove.ts';
 export type AnswerMode = 'free' | 'constrained';
 
 /** A constrained reply needs room for its JSON around the answer, whatever the item's own budget. */
-export const CONSTRAINED_MIN_TOKENS = 96;
+export const CONSTRAINED_MIN_TOKENS = 128;
 
 export interface GoldenOutcome {
   category: string;
