@@ -23,7 +23,7 @@ export const CORRECTION =
 /** Words before a mention that negate it: "not B", "isn't suspicious", "rather than A", "unlike A". */
 const FILLER = String.raw`(?:(?:a|an|the|option|answer|choice|letter|tree|process|url|id|technique|number|value|label|really|exactly|quite|necessarily|at|all|simply|merely|say|pick|choose|select|go|with|call|consider|think|it|it's|its|is|was|be|that|this|to|just|an?)\s+|["'(\[])`;
 export const NEGATED_BEFORE = new RegExp(
-  String.raw`(?:\b(?:not|never|no longer|nor|neither|no|nothing|hardly|rather than|instead of|other than|unlike|except(?: for)?|than|excluding|rules? out|ruling out|eliminat(?:e|es|ing)|dismiss(?:es|ing)?)|n't)\s+${FILLER}{0,3}$`,
+  String.raw`(?:\b(?:not|never|no longer|nor|neither|no|nothing|hardly|rather than|instead of|other than|unlike|except(?: for)?|than|excluding|confused with|mistaken for|as opposed to|rules? out|ruling out|eliminat(?:e|es|ing)|dismiss(?:es|ing)?)|n't)\s+${FILLER}{0,3}$`,
   'i',
 );
 /** "not only B", "not just suspicious": affirms. */
@@ -48,7 +48,7 @@ export const AFFIRMED_AFTER =
   /^\s*[)\]"'”]*\s*(?:is|would be|seems to be|must be)\s+(?:the\s+)?(?:(?:correct|right|best|final|true)(?:\s+(?:answer|option|choice|one))?|answer)\b/i;
 
 /** Between two different candidates: they are alternatives ("A or B", "280-290", "36/40"). */
-export const HEDGE_BETWEEN = /^[\s,;:"'*)(\]\[]*(?:,\s*)?(?:or|and\/or|\/|either|maybe|possibly|perhaps|to|-|–|~|or maybe|or possibly|or perhaps)[\s"'*(\[]*$/i;
+export const HEDGE_BETWEEN = /^[\s,;:"'*)(\]\[]*(?:,\s*)?(?:or|and\/or|\/|either|maybe|possibly|perhaps|to|~|or maybe|or possibly|or perhaps)[\s"'*(\[]*$/i;
 /** Between two different candidates: a list ("A, B and C"). */
 export const LIST_BETWEEN = /^[\s"'*)(\]\[]*(?:,|;|&|and|plus|as well as|, and)[\s"'*(\[]*$/i;
 /** Words that make a claim tentative; with another candidate in sight, the answer is hedged. */

@@ -95,9 +95,9 @@ function asserted(text: string, from: number, c: Candidate<unknown>): boolean {
   return /^[\s,:;"'(*-]*(?:it(?:'s| is)\s+|that(?:'s| is)\s+|the answer is\s+)?(?:option\s+|letter\s+)?[$€£¥₹]?\s*$/i.test(gap) || ASSERTING_VERB.test(gap) || /[:=]\s*[$€£¥₹]?\s*$/.test(gap);
 }
 
-/** Parenthetical asides with more than one word: "(42.195 / 1.609344 = 26.22)", "(840 mL)", but not "(B)". */
+/** Parenthetical asides: "(42.195 / 1.609344 = 26.22)", "($0.05)", but not a lone "(B)". */
 function asides(text: string): [number, number][] {
-  return [...text.matchAll(/\(([^()\n]*)\)/g)].filter((m) => /\S\s+\S/.test(m[1]!.trim())).map((m) => [m.index, m.index + m[0].length]);
+  return [...text.matchAll(/\(([^()\n]*)\)/g)].filter((m) => !/^\s*\p{L}\s*$/u.test(m[1]!)).map((m) => [m.index, m.index + m[0].length]);
 }
 
 class Reader<T> {
@@ -139,10 +139,10 @@ class Reader<T> {
    * "… = 288 km": the candidate after the last "=" when nothing else follows it; likewise after a colon that closes a
    * computation ("16 days and 10 days: 26 days"), but not one that opens a breakdown ("Five children: four …").
    */
-  afterEquals(cands: Candidate<T>[]): Candidate<T> | null {
+  afterEquals(cands: Candidate<T>[], equals = true): Candidate<T> | null {
     const start = cands[0]!.index;
     const region = this.text.slice(start, cands.at(-1)!.end);
-    for (const sign of [/[=≈]/g, /:/g]) {
+    for (const sign of equals ? [/[=≈]/g, /:/g] : [/:/g]) {
       const at = [...region.matchAll(sign)].at(-1);
       if (!at) continue;
       const after = cands.filter((c) => c.index > start + at.index);
@@ -154,7 +154,7 @@ class Reader<T> {
   }
 
   /** One answer from the candidates of one place, or why not. After a marker, the first candidate is the answer. */
-  decide(cands: Candidate<T>[], rule: string, firstWins: boolean): Extraction<T> | null {
+  decide(cands: Candidate<T>[], rule: string, firstWins: boolean, equals = true): Extraction<T> | null {
     if (cands.length === 0) return null;
     const text = this.text.slice(cands[0]!.index, cands.at(-1)!.end);
     const d = this.distinct(cands);
@@ -169,7 +169,7 @@ class Reader<T> {
       if (firstWins) break;
     }
     if (firstWins) return this.answer(cands[0]!, `${rule}, first after it`);
-    const result = this.afterEquals(cands);
+    const result = this.afterEquals(cands, equals);
     if (result) return this.answer(result, `${rule}, the result after "="`);
     const narrowed = this.finder.prefer?.(cands, this.text);
     if (narrowed) {
@@ -180,26 +180,51 @@ class Reader<T> {
   }
 }
 
-/** Markers and corrections (latest first), then conclusions: the first place that names a live candidate decides. */
-function byAnchors<T>(r: Reader<T>, spans: Span[]): Extraction<T> | null {
-  const all = anchors(r.text, r.live);
-  const strong = all.filter((a) => a.kind !== 'conclusion').reverse();
-  const weak = all.filter((a) => a.kind === 'conclusion').reverse();
-  for (const group of [strong, weak]) {
-    for (const a of group) {
-      if (a.kind === 'affirmed') {
-        const c = r.live.find((x) => x.index === a.at)!;
-        return r.answer(c, `affirmed: "${c.text} is …"`);
-      }
-      const boxed = a.label.startsWith('\\boxed');
-      const close = r.text.indexOf('}', a.from);
-      const [from, to] = boxed ? [a.from, close < 0 ? r.text.length : close] : regionAfter(r, spans, a.from);
-      let cands = r.within(from, to);
-      // After "actually" or "so", only what is asserted counts: "Actually, this is a classic problem where 12 …" names no answer.
-      if (a.kind !== 'marker') cands = cands.filter((c) => asserted(r.text, from, c));
-      const decided = r.decide(cands, `${a.kind} "${a.label}"`, a.kind === 'marker');
-      if (decided) return decided;
+/** The answer a marker, an affirmation or a conclusion points at; after a conclusion only what is asserted counts. */
+function atAnchor<T>(r: Reader<T>, spans: Span[], a: Anchor): Extraction<T> | null {
+  if (a.kind === 'affirmed') {
+    const c = r.live.find((x) => x.index === a.at)!;
+    return r.answer(c, `affirmed: "${c.text} is …"`);
+  }
+  const boxed = a.label.startsWith('\\boxed');
+  const close = r.text.indexOf('}', a.from);
+  const [from, to] = boxed ? [a.from, close < 0 ? r.text.length : close] : regionAfter(r, spans, a.from);
+  let cands = r.within(from, to);
+  if (a.kind !== 'marker') cands = cands.filter((c) => asserted(r.text, from, c));
+  return r.decide(cands, `${a.kind} "${a.label}"`, a.kind === 'marker');
+}
+
+/**
+ * A self-correction discards what came before it: the text after the latest one that names an answer is read again,
+ * by its own markers and conclusions, else by what it asserts ("Actually, this is a classic problem where 12 …"
+ * asserts nothing, so the answer before it stands).
+ */
+function byCorrection<T>(r: Reader<T>, spans: Span[], all: Anchor[]): Extraction<T> | null {
+  for (const c of all.filter((a) => a.kind === 'correction').reverse()) {
+    const later = all.filter((a) => a.at >= c.from && a.kind !== 'correction');
+    const inTail = [...later.filter((a) => a.kind !== 'conclusion').reverse(), ...later.filter((a) => a.kind === 'conclusion').reverse()];
+    for (const a of inTail) {
+      const found = atAnchor(r, spans, a);
+      if (found) return { ...found, rule: `after correction "${c.label}": ${found.rule}` };
     }
+    const tail = r.within(c.from, r.text.length).filter((x) => asserted(r.text, c.from, x) || ASSERTING_VERB.test(r.text.slice(Math.max(c.from, x.index - 30), x.index)));
+    const found = r.decide(tail, `correction "${c.label}"`, false);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Self-corrections first, then the latest explicit marker; conclusions ("so …") come after a bare first sentence. */
+function byAnchors<T>(r: Reader<T>, spans: Span[], kinds: 'strong' | 'weak'): Extraction<T> | null {
+  const all = anchors(r.text, r.live);
+  if (kinds === 'strong') {
+    const corrected = byCorrection(r, spans, all);
+    if (corrected) return corrected;
+  }
+  const group = all.filter((a) => (kinds === 'strong' ? a.kind === 'marker' || a.kind === 'affirmed' : a.kind === 'conclusion')).reverse();
+  for (const a of group) {
+    const decided = atAnchor(r, spans, a);
+    if (decided) return decided;
   }
   return null;
 }
@@ -256,12 +281,21 @@ function byLastAssertion<T>(r: Reader<T>, spans: Span[], ctx: ExtractContext): E
   if (pick) return r.decide(r.within(pick.start, pick.end), `${why}, after "${pick.text.trim().split(/\s/)[0]}"`, false);
   const withCands = main.filter((p) => r.within(p.start, p.end).length);
   if (withCands.length === 0) return r.decide(r.within(s.start, s.end), why, false);
-  const whole = r.decide(withCands.flatMap((p) => r.within(p.start, p.end)), why, false);
+  // Across several clauses "=" says nothing: "Maria = 36 years, son = 12 years".
+  const whole = r.decide(withCands.flatMap((p) => r.within(p.start, p.end)), why, false, withCands.length === 1);
   if (whole?.state === 'answer' || withCands.length === 1) return whole;
   // "Between A and B, B is riskier": the last main clause says it (or the one that repeats the question's words).
   const focusOf = (p: { text: string }) => [...focus].filter((w) => p.text.toLowerCase().includes(w)).length;
   const last = withCands.reduce((a, b) => (focusOf(b) >= focusOf(a) ? b : a));
   return r.decide(r.within(last.start, last.end), `${why}, its last clause`, false) ?? whole;
+}
+
+function clauseAround(text: string, at: number, s: Span): string {
+  const before = text.slice(s.start, at);
+  const after = text.slice(at, s.end);
+  const from = Math.max(...[',', ';', ':', '—'].map((p) => before.lastIndexOf(p))) + 1;
+  const to = after.search(/[,;:—]/);
+  return `${before.slice(from)}${to < 0 ? after : after.slice(0, to)}`;
 }
 
 /** Finds the final answer of `output` among the finder's candidates. Pure. */
@@ -278,17 +312,19 @@ export function extractAnswer<T>(output: string, finder: Finder<T>, ctx: Extract
     const negated = all.length ? `; mentions negated or dismissed: ${[...new Set(all.map((c) => c.text))].join(', ')}` : '';
     return { state: 'none', rule: `no answer found${negated}`, text: '' };
   }
-  let found = byAnchors(r, spans) ?? byLead(r, spans) ?? byLastAssertion(r, spans, ctx);
+  let found = byAnchors(r, spans, 'strong') ?? byLead(r, spans) ?? byAnchors(r, spans, 'weak') ?? byLastAssertion(r, spans, ctx);
   if (!found) return { state: 'none', rule: REFUSAL.test(text) ? 'refusal' : 'no answer found in the final statement', text: '' };
   if (found.state === 'answer') {
     const value = found.value;
     const others = r.distinct(live).filter((c) => !finder.same(c.value, value));
     // A tentative claim with another candidate in sight is a hedge: "either A or B, probably B".
     const at = found.at ?? -1;
-    const place = spans.find((s) => at >= s.start && at < s.end);
-    if (others.length && place && HEDGE_WORDS.test(place.text) && !/^(?:marker|correction|affirmed)/.test(found.rule)) {
+    const sentence = spans.find((s) => at >= s.start && at < s.end);
+    // The clause that holds the answer: "3 socks; with 2 you might get…" is not hedged, "either A or B, probably B" is.
+    const place = sentence && { text: clauseAround(text, at, sentence) };
+    if (others.length && place && HEDGE_WORDS.test(place.text) && !/^(?:marker|correction|affirmed|after correction)/.test(found.rule)) {
       found = { state: 'ambiguous', values: [value, ...others.map((c) => c.value)], rule: `hedged: "${place.text.slice(0, 60)}"`, text: found.text };
-    } else if (REFUSAL.test(text) && !/^(?:marker|correction|affirmed)/.test(found.rule)) {
+    } else if (REFUSAL.test(text) && !/^(?:marker|correction|affirmed|after correction)/.test(found.rule)) {
       found = { state: 'none', rule: 'refusal (no marked answer)', text: '' };
     }
   }

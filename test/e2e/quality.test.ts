@@ -16,8 +16,15 @@ const QUICK = `  quality:
     retrieval: { limit: 2 }
 `;
 
+// The built-in tiny model has no chat template and a SentencePiece vocabulary: with the Jinja path llama-server feeds
+// the fallback template's "<|im_start|>assistant" to the JSON grammar as text tokens and rejects every constrained
+// request ("Failed to initialize samplers"). The legacy template path has no such prefill; both modes use it here.
+const LLAMA = `llama:
+  extra_args: [--no-jinja]
+`;
+
 function quickConfig() {
-  return tinyConfig('', (t) => t.replace('quants: [Q4_K_M]', 'quants: [Q4_K_M, Q8_0]').replace('profiles:\n', `profiles:\n${QUICK}`));
+  return tinyConfig(LLAMA, (t) => t.replace('quants: [Q4_K_M]', 'quants: [Q4_K_M, Q8_0]').replace('profiles:\n', `profiles:\n${QUICK}`));
 }
 
 function outputs(outDir: string, runId: string, cell: string): string[] {

@@ -56,6 +56,14 @@ const numeric: Case[] = [
   { reference: '36', output: '36? No — 40.', human: 0, why: 'the reference asked and rejected' },
   { reference: '288', output: 'Answer: 288 km... wait, I mean 280.', human: 0, why: 'self-corrected to a wrong value' },
   { reference: '92', output: 'To average 87 she needs 87 on the last test too.', prompt: MATH_004, human: 0, why: 'wrong answer built from the inputs' },
+  { reference: '3.8', output: 'So the change is $4.80. Hmm, let me recheck: 12 × 0.35 = 4.20, not 3.20. So the change is $3.80.', prompt: MATH_007, human: 1, why: 'a recheck of an intermediate, then the corrected answer' },
+  { reference: '3.8', output: 'The answer is $3.80. Actually, this is a simple subtraction where 20 minus 16.20 is needed.', prompt: MATH_007, human: 1, why: '"actually" that asserts no new answer' },
+  { reference: '3.8', output: '$20 - $16.20 = $3.80', prompt: MATH_007, human: 1, why: 'a spaced minus is an operator, not a range' },
+  { reference: '36', output: 'Maria = 36 years, son = 12 years.', prompt: 'Maria is three times as old as her son. In 12 years, she will be twice as old as her son. How old is Maria now, in years?', human: 1, why: 'two equations: the clause about what was asked' },
+  { reference: '5', output: '5 cents ($0.05).', human: 1, why: 'the same value restated in another unit, in parentheses' },
+  { reference: '3', output: 'You need to take out 3 socks; with 2 you might get one black and one white.', prompt: 'A drawer holds 6 black socks and 4 white socks. What is the smallest number of socks you must take out to be certain of having two of the same colour?', human: 1, why: 'a hypothetical with "might" in another clause is not a hedge' },
+  { reference: '26', output: 'March 16–31 is 16 days and April 1–10 is 10 days: 26 days.', prompt: 'How many days are there from March 15 to April 10?', human: 1, why: 'ranges are not answers; the total after the colon is' },
+  { reference: '0.84', output: '840 mL', human: 0, why: 'right quantity, wrong unit asked for' },
 ];
 
 const choice: Case[] = [
@@ -115,6 +123,8 @@ const ids: Case[] = [
   { reference: 'T1490', output: 'T1490, T1485, T1070', human: 0, why: 'a list' },
   { reference: 'T1490', output: "It isn't T1490.", human: 0, why: 'negated' },
   { reference: 'T1105', output: '<think>T1105?</think>\nT1570', human: 0, why: 'the right ID only in reasoning' },
+  { reference: 'T1105', output: 'T1105 (Ingress Tool Transfer), sometimes confused with T1071.', human: 1, why: 'another ID named as a confusion' },
+  { reference: 'T1070.001', output: 'T1070', human: 0, why: 'the parent where the sub-technique was asked' },
 ];
 
 const exact: Case[] = [
