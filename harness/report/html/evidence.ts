@@ -40,7 +40,7 @@ function row(i: GradedItem): string {
     ['extracted', i.extracted],
     ['rule', i.rule],
     ['expected', i.expected],
-    ['why not 1', i.score !== null && i.score < 1 ? i.detail : null],
+    ['why not 1', i.score !== null && i.score < 1 && i.detail !== i.rule ? i.detail : null],
     ['error', i.error],
   ];
   const dl = fields
