@@ -27,6 +27,8 @@ export const NEGATED_BEFORE = new RegExp(
   'i',
 );
 /** "not only B", "not just suspicious": affirms. */
+/** A negation reaches across "or": "nothing suspicious or malicious", "not A or B". */
+export const NEGATED_LIST_BEFORE = /(?:\b(?:not|never|no|nothing|neither)|n't)\s+[\p{L}-]+(?:,\s*[\p{L}-]+)*,?\s+(?:or|nor)\s+$/iu;
 export const NOT_ONLY = /\bnot\s+(?:only|just|merely|simply)\s+(?:\S+\s+){0,2}$/i;
 
 /** What after a mention dismisses it: "A is wrong", "A is just notepad", "A can be ruled out", "A? No". */

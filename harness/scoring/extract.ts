@@ -4,7 +4,7 @@
 // or dismissed never count; several different live candidates in the deciding place are a hedge or a list.
 import {
   AFFIRMED_AFTER, ASSERTING_VERB, CONCLUSION, CORRECTION, DISMISSED_AFTER, HEDGE_BETWEEN, HEDGE_WORDS, LIST_BETWEEN,
-  NEGATED_BEFORE, NOT_ONLY, REFUSAL, STRONG_MARKER, SUBORDINATE,
+  NEGATED_BEFORE, NEGATED_LIST_BEFORE, NOT_ONLY, REFUSAL, STRONG_MARKER, SUBORDINATE,
 } from './cues.ts';
 import { normalizeText, stripMarkdown } from './normalize.ts';
 import { stripAsides, stripReasoningBlocks } from './reasoning.ts';
@@ -56,7 +56,7 @@ function clauseStart(text: string, at: number): number {
 
 function standing<T>(text: string, c: Candidate<T>): Standing {
   const before = text.slice(Math.max(clauseStart(text, c.index), c.index - 48), c.index);
-  if (NEGATED_BEFORE.test(before) && !NOT_ONLY.test(before)) return 'negated';
+  if ((NEGATED_BEFORE.test(before) || NEGATED_LIST_BEFORE.test(before)) && !NOT_ONLY.test(before)) return 'negated';
   if (DISMISSED_AFTER.test(text.slice(c.end, c.end + 60))) return 'dismissed';
   return 'live';
 }
@@ -142,7 +142,7 @@ class Reader<T> {
   afterEquals(cands: Candidate<T>[], equals = true): Candidate<T> | null {
     const start = cands[0]!.index;
     const region = this.text.slice(start, cands.at(-1)!.end);
-    for (const sign of equals ? [/[=≈]/g, /:/g] : [/:/g]) {
+    for (const sign of equals ? [/[=≈→⇒]|=>/g, /:/g] : [/:/g]) {
       const at = [...region.matchAll(sign)].at(-1);
       if (!at) continue;
       const after = cands.filter((c) => c.index > start + at.index);
@@ -266,15 +266,23 @@ function byLastAssertion<T>(r: Reader<T>, spans: Span[], ctx: ExtractContext): E
   const best = scored.reduce((a, b) => (b.score >= a.score ? b : a));
   const s = best.s;
   // Within the sentence: the clause after the last "so/therefore", and main clauses before subordinate ones.
-  const clauses = s.text.split(/(?=,\s|;\s|\s(?:but|so|therefore|thus|hence|because|since|while|whereas|although|and)\s)/i);
+  // A spaced em dash opens an explanation; a spaced hyphen is as likely a minus ("$20 - $16.20 = $3.80").
+  const clauses = s.text.split(/(?=,\s|;\s|\s(?:—|--|–(?!\s*[$€£¥₹]?\d))\s|\s(?:but|so|therefore|thus|hence|because|since|while|whereas|although|and)\s)/i);
   let offset = s.start;
-  const parts = clauses.map((c) => {
+  const parts: { start: number; end: number; text: string }[] = [];
+  for (const c of clauses) {
     const p = { start: offset, end: offset + c.length, text: c };
     offset += c.length;
-    return p;
-  });
+    // ", 64.8" alone continues a list ("60, 64.8"), it is not a clause of its own.
+    const prev = parts.at(-1);
+    const only = r.within(p.start, p.end);
+    if (prev && /^,\s*/.test(c) && only.length === 1 && r.text.slice(only[0]!.end, p.end).trim().replace(/[.!]$/, '') === '' && r.text.slice(p.start, only[0]!.index).replace(/^,\s*/, '') === '') {
+      prev.end = p.end;
+      prev.text += c;
+    } else parts.push(p);
+  }
   const conclusion = [...parts].reverse().find((p) => /^[,;:\s]*(?:so|therefore|thus|hence|which (?:is|equals|makes|gives|means|comes to)|that is|i\.e\.)\b/i.test(p.text) && r.within(p.start, p.end).length);
-  const main = parts.filter((p) => !SUBORDINATE.test(p.text.replace(/^[,;\s]+/, '')) && !/^[,;\s]*but\b/i.test(p.text));
+  const main = parts.filter((p) => !SUBORDINATE.test(p.text.replace(/^[,;\s]+/, '')) && !/^\s*(?:—|--|–)\s/.test(p.text) && !/^[,;\s]*but\b/i.test(p.text));
   const butClause = [...parts].reverse().find((p) => /^[,;\s]*but\b/i.test(p.text) && r.within(p.start, p.end).length);
   const why = best.score > 0 && scored.length > 1 && best.i !== scored.at(-1)!.i ? 'the sentence answering the question' : 'the last statement';
   const pick = conclusion ?? butClause;
@@ -286,7 +294,9 @@ function byLastAssertion<T>(r: Reader<T>, spans: Span[], ctx: ExtractContext): E
   if (whole?.state === 'answer' || withCands.length === 1) return whole;
   // "Between A and B, B is riskier": the last main clause says it (or the one that repeats the question's words).
   const focusOf = (p: { text: string }) => [...focus].filter((w) => p.text.toLowerCase().includes(w)).length;
-  const last = withCands.reduce((a, b) => (focusOf(b) >= focusOf(a) ? b : a));
+  // A hypothetical ("rule 2 would deny it") gives way to a plain statement.
+  const plain = withCands.filter((p) => !/\b(?:would|could|might|may)\b/i.test(p.text));
+  const last = (plain.length ? plain : withCands).reduce((a, b) => (focusOf(b) >= focusOf(a) ? b : a));
   return r.decide(r.within(last.start, last.end), `${why}, its last clause`, false) ?? whole;
 }
 
@@ -316,7 +326,7 @@ export function extractAnswer<T>(output: string, finder: Finder<T>, ctx: Extract
   if (!found) return { state: 'none', rule: REFUSAL.test(text) ? 'refusal' : 'no answer found in the final statement', text: '' };
   if (found.state === 'answer') {
     const value = found.value;
-    const others = r.distinct(live).filter((c) => !finder.same(c.value, value));
+    const others = r.distinct(r.within(0, text.length)).filter((c) => !finder.same(c.value, value));
     // A tentative claim with another candidate in sight is a hedge: "either A or B, probably B".
     const at = found.at ?? -1;
     const sentence = spans.find((s) => at >= s.start && at < s.end);

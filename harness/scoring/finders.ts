@@ -34,9 +34,14 @@ const VERBISH = new Set(
 );
 const NOUN_IN_S = /(?:ss|us|is|as|os|series|species|news|means)$/;
 
-function looksLikeVerb(word: string): boolean {
+/** Words that, after a past participle, show it was a verb: "A spawned cmd.exe", "A launched the script". */
+const OBJECT_START = /^(?:a|an|the|its|his|her|their|it|this|that|to|from|with|by|into|onto|on|in|at|via|itself|them|\p{Lu}\S*|\S*[.\\/]\S*)$/u;
+
+function looksLikeVerb(word: string, next: string | undefined): boolean {
   const w = word.toLowerCase();
-  return VERBISH.has(w) || (/^[a-z]{3,}s$/.test(w) && !NOUN_IN_S.test(w));
+  if (VERBISH.has(w) || (/^[a-z]{3,}s$/.test(w) && !NOUN_IN_S.test(w))) return true;
+  // "A scheduled task" is the article before an adjective; "A spawned cmd.exe" is option A and a verb.
+  return /^[a-z]{3,}ed$/.test(w) && next !== undefined && OBJECT_START.test(next);
 }
 
 /** Option lines of the question: "A) text", "B. text". */
@@ -68,8 +73,9 @@ export function choiceFinder(choices: readonly string[], prompt?: string): Finde
           // "a" is an article; a lower-case option letter counts only where nothing else could be meant.
           if (!((explicitBefore && /^[)\]"']?\s*(?:[.,;:!)]|\n|$)/.test(after)) || alone || (/\($/.test(before) && /^\)/.test(after)))) continue;
         } else if (upper === 'A' || upper === 'I') {
-          const next = /^\s+([\p{L}'’-]+)/u.exec(after)?.[1];
-          if (next && !explicitBefore && !/^[)\].:]/.test(after) && !choices.includes(next) && !looksLikeVerb(next)) continue;
+          const words = /^\s+([\p{L}'’-]+)(?:\s+(\S+))?/u.exec(after);
+          const next = words?.[1];
+          if (next && !explicitBefore && !/^[)\].:]/.test(after) && !choices.includes(next) && !looksLikeVerb(next, words?.[2])) continue;
         }
         out.push({ value: upper, index: m.index, end: m.index + 1, text: letter });
       }
@@ -83,7 +89,7 @@ export function choiceFinder(choices: readonly string[], prompt?: string): Finde
 const FUNCTION_WORDS = new Set(['yes', 'no', 'none', 'true', 'false']);
 const SENTENCE_START = /(?:^|[.!?:\n]\s*|(?:answer is|answer would be|i'd say|i would say|say|says|said)\s+)["'“]?$/i;
 const STANDS_ALONE = /^["'”]?\s*(?:[.,!;:)\]]|$|\n|\s+(?:because|since|as|it|they|he|she|this|that|the|you|i|we|not|there|passengers|residents|students|guests)\b)/i;
-const NEGATED_LABEL = String.raw`(?:(?:not|never|nothing|no)\s+(?:(?:really|at all|particularly|very|that|overly|remotely|especially|in any way)\s+){0,2}|n't\s+(?:(?:really|at all|particularly|very|that)\s+){0,2}be\s+|n't\s+(?:(?:really|at all|particularly|very|that)\s+){0,2}|non-?|un-?)`;
+const NEGATED_LABEL = String.raw`(?:(?<![\p{L}])(?:not|never|nothing|no)\s+(?:(?:really|at all|particularly|very|that|overly|remotely|especially|in any way|be|being|been)\s+){0,2}|n't\s+(?:(?:really|at all|particularly|very|that|be|being|been)\s+){0,2}|(?<![\p{L}])(?:non-?|un-?))`;
 
 /**
  * Labels, each with its per-item synonyms and inflections. With two labels, a negated one stands for the other:
@@ -108,7 +114,7 @@ export function labelFinder(labels: readonly string[], synonyms: Readonly<Record
       for (const { label, other } of negatedForms) {
         if (FUNCTION_WORDS.has(label.toLowerCase())) continue;
         for (const phrase of [label, ...(synonyms[label] ?? [])]) {
-          const re = new RegExp(`(?<![\\p{L}])${NEGATED_LABEL}${phraseRegex(phrase).source.replace('(?<![\\p{L}\\p{N}_-])', '')}`, 'giu');
+          const re = new RegExp(`${NEGATED_LABEL}${phraseRegex(phrase).source.replace('(?<![\\p{L}\\p{N}_-])', '')}`, 'giu');
           for (const m of text.matchAll(re)) {
             if (/\bnot\s+(?:only|just|merely)\b/i.test(m[0])) continue;
             negated.push({ value: other, index: m.index, end: m.index + m[0].length, text: m[0] });

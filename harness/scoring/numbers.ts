@@ -13,8 +13,8 @@ export interface NumberCandidate extends Candidate<number> {
 const GROUPED = String.raw`\d{1,3}(?:(?<sep>[,'’\u00a0\u202f\u2009 ])\d{3})(?:\k<sep>\d{3})*(?:[.,]\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}`;
 const PLAIN = String.raw`\d+(?:[.,]\d+)?`;
 const NUMBER = new RegExp(
-  String.raw`(?<sign>[-−+](?=[$€£¥₹]?\d)|\bminus\s+|\bnegative\s+)?(?<cur>[$€£¥₹]\s?)?(?<body>${GROUPED}|${PLAIN})` +
-    String.raw`(?<frac>\s?\/\s?\d+(?![\d/]))?(?<exp>[eE][-+−]?\d+|\s?[×x*·]\s?10\s?\^\s?[-−+]?\d+|\^[-−+]?\d+)?`,
+  String.raw`(?<sign>[-−–+](?=[$€£¥₹]?\d)|\bminus\s+|\bnegative\s+)?(?<cur>[$€£¥₹]\s?)?(?<body>${GROUPED}|${PLAIN})` +
+    String.raw`(?<frac>\s?[\/⁄]\s?\d+(?![\d/]))?(?<exp>[eE][-+−]?\d+|\s?[×x*·]\s?10\s?\^\s?[-−+]?\d+|\^[-−+]?\d+)?(?<mult>\s(?:thousand|million|billion|trillion)\b|[kK](?![\p{L}\d]))?`,
   'gu',
 );
 
@@ -84,7 +84,7 @@ export function findNumbers(text: string): NumberCandidate[] {
     let value = digitsValue(g.body!);
     if (value === null) continue;
     if (g.frac) {
-      const d = Number(g.frac.replace(/[\s/]/g, ''));
+      const d = Number(g.frac.replace(/[\s/⁄]/g, ''));
       if (d === 0 || /[.,]/.test(g.body!)) continue;
       value /= d;
     }
@@ -92,8 +92,9 @@ export function findNumbers(text: string): NumberCandidate[] {
       const e = Number(/[-−+]?\d+$/.exec(g.exp)![0].replace('−', '-'));
       value = g.exp.startsWith('^') ? value ** e : value * 10 ** e;
     }
-    if (sign.startsWith('-') && LABEL_BEFORE_DASH.test(before.slice(before.lastIndexOf('\n') + 1))) sign = '';
-    if (/^(?:[-−]|minus|negative)/i.test(sign)) value = -value;
+    if (g.mult) value *= { thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12, k: 1e3 }[g.mult.trim().toLowerCase()] ?? 1;
+    if (/^[-–]/.test(sign) && LABEL_BEFORE_DASH.test(before.slice(before.lastIndexOf('\n') + 1))) sign = '';
+    if (/^(?:[-−–]|minus|negative)/i.test(sign)) value = -value;
     out.push({ value, index: start, end, text: text.slice(start, end).trim() });
   }
   const numerals = out.length;

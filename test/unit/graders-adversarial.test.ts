@@ -64,6 +64,12 @@ const numeric: Case[] = [
   { reference: '3', output: 'You need to take out 3 socks; with 2 you might get one black and one white.', prompt: 'A drawer holds 6 black socks and 4 white socks. What is the smallest number of socks you must take out to be certain of having two of the same colour?', human: 1, why: 'a hypothetical with "might" in another clause is not a hedge' },
   { reference: '26', output: 'March 16–31 is 16 days and April 1–10 is 10 days: 26 days.', prompt: 'How many days are there from March 15 to April 10?', human: 1, why: 'ranges are not answers; the total after the colon is' },
   { reference: '0.84', output: '840 mL', human: 0, why: 'right quantity, wrong unit asked for' },
+  { reference: '1250', output: '1.25k', human: 1, why: 'a thousands suffix' },
+  { reference: '-3', output: 'It drops to –3 °C.', human: 1, why: 'an en dash used as a minus sign' },
+  { reference: '64.8', output: 'Possible answers: 60, 64.8', human: 0, why: 'a list of candidates' },
+  { reference: '64.8', output: 'The price is $64.80 — $80 less 25% is $60, plus 8% tax.', prompt: 'A jacket has a list price of $80. It is discounted by 25%, and then 8% sales tax is added to the discounted price. What is the final price in dollars?', human: 1, why: 'an explanation after an em dash' },
+  { reference: '64.8', output: '64.8 is incorrect; the answer is 60.', human: 0, why: 'the reference rejected, a wrong value marked' },
+  { reference: '64.8', output: '<think>\nfinal price 64.8\n</think>\n\nI cannot determine the price.', human: 0, why: 'the answer only in reasoning, then a refusal' },
 ];
 
 const choice: Case[] = [
@@ -73,6 +79,8 @@ const choice: Case[] = [
   { reference: 'B', output: 'B is riskier; A is a normal user action.', human: 1, why: 'the other option dismissed as normal' },
   { reference: 'A', output: 'A poses the greater risk because Excel spawns cmd.', human: 1, why: 'option letter followed by an unlisted verb' },
   { reference: 'A', output: 'A launches certutil to download an executable.', human: 1, why: 'another unlisted verb' },
+  { reference: 'A', output: 'A spawned cmd.exe from Excel, which is riskier.', human: 1, why: 'a past-tense verb after the letter' },
+  { reference: 'B', output: 'A scheduled task is not involved; the riskier tree is B.', human: 1, why: 'an article before a participle adjective' },
   { reference: 'B', output: 'Not A. The riskier tree is B.', human: 1, why: 'negated option' },
   { reference: 'B', output: 'Between A and B, B is riskier.', human: 1, why: 'framing names both' },
   { reference: 'B', output: 'Tree B is riskier. Tree A only opens a text file in notepad.', prompt: RISKIER, human: 1, why: 'the sentence answering the question is not the last' },
@@ -95,6 +103,8 @@ const labels: Case[] = [
   { reference: 'deny', output: 'Not allowed.', human: 1, why: 'negated label of a binary set' },
   { reference: 'allow', output: 'Allow? No. Deny.', human: 0, why: 'the right label asked and rejected' },
   { reference: 'allow', output: 'allow or deny, depending on the source port', human: 0, why: 'both labels' },
+  { reference: 'allow', output: "It isn't blocked.", human: 1, why: "a contracted negation of the other label" },
+  { reference: 'allow', output: 'Rule 1 allows it; rule 2 would deny it, but rule 1 matches first.', human: 1, why: 'a hypothetical beside the statement' },
 ];
 const benign: Case[] = [
   { reference: 'suspicious', output: 'This looks malicious: a hidden encoded download cradle.', human: 1, why: 'synonym' },
@@ -103,6 +113,8 @@ const benign: Case[] = [
   { reference: 'benign', output: 'It is not suspicious.', human: 1, why: 'negated other label' },
   { reference: 'benign', output: 'Suspicious? No — benign.', human: 1, why: 'rejected label before the answer' },
   { reference: 'suspicious', output: 'Nothing suspicious here; ordinary git usage.', human: 0, why: '"nothing suspicious" is benign' },
+  { reference: 'benign', output: 'There is nothing suspicious or malicious here.', human: 1, why: 'a negation across "or"' },
+  { reference: 'suspicious', output: 'It could be benign or suspicious depending on context.', human: 0, why: 'both labels, hedged' },
   { reference: 'suspicious', output: 'I am sorry, but I cannot classify command lines.', human: 0, why: 'refusal' },
 ];
 const yesNo: Case[] = [
