@@ -1,7 +1,6 @@
-import { sentenceSpans } from './sentences.ts';
-
 // What a model writes on the way to its answer is not its answer: reasoning blocks (<think>…</think> and kin),
 // labelled sections the goldens' instructions exclude ("Reasoning:", "Explanation:", "Check:"), and pleasantries.
+import { sentenceSpans } from './sentences.ts';
 
 const BLOCK_TAGS = ['think', 'thinking', 'thought', 'reasoning', 'reflection', 'scratchpad', 'analysis', 'inner_monologue'];
 const OPEN = new RegExp(`<\\s*(${BLOCK_TAGS.join('|')})\\s*>|\\[(THINK|REASONING)\\]|<\\|begin_of_thought\\|>|◁think▷`, 'i');
