@@ -140,7 +140,8 @@ async function retrievalMetrics({ plan, record, log }: WorkloadContext, dir: str
     }
     const keyword = bm25Rank(query.query, docs).slice(0, query.relevant.length).map((x) => x.id);
     bm25.push(precisionRecall(keyword, query.relevant));
-    record({ kind: 'retrieval', id: query.id, ok: r.ok, error: r.error, output: r.text, selected, relevant: query.relevant, bm25: keyword, ...(r.ok ? model.at(-1) : {}) });
+    const evidence = r.ok ? { extracted: selected.join(', ') || null, rule: 'document ids named in the answer (reasoning blocks left out)' } : null;
+    record({ kind: 'retrieval', id: query.id, state: r.ok ? 'graded' : 'error', ok: r.ok, error: r.error, output: r.text, evidence, selected, relevant: query.relevant, bm25: keyword, ...(r.ok ? model.at(-1) : {}) });
   }
   // A query whose request failed is not a miss, and the means are not taken over the rest as if it never was.
   const none = (unit: string) => failed(unit, `${errors} of ${queries.length} retrieval queries got no answer (first: ${firstError})`);

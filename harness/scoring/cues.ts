@@ -59,7 +59,7 @@ export const HEDGE_WORDS = /\b(?:maybe|perhaps|possibly|probably|might|could (?:
 /** The model declines or cannot answer. */
 export const REFUSAL = new RegExp(
   [
-    String.raw`\bI(?:'m| am)?\s*(?:sorry|afraid)\b[^.\n]{0,40}\b(?:can(?:no|')t|unable|not able|won't)\b`,
+    String.raw`\bI(?:'m| am)?\s*(?:sorry|afraid)\b[^.\n]{0,40}\b(?:can(?:no|')t|unable to|not able to|won't)\s+(?:help|assist|answer|provide|determine|classify|comply|do|share|give|tell)\b`,
     String.raw`\bI\s+(?:can(?:no|')t|am unable to|'m unable to|am not able to|'m not able to|won't|will not|do not|don't)\s+(?:help|assist|answer|provide|determine|classify|comply|tell|say|know|give|do that|make (?:that|this) (?:call|determination))`,
     String.raw`\bas an ai\b`,
     String.raw`\b(?:cannot|can't|impossible to)\s+be\s+determined\b`,

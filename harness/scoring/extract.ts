@@ -128,7 +128,7 @@ function byLead<T>(r: Reader<T>, spans: Span[]): Extraction<T> | null {
   const before = r.text.slice(first.start, c.index);
   const after = r.text.slice(c.end, first.end);
   if (!/^[\s(\["'*]*$/.test(before)) return null;
-  if (!/^(?:\s*$|\s*[).:,!\]"'*\-–—]|\s+[-–—]|\s+\p{Ll}+(?:\s\p{Ll}+)?[.!]?$)/u.test(after)) return null;
+  if (!/^(?:\s*$|\s*[().:,!\]"'*\-–—]|\s+[-–—]|\s+\p{Ll}+(?:\s\p{Ll}+)?[.!]?$)/u.test(after)) return null;
   return r.answer(c, 'bare answer in the first sentence');
 }
 
@@ -158,7 +158,7 @@ export function extractAnswer<T>(output: string, finder: Finder<T>, ctx: Extract
   if (!found) return { state: 'none', rule: REFUSAL.test(text) ? 'refusal' : 'no answer found in the final statement', text: '' };
   if (found.state === 'answer') {
     const value = found.value;
-    const others = r.distinct(r.within(0, text.length)).filter((c) => !finder.same(c.value, value));
+    const others = r.distinct(r.live).filter((c) => !finder.same(c.value, value));
     // A tentative claim with another candidate in sight is a hedge: "either A or B, probably B".
     const at = found.at ?? -1;
     const sentence = spans.find((s) => at >= s.start && at < s.end);

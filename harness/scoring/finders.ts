@@ -68,7 +68,7 @@ export function choiceFinder(choices: readonly string[], prompt?: string): Finde
         if (/^:[\\/]|^\.\p{L}|^-\p{L}|^'s\b/u.test(after)) continue; // C:\, a.m., A-grade, A's
         const explicitBefore = /(?:answer|option|choice|letter|pick|go with|choose|select)\s*(?:is\s*)?[:\-–—]?\s*[(\["']?$/i.test(before) || /[(\[]$/.test(before);
         const lineBefore = before.slice(before.lastIndexOf('\n') + 1);
-        const alone = /^[\s(\["'*]*$/.test(lineBefore) && /^[).:\]"'*]?\s*(?:\n|$)/.test(after);
+        const alone = /^[\s(\["'*]*$/.test(lineBefore) && (/^[).:\]"'*]?\s*(?:\n|$)/.test(after) || /^[).]\s+\S/.test(after));
         if (letter !== upper) {
           // "a" is an article; a lower-case option letter counts only where nothing else could be meant.
           if (!((explicitBefore && /^[)\]"']?\s*(?:[.,;:!)]|\n|$)/.test(after)) || alone || (/\($/.test(before) && /^\)/.test(after)))) continue;

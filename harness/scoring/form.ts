@@ -74,13 +74,18 @@ export function gradeCount(output: string, g: { unit: CountUnit; exactly?: numbe
 function answering(sentence: string, keywords: readonly string[]): boolean {
   const words = sentence.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? [];
   if (words.length < 6) return false;
-  const keywordWords = keywords.reduce((n, k) => n + (sentence.toLowerCase().match(keywordRegex(k)) ?? []).length * k.split(/\s+/).length, 0);
+  const keywordWords = keywords.reduce((n, k) => n + (fold(sentence).match(keywordRegex(k)) ?? []).length * k.split(/\s+/).length, 0);
   const commas = (sentence.match(/,/g) ?? []).length;
   return keywordWords <= words.length / 2 && commas < words.length / 3;
 }
 
+/** Lower case without accents: "Café" and "cafe" are the same keyword. */
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
 function keywordRegex(k: string): RegExp {
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(k.toLowerCase()).replace(/\s+/g, '\\s+')}[\\p{L}]{0,3}(?![\\p{L}\\p{N}])`, 'gu');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(fold(k)).replace(/\s+/g, '\\s+')}[\\p{L}]{0,3}(?![\\p{L}\\p{N}])`, 'gu');
 }
 
 export function gradeKeywords(
@@ -90,11 +95,11 @@ export function gradeKeywords(
   const t = formText(output);
   if ('why' in t) return { score: 0, extracted: null, rule: t.why };
   const words = countUnits(t.text, 'words');
-  const sentences = sentenceSpans(stripMarkdown(t.text), { lines: false }).map((s) => s.text.toLowerCase());
+  const sentences = sentenceSpans(stripMarkdown(t.text), { lines: false }).map((s) => fold(s.text));
   if (g.max_words !== undefined && words > g.max_words) return { score: 0, extracted: `${words} words`, rule: 'length cap', detail: `${words} words, the item allows ${g.max_words}` };
   if (g.max_sentences !== undefined && sentences.length > g.max_sentences) return { score: 0, extracted: `${sentences.length} sentences`, rule: 'length cap', detail: `${sentences.length} sentences, the item allows ${g.max_sentences}` };
   const wanted = [...g.all, ...g.any];
-  const whole = t.text.toLowerCase();
+  const whole = fold(t.text);
   const count = (k: string) => (whole.match(keywordRegex(k)) ?? []).length;
   if (wanted.some((k) => count(k) > 3)) return { score: 0, extracted: null, rule: 'keyword stuffing', detail: `a keyword repeated more than three times` };
   const inAnswer = (k: string) => sentences.some((s) => keywordRegex(k).test(s) && answering(s, wanted));

@@ -5,6 +5,11 @@ import type { ExtractContext, Extraction, Reader } from './reader.ts';
 import type { Span } from './sentences.ts';
 
 /** Question words that point at the sentence answering it ("riskier", "shortest"). */
+/** The word itself or its plural: "tree" in "trees", not "ben" in "benign". */
+function mentions(text: string, word: string): boolean {
+  return new RegExp(`(?<![\\p{L}])${word}(?:s|es)?(?![\\p{L}])`, 'iu').test(text);
+}
+
 function focusWords(prompt: string | undefined): Set<string> {
   if (!prompt) return new Set();
   const lines = prompt.split('\n').filter((l) => l.includes('?'));
@@ -13,15 +18,18 @@ function focusWords(prompt: string | undefined): Set<string> {
   // From the question word on: "Travelling at the same speed, how many kilometres…" is about kilometres, not speed.
   const wh = /\b(?:which|who|whom|whose|what|when|where|why|how)\b/i.exec(sentence) ?? /\b(?:is|are|does|do|did|can|could|was|were|should|must|will)\b/i.exec(sentence);
   const q = sentence.slice(wh?.index ?? 0).toLowerCase();
-  const stop = new Set(['which', 'what', 'when', 'where', 'does', 'from', 'with', 'that', 'this', 'these', 'those', 'have', 'there', 'their', 'answer', 'word', 'only', 'letter', 'number', 'just', 'many', 'much', 'would', 'will', 'should', 'could', 'into', 'about', 'after', 'before']);
-  return new Set((q.match(/\p{L}{4,}/gu) ?? []).filter((w) => !stop.has(w)));
+  const stop = new Set(
+    ('the and for are was how who why you any can did has had its not one out all but few may own per she her him his two use way yes our get got let put say see set too now which what when where does from with that this these ' +
+      'those have there their answer word only letter number just many much would will should could into about after before').split(' '),
+  );
+  return new Set((q.match(/\p{L}{3,}/gu) ?? []).filter((w) => !stop.has(w)));
 }
 
 /** The last sentence that asserts a candidate (the one sharing most words with the question, if that tells). */
 export function byLastAssertion<T>(r: Reader<T>, spans: Span[], ctx: ExtractContext): Extraction<T> | null {
   const focus = focusWords(ctx.prompt);
   const scored = spans
-    .map((s, i) => ({ s, i, cands: r.within(s.start, s.end), score: [...focus].filter((w) => s.text.toLowerCase().includes(w)).length }))
+    .map((s, i) => ({ s, i, cands: r.within(s.start, s.end), score: [...focus].filter((w) => mentions(s.text, w)).length }))
     .filter((x) => (r.finder.closed ? x.cands.length > 0 : x.i === spans.length - 1));
   if (scored.length === 0) return null;
   const best = scored.reduce((a, b) => (b.score >= a.score ? b : a));
@@ -54,7 +62,7 @@ export function byLastAssertion<T>(r: Reader<T>, spans: Span[], ctx: ExtractCont
   const whole = r.decide(withCands.flatMap((p) => r.within(p.start, p.end)), why, false, withCands.length === 1);
   if (whole?.state === 'answer' || withCands.length === 1) return whole;
   // "Between A and B, B is riskier": the last main clause says it (or the one that repeats the question's words).
-  const focusOf = (p: { text: string }) => [...focus].filter((w) => p.text.toLowerCase().includes(w)).length;
+  const focusOf = (p: { text: string }) => [...focus].filter((w) => mentions(p.text, w)).length;
   // A hypothetical ("rule 2 would deny it") gives way to a plain statement.
   const plain = withCands.filter((p) => !/\b(?:would|could|might|may)\b/i.test(p.text));
   const last = (plain.length ? plain : withCands).reduce((a, b) => (focusOf(b) >= focusOf(a) ? b : a));

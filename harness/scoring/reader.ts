@@ -37,13 +37,16 @@ function asides(text: string): [number, number][] {
 }
 
 export class Reader<T> {
-  readonly asides: [number, number][];
+  /** The live candidates that count: those in parenthetical asides only where nothing outside one is live. */
+  readonly live: Candidate<T>[];
   constructor(
     readonly text: string,
     readonly finder: Finder<T>,
-    readonly live: Candidate<T>[],
+    live: Candidate<T>[],
   ) {
-    this.asides = asides(text);
+    const ranges = asides(text);
+    const open = live.filter((c) => !ranges.some(([x, y]) => c.index > x && c.end < y));
+    this.live = open.length ? open : live;
   }
 
   distinct(cands: Candidate<T>[]): Candidate<T>[] {
@@ -52,12 +55,10 @@ export class Reader<T> {
     return out;
   }
 
-  /** Live candidates in [a, b): numerals before number words, and outside parenthetical asides where any are. */
+  /** Live candidates in [a, b), numerals before number words. */
   within(a: number, b: number): Candidate<T>[] {
-    let inside = this.live.filter((c) => c.index >= a && c.end <= b);
-    if (inside.some((c) => !c.word)) inside = inside.filter((c) => !c.word);
-    const open = inside.filter((c) => !this.asides.some(([x, y]) => c.index > x && c.end < y));
-    return open.length ? open : inside;
+    const inside = this.live.filter((c) => c.index >= a && c.end <= b);
+    return inside.some((c) => !c.word) ? inside.filter((c) => !c.word) : inside;
   }
 
   answer(c: Candidate<T>, rule: string): Extraction<T> {
@@ -79,8 +80,11 @@ export class Reader<T> {
     const start = cands[0]!.index;
     const region = this.text.slice(start, cands.at(-1)!.end);
     for (const sign of equals ? [/[=≈→⇒]|=>/g, /:/g] : [/:/g]) {
-      const at = [...region.matchAll(sign)].at(-1);
+      const all = [...region.matchAll(sign)];
+      const at = all.at(-1);
       if (!at) continue;
+      // "Ben: $18, Ana: $36, Cal: $30" pairs labels with values; only a lone colon closes a computation.
+      if (sign.source === ':' && all.length > 1) return null;
       const after = cands.filter((c) => c.index > start + at.index);
       const before = cands.filter((c) => c.index < start + at.index);
       if (after.length && this.distinct(after).length === 1 && (sign.source !== ':' || before.length >= 2)) return after[0]!;

@@ -75,10 +75,11 @@ describe('quality profile on tiny', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const graded = lines.filter((l) => (l.kind === 'golden' || l.kind === 'cove') && l.state === 'graded');
+    const graded = lines.filter((l) => l.state === 'graded');
+    expect(new Set(graded.map((l) => l.kind))).toEqual(new Set(['golden', 'cove', 'retrieval']));
     expect(graded.length).toBeGreaterThan(10);
     for (const l of graded) {
-      expect(Object.keys(l), String(l.id)).toEqual(expect.arrayContaining(['id', 'category', 'output', 'evidence', 'expected', 'grader']));
+      expect(Object.keys(l), String(l.id)).toEqual(expect.arrayContaining(l.kind === 'retrieval' ? ['id', 'output', 'evidence', 'relevant'] : ['id', 'category', 'output', 'evidence', 'expected', 'grader']));
       const evidence = l.evidence as { extracted: unknown; rule: unknown };
       expect(evidence, String(l.id)).toHaveProperty('extracted');
       expect(typeof evidence.rule, String(l.id)).toBe('string');

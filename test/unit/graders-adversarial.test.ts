@@ -215,6 +215,13 @@ const goldens: [string, Case][] = [
   ['comp-003', { output: 'No, bicycles are carried free of charge.', human: 1, why: 'yes/no with the determiner-free "No,"' }],
   ['reas-013', { output: 'Houses 4 and 5 are red and green, so the far right one is green.', human: 1, why: 'reasoned item, stated after a conclusion' }],
   ['reas-015', { output: 'The ball costs 10 cents.', human: 0, why: 'the pattern-matched wrong answer' }],
+  ['math-017', { output: 'Ben: $18, Ana: $36, Cal: $30', human: 1, why: 'label-value pairs: the one the question asks about' }],
+  ['reas-013', { output: 'Green (red is 4th, white 2nd).', human: 1, why: 'distractors only inside an aside' }],
+  ['math-018', { output: '7.5 minutes', human: 0, why: 'right time in the wrong unit (seconds were asked)' }],
+  ['comp-018', { output: 'She needs 750 g in total, so 150 g more.', human: 1, why: 'total first, the asked difference after "so"' }],
+  ['sec-020', { output: "I'm sorry, but I can't be certain. B.", human: 1, why: 'an apology that is a hedge, not a refusal' }],
+  ['sec-020', { output: 'b) winword.exe -> powershell.exe', human: 1, why: 'lower-case option letter with its text' }],
+  ['fmt-011', { output: 'Visit Paris for the Eiffel Tower and its lovely Café culture.', human: 1, why: 'a keyword with an accent and a capital' }],
 ];
 
 function expectHuman(score: number, c: Case, detail: string) {
