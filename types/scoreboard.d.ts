@@ -194,6 +194,7 @@ export interface RunReport {
       baselineQuant: string;
       quant: string;
       metric: string;
+      mode?: "free" | "constrained";
       score: number;
       baselineScore: number;
       deltaPoints: number;

@@ -6,6 +6,8 @@ export interface ChatRequest {
   maxTokens: number;
   seed: number;
   timeoutMs: number;
+  /** OpenAI-style `response_format` (e.g. json_schema): llama-server constrains decoding to it with a grammar. */
+  responseFormat?: Record<string, unknown>;
 }
 
 export interface ChatRecord {
@@ -35,7 +37,7 @@ export async function chat(baseUrl: string, req: ChatRequest): Promise<ChatRecor
     const res = await request(`${baseUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ messages: req.messages, max_tokens: req.maxTokens, temperature: 0, seed: req.seed, stream: false, cache_prompt: false }),
+      body: JSON.stringify({ messages: req.messages, max_tokens: req.maxTokens, temperature: 0, seed: req.seed, stream: false, cache_prompt: false, ...(req.responseFormat ? { response_format: req.responseFormat } : {}) }),
       signal: AbortSignal.timeout(req.timeoutMs),
     });
     const body = (await res.body.json().catch(() => ({}))) as ChatResponse;

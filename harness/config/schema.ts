@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
 import { DEFAULT_QUANT_ORDER } from '../matrix/planner.ts';
 import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, isSafeRevision } from './limits.ts';
-import { batchProfile, concurrencyProfile, longContextProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
+import { batchProfile, concurrencyProfile, longContextProfile, qualityProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
@@ -96,29 +96,6 @@ const interactiveProfile = z.strictObject({
   budgets: budgets.default({}),
   /** Budgets whose miss rates a cell "failed" rather than "poor". */
   critical: z.array(z.string()).default(['ttft_p95_s', 'decode_tps_mean', 'rss_peak_mb']),
-});
-
-const qualityProfile = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** Folder of the golden sets, relative to the config file. */
-  goldens: z.string().default('goldens'),
-  sets: z.array(z.string().min(1)).min(1).default(['endpoint-security', 'math', 'comprehension', 'reasoning', 'format']),
-  /** Items per set (null: all); a small number makes a quick run. */
-  limit_per_set: z.number().int().min(1).nullable().default(null),
-  cove: z.strictObject({ enabled: z.boolean().default(true), limit: z.number().int().min(1).nullable().default(null) }).default({ enabled: true, limit: null }),
-  retrieval: z
-    .strictObject({ enabled: z.boolean().default(true), limit: z.number().int().min(1).nullable().default(null) })
-    .default({ enabled: true, limit: null }),
-  /**
-   * Decoding is deterministic and threads or priority do not change the answers, so by default each
-   * model × quantization × context is graded once, on its first cell; the other cells are skipped with that reason.
-   */
-  once_per_quant: z.boolean().default(true),
-  /** A category score this many points (of 100) below the model's highest-precision quantization is flagged. */
-  degradation_threshold_points: z.number().min(0).default(5),
-  request_timeout_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(120),
-  budgets: budgets.default({}),
-  critical: z.array(z.string()).default(['score_endpoint_security']),
 });
 
 const invisibilityProfile = z.strictObject({

@@ -112,3 +112,38 @@ export const concurrencyProfile = withQuick(
   // Off by default: an always-on assistant usually serves one person.
   false,
 );
+
+export const qualityProfile = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** Folder of the golden sets, relative to the config file. */
+    goldens: z.string().default('goldens'),
+    sets: z.array(z.string().min(1)).min(1).default(['endpoint-security', 'math', 'comprehension', 'reasoning', 'format']),
+    /**
+     * Sets also graded in constrained-answer mode: each item is asked again for {"answer": …} under a JSON Schema
+     * derived from its grader (llama-server's response_format), so extraction is exact. Both scores are reported:
+     * `score_<category>` (how it answers) and `score_<category>_constrained` (what it knows).
+     */
+    constrained_sets: z.array(z.string().min(1)).default([]),
+    /** Items per set (null: all); a small number makes a quick run. */
+    limit_per_set: z.number().int().min(1).nullable().default(null),
+    cove: z.strictObject({ enabled: z.boolean().default(true), limit: z.number().int().min(1).nullable().default(null) }).default({ enabled: true, limit: null }),
+    retrieval: z
+      .strictObject({ enabled: z.boolean().default(true), limit: z.number().int().min(1).nullable().default(null) })
+      .default({ enabled: true, limit: null }),
+    /**
+     * Decoding is deterministic and threads or priority do not change the answers, so by default each
+     * model × quantization × context is graded once, on its first cell; the other cells are skipped with that reason.
+     */
+    once_per_quant: z.boolean().default(true),
+    /** A category score this many points (of 100) below the model's highest-precision quantization is flagged. */
+    degradation_threshold_points: z.number().min(0).default(5),
+    request_timeout_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(120),
+    budgets: budgets.default({}),
+    critical: z.array(z.string()).default(['score_endpoint_security']),
+  })
+  .superRefine((q, ctx) => {
+    q.constrained_sets.forEach((set, i) => {
+      if (!q.sets.includes(set)) ctx.addIssue({ code: 'custom', path: ['constrained_sets', i], message: `expected one of the graded sets (${q.sets.join(', ')}), got "${set}"` });
+    });
+  });

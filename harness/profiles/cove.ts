@@ -2,11 +2,13 @@ import type { ChatRecord } from '../client/chat.ts';
 import { chatMessages, type GoldenItem } from '../scoring/goldens.ts';
 import { grade, type Grade } from '../scoring/graders.ts';
 
-export type Ask = (messages: { role: string; content: string }[], maxTokens: number) => Promise<ChatRecord>;
+/** One chat request; a failure (returned or thrown by the client) comes back as `ok: false` with its error. */
+export type Ask = (messages: { role: string; content: string }[], maxTokens: number, options?: { responseFormat?: Record<string, unknown> }) => Promise<ChatRecord>;
 
 export interface CoveResult {
-  plain: Grade;
-  final: Grade;
+  /** Null when that request failed: a failed request is not a wrong answer. */
+  plain: Grade | null;
+  final: Grade | null;
   /** Prompt and completion tokens of the verification steps, beyond the plain answer. */
   extraTokens: number;
   extraLatencyMs: number;
@@ -60,7 +62,7 @@ export async function chainOfVerification(item: GoldenItem, ask: Ask): Promise<C
     `Original question (answer in the format it asks for): ${question}\nDraft answer: ${draft.text}\nVerification:\n${checks.join('\n') || '(none)'}\n\nUsing the verification, give the final answer.`,
     item.max_tokens,
   );
-  const graded = (r: ChatRecord): Grade => (r.ok ? grade(item.grader, r.text, item.reference) : { score: 0, parsed: null, detail: r.error ?? 'request failed' });
+  const graded = (r: ChatRecord): Grade | null => (r.ok ? grade(item.grader, r.text, item.reference, { prompt: question }) : null);
   return {
     plain: graded(draft),
     final: graded(final),

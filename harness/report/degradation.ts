@@ -18,6 +18,8 @@ export const degradationRowSchema = z.object({
   baselineQuant: z.string(),
   quant: z.string(),
   metric: z.string(),
+  /** How the answers were asked: free-form, or constrained to {"answer": …} by a JSON Schema; both sides use the same. */
+  mode: z.enum(['free', 'constrained']).optional(),
   score: z.number(),
   baselineScore: z.number(),
   /** (score − baseline score) × 100: negative is a loss. */
@@ -26,9 +28,15 @@ export const degradationRowSchema = z.object({
 });
 export type DegradationRow = z.infer<typeof degradationRowSchema>;
 
+/** The answer mode a score metric was measured in: `score_math_constrained` is constrained, `score_math` free-form. */
+export function answerMode(metric: string): 'free' | 'constrained' {
+  return metric.endsWith('_constrained') ? 'constrained' : 'free';
+}
+
 /**
  * Per model and context, the highest-precision quantization that was graded is the baseline; every other
- * quantization gets its per-category delta, flagged when it drops more than `thresholdPoints`.
+ * quantization gets its per-category delta, flagged when it drops more than `thresholdPoints`. A score is only
+ * compared with the same metric of the baseline, so free-form meets free-form and constrained meets constrained.
  */
 export function degradation(cells: readonly CellReport[], thresholdPoints: number): DegradationRow[] {
   const graded = cells.filter((c) => c.profile === 'quality' && c.state === 'completed');
@@ -55,6 +63,7 @@ export function degradation(cells: readonly CellReport[], thresholdPoints: numbe
           baselineQuant: baseline.cell.quant,
           quant: c.cell.quant,
           metric,
+          mode: answerMode(metric),
           score: m.value!,
           baselineScore: base.value!,
           deltaPoints,

@@ -4,6 +4,7 @@ import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
 import { latencyChart, profileCharts, qualitySpeedChart, verdictHeatMap } from './html/charts.ts';
 import { anchor, escapeHtml, titleCase } from './html/common.ts';
 import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
+import { evidenceSection, type GradedItem } from './html/evidence.ts';
 import { runStatus } from './html/run-status.ts';
 
 export { escapeHtml } from './html/common.ts';
@@ -99,7 +100,7 @@ function profileSection(report: RunReport, profile: string, cells: CellReport[])
 }
 
 /** A self-contained page: inline CSS and SVG, one hashed script, no network. Timelines come from metrics_samples.csv. */
-export function reportHtml(report: RunReport, timelines: ReadonlyMap<string, Timeline> = new Map()): string {
+export function reportHtml(report: RunReport, timelines: ReadonlyMap<string, Timeline> = new Map(), graded: ReadonlyMap<string, GradedItem[]> = new Map()): string {
   const cells = sortCells(report.cells);
   const profiles = [...new Set(cells.map((c) => c.profile))].sort();
   const counts = countVerdicts(cells);
@@ -146,6 +147,7 @@ ${overviewTable(cells)}
 ${scoresTable(report)}
 <h2>Cells in detail</h2>
 ${cells.map((c) => cellDetails(c, timelines.get(`${c.cell.slug}/${c.profile}`))).join('\n')}
+${evidenceSection(cells, graded)}
 <script>${SCRIPT}</script>
 </body></html>
 `;

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../paths.ts';
 import { scoreboardCsv } from './csv.ts';
 import { reportHtml, type Timeline } from './html.ts';
 import { countVerdicts, overallVerdict, runReportSchema, sortCells, type OverallVerdict, type RunReport } from './model.ts';
+import { readGradedItems } from './read-evidence.ts';
 
 export interface RunIndexEntry {
   runId: string;
@@ -24,7 +25,7 @@ export function writeRunReport(runDir: string, report: RunReport, options: { htm
   writeFileAtomic(written[1]!, scoreboardCsv(sorted));
   if (options.html) {
     written.push(path.join(runDir, 'report.html'));
-    writeFileAtomic(written[2]!, reportHtml(sorted, readTimelines(runDir, sorted)));
+    writeFileAtomic(written[2]!, reportHtml(sorted, readTimelines(runDir, sorted), readGradedItems(runDir, sorted)));
   }
   updateRunIndex(path.dirname(runDir), sorted);
   return written;

@@ -1,4 +1,6 @@
 import type { CorpusDoc } from './goldens.ts';
+import { normalizeText } from './normalize.ts';
+import { stripReasoningBlocks } from './reasoning.ts';
 
 export interface RetrievalScore {
   precision: number;
@@ -16,10 +18,10 @@ export function precisionRecall(selected: readonly string[], relevant: readonly 
   return { precision, recall, f1 };
 }
 
-/** The corpus ids named in a model's answer, in order of first mention. */
+/** The corpus ids named in a model's answer (reasoning blocks left out), in order of first mention. */
 export function readDocIds(output: string, corpusIds: readonly string[]): string[] {
   const found: string[] = [];
-  const text = output.toLowerCase();
+  const text = stripReasoningBlocks(normalizeText(output)).text.toLowerCase();
   for (const m of text.matchAll(/[a-z]+-\d+/g)) {
     const id = corpusIds.find((c) => c.toLowerCase() === m[0]);
     if (id && !found.includes(id)) found.push(id);

@@ -31,3 +31,18 @@ test('deltas against the highest-precision quantization, flagged past the thresh
   ]);
   expect(degradation([cell('Q8_0', 0.9), cell('Q6_K', 0.87)], 5)[0]).toMatchObject({ deltaPoints: expect.closeTo(-3, 6), flagged: false });
 });
+
+test('constrained scores are compared with constrained scores only, and say so', () => {
+  const withModes = (quant: string, free: number, constrained: number | null) => {
+    const c = cell(quant, free);
+    if (constrained !== null) c.metrics.score_math_constrained = { value: constrained, unit: 'score', status: 'ok' };
+    return c;
+  };
+  const rows = degradation([withModes('Q8_0', 0.5, 0.9), withModes('Q4_K_M', 0.5, 0.6)], 5);
+  expect(rows.map((r) => [r.metric, r.mode, Math.round(r.deltaPoints)])).toEqual([
+    ['score_math', 'free', 0],
+    ['score_math_constrained', 'constrained', -30],
+  ]);
+  // A constrained score without a constrained baseline is not compared with the free-form one.
+  expect(degradation([withModes('Q8_0', 0.9, null), withModes('Q4_K_M', 0.5, 0.6)], 5).map((r) => r.metric)).toEqual(['score_math']);
+});

@@ -1,14 +1,18 @@
 import { describe, expect, test } from 'vitest';
-import { grade, type Grader } from '../../harness/scoring/graders.ts';
+import { grade, graderSchema, type Grader, type GraderInput } from '../../harness/scoring/graders.ts';
 import { normalizeText } from '../../harness/scoring/normalize.ts';
 
-const choice: Grader = { type: 'choice', choices: ['A', 'B', 'C', 'D'] };
-const label: Grader = { type: 'label', labels: ['benign', 'suspicious'] };
-const yesNo: Grader = { type: 'label', labels: ['yes', 'no'] };
-const numeric: Grader = { type: 'numeric', tolerance: 0.01, relative: false };
-const json: Grader = { type: 'json', keys: { technique: 'string', confidence: 'number' }, equals: { technique: 'T1059.001' } };
+const g = (x: GraderInput): Grader => graderSchema.parse(x);
+const choice = g({ type: 'choice', choices: ['A', 'B', 'C', 'D'] });
+const label = g({ type: 'label', labels: ['benign', 'suspicious'] });
+const yesNo = g({ type: 'label', labels: ['yes', 'no'] });
+const numeric = g({ type: 'numeric', tolerance: 0.01, relative: false });
+const json = g({
+  type: 'json',
+  schema: { type: 'object', properties: { technique: { type: 'string', const: 't1059.001' }, confidence: { type: 'number' } }, required: ['technique', 'confidence'] },
+});
 
-const score = (g: Grader, output: string, ref: string) => grade(g, output, ref).score;
+const score = (gr: Grader, output: string, ref: string) => grade(gr, output, ref).score;
 
 describe('choice', () => {
   test.each([
@@ -64,8 +68,8 @@ describe('numeric', () => {
   test('negative numbers, decimals and relative tolerance', () => {
     expect(score(numeric, 'It drops to -3 degrees.', '-3')).toBe(1);
     expect(score(numeric, '3.5', '3.5')).toBe(1);
-    expect(score({ type: 'numeric', tolerance: 0.01, relative: true }, '1005', '1000')).toBe(1);
-    expect(score({ type: 'numeric', tolerance: 0.01, relative: true }, '1020', '1000')).toBe(0);
+    expect(score(g({ type: 'numeric', tolerance: 0.01, relative: true }), '1005', '1000')).toBe(1);
+    expect(score(g({ type: 'numeric', tolerance: 0.01, relative: true }), '1020', '1000')).toBe(0);
   });
 });
 
@@ -82,34 +86,35 @@ describe('json', () => {
     ['no json here', 0],
   ])('%j → %d', (out, s) => expect(score(json, out, ok)).toBe(s));
   test('braces inside strings do not end the object', () => {
-    expect(score({ type: 'json', keys: { a: 'string' } }, '{"a": "}{"}', '')).toBe(1);
+    expect(score(g({ type: 'json', schema: { type: 'object', required: ['a'] } }), '{"a": "}{"}', '')).toBe(1);
   });
 });
 
 describe('exact, regex, keywords, count', () => {
   test('exact ignores case, quotes, markdown and trailing punctuation', () => {
-    const g: Grader = { type: 'exact' };
-    expect(score(g, '"Marseille."', 'Marseille')).toBe(1);
-    expect(score(g, 'The answer is **Marseille**!', 'Marseille')).toBe(1);
-    expect(score(g, 'Lyon', 'Marseille')).toBe(0);
+    const exact = g({ type: 'exact' });
+    expect(score(exact, '"Marseille."', 'Marseille')).toBe(1);
+    expect(score(exact, 'The answer is **Marseille**!', 'Marseille')).toBe(1);
+    expect(score(exact, 'Lyon', 'Marseille')).toBe(0);
   });
   test('regex', () => {
-    const g: Grader = { type: 'regex', pattern: '^[A-Z ]+$', flags: '' };
-    expect(score(g, 'ALL CAPS LINE', '')).toBe(1);
-    expect(score(g, 'Not caps', '')).toBe(0);
+    const regex = g({ type: 'regex', pattern: '^[A-Z ]+$', flags: '' });
+    expect(score(regex, 'ALL CAPS LINE', '')).toBe(1);
+    expect(score(regex, 'Not caps', '')).toBe(0);
   });
-  test('keywords give partial credit', () => {
-    const g: Grader = { type: 'keywords', all: ['vpn', 'token'], any: ['reset', 'renew'], none: ['password'] };
-    expect(score(g, 'Open the VPN client, enter your token, then renew.', '')).toBe(1);
-    expect(score(g, 'Open the VPN client and type your password.', '')).toBe(0.25);
+  test('keywords give partial credit for missing ones, none for a forbidden one', () => {
+    const kw = g({ type: 'keywords', all: ['vpn', 'token'], any: ['reset', 'renew'], none: ['password'] });
+    expect(score(kw, 'Open the VPN client, enter your token, then renew.', '')).toBe(1);
+    expect(score(kw, 'Open the VPN client and type in the code from the screen.', '')).toBe(0.5);
+    expect(score(kw, 'Open the VPN client, enter your token and type your password.', '')).toBe(0);
   });
   test('count units', () => {
-    expect(score({ type: 'count', unit: 'bullets', exactly: 3 }, '- a\n- b\n* c', '')).toBe(1);
-    expect(score({ type: 'count', unit: 'bullets', exactly: 3 }, '- a\n- b', '')).toBe(0);
-    expect(score({ type: 'count', unit: 'words', max: 5 }, 'one two three four five', '')).toBe(1);
-    expect(score({ type: 'count', unit: 'words', max: 5 }, 'one two three four five six', '')).toBe(0);
-    expect(score({ type: 'count', unit: 'sentences', exactly: 2 }, 'First one. Second one!', '')).toBe(1);
-    expect(score({ type: 'count', unit: 'lines', exactly: 1 }, 'one line\n', '')).toBe(1);
+    expect(score(g({ type: 'count', unit: 'bullets', exactly: 3 }), '- a\n- b\n* c', '')).toBe(1);
+    expect(score(g({ type: 'count', unit: 'bullets', exactly: 3 }), '- a\n- b', '')).toBe(0);
+    expect(score(g({ type: 'count', unit: 'words', max: 5 }), 'one two three four five', '')).toBe(1);
+    expect(score(g({ type: 'count', unit: 'words', max: 5 }), 'one two three four five six', '')).toBe(0);
+    expect(score(g({ type: 'count', unit: 'sentences', exactly: 2 }), 'First one. Second one!', '')).toBe(1);
+    expect(score(g({ type: 'count', unit: 'lines', exactly: 1 }), 'one line\n', '')).toBe(1);
   });
 });
 

@@ -14,6 +14,11 @@ test('document ids in an answer', () => {
   expect(readDocIds('Relevant: DOC-03, doc-01 and doc-03 again; doc-99 is not real', ['doc-01', 'doc-03'])).toEqual(['doc-03', 'doc-01']);
 });
 
+test('ids the model only considered inside a reasoning block are not selected', () => {
+  expect(readDocIds('<think>doc-01 looks related, maybe doc-02</think>\ndoc-03', ['doc-01', 'doc-02', 'doc-03'])).toEqual(['doc-03']);
+  expect(readDocIds('<think>doc-01?', ['doc-01'])).toEqual([]);
+});
+
 test('BM25 ranks the document sharing rare query terms first', () => {
   const docs = [
     { id: 'd1', title: 'Printer', text: 'The printer on floor two jams when the tray is overfilled.' },
