@@ -233,7 +233,7 @@ export function checkDurations(ctx: CheckContext): void {
   }
 }
 
-/** selection.weights names `profile.metric` figures: each must exist. */
+/** selection.weights names `profile.metric` figures: each must exist and have a better side. */
 export function checkSelection(ctx: CheckContext): void {
   for (const key of Object.keys(ctx.config.selection.weights)) {
     const [profile, metric] = key.split('.') as [string, string];
@@ -245,6 +245,12 @@ export function checkSelection(ctx: CheckContext): void {
       ctx.problems.push({
         ...ctx.where(['selection', 'weights', key]),
         message: `unknown metric "${metric}" for the ${profile} profile${near ? ` (did you mean ${near}?)` : ''}; expected one of: ${known.join(', ')}`,
+      });
+    } else if (metricDefinition(profile as ProfileName, metric)!.better === 'neither') {
+      // Weighing needs a better side: a descriptive figure (e.g. the number of background requests) has none.
+      ctx.problems.push({
+        ...ctx.where(['selection', 'weights', key]),
+        message: `"${metric}" describes the run and has no better side, so it cannot be weighed; expected a metric that is better lower or higher`,
       });
     }
   }

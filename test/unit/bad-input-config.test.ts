@@ -73,6 +73,7 @@ const cases: Case[] = [
   { name: "ubatch_size above llama-server's default batch", config: BASE.replace('ctx: [1024]', 'ctx: [1024]\n  ubatch_size: [4096]'), expect: [/matrix\.ubatch_size\[0\] \(line 9\): got 4096, larger than llama-server's default batch size 2048/] },
   { name: 'an idle window shorter than one sample', config: profiles('  idle:\n    duration_s: 0.05\n'), expect: [/profiles\.idle\.duration_s \(line 13\): got 0\.05 s, shorter than one sampler interval/] },
   { name: 'a selection weight on an unknown metric', config: `${BASE}selection:\n  weights: { interactive.latency_p95: 1 }\n`, expect: [/selection\.weights\.interactive\.latency_p95 \(line 12\): unknown metric "latency_p95" .*did you mean latency_p95_s\?/] },
+  { name: 'a selection weight on a metric with no better side', config: `${BASE}selection:\n  weights: { invisibility.background_requests: 1 }\n`, expect: [/selection\.weights\.invisibility\.background_requests \(line 12\): "background_requests" describes the run and has no better side/] },
   // llama.extra_args: matrix axes, fixed arguments, network exposure, URL fetches
   { name: 'extra_args re-binding the server', config: llama('  extra_args: [--alias, ok, --host, 0.0.0.0]\n'), expect: [/llama\.extra_args\[2\] \(line 12\): "--host" is refused: the harness binds every llama-server to 127\.0\.0\.1/] },
   { name: 'extra_args choosing a port, as --flag=value', config: llama('  extra_args: ["--port=8080"]\n'), expect: [/llama\.extra_args\[0\] \(line 12\): "--port" is refused/] },
