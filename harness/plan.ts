@@ -7,7 +7,7 @@ import type { Budget } from './budgets/budget.ts';
 import type { ProfileName } from './budgets/catalogue.ts';
 import { configPathFromEnv, loadConfig } from './config/load.ts';
 import type { BenchConfig } from './config/schema.ts';
-import { resolveLlama, type LlamaInstall } from './llama/resolve.ts';
+import { quantizerFor, resolveLlama, type LlamaInstall } from './llama/resolve.ts';
 import { expandMatrix } from './matrix/cells.ts';
 import { orderCells } from './matrix/planner.ts';
 import { modeRuns } from './matrix/run-state.ts';
@@ -18,6 +18,7 @@ import { fetchHubModel, isHubModel, modelDirOf } from './models/hub-models.ts';
 import { estimateMemory, type MemoryEstimate } from './models/memory.ts';
 import { readGgufMetadata } from './models/metadata.ts';
 import { writeFileAtomic } from './paths.ts';
+import { hostCpu } from './sampler/host.ts';
 import { stderrProgress, type Progress } from './progress.ts';
 
 export interface Host {
@@ -71,9 +72,7 @@ export function outputDir(config: BenchConfig, configFile: string, env = process
 export async function readHost(): Promise<Host> {
   const [cpu, mem, os] = await Promise.all([si.cpu(), si.mem(), si.osInfo()]);
   return {
-    cpu: `${cpu.manufacturer} ${cpu.brand}`.trim(),
-    cores: cpu.cores,
-    physicalCores: cpu.physicalCores,
+    ...hostCpu(cpu),
     memoryGb: Math.round((mem.total / 2 ** 30) * 10) / 10,
     availableMemoryMb: Math.round(mem.available / 1e6),
     os: `${os.distro} ${os.release}`.trim(),
@@ -86,7 +85,7 @@ export async function readHost(): Promise<Host> {
 async function modelFileFor(config: BenchConfig, cell: Cell, llama: LlamaInstall, progress: Progress): Promise<ModelFile> {
   const model = config.models.find((m) => m.name === cell.model)!;
   const got = model.builtin
-    ? await ensureBuiltinModel(model.builtin, cell.quant, { path: llama.quantizePath, commit: llama.commit }, progress)
+    ? await ensureBuiltinModel(model.builtin, cell.quant, quantizerFor(llama, progress), progress)
     : isHubModel(model)
       ? await fetchHubModel(model, cell.quant, { destDir: modelDirOf(config), progress })
       : await localModelFile(model.path ?? model.files![cell.quant]!);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ServerStartError, healthy, startServer, type LaunchOptions } from '../../harness/llama/launch.ts';
-import { resolveLlama, type LlamaInstall } from '../../harness/llama/resolve.ts';
+import { quantizerFor, resolveLlama, type LlamaInstall } from '../../harness/llama/resolve.ts';
 import { ensureBuiltinModel } from '../../harness/models/builtin.ts';
 import { silentProgress } from '../../harness/progress.ts';
 
@@ -14,7 +14,7 @@ let llama: LlamaInstall;
 
 beforeAll(async () => {
   llama = await resolveLlama(null, silentProgress);
-  const model = await ensureBuiltinModel('tiny', 'Q4_K_M', { path: llama.quantizePath, commit: llama.commit }, silentProgress);
+  const model = await ensureBuiltinModel('tiny', 'Q4_K_M', quantizerFor(llama, silentProgress), silentProgress);
   options = {
     serverPath: llama.serverPath,
     modelPath: model.path,
