@@ -17,7 +17,7 @@ import { sha256File } from './models/hash.ts';
 import { fetchHubModel, isHubModel, modelDirOf } from './models/hub-models.ts';
 import { estimateMemory, type MemoryEstimate } from './models/memory.ts';
 import { readGgufMetadata } from './models/metadata.ts';
-import { writeFileAtomic } from './paths.ts';
+import { explainWriteError, writeFileAtomic } from './paths.ts';
 import { hostCpu } from './sampler/host.ts';
 import { stderrProgress, type Progress } from './progress.ts';
 
@@ -126,8 +126,12 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   const loaded = loadConfig(configFile);
   const runId = options.runId || process.env.BENCH_RUN_ID || newRunId();
   const runDir = path.join(outputDir(loaded.config, configFile), runId);
-  mkdirSync(runDir, { recursive: true });
-  accessSync(runDir, constants.W_OK);
+  try {
+    mkdirSync(runDir, { recursive: true });
+    accessSync(runDir, constants.W_OK);
+  } catch (e) {
+    explainWriteError(path.join(runDir, 'plan.json'), e);
+  }
   const [llama, host] = await Promise.all([resolveLlama(loaded.config.llama.server_path, progress), readHost()]);
   const cells = expandMatrix(loaded.config);
   const planned: PlannedCell[] = [];

@@ -1,5 +1,5 @@
-import { spawn, execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,15 +47,22 @@ export class ServerStartError extends Error {
 }
 
 const commandCache = new Map<string, boolean>();
+/**
+ * Whether a wrapper command is on PATH. A lookup, not a trial run: running `setpriv --version` under a 5 s timeout
+ * could time out on a loaded machine, and a server started without `--pdeathsig` could outlive a killed worker.
+ */
 function has(command: string): boolean {
   let found = commandCache.get(command);
   if (found === undefined) {
-    try {
-      execFileSync(command, ['--version'], { stdio: 'ignore', timeout: 5000 });
-      found = true;
-    } catch {
-      found = false;
-    }
+    found = (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+      if (!dir) return false;
+      try {
+        accessSync(path.join(dir, command), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
     commandCache.set(command, found);
   }
   return found;

@@ -2,7 +2,7 @@
 // (VITEST-NOTES.md), so this checks the guard in harness/llama/guard.ts, not Vitest.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, test } from 'vitest';
-import { runVitest, serversTagged, tinyConfig, waitFor } from './helpers.ts';
+import { runVitest, serversTagged, tinyConfig, waitFor, waitWhileRunning } from './helpers.ts';
 
 const groups: number[] = [];
 afterEach(() => {
@@ -27,19 +27,19 @@ describe.skipIf(process.platform !== 'linux')('no orphan llama-server', () => {
     const tag = `e2e-signal-${signal}-${wholeGroup ? 'group' : 'alone'}-${process.pid}`;
     // A long idle cell, so the signal lands mid-cell.
     const { file } = tinyConfig(`llama:\n  extra_args: [--alias, ${tag}]\n`, (t) => t.replace('duration_s: 2', 'duration_s: 120'));
-    const { child, done } = runVitest(['--project', 'idle'], file, { detached: true });
+    const run = runVitest(['--project', 'idle'], file, { detached: true });
+    const { child, done } = run;
     groups.push(child.pid!);
-    const [server] = await waitFor('llama-server to start', 60_000, () => {
-      const pids = serversTagged(tag);
-      return pids.length > 0 && pids;
-    });
-    await sleep(1500); // past loading, into the measurement
-    expect(serversTagged(tag)).toEqual([server]);
+    // Past loading, into the measurement: the cell says so as it happens.
+    await waitWhileRunning(run, 'the idle measurement to begin', 180_000, () => run.output().includes('measuring idle for 120 s'));
+    const servers = serversTagged(tag);
+    expect(servers).toHaveLength(1);
+    const server = servers[0]!;
     if (wholeGroup) process.kill(-child.pid!, signal);
     else child.kill(signal);
     const started = Date.now();
     await waitFor(`llama-server ${server} to exit`, 10_000, () => serversTagged(tag).length === 0);
     expect(Date.now() - started).toBeLessThan(10_000);
     if (signal !== 'SIGKILL') await Promise.race([done, sleep(10_000)]);
-  }, 120_000);
+  }, 300_000);
 });
