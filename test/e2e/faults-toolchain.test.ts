@@ -4,8 +4,9 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, symlinkSync, writeFile
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { findCachedBuild } from '../../harness/llama/build.ts';
+import { resolveLlama } from '../../harness/llama/resolve.ts';
 import { builtinModelDir } from '../../harness/models/builtin.ts';
+import { silentProgress } from '../../harness/progress.ts';
 import { runBench, serversTagged, tinyConfig } from './helpers.ts';
 
 const temp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -25,11 +26,11 @@ describe('a custom LLAMA_SERVER', () => {
   }, 120_000);
 
   test.skipIf(process.platform !== 'linux')('one without llama-quantize beside it, on a model that needs no quantizing, builds nothing', async () => {
-    const build = findCachedBuild();
-    expect(build, 'the e2e global setup builds llama.cpp').not.toBeNull();
-    // A directory holding only a link to llama-server, an empty cache: before the fix this started a full build.
+    // The llama-server this test run uses (the e2e global setup built or found it), alone in a directory, and an
+    // empty cache: before the fix, the missing llama-quantize started a full llama.cpp build.
+    const { serverPath } = await resolveLlama(null, silentProgress);
     const bin = temp('custom-llama-');
-    symlinkSync(build!.serverPath, path.join(bin, 'llama-server'));
+    symlinkSync(serverPath, path.join(bin, 'llama-server'));
     const cache = temp('empty-cache-');
     const model = path.join(builtinModelDir(), 'tiny-Q4_K_M.gguf');
     const tag = `e2e-custom-server-${process.pid}`;
