@@ -68,7 +68,9 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
   try {
     mkdirSync(dir, { recursive: true });
     // Nothing can be written on a full filesystem: say so before launching a server whose results would be lost.
-    if (statfsSync(dir).bavail === 0) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    const fs = statfsSync(dir);
+    // root may still write into the blocks reserved for it; everyone else only into the available ones.
+    if ((process.getuid?.() === 0 ? fs.bfree : fs.bavail) === 0) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
     writeFileSync(responsesFile, '');
   } catch (e) {
     explainWriteError(responsesFile, e);
