@@ -23,8 +23,10 @@ export function nodeCpuFacts(): NodeCpuFacts {
  * empty name; the scheduler still knows how many CPUs this process may use, and a missing name says it is unknown.
  */
 export function hostCpu(info: CpuInfo, node: NodeCpuFacts = nodeCpuFacts()): { cpu: string; cores: number; physicalCores: number } {
-  const named = `${info.manufacturer} ${info.brand}`.trim();
-  const model = node.models.find((m) => m.trim() && m.trim().toLowerCase() !== 'unknown')?.trim();
+  // systeminformation and libuv both say "unknown" where they found nothing.
+  const known = (x: string) => (x.trim().toLowerCase() === 'unknown' ? '' : x.trim());
+  const named = `${known(info.manufacturer)} ${known(info.brand)}`.trim();
+  const model = node.models.map(known).find(Boolean);
   const cores = info.cores > 0 ? info.cores : Math.max(1, node.availableParallelism);
   return {
     cpu: named || model || 'unknown CPU (/proc/cpuinfo unreadable)',

@@ -19,8 +19,16 @@ describe('hostCpu', () => {
     });
   });
 
+  test('/proc/cpuinfo bind-mounted to /dev/null: systeminformation says "unknown", libuv too; the name says why', () => {
+    expect(hostCpu({ manufacturer: 'unknown', brand: '', cores: 2, physicalCores: 2 }, { availableParallelism: 2, models: ['unknown', 'unknown'] })).toEqual({
+      cpu: 'unknown CPU (/proc/cpuinfo unreadable)',
+      cores: 2,
+      physicalCores: 2,
+    });
+  });
+
   test('no name anywhere: says it is unknown, never an empty string', () => {
-    expect(hostCpu({ manufacturer: '', brand: '', cores: 0, physicalCores: 0 }, { availableParallelism: 3, models: ['unknown', ''] })).toEqual({
+    expect(hostCpu({ manufacturer: '', brand: '', cores: 0, physicalCores: 0 }, { availableParallelism: 3, models: [] })).toEqual({
       cpu: 'unknown CPU (/proc/cpuinfo unreadable)',
       cores: 3,
       physicalCores: 3,
