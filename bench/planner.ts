@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { resolveLlama } from '../harness/llama/resolve.ts';
+import { quantizerFor, resolveLlama } from '../harness/llama/resolve.ts';
 import type { RunState } from '../harness/matrix/planner.ts';
 import { ensureBuiltinModel } from '../harness/models/builtin.ts';
 import { newRunId } from '../harness/plan.ts';
@@ -110,7 +110,7 @@ interface Arm {
 /** Makes every model file both arms load, so neither arm pays for generating one. */
 async function prepareModels(): Promise<void> {
   const llama = await resolveLlama(null, stderrProgress);
-  for (const m of MODELS) for (const q of QUANTS) await ensureBuiltinModel(m, q, { path: llama.quantizePath, commit: llama.commit }, stderrProgress);
+  for (const m of MODELS) for (const q of QUANTS) await ensureBuiltinModel(m, q, quantizerFor(llama, stderrProgress), stderrProgress);
 }
 
 async function runArm(name: Arm['name'], workDir: string): Promise<Arm> {

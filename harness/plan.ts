@@ -10,7 +10,7 @@ import { isRunId, runIdProblem } from './run-id.ts';
 import { configPathFromEnv, loadConfig } from './config/load.ts';
 import { checkData } from './profiles/data-files.ts';
 import type { BenchConfig } from './config/schema.ts';
-import { resolveLlama, type LlamaInstall } from './llama/resolve.ts';
+import { quantizerFor, resolveLlama, type LlamaInstall } from './llama/resolve.ts';
 import { expandMatrix } from './matrix/cells.ts';
 import { orderCells } from './matrix/planner.ts';
 import { modeRuns } from './matrix/run-state.ts';
@@ -20,7 +20,8 @@ import { sha256File } from './models/hash.ts';
 import { fetchHubModel, isHubModel, modelDirOf } from './models/hub-models.ts';
 import { estimateMemory, type MemoryEstimate } from './models/memory.ts';
 import { readGgufMetadata } from './models/metadata.ts';
-import { writeFileAtomic } from './paths.ts';
+import { explainWriteError, writeFileAtomic } from './paths.ts';
+import { hostCpu } from './sampler/host.ts';
 import { stderrProgress, type Progress } from './progress.ts';
 
 export interface Host {
@@ -74,9 +75,7 @@ export function outputDir(config: BenchConfig, configFile: string, env = process
 export async function readHost(): Promise<Host> {
   const [cpu, mem, os] = await Promise.all([si.cpu(), si.mem(), si.osInfo()]);
   return {
-    cpu: `${cpu.manufacturer} ${cpu.brand}`.trim(),
-    cores: cpu.cores,
-    physicalCores: cpu.physicalCores,
+    ...hostCpu(cpu),
     memoryGb: Math.round((mem.total / 2 ** 30) * 10) / 10,
     availableMemoryMb: Math.round(mem.available / 1e6),
     os: `${os.distro} ${os.release}`.trim(),
@@ -89,7 +88,7 @@ export async function readHost(): Promise<Host> {
 async function modelFileFor(config: BenchConfig, cell: Cell, llama: LlamaInstall, progress: Progress): Promise<ModelFile> {
   const model = config.models.find((m) => m.name === cell.model)!;
   const got = model.builtin
-    ? await ensureBuiltinModel(model.builtin, cell.quant, { path: llama.quantizePath, commit: llama.commit }, progress)
+    ? await ensureBuiltinModel(model.builtin, cell.quant, quantizerFor(llama, progress), progress)
     : isHubModel(model)
       ? await fetchHubModel(model, cell.quant, { destDir: modelDirOf(config), progress })
       : await localModelFile(model.path ?? model.files![cell.quant]!);
@@ -133,8 +132,12 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   const runId = options.runId || process.env.BENCH_RUN_ID || newRunId();
   if (!isRunId(runId)) throw new ConfigError(configFile, [{ path: 'BENCH_RUN_ID', source: 'environment', message: runIdProblem(runId) }]);
   const runDir = path.join(outputDir(loaded.config, configFile), runId);
-  mkdirSync(runDir, { recursive: true });
-  accessSync(runDir, constants.W_OK);
+  try {
+    mkdirSync(runDir, { recursive: true });
+    accessSync(runDir, constants.W_OK);
+  } catch (e) {
+    explainWriteError(path.join(runDir, 'plan.json'), e);
+  }
   const [llama, host] = await Promise.all([resolveLlama(loaded.config.llama.server_path, progress), readHost()]);
   const cells = expandMatrix(loaded.config);
   const planned: PlannedCell[] = [];

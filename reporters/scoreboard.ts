@@ -28,6 +28,8 @@ export default class ScoreboardReporter implements Reporter {
   private namePattern: RegExp | undefined;
   /** Why the run was cut short (a signal, a cancelled run); every later write keeps saying so. */
   private interruption: string | undefined;
+  /** The last scoreboard write's failure (a full disk), said once per distinct message; null after a good write. */
+  private writeFailure: string | null = null;
 
   /**
    * `vitest run` does not call onTestRunEnd on SIGINT or SIGTERM: its own handler exits a millisecond later
@@ -87,6 +89,8 @@ export default class ScoreboardReporter implements Reporter {
     for (const module of modules) for (const test of module.children.allTests()) this.onTestCaseResult(test);
     if (reason === 'interrupted') this.interruption ??= 'interrupted: the Vitest run was cancelled';
     const report = this.write(reason !== 'passed' && reason !== 'failed', this.interruption ?? `the run ended: ${reason}`, true);
+    // A run whose scoreboard could not be written has no result to show, whatever its tests said.
+    if (this.writeFailure) process.exitCode = 1;
     if (report && report.cells.length > 0) {
       process.stdout.write(`${terminalTable(report)}\n\n`);
       process.stdout.write(`Scoreboard: ${path.join(this.runDir()!, 'report.html')}\n`);
@@ -127,7 +131,21 @@ export default class ScoreboardReporter implements Reporter {
     return process.env.BENCH_RUN_DIR;
   }
 
+  /** Writes the scoreboard; a failed write (a full disk) is said on stderr, not thrown into Vitest's reporting. */
   private write(partial: boolean, endReason: string, html: boolean): RunReport | null {
+    try {
+      const report = this.tryWrite(partial, endReason, html);
+      this.writeFailure = null;
+      return report;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (message !== this.writeFailure) process.stderr.write(`[llm-budget-bench] could not write the scoreboard in ${this.runDir()}: ${message}\n`);
+      this.writeFailure = message;
+      return null;
+    }
+  }
+
+  private tryWrite(partial: boolean, endReason: string, html: boolean): RunReport | null {
     const runDir = this.runDir();
     if (!runDir || (this.seen.size === 0 && !this.interruption) || !existsSync(path.join(runDir, 'plan.json'))) return null;
     const plan = JSON.parse(readFileSync(path.join(runDir, 'plan.json'), 'utf8')) as Plan;

@@ -9,12 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROFILE_NAMES } from '../budgets/catalogue.ts';
 import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
+import { LockTimeoutError } from '../llama/lock.ts';
 import { ToolchainError } from '../llama/toolchain.ts';
 import { prepareDryRun } from '../dry-run.ts';
 import { dryRunExitCode, renderDryRun } from '../matrix/dry-run.ts';
 import { DownloadError } from '../models/hub.ts';
 import { runFlow } from '../flow/command.ts';
 import { newRunId, preparePlan } from '../plan.ts';
+import { DiskFullError } from '../paths.ts';
 import { stderrProgress } from '../progress.ts';
 import { validateBenchInput } from './bench-input.ts';
 
@@ -97,7 +99,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof ConfigError || e instanceof ToolchainError || e instanceof DownloadError) {
+    // A full disk or a stuck lock is the machine's state, with the fix in the message: not a harness crash.
+    if (e instanceof ConfigError || e instanceof ToolchainError || e instanceof DownloadError || e instanceof DiskFullError || e instanceof LockTimeoutError) {
       process.stderr.write(`\n${e.message}\n`);
       process.exit(EXIT_BAD_INPUT);
     }

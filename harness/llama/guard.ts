@@ -29,12 +29,31 @@ export function killAllServers(signal: NodeJS.Signals = 'SIGKILL'): void {
 }
 
 function abandon(why: string): void {
-  if (live.size > 0) process.stderr.write(`[llm-budget-bench] ${why}: stopping ${live.size} llama-server process(es)\n`);
+  const count = live.size;
+  // Kill first: with the parent gone, stderr may be a broken pipe, and nothing may come before the kill.
   killAllServers();
+  try {
+    if (count > 0) process.stderr.write(`[llm-budget-bench] ${why}: stopped ${count} llama-server process(es)\n`);
+  } catch {
+    // nobody is listening any more
+  }
   process.exit(130);
 }
 
-export function installGuard(): void {
+const FATAL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * `signals`: also stop the servers when this process gets SIGINT, SIGTERM or SIGHUP, then die of that signal as it
+ * would have (for Vitest workers, which otherwise die on a terminal Ctrl+C without running any exit handler and
+ * rely on the kernel's parent-death signal alone).
+ */
+export function installGuard(options: { signals?: boolean } = {}): void {
+  if (options.signals) {
+    for (const signal of FATAL_SIGNALS) {
+      if (process.listeners(signal).includes(onFatalSignal)) continue;
+      process.once(signal, onFatalSignal);
+    }
+  }
   if (installed) return;
   installed = true;
   process.on('exit', () => killAllServers());
@@ -44,6 +63,12 @@ export function installGuard(): void {
     if (process.ppid !== parent) abandon('the parent process is gone');
   }, 250);
   watch.unref();
+}
+
+function onFatalSignal(signal: NodeJS.Signals): void {
+  killAllServers();
+  // Only this handler was listening: re-raise, so the process ends by the signal with its default action.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
 export function guardServer(pid: number): () => void {

@@ -1,11 +1,12 @@
-import { spawn, execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { serverCommand, type Platform, type ServerSpec } from './command.ts';
 import { guardServer, killGroup } from './guard.ts';
+import { isStopped } from './proc-state.ts';
 
 export interface ExitInfo {
   exitCode: number | null;
@@ -27,8 +28,11 @@ export interface RunningServer {
   /** Start of the process to /health answering 200. */
   loadMs: number;
   exited: Promise<ExitInfo>;
-  /** SIGTERM to the process group, SIGKILL after the grace period. */
-  stop(): Promise<ExitInfo & { durationMs: number; killed: boolean }>;
+  /**
+   * SIGTERM to the process group (and SIGCONT, so a stopped server can act on it), SIGKILL after the grace period.
+   * `wasStopped`: the server was stopped (SIGSTOP) when asked to stop, so a kill is no sign it ignored SIGTERM.
+   */
+  stop(): Promise<ExitInfo & { durationMs: number; killed: boolean; wasStopped: boolean }>;
 }
 
 /** A launch failure, with flat fields a report can show and the log's last lines. */
@@ -43,15 +47,22 @@ export class ServerStartError extends Error {
 }
 
 const commandCache = new Map<string, boolean>();
+/**
+ * Whether a wrapper command is on PATH. A lookup, not a trial run: running `setpriv --version` under a 5 s timeout
+ * could time out on a loaded machine, and a server started without `--pdeathsig` could outlive a killed worker.
+ */
 function has(command: string): boolean {
   let found = commandCache.get(command);
   if (found === undefined) {
-    try {
-      execFileSync(command, ['--version'], { stdio: 'ignore', timeout: 5000 });
-      found = true;
-    } catch {
-      found = false;
-    }
+    found = (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+      if (!dir) return false;
+      try {
+        accessSync(path.join(dir, command), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
     commandCache.set(command, found);
   }
   return found;
@@ -160,19 +171,22 @@ async function launchOnce(opts: LaunchOptions, port: number): Promise<RunningSer
     exited,
     async stop() {
       const t0 = performance.now();
-      if (exitInfo) return { ...(exitInfo as ExitInfo), durationMs: 0, killed: false };
+      if (exitInfo) return { ...(exitInfo as ExitInfo), durationMs: 0, killed: false, wasStopped: false };
+      const wasStopped = isStopped(pid);
       killGroup(pid, 'SIGTERM');
+      // A stopped process keeps SIGTERM pending until it runs again: never leave one behind, stopped or not.
+      killGroup(pid, 'SIGCONT');
       const graceful = await Promise.race([exited, sleep(opts.stopGraceMs).then(() => null)]);
-      if (graceful) return { ...graceful, durationMs: performance.now() - t0, killed: false };
+      if (graceful) return { ...graceful, durationMs: performance.now() - t0, killed: false, wasStopped };
       killGroup(pid, 'SIGKILL');
-      return { ...(await exited), durationMs: performance.now() - t0, killed: true };
+      return { ...(await exited), durationMs: performance.now() - t0, killed: true, wasStopped };
     },
   };
 }
 
-export async function healthy(baseUrl: string): Promise<boolean> {
+export async function healthy(baseUrl: string, timeoutMs = 2000): Promise<boolean> {
   try {
-    const r = await request(`${baseUrl}/health`, { headersTimeout: 2000, bodyTimeout: 2000 });
+    const r = await request(`${baseUrl}/health`, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs + 500) });
     await r.body.dump();
     return r.statusCode === 200;
   } catch {

@@ -2,12 +2,17 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Progress } from '../progress.ts';
-import { ensureCachedBuild } from './build.ts';
+import type { Quantizer } from '../models/builtin.ts';
+import { ensureCachedBuild, findCachedBuild, type CachedBuild } from './build.ts';
 import { ToolchainError } from './toolchain.ts';
 
 export interface LlamaInstall {
   serverPath: string;
-  quantizePath: string;
+  /**
+   * llama-quantize beside the server, on PATH, or in the cached build; null when there is none yet: a cell whose
+   * model needs quantizing builds it then (quantizerFor), and a run with nothing to quantize never builds.
+   */
+  quantizePath: string | null;
   source: 'config' | 'env' | 'path' | 'cache';
   /** As printed by `llama-server --version`, e.g. "0.5.0-dev". */
   version: string;
@@ -32,12 +37,43 @@ function onPath(command: string, env = process.env): string | null {
   return null;
 }
 
-export async function llamaVersion(serverPath: string): Promise<{ version: string; commit: string }> {
+const WHERE: Record<LlamaInstall['source'], string> = {
+  config: 'llama.server_path in the config',
+  env: 'LLAMA_SERVER',
+  path: 'llama-server on PATH',
+  cache: 'the cached llama.cpp build',
+};
+
+const FIX: Record<LlamaInstall['source'], (serverPath: string) => string> = {
+  config: () => 'point llama.server_path at a working llama-server, or remove it to use the cached build',
+  env: () => 'point LLAMA_SERVER at a working llama-server, or unset it to use the cached build',
+  path: (p) => `fix or remove ${p}, or set LLAMA_SERVER to a working llama-server`,
+  cache: (p) => `remove ${path.dirname(path.dirname(p))} so the harness builds it again`,
+};
+
+/**
+ * Version and commit from `llama-server --version`. A binary that does not run or does not say its version is
+ * the user's setup, not a harness bug: a ToolchainError (exit code 2) saying what to fix.
+ */
+export async function llamaVersion(serverPath: string, source: LlamaInstall['source'] = 'config'): Promise<{ version: string; commit: string }> {
   const r = await execa(serverPath, ['--version'], { all: true, reject: false, timeout: 30_000 });
   // e.g. "version: 0.5.0-dev (build 1, commit de3ff81)" or, in older releases, "version: 4589 (de3ff81)"
   const m = /version:\s*(.+?)\s*\((?:build\s+\S+,\s*)?(?:commit\s+)?([0-9a-f]{7,40})\)/.exec(r.all ?? '');
-  if (!m) throw new Error(`could not read the version of ${serverPath} (exit ${r.exitCode}):\n${(r.all ?? '').slice(-500)}`);
-  return { version: m[1]!, commit: m[2]! };
+  if (m) return { version: m[1]!, commit: m[2]! };
+  const how = r.timedOut
+    ? 'did not answer within 30 s'
+    : r.signal
+      ? `was killed by ${r.signal}`
+      : r.exitCode !== undefined && r.exitCode !== 0
+        ? `exited with code ${r.exitCode}`
+        : r.failed
+          ? `could not be run (${r.shortMessage ?? r.message})`
+          : 'printed no version line';
+  const output = (r.all ?? '').trim().split('\n').slice(-10).join('\n');
+  throw new ToolchainError(
+    `${WHERE[source]} (${serverPath}) does not work: \`${path.basename(serverPath)} --version\` ${how}` +
+      `${output ? `:\n${output}` : ''}\nFix: ${FIX[source](serverPath)}.`,
+  );
 }
 
 /**
@@ -65,12 +101,32 @@ export async function resolveLlama(serverPathFromConfig: string | null, progress
     throw new ToolchainError(`${where} points at ${serverPath}, which ${existsSync(serverPath) ? 'is not executable' : 'does not exist'}`);
   }
   let quantizePath = serverPath ? path.join(path.dirname(serverPath), 'llama-quantize') : null;
-  if (quantizePath && !executable(quantizePath)) quantizePath = onPath('llama-quantize', env);
-  if (!serverPath || !quantizePath) {
+  if (quantizePath && !executable(quantizePath)) quantizePath = onPath('llama-quantize', env) ?? findCachedBuild()?.quantizePath ?? null;
+  if (!serverPath) {
+    // No server of the user's: the cached build provides both.
     const build = await ensureCachedBuild(progress);
-    serverPath ??= build.serverPath;
-    quantizePath ??= build.quantizePath;
+    serverPath = build.serverPath;
+    quantizePath = build.quantizePath;
   }
-  const { version, commit } = await llamaVersion(serverPath);
+  const { version, commit } = await llamaVersion(serverPath, source);
   return { serverPath, quantizePath, source, version, commit };
+}
+
+/**
+ * llama-quantize for the built-in model's quantizations. With a server of the user's and no llama-quantize beside
+ * it, on PATH or in the cache, it is built from source, but only when a model really needs quantizing, and the
+ * progress line says why.
+ */
+export function quantizerFor(llama: LlamaInstall, progress: Progress, build: (progress: Progress) => Promise<CachedBuild> = ensureCachedBuild): Quantizer {
+  if (llama.quantizePath) return { path: llama.quantizePath, commit: llama.commit };
+  return {
+    commit: llama.commit,
+    path: async (why) => {
+      progress(
+        `${why} needs llama-quantize, and there is none beside ${llama.serverPath} or on PATH: building llama.cpp from source for it ` +
+          '(5 to 10 minutes, once; put llama-quantize beside llama-server to skip this)',
+      );
+      return (await build(progress)).quantizePath;
+    },
+  };
 }

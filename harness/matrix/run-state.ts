@@ -7,6 +7,7 @@ import si from 'systeminformation';
 import type { BenchConfig } from '../config/schema.ts';
 import { withLock } from '../llama/lock.ts';
 import { writeFileAtomic } from '../paths.ts';
+import { stderrProgress } from '../progress.ts';
 import {
   QUICK_QUANTS,
   decide,
@@ -22,6 +23,7 @@ import {
 } from './planner.ts';
 
 export const RUN_STATE_FILE = 'run-state.json';
+const RUN_STATE_LOCK_WAIT_MS = 120_000;
 
 /** The host facts the planner reads: the RAM available when the run started (absent on an older plan). */
 type HostLike = object & { availableMemoryMb?: number | null };
@@ -60,11 +62,18 @@ export function readRunState(runDir: string): RunState {
 
 /** Read-modify-write under a lock directory beside the file; the write is atomic, so readers never see half. */
 export async function updateRunState(runDir: string, change: (state: RunState) => RunState): Promise<RunState> {
-  return withLock(path.join(runDir, 'run-state.lock'), 'updating the run state', () => {}, async () => {
-    const next = change(readRunState(runDir));
-    writeFileAtomic(path.join(runDir, RUN_STATE_FILE), `${JSON.stringify(next, null, 2)}\n`);
-    return next;
-  });
+  return withLock(
+    path.join(runDir, 'run-state.lock'),
+    'updating the run state',
+    stderrProgress,
+    async () => {
+      const next = change(readRunState(runDir));
+      writeFileAtomic(path.join(runDir, RUN_STATE_FILE), `${JSON.stringify(next, null, 2)}\n`);
+      return next;
+    },
+    // Held for one small read and write: a holder that keeps it longer is stuck, and the run must not wait forever.
+    { maxWaitMs: RUN_STATE_LOCK_WAIT_MS },
+  );
 }
 
 interface PlanLike {

@@ -56,7 +56,8 @@ async function verified(file: string, expected: string | undefined): Promise<Mod
 }
 
 export interface Quantizer {
-  path: string;
+  /** llama-quantize, or how to get it when a quantization is really needed (the reason goes into its progress). */
+  path: string | ((why: string) => Promise<string>);
   commit: string;
 }
 
@@ -92,9 +93,10 @@ export async function ensureBuiltinModel(size: BuiltinSize, quant: string, quant
       record(dir, path.basename(f16), { sha256, bytes: source.bytes, quantizer: null });
     }
     if (quant === 'F16') return source;
+    const quantize = typeof quantizer.path === 'string' ? quantizer.path : await quantizer.path(`quantizing the ${size} model to ${quant}`);
     progress(`quantizing the ${size} model to ${quant} with llama-quantize`);
     const tmp = `${target}.tmp`;
-    const r = await execa(quantizer.path, [f16, tmp, quant], { all: true, reject: false });
+    const r = await execa(quantize, [f16, tmp, quant], { all: true, reject: false });
     if (r.exitCode !== 0) {
       rmSync(tmp, { force: true });
       throw new Error(`llama-quantize ${quant} failed (exit ${r.exitCode}):\n${(r.all ?? '').split('\n').slice(-15).join('\n')}`);

@@ -1,11 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateBudget } from '../budgets/budget.ts';
 import type { ProfileName } from '../budgets/catalogue.ts';
 import { startServer, type RunningServer } from '../llama/launch.ts';
+import { checkAnswers, watchServer, type ServerWatch } from '../llama/liveness.ts';
 import { resumeStamp } from '../matrix/checkpoint.ts';
 import { ok, type CellMeasurement, type Metric, type Verdict } from '../measurement/schema.ts';
-import { writeFileAtomic } from '../paths.ts';
+import { explainWriteError, writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { Sampler, samplesCsv } from '../sampler/sampler.ts';
 
@@ -28,6 +29,11 @@ export interface WorkloadContext {
   /** Adds a named table to the measurement (see `series` in the measurement schema). */
   addSeries: (name: string, rows: Record<string, number | null>[]) => void;
   sampler: Sampler;
+  /**
+   * Resolves with the cause when the server is lost mid-cell (it exited, or stayed stopped and was killed); never
+   * resolves while it is fine. A workload that waits (idle) races its waits against it; runCell errors the cell.
+   */
+  serverLost: Promise<string>;
   /** Appends one line to responses.jsonl (model output is untrusted text: it is stored, never interpreted). */
   record: (response: Record<string, unknown>) => void;
   log: (message: string) => void;
@@ -51,7 +57,6 @@ export function cellDir(plan: Plan, planned: PlannedCell, profile: ProfileName):
  */
 export async function runCell(plan: Plan, planned: PlannedCell, profile: ProfileName, workload: Workload, overrides: ServerOverrides = {}): Promise<CellOutcome> {
   const dir = cellDir(plan, planned, profile);
-  mkdirSync(dir, { recursive: true });
   const files = {
     summary: 'summary.json',
     responses: 'responses.jsonl',
@@ -60,7 +65,16 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
   };
   const rel = (f: string) => path.relative(plan.runDir, path.join(dir, f));
   const responsesFile = path.join(dir, files.responses);
-  writeFileSync(responsesFile, '');
+  try {
+    mkdirSync(dir, { recursive: true });
+    // Nothing can be written on a full filesystem: say so before launching a server whose results would be lost.
+    const fs = statfsSync(dir);
+    // root may still write into the blocks reserved for it; everyone else only into the available ones.
+    if ((process.getuid?.() === 0 ? fs.bfree : fs.bavail) === 0) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    writeFileSync(responsesFile, '');
+  } catch (e) {
+    explainWriteError(responsesFile, e);
+  }
   const log = (message: string) => process.stderr.write(`[${planned.cell.id} · ${profile}] ${message}\n`);
   const startedAt = new Date();
   const t0 = performance.now();
@@ -70,6 +84,17 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
   let metrics: Record<string, Metric> = {};
   const series: Record<string, Record<string, number | null>[]> = {};
   let error: string | undefined;
+  // The server's liveness, across relaunches: the first cause wins.
+  let lostCause: string | null = null;
+  let announceLost: (cause: string) => void = () => {};
+  const serverLost = new Promise<string>((resolve) => (announceLost = resolve));
+  const onLost = (cause: string) => {
+    if (lostCause) return;
+    lostCause = cause;
+    log(`llama-server lost: ${cause.split('\n')[0]}`);
+    announceLost(cause);
+  };
+  let watch: ServerWatch | null = null;
   const launch = (o: ServerOverrides) =>
     startServer({
       serverPath: plan.llama.serverPath,
@@ -87,11 +112,16 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
     });
   try {
     server = await launch(overrides);
+    watch = watchServer(server, onLost);
     const firstLoadMs = server.loadMs;
     log(`llama-server pid ${server.pid} ready on ${server.baseUrl} after ${(server.loadMs / 1000).toFixed(1)} s`);
     sampler = new Sampler(server.pid, { intervalMs: plan.config.sampler.interval_ms }).start();
     const record = (response: Record<string, unknown>) => {
-      writeFileSync(responsesFile, `${JSON.stringify(response)}\n`, { flag: 'a' });
+      try {
+        writeFileSync(responsesFile, `${JSON.stringify(response)}\n`, { flag: 'a' });
+      } catch (e) {
+        explainWriteError(responsesFile, e);
+      }
     };
     const ctx = {
       plan,
@@ -100,12 +130,16 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
       sampler,
       record,
       log,
+      serverLost,
       addSeries: (name: string, rows: Record<string, number | null>[]) => void (series[name] = rows),
       relaunch: async (o: ServerOverrides) => {
         const previous = server!;
+        watch?.release();
+        watch = null;
         server = null;
         await previous.stop();
         server = await launch({ ...overrides, ...o });
+        watch = watchServer(server, onLost);
         sampler!.follow(server.pid);
         ctx.server = server;
         log(`llama-server relaunched (pid ${server.pid}, ${[...(o.extraArgs ?? []), ...(o.parallel ? ['--parallel', String(o.parallel)] : [])].join(' ') || 'cell defaults'})`);
@@ -114,16 +148,33 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
     };
     metrics = await workload(ctx);
     metrics.load_s = ok(firstLoadMs / 1000, 's');
+    // Whatever the figures say, a server that died, stopped or stopped answering makes the cell errored.
+    const cause = lostCause ?? (server ? await checkAnswers(server) : null);
+    if (cause) {
+      onLost(cause);
+      error = cause;
+      log(`failed: ${cause.split('\n')[0]}`);
+    }
   } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
+    const message = e instanceof Error ? e.message : String(e);
+    // The server's loss explains the workload's failure (a refused request, a missing row), not the other way round.
+    error = lostCause && message !== lostCause ? `${lostCause}\n(the workload then failed: ${message.split('\n')[0]})` : message;
     log(`failed: ${error.split('\n')[0]}`);
   } finally {
+    watch?.release();
     const samples = sampler?.stop();
-    if (samples) writeFileAtomic(path.join(dir, files.samples), samplesCsv(samples.rows));
+    let writeError: unknown;
+    try {
+      if (samples) writeFileAtomic(path.join(dir, files.samples), samplesCsv(samples.rows));
+    } catch (e) {
+      writeError = e; // the server is stopped first, whatever the disk says
+    }
     if (server) {
       const stopped = await server.stop();
-      if (stopped.killed) log(`llama-server ignored SIGTERM for ${llama.stop_grace_s} s and was killed`);
+      if (stopped.wasStopped) log(`llama-server was stopped (SIGSTOP) when the cell ended: continued and ${stopped.killed ? 'killed' : 'terminated'}`);
+      else if (stopped.killed) log(`llama-server ignored SIGTERM for ${llama.stop_grace_s} s and was killed`);
     }
+    if (writeError) throw writeError;
   }
   const measurement: CellMeasurement = {
     profile,
@@ -139,8 +190,9 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
     ...(Object.keys(series).length > 0 ? { series } : {}),
     files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, rel(f)])),
   };
+  // An errored cell judges nothing: figures measured before its server died or hung are not evidence of a pass.
   const verdicts = plan.budgets[profile].map((b) =>
-    evaluateBudget(b, metrics[b.metric] ?? (error ? { value: null, unit: b.unit, status: 'error', reason: `cell failed: ${error.split('\n')[0]}` } : undefined)),
+    evaluateBudget(b, error ? { value: null, unit: b.unit, status: 'error', reason: `cell failed: ${error.split('\n')[0]}` } : metrics[b.metric]),
   );
   // The resume key makes this file the cell's checkpoint: `--resume` reuses it only under the same conditions.
   const resume = resumeStamp(plan, planned, profile);

@@ -28,6 +28,22 @@ function sensor(rows: readonly SampleRow[], pick: (r: SampleRow) => number | nul
   return xs.length > 0 ? ok(reduce(xs), unit) : failed(unit, 'the sensor gave no reading in the measurement window');
 }
 
+/**
+ * Why a window's process figures cannot be trusted, or null when every row read the process. A row where the
+ * server's process could not be read (it had exited, or /proc hid it) is missing data, not an idle moment: one such
+ * row makes the CPU and RSS figures an error rather than an average over the rows that happened to read it.
+ */
+export function unreadRows(rows: readonly SampleRow[], pick: (r: SampleRow) => number | null, what: string): string | null {
+  if (rows.length === 0) return `no ${what} samples in the measurement window (is the window shorter than the sampler interval?)`;
+  const missing = rows.filter((r) => pick(r) === null);
+  if (missing.length === 0) return null;
+  const gone = missing.every((r) => r.pids === 0);
+  return (
+    `the server's process could not be read in ${missing.length} of ${rows.length} samples of the measurement window ` +
+    `(${gone ? 'it was gone: it had exited, or /proc hides it' : `its ${what} figures were unreadable in /proc`})`
+  );
+}
+
 /** CPU, memory, swap and sensor metrics over a measurement window, shared by every profile. */
 export function resourceMetrics(
   rows: readonly SampleRow[],
@@ -35,18 +51,19 @@ export function resourceMetrics(
   missing: SamplerResult['unavailable'],
   bootstrap: BootstrapOptions,
 ): Record<string, Metric> {
-  const cpuSamples = values(rows, (r) => r.cpuMachinePct);
+  const noCpu = unreadRows(rows, (r) => r.cpuMachinePct, 'CPU');
+  const noRss = unreadRows(rows, (r) => r.rssMb, 'RSS');
+  const cpuSamples = noCpu ? [] : values(rows, (r) => r.cpuMachinePct);
   const cpu = summarize(cpuSamples);
   const unit = '% of machine';
-  const noCpu = 'no CPU samples in the measurement window (is the window shorter than the sampler interval?)';
-  const rss = values(rows, (r) => r.rssMb);
+  const rss = noRss ? [] : values(rows, (r) => r.rssMb);
   const swap = values(all, (r) => r.swapUsedMb);
   return {
-    cpu_mean_pct: cpu ? ok(cpu.mean, unit, cpu, bootstrapCi(cpuSamples, meanOf, bootstrap)) : failed(unit, noCpu),
-    cpu_p99_pct: cpu ? ok(cpu.p99, unit, cpu, bootstrapCi(cpuSamples, (s) => percentile(s, 0.99), bootstrap)) : failed(unit, noCpu),
-    cpu_peak_pct: cpu ? ok(cpu.max, unit) : failed(unit, noCpu),
-    rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : failed('MB', 'no RSS samples in the measurement window'),
-    rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : failed('MB', 'no RSS samples'),
+    cpu_mean_pct: cpu ? ok(cpu.mean, unit, cpu, bootstrapCi(cpuSamples, meanOf, bootstrap)) : failed(unit, noCpu!),
+    cpu_p99_pct: cpu ? ok(cpu.p99, unit, cpu, bootstrapCi(cpuSamples, (s) => percentile(s, 0.99), bootstrap)) : failed(unit, noCpu!),
+    cpu_peak_pct: cpu ? ok(cpu.max, unit) : failed(unit, noCpu!),
+    rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : failed('MB', noRss!),
+    rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : failed('MB', noRss!),
     // Swap is system-wide: growth from the server's start to the end of the cell.
     swap_growth_mb:
       swap.length > 0

@@ -10,6 +10,7 @@ export interface SampleRow {
   /** Process-tree CPU as % of the whole machine. */
   cpuMachinePct: number | null;
   rssMb: number | null;
+  /** Processes of the tree found in /proc; 0 when the root process could not be read (gone, or hidden). */
   pids: number;
   systemCpuPct: number | null;
   swapUsedMb: number | null;
@@ -127,8 +128,9 @@ export class Sampler {
     const wallMs = at - prev.at;
     if (wallMs <= 0) return;
 
+    // No process CPU time read (the tree is gone, or /proc hides it) is a missing reading, never 0 %.
     let cpuCorePct: number | null = null;
-    if (pids.length > 0) {
+    if (cpuNs.size > 0) {
       let delta = 0;
       // A process first seen now counts from its birth (baseline 0), except those present at the first tick.
       for (const [pid, ns] of cpuNs) delta += ns - (prev.cpuNs.get(pid) ?? 0);

@@ -1,4 +1,4 @@
-// Runs in every test worker: a worker orphaned by a killed Vitest stops its llama-server and exits.
+// Runs in every test worker: a worker orphaned by a killed Vitest, or signalled with it, stops its llama-server.
 import { installGuard } from '../llama/guard.ts';
 
-installGuard();
+installGuard({ signals: true });

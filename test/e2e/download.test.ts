@@ -75,14 +75,18 @@ describe('downloadHubFile', () => {
       const first = await rejection(downloadHubFile(MODEL_FILE, opts));
       expect(first.status).toBeNull();
       expect(first.message).toMatch(/connection lost .*run again to resume/);
-      expect(statSync(`${expectedPath}.part`).size).toBe(cut);
+      // The hub sends `cut` bytes and drops the connection; how many of them reach the file first is the OS's call
+      // (a reset can discard what is still in flight), so the .part holds some of them, never more.
+      const kept = statSync(`${expectedPath}.part`).size;
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThanOrEqual(cut);
       expect(existsSync(expectedPath)).toBe(false);
 
       const before = hub.requests.length;
       const got = await downloadHubFile(MODEL_FILE, opts);
       expect(got).toMatchObject({ sha256: MODEL_SHA256, bytes: MODEL.length, source: 'resumed' });
       const resumedGets = hub.requests.slice(before).filter((r) => r.method === 'GET');
-      expect(resumedGets.map((r) => r.range)).toEqual([`bytes=${cut}-`, `bytes=${cut}-`]);
+      expect(resumedGets.map((r) => r.range)).toEqual([`bytes=${kept}-`, `bytes=${kept}-`]);
       expect(sha256Of(expectedPath)).toBe(MODEL_SHA256);
       expect(existsSync(`${expectedPath}.part`)).toBe(false);
     });

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,18 +39,40 @@ export interface Finished {
   output: string;
 }
 
-export function runVitest(args: string[], configFile: string, options: { detached?: boolean } = {}): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [VITEST, 'run', ...args], {
-    cwd: ROOT,
-    env: childEnv(configFile),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: options.detached ?? false,
-  });
+export interface Running {
+  child: ChildProcess;
+  done: Promise<Finished>;
+  /** The output so far. */
+  output: () => string;
+}
+
+function collect(child: ChildProcess): Running {
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const done = new Promise<Finished>((resolve) => child.on('close', (code) => resolve({ code, output })));
-  return { child, done };
+  return { child, done, output: () => output };
+}
+
+export function runVitest(args: string[], configFile: string, options: { detached?: boolean; env?: NodeJS.ProcessEnv } = {}): Running {
+  const child = spawn(process.execPath, [VITEST, 'run', ...args], {
+    cwd: ROOT,
+    env: { ...childEnv(configFile), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
+  return collect(child);
+}
+
+/** `npm run bench -- --config FILE ...args` (the CLI, through tsx), in its own process group when `detached`. */
+export function runBench(configFile: string, args: string[], options: { detached?: boolean; env?: NodeJS.ProcessEnv } = {}): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', configFile, ...args], {
+    cwd: ROOT,
+    env: { ...childEnv(configFile), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
+  return collect(child);
 }
 
 /** Pids of llama-server processes whose command line contains `tag`. */
@@ -73,5 +95,36 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(100);
+  }
+}
+
+/**
+ * Waits for `probe` while `run` is still going: a run that ends first fails the wait at once with its output,
+ * rather than after the timeout (which only bounds a run that hangs).
+ */
+export async function waitWhileRunning<T>(run: Running, what: string, timeoutMs: number, probe: () => T | null | undefined | false): Promise<T> {
+  let ended = false;
+  void run.done.then(() => (ended = true));
+  return waitFor(what, timeoutMs, () => {
+    const v = probe();
+    if (v) return v;
+    if (ended) throw new Error(`the run ended before ${what}:\n${run.output().slice(-3000)}`);
+    return v;
+  });
+}
+
+/** The single run directory under `outDir`, once it exists. */
+export function runDirIn(outDir: string): string | null {
+  if (!existsSync(outDir)) return null;
+  const id = readdirSync(outDir).find((d) => /^\d{8}-\d{6}-[0-9a-f]{6}$/.test(d));
+  return id ? path.join(outDir, id) : null;
+}
+
+/** Lines in a file (0 when it does not exist yet). */
+export function lineCount(file: string): number {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
   }
 }

@@ -1,12 +1,11 @@
 // A three-cell run killed outright (SIGKILL to the whole process group: no handler runs) after two cells completed,
 // then `npm run bench -- --resume <run-id>`: the resumed run measures only the third cell, reuses the first two from
 // their checkpoints, and ends with one scoreboard that has every cell exactly once.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunReport } from '../../harness/report/model.ts';
-import { ROOT, childEnv, serversTagged, tinyConfig, waitFor, type Finished } from './helpers.ts';
+import { runBench, runDirIn, serversTagged, tinyConfig, waitFor, waitWhileRunning, type Finished } from './helpers.ts';
 
 const TAG = `e2e-resume-kill-${process.pid}`;
 const CELLS = ['tiny Q4_K_M t1 c512 nice10', 'tiny Q4_K_M t1 c768 nice10', 'tiny Q4_K_M t1 c1024 nice10'];
@@ -16,21 +15,10 @@ const readReport = (runDir: string) => JSON.parse(readFileSync(path.join(runDir,
 const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
 
 /** `npm run bench -- --config FILE --profile idle ...args`, in its own process group so the test can kill all of it. */
-function bench(configFile: string, ...args: string[]): { pid: number; done: Promise<Finished> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', configFile, '--profile', 'idle', ...args], {
-    cwd: ROOT,
-    env: childEnv(configFile),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  return { pid: child.pid!, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, output }))) };
-}
+const bench = (configFile: string, ...args: string[]) => runBench(configFile, ['--profile', 'idle', ...args], { detached: true });
 
 describe.skipIf(process.platform !== 'linux')('SIGKILL after two of three cells, then --resume', () => {
-  const { file, outDir } = tinyConfig(`llama:\n  extra_args: [--alias, ${TAG}]\n`, (t) => t.replace('ctx: [1024]', 'ctx: [512, 768, 1024]').replace('duration_s: 2', 'duration_s: 3'));
+  const { file, outDir } = tinyConfig(`llama:\n  extra_args: [--alias, ${TAG}]\n`, (t) => t.replace('ctx: [1024]', 'ctx: [512, 768, 1024]').replace('duration_s: 2', 'duration_s: 4'));
   let group: number | undefined;
   let killed: Finished;
   let runDir: string;
@@ -39,21 +27,20 @@ describe.skipIf(process.platform !== 'linux')('SIGKILL after two of three cells,
 
   beforeAll(async () => {
     const run = bench(file);
-    group = run.pid;
+    group = run.child.pid!;
     // The worker writes each cell's summary.json the moment it completes; the reporter's scoreboard can lag behind it
     // (Vitest batches task updates), so wait on the checkpoints first.
-    runDir = await waitFor('checkpoints of the first two cells', 120_000, () => {
-      const id = existsSync(outDir) && readdirSync(outDir).find((d) => RUN_ID.test(d));
-      return id && [FIRST, SECOND].every((c) => existsSync(summaryOf(path.join(outDir, id), c))) && path.join(outDir, id);
+    runDir = await waitWhileRunning(run, 'checkpoints of the first two cells', 180_000, () => {
+      const dir = runDirIn(outDir);
+      return dir && [FIRST, SECOND].every((c) => existsSync(summaryOf(dir, c))) && dir;
     });
-    // The third cell's llama-server is up, so the third cell has begun but cannot have finished.
-    await waitFor("the third cell's llama-server", 60_000, () => serversTagged(TAG).length > 0);
-    // Kill everything.
+    // The third cell is measuring (its progress line, streamed as it happens), 4 s before it can finish: kill everything.
+    await waitWhileRunning(run, 'the third cell to measure', 120_000, () => run.output().includes(`[${THIRD} · idle] measuring idle for 4 s`));
     process.kill(-group, 'SIGKILL');
     killed = await run.done;
     partial = readReport(runDir);
     mtimes = [FIRST, SECOND].map((c) => statSync(summaryOf(runDir, c)).mtimeMs);
-  }, 240_000);
+  }, 300_000);
 
   afterAll(() => {
     try {

@@ -5,16 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ServerStartError, healthy, startServer, type LaunchOptions } from '../../harness/llama/launch.ts';
-import { resolveLlama, type LlamaInstall } from '../../harness/llama/resolve.ts';
+import { isStopped } from '../../harness/llama/proc-state.ts';
+import { quantizerFor, resolveLlama, type LlamaInstall } from '../../harness/llama/resolve.ts';
 import { ensureBuiltinModel } from '../../harness/models/builtin.ts';
 import { silentProgress } from '../../harness/progress.ts';
+import { waitFor } from './helpers.ts';
 
 let options: LaunchOptions;
 let llama: LlamaInstall;
 
 beforeAll(async () => {
   llama = await resolveLlama(null, silentProgress);
-  const model = await ensureBuiltinModel('tiny', 'Q4_K_M', { path: llama.quantizePath, commit: llama.commit }, silentProgress);
+  const model = await ensureBuiltinModel('tiny', 'Q4_K_M', quantizerFor(llama, silentProgress), silentProgress);
   options = {
     serverPath: llama.serverPath,
     modelPath: model.path,
@@ -47,6 +49,15 @@ describe('llama-server lifecycle', () => {
     expect(server.commandLine).toEqual(expect.arrayContaining(['--host', '127.0.0.1']));
     const stopped = await server.stop();
     expect(stopped.killed).toBe(false);
+    expect(alive(server.pid)).toBe(false);
+  });
+
+  test('a stopped (SIGSTOP) server is continued so it can act on SIGTERM: not killed, and never left behind', async () => {
+    const server = await startServer(options);
+    process.kill(server.pid, 'SIGSTOP');
+    await waitFor('the server to show as stopped', 10_000, () => isStopped(server.pid));
+    const stopped = await server.stop();
+    expect(stopped).toMatchObject({ wasStopped: true, killed: false, signal: null, exitCode: 0 });
     expect(alive(server.pid)).toBe(false);
   });
 
