@@ -131,6 +131,7 @@ const REGISTRY = {
       max_usable_context_tokens: higher('max usable context', 'tokens'),
       largest_size_tokens: neither('largest prompt measured', 'tokens'),
       failed_sizes: lower('prompt sizes that failed', 'sizes'),
+      requests_failed: lower('failed requests (cold and repeated)', 'requests'),
       prefill_s_at_max: lower('prefill time at the largest prompt', 's'),
       prefill_tps_at_max: higher('prefill speed at the largest prompt', 'tok/s'),
       ttft_s_at_max: lower('TTFT at the largest prompt', 's', TTFT_BANDS),
