@@ -2,7 +2,7 @@ import { streamCompletion, type RequestRecord } from '../client/completion.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
 import { bootstrapCi, meanOf, type BootstrapOptions } from '../stats/bootstrap.ts';
 import { excludeWarmup, percentile, sortSamples, summarize, type SortedSamples, type Summary } from '../stats/summary.ts';
-import { decodeUpperBound } from '../analysis/roofline.ts';
+import { decodeRoofline } from '../analysis/roofline.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
@@ -54,20 +54,28 @@ export const interactiveWorkload: Workload = async ({ plan, planned, server, sam
 };
 
 /**
- * Decode speed against its memory-bandwidth bound: each token reads every weight once, so tok/s ≤ bandwidth ÷
- * weight bytes. A low efficiency means the settings, not the hardware, hold the cell back.
+ * Decode speed against its DRAM roofline: tok/s ≤ bandwidth ÷ bytes a decoded token reads (one row of the token
+ * embedding, every other weight once, from the GGUF tensors). A low share means the settings, not the memory
+ * system, hold the cell back; a share above 100 % carries its explanation.
  */
 export function rooflineMetrics(plan: Plan, planned: PlannedCell, decode: Metric | undefined): Record<string, Metric> {
   if (!plan.bandwidth || plan.bandwidth.error !== undefined) {
     const why = plan.bandwidth ? `the memory-bandwidth measurement failed: ${plan.bandwidth.error}` : 'this plan has no memory-bandwidth measurement';
     return { decode_bound_tps: failed('tok/s', why), decode_efficiency_pct: failed('%', why) };
   }
-  const weightBytes = planned.model.metadata?.tensorBytes ?? planned.model.bytes;
-  const bound = decodeUpperBound(plan.bandwidth.gbPerSec, weightBytes);
-  const basis = `${plan.bandwidth.gbPerSec.toFixed(1)} GB/s ÷ ${(weightBytes / 1e6).toFixed(1)} MB of ${planned.model.metadata ? 'tensor data' : 'model file'}`;
-  const boundMetric = { ...ok(bound, 'tok/s'), reason: basis };
-  if (decode?.value == null) return { decode_bound_tps: boundMetric, decode_efficiency_pct: failed('%', 'no server decode speed measured') };
-  return { decode_bound_tps: boundMetric, decode_efficiency_pct: { ...ok((decode.value / bound) * 100, '%'), reason: `${decode.value.toFixed(1)} tok/s of a ${bound.toFixed(1)} tok/s bound (${basis})` } };
+  const meta = planned.model.metadata;
+  const r = decodeRoofline({
+    bandwidthGbPerSec: plan.bandwidth.gbPerSec,
+    bandwidthKind: plan.bandwidth.kind ?? 'javascript',
+    llcBytes: plan.bandwidth.llcBytes ?? null,
+    bytesPerToken: meta?.decodeBytesPerToken ?? planned.model.bytes,
+    bytesFrom: meta?.decodeBytesPerToken ? 'gguf' : 'file',
+    bytesBasis: meta?.decodeBytesBasis ?? 'the GGUF metadata could not be read',
+    measuredTps: decode?.status === 'ok' ? decode.value : null,
+  });
+  const bound = { ...ok(r.boundTps, 'tok/s'), reason: r.boundReason };
+  if (r.efficiencyPct === null) return { decode_bound_tps: bound, decode_efficiency_pct: failed('%', `no server decode speed measured${decode?.reason ? `: ${decode.reason}` : ''}`) };
+  return { decode_bound_tps: bound, decode_efficiency_pct: { ...ok(r.efficiencyPct, '%'), reason: r.efficiencyReason! } };
 }
 
 function pick(records: RequestRecord[], get: (r: RequestRecord) => number | null | undefined): number[] {
