@@ -85,6 +85,9 @@ const REGISTRY = {
       decode_bound_tps: neither('DRAM roofline (bandwidth ÷ bytes read per token)', 'tok/s'),
       // Above 100 % when the bytes a token reads fit in the cache (the reason says so): a DRAM bound, not a law.
       decode_efficiency_pct: higher('decode speed as % of the DRAM roofline', '%'),
+      // The engine alone on the same file, threads and build: a reference, not something the cell achieves.
+      llama_bench_decode_tps: neither('llama-bench decode speed (same file, threads, build)', 'tok/s'),
+      serving_overhead_pct: lower('serving overhead (server vs llama-bench decode)', '%'),
       requests_failed: lower('failed requests', 'requests'),
     },
     key: ['ttft_p50_s', 'latency_p95_s', 'latency_p99_over_p50', 'decode_tps_mean', 'cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb'],

@@ -8,6 +8,8 @@ import { ToolchainError } from './toolchain.ts';
 export interface LlamaInstall {
   serverPath: string;
   quantizePath: string;
+  /** llama-bench beside llama-server (the same build), for each cell's serving overhead; null when there is none. */
+  benchPath?: string | null;
   source: 'config' | 'env' | 'path' | 'cache';
   /** As printed by `llama-server --version`, e.g. "0.5.0-dev". */
   version: string;
@@ -72,5 +74,6 @@ export async function resolveLlama(serverPathFromConfig: string | null, progress
     quantizePath ??= build.quantizePath;
   }
   const { version, commit } = await llamaVersion(serverPath);
-  return { serverPath, quantizePath, source, version, commit };
+  const benchPath = path.join(path.dirname(serverPath), 'llama-bench');
+  return { serverPath, quantizePath, benchPath: executable(benchPath) ? benchPath : null, source, version, commit };
 }

@@ -6,6 +6,7 @@ import { decodeRoofline } from '../analysis/roofline.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
+import { llamaBenchFor, servingOverhead } from './serving-overhead.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
@@ -50,7 +51,15 @@ export const interactiveWorkload: Workload = async ({ plan, planned, server, sam
   log(`${measured.filter((r) => r.ok).length}/${measured.length} measured requests succeeded`);
   const bootstrap = bootstrapOptions(plan);
   const requests = requestMetrics(measured, bootstrap, profile.request_timeout_s);
-  return { ...resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrap), ...requests, ...rooflineMetrics(plan, planned, requests.server_decode_tps_mean) };
+  const resources = resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrap);
+  // After the measured window, with the server idle: the engine's own decode speed on the same file and threads.
+  const bench = await llamaBenchFor(plan, planned, profile.max_tokens, log);
+  return {
+    ...resources,
+    ...requests,
+    ...rooflineMetrics(plan, planned, requests.server_decode_tps_mean),
+    ...servingOverhead(requests.server_decode_tps_mean, bench, plan.llama.commit),
+  };
 };
 
 /**

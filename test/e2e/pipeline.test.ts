@@ -71,6 +71,25 @@ describe('idle + interactive on tiny', () => {
     expect(inter.metrics.ttft_p50_s!.value!).toBeGreaterThan(0);
   });
 
+  test('the roofline is a named DRAM bound over the bytes a token reads, and llama-bench gives the serving overhead', () => {
+    const inter = report.cells.find((c) => c.profile === 'interactive')!;
+    // cc is on this machine, so the bandwidth is the native triad, not the JavaScript fallback
+    expect(report.bandwidth?.method).toMatch(/STREAM triad .* in C \(/);
+    expect(inter.metrics.decode_bound_tps).toMatchObject({ status: 'ok' });
+    expect(inter.metrics.decode_bound_tps!.reason).toMatch(/^DRAM roofline: .* GB\/s \(native STREAM triad\) ÷ .* MB read per token/);
+    const share = inter.metrics.decode_efficiency_pct!;
+    expect(share.status).toBe('ok');
+    // tiny's weights fit in many a last-level cache: over 100 % is allowed, but never without its reason
+    if (share.value! > 100) expect(share.reason).toMatch(/Above 100 % because/);
+    expect(inter.metrics.llama_bench_decode_tps).toMatchObject({ status: 'ok' });
+    expect(inter.metrics.llama_bench_decode_tps!.value!).toBeGreaterThan(0);
+    expect(inter.metrics.llama_bench_decode_tps!.reason).toMatch(/llama-bench tg128, 1 thread\(s\), the same file and build/);
+    expect(inter.metrics.serving_overhead_pct!.status).toBe('ok');
+    expect(inter.metrics.serving_overhead_pct!.value!).toBeLessThan(100);
+    // measured once per model file × threads × answer length, kept in the run directory
+    expect(readdirSync(path.join(runDir, 'llama-bench'))).toHaveLength(1);
+  });
+
   test('absent sensors are skipped with a reason, never zero', () => {
     const idle = report.cells.find((c) => c.profile === 'idle')!;
     for (const name of ['temperature_max_c', 'frequency_mean_mhz', 'energy_j', 'psi_cpu_some_pct']) {
