@@ -10,7 +10,8 @@ import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
 import { writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 
-const REPETITIONS = 3;
+/** Five, so the median is not one repetition a busy machine slowed. */
+const REPETITIONS = 5;
 
 export type LlamaBenchOutcome = { run: LlamaBenchRun } | { skipped: string } | { error: string };
 
@@ -43,10 +44,19 @@ export async function llamaBenchFor(plan: Plan, planned: PlannedCell, nGen: numb
   }
 }
 
+/** Median of the repetitions: robust to one slowed by other work, where llama-bench's own figure is their mean. */
+export function benchMedian(run: LlamaBenchRun): number {
+  const s = [...run.samplesTps].sort((a, b) => a - b);
+  if (s.length === 0) return run.tps;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
 /**
- * `serving_overhead_pct` = (1 − server decode tok/s ÷ llama-bench tok/s) × 100: the share of the engine's decode
- * speed lost to serving (HTTP, sampling, the slot loop). Negative when the server was faster, which on a busy machine
- * is noise between two measurements taken at different moments.
+ * `serving_overhead_pct` = (1 − server decode tok/s ÷ llama-bench tok/s) × 100, medians on both sides (the server's
+ * per-request figures from its own timings, llama-bench's repetitions): the share of the engine's decode speed lost
+ * to serving (HTTP, sampling, the slot loop). Negative when the server was faster, which on a busy machine is noise
+ * between two measurements taken at different moments.
  */
 export function servingOverhead(server: Metric | undefined, bench: LlamaBenchOutcome, serverCommit: string): Record<string, Metric> {
   if ('skipped' in bench) return { llama_bench_decode_tps: skipped('tok/s', bench.skipped), serving_overhead_pct: skipped('%', bench.skipped) };
@@ -57,17 +67,19 @@ export function servingOverhead(server: Metric | undefined, bench: LlamaBenchOut
     const why = `llama-bench reports build ${run.buildCommit || '?'}, the server is ${serverCommit}: not the same build`;
     return { llama_bench_decode_tps: skipped('tok/s', why), serving_overhead_pct: skipped('%', why) };
   }
-  const reference = `llama-bench tg${run.nGen}, ${run.threads} thread(s), the same file and build, mean of ${run.repetitions} repetitions (${run.samplesTps.map((x) => x.toFixed(1)).join(', ')} tok/s), normal priority`;
-  const benchMetric = { ...ok(run.tps, 'tok/s'), reason: reference };
+  const engine = benchMedian(run);
+  const reference = `llama-bench tg${run.nGen}, ${run.threads} thread(s), the same file and build, median of ${run.repetitions} repetitions (${run.samplesTps.map((x) => x.toFixed(1)).join(', ')} tok/s), normal priority`;
+  const benchMetric = { ...ok(engine, 'tok/s'), reason: reference };
   if (server?.status !== 'ok' || server.value === null) {
     return { llama_bench_decode_tps: benchMetric, serving_overhead_pct: failed('%', `no server decode speed to compare${server?.reason ? `: ${server.reason}` : ''}`) };
   }
-  const ratio = server.value / run.tps;
+  const served = server.stats?.median ?? server.value;
+  const ratio = served / engine;
   return {
     llama_bench_decode_tps: benchMetric,
     serving_overhead_pct: {
       ...ok((1 - ratio) * 100, '%'),
-      reason: `the server decoded ${server.value.toFixed(1)} tok/s (its own timings), ${ratio.toFixed(2)}× the ${run.tps.toFixed(1)} tok/s of ${reference}`,
+      reason: `the server decoded ${served.toFixed(1)} tok/s (median of its requests, from its own timings), ${ratio.toFixed(2)}× the ${engine.toFixed(1)} tok/s of ${reference}`,
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseLlamaBenchJson, type LlamaBenchRun } from '../../harness/llama/bench.ts';
 import { failed, ok } from '../../harness/measurement/schema.ts';
-import { servingOverhead } from '../../harness/profiles/serving-overhead.ts';
+import { benchMedian, servingOverhead } from '../../harness/profiles/serving-overhead.ts';
 
 // Trimmed from `llama-bench -m tiny-Q4_K_M.gguf -t 1 -p 0 -n 128 -r 3 -o json` (llama.cpp de3ff81).
 const OUTPUT = `[
@@ -26,14 +26,25 @@ describe('llama-bench output', () => {
 });
 
 describe('serving overhead', () => {
-  test('server 700 tok/s against llama-bench 779: 10.1 % lost to serving, 0.90×', () => {
+  test('server 700 tok/s against llama-bench 833 (the median repetition): 16.0 % lost to serving, 0.84×', () => {
     const m = servingOverhead(ok(700, 'tok/s'), { run: RUN }, 'de3ff81');
-    expect(m.llama_bench_decode_tps).toMatchObject({ status: 'ok', value: 778.985833 });
-    expect(m.serving_overhead_pct!.value).toBeCloseTo((1 - 700 / 778.985833) * 100, 10);
-    expect(m.serving_overhead_pct!.reason).toMatch(/0\.90× the 779\.0 tok\/s of llama-bench tg128, 1 thread\(s\), the same file and build/);
+    expect(m.llama_bench_decode_tps).toMatchObject({ status: 'ok', value: 833.278 });
+    expect(m.serving_overhead_pct!.value).toBeCloseTo((1 - 700 / 833.278) * 100, 10);
+    expect(m.serving_overhead_pct!.reason).toMatch(/0\.84× the 833\.3 tok\/s of llama-bench tg128, 1 thread\(s\), the same file and build, median of 3/);
+  });
+
+  test("the server side is the median of its requests when the metric carries its distribution", () => {
+    const server = { ...ok(700, 'tok/s'), stats: { n: 3, mean: 700, median: 750, sd: 1, cv: 0, min: 600, max: 750, p50: 750, p95: 750, p99: 750 } };
+    expect(servingOverhead(server, { run: RUN }, 'de3ff81').serving_overhead_pct!.value).toBeCloseTo((1 - 750 / 833.278) * 100, 10);
+  });
+
+  test('benchMedian: the middle repetition, the mean of the middle two, avg_ts without samples', () => {
+    expect(benchMedian({ ...RUN, samplesTps: [3, 1, 2] })).toBe(2);
+    expect(benchMedian({ ...RUN, samplesTps: [4, 1, 2, 3] })).toBe(2.5);
+    expect(benchMedian({ ...RUN, samplesTps: [] })).toBe(RUN.tps);
   });
   test('a server faster than llama-bench reads as a negative overhead, not hidden', () => {
-    expect(servingOverhead(ok(800, 'tok/s'), { run: RUN }, 'de3ff815ea7d').serving_overhead_pct!.value!).toBeLessThan(0);
+    expect(servingOverhead(ok(900, 'tok/s'), { run: RUN }, 'de3ff815ea7d').serving_overhead_pct!.value!).toBeLessThan(0);
   });
   test('another build, no llama-bench, a failed llama-bench, no server figure: never a number', () => {
     expect(servingOverhead(ok(700, 'tok/s'), { run: RUN }, 'abc1234').serving_overhead_pct).toMatchObject({ status: 'skipped', value: null });
