@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
-import { rowsIn } from '../../harness/profiles/window.ts';
+import { resourceMetrics, rowsIn } from '../../harness/profiles/window.ts';
 import { CPU_COUNT, processRssBytes } from '../../harness/sampler/proc.ts';
 import { capCpuDelta, Sampler, type SampleRow } from '../../harness/sampler/sampler.ts';
 
@@ -97,5 +97,22 @@ describe('rowsIn', () => {
   test('a tick that ends after the window is left out; edges that coincide are inside', () => {
     expect(rowsIn(rows, 100, 350).map((r) => r.at)).toEqual([200, 300]);
     expect(rowsIn(rows, 0, 400)).toHaveLength(4);
+  });
+});
+
+describe('resourceMetrics', () => {
+  const row = (at: number, cpu: number, carried?: number): SampleRow => ({
+    at, since: at - 100, cpuCorePct: cpu * CPU_COUNT, cpuMachinePct: cpu, rssMb: 50, pids: 1, systemCpuPct: null, swapUsedMb: null,
+    psiCpuPct: null, psiMemoryPct: null, psiIoPct: null, temperatureC: null, frequencyMhz: null, energyJ: null,
+    ...(carried ? { cpuCarriedMs: carried } : {}),
+  });
+  const boot = { resamples: 100, level: 0.95, seed: 1 };
+
+  test('CPU p99 and peak say how many ticks were capped at 100 % of the machine, and why', () => {
+    const m = resourceMetrics([row(100, 50), row(200, 100, 4), row(300, 60)], [], {}, boot);
+    expect(m.cpu_peak_pct).toMatchObject({ status: 'ok', value: 100 });
+    expect(m.cpu_peak_pct!.reason).toMatch(/^1 of 3 ticks read above 100 % of the machine \(schedstat .* scheduler ticks\)/);
+    expect(m.cpu_p99_pct!.reason).toMatch(/capped at 100 %/);
+    expect(resourceMetrics([row(100, 50)], [], {}, boot).cpu_peak_pct!.reason).toBeUndefined();
   });
 });
