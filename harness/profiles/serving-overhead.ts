@@ -12,6 +12,8 @@ import type { Plan, PlannedCell } from '../plan.ts';
 
 /** Five, so the median is not one repetition a busy machine slowed. */
 const REPETITIONS = 5;
+/** llama-bench's time allowance in interactive requests: each repetition and its warmup decode one answer's length. */
+export const LLAMA_BENCH_REQUESTS = REPETITIONS + 1;
 
 export type LlamaBenchOutcome = { run: LlamaBenchRun } | { skipped: string } | { error: string };
 
@@ -34,7 +36,7 @@ export async function llamaBenchFor(plan: Plan, planned: PlannedCell, nGen: numb
       threads: planned.cell.threads,
       nGen,
       repetitions: REPETITIONS,
-      timeoutMs: (REPETITIONS + 1) * plan.config.profiles.interactive.request_timeout_s * 1000,
+      timeoutMs: LLAMA_BENCH_REQUESTS * plan.config.profiles.interactive.request_timeout_s * 1000,
     });
     writeFileAtomic(file, `${JSON.stringify(run, null, 2)}\n`);
     log(`llama-bench tg${nGen}, ${planned.cell.threads} thread(s): ${run.tps.toFixed(1)} tok/s (${run.samplesTps.map((x) => x.toFixed(0)).join(', ')})`);
