@@ -70,8 +70,10 @@ export const longContextWorkload: Workload = async (ctx) => {
     const cold = await streamCompletion(ctx.server.baseUrl, request);
     const warm = cold.ok ? await streamCompletion(ctx.server.baseUrl, request) : null;
     sampler.tick();
-    const window = rowsIn(sampler.snapshot(), t0, performance.now());
-    const rss = window.map((r) => r.rssMb).filter((v): v is number => v !== null);
+    // RSS is read at an instant, not over an interval: every reading taken while this size ran counts, so a size
+    // shorter than one sampler interval still has its peak.
+    const tEnd = performance.now();
+    const rss = sampler.snapshot().filter((r) => r.at >= t0 && r.at <= tEnd).map((r) => r.rssMb).filter((v): v is number => v !== null);
     for (const [pass, r] of [['cold', cold], ['repeat', warm]] as const) {
       if (r) record({ size, pass, ok: r.ok, error: r.error, ttft_ms: r.ttftMs, e2e_ms: r.e2eMs, prompt_tokens: r.promptTokens, timings: r.timings, text: r.text });
       if (r && !r.ok) requestsFailed++;
