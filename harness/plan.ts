@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import si from 'systeminformation';
-import { measureMemoryBandwidth, type MemoryBandwidth } from './analysis/roofline.ts';
+import { measureBandwidth as measureMachineBandwidth, type MeasuredBandwidth } from './bandwidth/measure.ts';
 import type { Budget } from './budgets/budget.ts';
 import type { ProfileName } from './budgets/catalogue.ts';
 import { ConfigError } from './config/errors.ts';
@@ -47,7 +47,7 @@ export interface PlannedCell {
 /** Everything a profile file needs, provided to the test files by the global setup (plain, serialisable data). */
 export interface Plan {
   /** The machine's memory bandwidth, measured once per run, for each cell's decode roofline; null with the reason when it failed. */
-  bandwidth?: (MemoryBandwidth & { error?: undefined }) | { error: string };
+  bandwidth?: (MeasuredBandwidth & { error?: undefined }) | { error: string };
   runId: string;
   runDir: string;
   configFile: string;
@@ -109,10 +109,10 @@ async function metadataOf(file: string, bytes: number, progress: Progress): Prom
   }
 }
 
-function measureBandwidth(progress: Progress): Plan['bandwidth'] {
+async function measureBandwidth(progress: Progress): Promise<Plan['bandwidth']> {
   try {
-    const bw = measureMemoryBandwidth();
-    progress(`memory bandwidth ${bw.gbPerSec.toFixed(1)} GB/s (STREAM triad, for the decode roofline)`);
+    const bw = await measureMachineBandwidth();
+    progress(`memory bandwidth ${bw.gbPerSec.toFixed(1)} GB/s (${bw.kind === 'native' ? `native STREAM triad, ${bw.threads} thread(s)` : 'JavaScript fallback, one thread: a lower bound'}), for the decode roofline`);
     return bw;
   } catch (e) {
     return { error: (e as Error).message };
@@ -154,7 +154,7 @@ export async function preparePlan(options: { configFile?: string; runId?: string
     planned.push({ cell, model, memory: estimateMemory(model.bytes, model.metadata ?? null, cell.ctx) });
   }
   const plan: Plan = {
-    bandwidth: measureBandwidth(progress),
+    bandwidth: await measureBandwidth(progress),
     runId,
     runDir,
     configFile,

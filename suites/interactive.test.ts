@@ -2,8 +2,9 @@
 // and finish, how steady that is (p99/p50), and what the machine pays in CPU and memory meanwhile.
 import { defineProfileSuite } from '../harness/profiles/define-suite.ts';
 import { interactiveWorkload } from '../harness/profiles/interactive.ts';
+import { LLAMA_BENCH_REQUESTS } from '../harness/profiles/serving-overhead.ts';
 
 defineProfileSuite('interactive', interactiveWorkload, (plan) => {
   const { warmup, repetitions, request_timeout_s } = plan.config.profiles.interactive;
-  return (plan.config.llama.load_timeout_s + (warmup + repetitions) * request_timeout_s + 60) * 1000;
+  return (plan.config.llama.load_timeout_s + (warmup + repetitions + LLAMA_BENCH_REQUESTS) * request_timeout_s + 60) * 1000;
 });

@@ -1,9 +1,10 @@
 /**
  * Memory-bandwidth roofline for decoding.
  *
- * Decoding one token reads every weight once, and on a CPU that read, not arithmetic, is the limit: tokens/s can
- * be no higher than memory bandwidth ÷ bytes of weights. Measuring the bandwidth and comparing the measured decode
- * speed with that bound says how much of the machine's memory system a configuration actually uses.
+ * Decoding one token reads every weight it uses once (one row of the token embedding, the rest whole), and on a CPU
+ * that read, not arithmetic, is the limit: tokens/s can be no higher than DRAM bandwidth ÷ bytes read per token.
+ * Comparing the measured decode speed with that bound says how much of the memory system a configuration uses. It is
+ * a DRAM bound: a model whose bytes per token fit in the last-level cache can beat it, and the report says so.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -66,8 +67,8 @@ function triad(a: Float64Array, b: Float64Array, c: Float64Array, s: number): vo
 }
 
 /**
- * Roofline bound on decode speed: tokens/s ≤ bandwidth ÷ bytes read per token. Each decoded token reads all
- * weights once, so bytesPerToken ≈ the model file's tensor bytes (the KV cache read adds to it at long contexts).
+ * Roofline bound on decode speed: tokens/s ≤ bandwidth ÷ bytes read per token (the weights a token reads; the KV
+ * cache read adds to it at long contexts).
  */
 export function decodeUpperBound(bandwidthGbPerSec: number, bytesPerToken: number): number {
   if (!(bandwidthGbPerSec >= 0) || !Number.isFinite(bandwidthGbPerSec)) {
@@ -83,4 +84,55 @@ export function decodeUpperBound(bandwidthGbPerSec: number, bytesPerToken: numbe
 export function decodeEfficiency(measuredTps: number, boundTps: number): number | null {
   if (!(boundTps > 0) || !Number.isFinite(boundTps) || !Number.isFinite(measuredTps)) return null;
   return measuredTps / boundTps;
+}
+
+export interface RooflineInputs {
+  /** DRAM bandwidth, 10⁹ bytes/s, and how it was measured. */
+  bandwidthGbPerSec: number;
+  bandwidthKind: 'native' | 'javascript';
+  /** The last-level cache in bytes, where known. */
+  llcBytes: number | null;
+  bytesPerToken: number;
+  /** `gguf`: counted from the tensors; `file`: the file size (no metadata), which overcounts. */
+  bytesFrom: 'gguf' | 'file';
+  bytesBasis: string;
+  /** The server's decode speed, tok/s; null when none was measured. */
+  measuredTps: number | null;
+}
+
+export interface Roofline {
+  boundTps: number;
+  boundReason: string;
+  /** measured ÷ bound × 100; null without a measured speed. */
+  efficiencyPct: number | null;
+  /** What the share is of, and, above 100 %, why the bound did not bind. */
+  efficiencyReason: string | null;
+}
+
+/**
+ * The decode roofline and the share of it a cell reaches. A share above 100 % is not hidden: its reason names the
+ * causes that apply (bytes per token that fit in the last-level cache, a fallback bandwidth that is a lower bound, a
+ * file size that overcounts the bytes), else says the bandwidth figure itself read low.
+ */
+export function decodeRoofline(i: RooflineInputs): Roofline {
+  const boundTps = decodeUpperBound(i.bandwidthGbPerSec, i.bytesPerToken);
+  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+  const bandwidth = `${i.bandwidthGbPerSec.toFixed(1)} GB/s ${i.bandwidthKind === 'native' ? '(native STREAM triad)' : '(one-thread JavaScript fallback, a lower bound)'}`;
+  const bytes = i.bytesFrom === 'gguf' ? `${mb(i.bytesPerToken)} read per token (${i.bytesBasis})` : `${mb(i.bytesPerToken)} of model file (${i.bytesBasis})`;
+  const boundReason = `DRAM roofline: ${bandwidth} ÷ ${bytes}`;
+  const share = i.measuredTps === null ? null : decodeEfficiency(i.measuredTps, boundTps);
+  if (share === null) return { boundTps, boundReason, efficiencyPct: null, efficiencyReason: null };
+  const efficiencyPct = share * 100;
+  let efficiencyReason = `${i.measuredTps!.toFixed(1)} tok/s of a ${boundTps.toFixed(1)} tok/s ${boundReason}`;
+  if (efficiencyPct > 100) {
+    const why: string[] = [];
+    if (i.llcBytes !== null && i.bytesPerToken <= i.llcBytes) {
+      why.push(`the ${mb(i.bytesPerToken)} a token reads fit in the ${(i.llcBytes / 1024 / 1024).toFixed(0)} MiB last-level cache, so decoding runs from cache, faster than DRAM: for this model the DRAM roofline is no bound`);
+    }
+    if (i.bandwidthKind === 'javascript') why.push("the bandwidth is the one-thread JavaScript fallback, a lower bound on what llama.cpp's native threads draw");
+    if (i.bytesFrom === 'file') why.push('the bytes per token are the file size (no GGUF metadata), which counts the whole token-embedding table');
+    if (why.length === 0) why.push('the bandwidth, measured once when the run started, read low (other work on the machine then?)');
+    efficiencyReason += `. Above 100 % because ${why.join('; and ')}`;
+  }
+  return { boundTps, boundReason, efficiencyPct, efficiencyReason };
 }

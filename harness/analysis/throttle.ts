@@ -144,6 +144,27 @@ function pctBelow(value: number, baseline: number): number {
   return ((baseline - value) / baseline) * 100;
 }
 
+/** Output tokens that arrived at one instant (ms on any fixed clock). */
+export interface TokenArrival {
+  at: number;
+  tokens: number;
+}
+
+/**
+ * Tokens credited to each interval [edges[i], edges[i+1]) by when they streamed in, not by when their request
+ * finished: a soak's request can outlast a short interval, and crediting it whole at its end read 0 tok/s for that
+ * interval (which looks like throttling) and a burst in the next. Tokens outside the edges are not counted.
+ */
+export function tokensPerInterval(arrivals: readonly TokenArrival[], edges: readonly number[]): number[] {
+  const counts = new Array<number>(Math.max(0, edges.length - 1)).fill(0);
+  for (const a of arrivals) {
+    // The last edge closes the last interval: a token arriving exactly then still belongs to it.
+    const i = a.at === edges[edges.length - 1] ? edges.length - 2 : edges.findLastIndex((e) => e <= a.at);
+    if (i >= 0 && i < counts.length) counts[i]! += a.tokens;
+  }
+  return counts;
+}
+
 function round(x: number): number {
   return Math.round(x * 10) / 10;
 }

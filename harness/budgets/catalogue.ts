@@ -82,8 +82,12 @@ const REGISTRY = {
       server_decode_tps_mean: higher('decode speed (server timings)', 'tok/s', DECODE_BANDS),
       prefill_tps_mean: higher('prefill speed (server timings)', 'tok/s'),
       // What the machine allows, not what the configuration achieves.
-      decode_bound_tps: neither('decode roofline (bandwidth ÷ weight bytes)', 'tok/s'),
-      decode_efficiency_pct: higher('decode efficiency vs roofline', '%'),
+      decode_bound_tps: neither('DRAM roofline (bandwidth ÷ bytes read per token)', 'tok/s'),
+      // Above 100 % when the bytes a token reads fit in the cache (the reason says so): a DRAM bound, not a law.
+      decode_efficiency_pct: higher('decode speed as % of the DRAM roofline', '%'),
+      // The engine alone on the same file, threads and build: a reference, not something the cell achieves.
+      llama_bench_decode_tps: neither('llama-bench decode speed (same file, threads, build)', 'tok/s'),
+      serving_overhead_pct: lower('serving overhead (server vs llama-bench decode)', '%'),
       requests_failed: lower('failed requests', 'requests'),
     },
     key: ['ttft_p50_s', 'latency_p95_s', 'latency_p99_over_p50', 'decode_tps_mean', 'cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb'],
@@ -139,6 +143,7 @@ const REGISTRY = {
       max_usable_context_tokens: higher('max usable context', 'tokens'),
       largest_size_tokens: neither('largest prompt measured', 'tokens'),
       failed_sizes: lower('prompt sizes that failed', 'sizes'),
+      requests_failed: lower('failed requests (cold and repeated)', 'requests'),
       prefill_s_at_max: lower('prefill time at the largest prompt', 's'),
       prefill_tps_at_max: higher('prefill speed at the largest prompt', 'tok/s'),
       ttft_s_at_max: lower('TTFT at the largest prompt', 's', TTFT_BANDS),

@@ -37,6 +37,8 @@ export const DEFAULT_BUDGETS: Record<ProfileName, Record<string, string>> = {
     load_s: '<= 60',
     swap_growth_mb: '<= 0',
     failed_sizes: '<= 0',
+    // A repeated prompt that failed is not a failed size, but it is a failed request.
+    requests_failed: '<= 0',
   },
   // Steady throughput without a leak: CV ≤ 20 %, the last documents at most 10 % slower than the first.
   batch: {

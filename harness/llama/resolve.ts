@@ -13,6 +13,8 @@ export interface LlamaInstall {
    * model needs quantizing builds it then (quantizerFor), and a run with nothing to quantize never builds.
    */
   quantizePath: string | null;
+  /** llama-bench beside llama-server (the same build), for each cell's serving overhead; null when there is none. */
+  benchPath?: string | null;
   source: 'config' | 'env' | 'path' | 'cache';
   /** As printed by `llama-server --version`, e.g. "0.5.0-dev". */
   version: string;
@@ -109,7 +111,8 @@ export async function resolveLlama(serverPathFromConfig: string | null, progress
     quantizePath = build.quantizePath;
   }
   const { version, commit } = await llamaVersion(serverPath, source);
-  return { serverPath, quantizePath, source, version, commit };
+  const benchPath = path.join(path.dirname(serverPath), 'llama-bench');
+  return { serverPath, quantizePath, benchPath: executable(benchPath) ? benchPath : null, source, version, commit };
 }
 
 /**

@@ -16,6 +16,14 @@ export interface GgufMetadata {
   tensorCount: number;
   /** Sum of the tensors' data sizes (what llama-server maps), without the file's alignment padding. */
   tensorBytes: number;
+  /**
+   * Bytes one decoded token reads from the weights: every tensor once, except lookup tables (the token embedding),
+   * of which one row is gathered; when the output projection is tied to the token embedding (no `output.weight`),
+   * the table is read whole as the output and counted once. The KV cache read, which grows with context, is extra.
+   */
+  decodeBytesPerToken: number;
+  /** How decodeBytesPerToken was counted, for the report. */
+  decodeBytesBasis: string;
   layers: number | null;
   embeddingLength: number | null;
   headCount: number | null;
@@ -69,15 +77,40 @@ const elementsOf = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1n);
  * Each tensor's data size from its type's block layout; a type this table does not know (a newer ggml) is measured by
  * where the next tensor starts instead, which includes up to `alignment - 1` bytes of padding.
  */
-function tensorBytes(tensors: TensorInfo[], dataBytes: bigint): bigint {
+function tensorSizes(tensors: TensorInfo[], dataBytes: bigint): Map<TensorInfo, bigint> {
   const byOffset = [...tensors].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
-  let total = 0n;
+  const sizes = new Map<TensorInfo, bigint>();
   byOffset.forEach((t, i) => {
     const block = BLOCK[t.dtype];
-    if (block) total += (elementsOf(t) / BigInt(block[0])) * BigInt(block[1]);
-    else total += (byOffset[i + 1]?.offset ?? dataBytes) - t.offset;
+    sizes.set(t, block ? (elementsOf(t) / BigInt(block[0])) * BigInt(block[1]) : (byOffset[i + 1]?.offset ?? dataBytes) - t.offset);
   });
-  return total;
+  return sizes;
+}
+
+/** Tables a decoded token reads one row of (llama.cpp gathers the row), by GGUF tensor name. */
+const LOOKUP_TABLES = ['token_embd.weight', 'position_embd.weight', 'token_types.weight'];
+const TOKEN_EMBEDDING = 'token_embd.weight';
+const OUTPUT = 'output.weight';
+
+/** See GgufMetadata.decodeBytesPerToken. Rows are the outer dimension (ggml's ne[1]): shape[0] elements each. */
+export function decodeBytes(tensors: readonly { name: string; shape: readonly bigint[]; bytes: bigint }[]): { bytes: number; basis: string } {
+  const tied = !tensors.some((t) => t.name === OUTPUT) && tensors.some((t) => t.name === TOKEN_EMBEDDING);
+  let total = 0n;
+  const parts: string[] = [];
+  for (const t of tensors) {
+    const gathered = LOOKUP_TABLES.includes(t.name) && !(tied && t.name === TOKEN_EMBEDDING);
+    const rows = t.shape.length >= 2 ? t.shape.slice(1).reduce((a, b) => a * b, 1n) : 1n;
+    if (gathered && rows > 0n) {
+      total += t.bytes / rows;
+      parts.push(`one row of ${t.name} (${rows} rows)`);
+    } else total += t.bytes;
+  }
+  const mb = (n: bigint) => `${(Number(n) / 1e6).toFixed(1)} MB`;
+  const basis =
+    `${mb(total)}: every tensor once` +
+    (parts.length ? `, but ${parts.join(', ')}` : '') +
+    (tied ? `; the output is tied to ${TOKEN_EMBEDDING}, read whole once as the output` : '');
+  return { bytes: Number(total), basis };
 }
 
 function numberAt(meta: Record<string, unknown>, key: string): number | null {
@@ -102,6 +135,8 @@ export async function readGgufMetadata(file: string, fileBytes: number): Promise
   const embeddingLength = at('embedding_length');
   const headCount = at('attention.head_count');
   const parameterCount = parsed.tensorInfos.reduce((sum, t) => sum + elementsOf(t), 0n);
+  const sizes = tensorSizes(parsed.tensorInfos, BigInt(fileBytes) - BigInt(parsed.tensorDataOffset));
+  const decode = decodeBytes(parsed.tensorInfos.map((t) => ({ name: t.name, shape: t.shape, bytes: sizes.get(t)! })));
   return {
     architecture: arch,
     name: stringAt(meta, 'general.name'),
@@ -109,7 +144,9 @@ export async function readGgufMetadata(file: string, fileBytes: number): Promise
     trainedContext: at('context_length'),
     fileType: fileTypeCode === null ? null : (GGMLFileQuantizationType[fileTypeCode] ?? null),
     tensorCount: parsed.tensorInfos.length,
-    tensorBytes: Number(tensorBytes(parsed.tensorInfos, BigInt(fileBytes) - BigInt(parsed.tensorDataOffset))),
+    tensorBytes: Number([...sizes.values()].reduce((a, b) => a + b, 0n)),
+    decodeBytesPerToken: decode.bytes,
+    decodeBytesBasis: decode.basis,
     layers: at('block_count'),
     embeddingLength,
     headCount,

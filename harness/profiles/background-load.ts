@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { streamCompletion, type RequestRecord } from '../client/completion.ts';
+import type { TokenArrival } from '../analysis/throttle.ts';
 import type { Prompt } from './prompts.ts';
 
 export interface LoadOptions {
@@ -14,8 +15,8 @@ export interface LoadOptions {
 }
 
 export interface RunningLoad {
-  /** Output tokens of the requests finished since the last call. */
-  takeTokens(): number;
+  /** When each output token streamed in (performance.now()), for the requests finished so far, failed ones included. */
+  tokenArrivals(): readonly TokenArrival[];
   /** Ends the load after the request in flight. */
   stop(): Promise<{ requests: number; failures: number; firstError: string | null }>;
 }
@@ -25,17 +26,16 @@ export function startBackgroundLoad(o: LoadOptions): RunningLoad {
   let running = true;
   let requests = 0;
   let failures = 0;
-  let tokens = 0;
+  const arrivals: TokenArrival[] = [];
   let firstError: string | null = null;
   const done = (async () => {
     while (running) {
       const prompt = o.prompts[requests % o.prompts.length]!;
+      const sentAt = performance.now();
       const r = await streamCompletion(o.baseUrl, { prompt: prompt.prompt, maxTokens: o.maxTokens, seed: o.seed, ignoreEos: true, timeoutMs: o.timeoutMs });
       requests++;
-      if (r.ok) {
-        tokens += r.outputTokens;
-        continue;
-      }
+      arrivals.push(...tokenArrivalsOf(r, sentAt));
+      if (r.ok) continue;
       failures++;
       firstError ??= r.error;
       o.onFailure?.(r, requests);
@@ -44,15 +44,24 @@ export function startBackgroundLoad(o: LoadOptions): RunningLoad {
     }
   })();
   return {
-    takeTokens() {
-      const t = tokens;
-      tokens = 0;
-      return t;
-    },
+    tokenArrivals: () => arrivals,
     async stop() {
       running = false;
       await done;
       return { requests, failures, firstError };
     },
   };
+}
+
+/**
+ * The instants a request's output streamed in, rebuilt from its TTFT and inter-token gaps; an event that carried
+ * several tokens (a held-back UTF-8 sequence) shares the request's tokens evenly with the others.
+ */
+export function tokenArrivalsOf(r: Pick<RequestRecord, 'ttftMs' | 'itlMs' | 'outputTokens'>, sentAt: number): TokenArrival[] {
+  if (r.ttftMs === null || r.outputTokens === 0) return [];
+  const perEvent = r.outputTokens / (r.itlMs.length + 1);
+  let at = sentAt + r.ttftMs;
+  const out: TokenArrival[] = [{ at, tokens: perEvent }];
+  for (const gap of r.itlMs) out.push({ at: (at += gap), tokens: perEvent });
+  return out;
 }

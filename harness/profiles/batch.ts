@@ -98,6 +98,14 @@ export const batchWorkload: Workload = async (ctx) => {
     metrics.rss_growth_no_cache_mb = plain.growth !== null ? ok(plain.growth, 'MB') : skipped('MB', 'needs RSS after at least three documents');
     const share = cached.growth !== null && plain.growth !== null ? explainedByCache(cached.growth, plain.growth) : null;
     metrics.cache_explained_pct = share !== null ? ok(share * 100, '%') : skipped('%', 'RSS did not grow with the prompt cache on, so there is nothing to explain');
+    // A document that failed in the second pass failed too: it must not vanish because the first pass held.
+    const alsoFailed = withoutCache.filter((r) => !r.ok).length;
+    if (alsoFailed > 0) {
+      metrics.documents_failed = {
+        ...ok(metrics.documents_failed!.value! + alsoFailed, 'docs'),
+        reason: `${withCache.length - good.length} with the prompt cache as configured, ${alsoFailed} with --cache-ram 0`,
+      };
+    }
   } else {
     const why = 'without_cache_pass is off';
     metrics.leak_slope_mb_per_h = skipped('MB/h', why);

@@ -17,7 +17,7 @@ export const concurrencyWorkload: Workload = async (ctx) => {
   const levels = [...new Set(settings.clients)].sort((a, b) => a - b);
   const series: Record<string, number | null>[] = [];
   let metrics: Record<string, Metric> = {};
-  let single: number | null = null;
+  let single: Metric | null = null;
   let failures = 0;
   for (const [li, clients] of levels.entries()) {
     // The cell's context is shared by the slots (llama-server's unified KV cache), as it would be in use.
@@ -40,25 +40,46 @@ export const concurrencyWorkload: Workload = async (ctx) => {
     const all = sampler.snapshot();
     const window = resourceMetrics(rowsIn(all, from, to), all, sampler.missingSensors(), bootstrapOptions(plan));
     const flat = results.flat();
-    const good = flat.filter((r) => r.ok);
-    failures += flat.length - good.length;
-    const tokens = good.reduce((a, r) => a + r.outputTokens, 0);
-    const aggregate = tokens / ((to - from) / 1000);
-    if (clients === levels[0]) single = aggregate / clients;
-    const latencies = good.map((r) => r.e2eMs).filter((v): v is number => v !== null);
-    const p95 = latencies.length > 0 ? percentile(sortSamples(latencies), 0.95) / 1000 : null;
-    series.push({ clients, aggregate_tps: aggregate, latency_p95_s: p95, cpu_p99_pct: window.cpu_p99_pct?.value ?? null, failed: flat.length - good.length });
-    log(`${clients} client(s): ${aggregate.toFixed(1)} tok/s in all, p95 latency ${p95?.toFixed(2) ?? '?'} s, CPU p99 ${window.cpu_p99_pct?.value?.toFixed(0) ?? '?'} %`);
+    const level = levelFigures(flat, clients, (to - from) / 1000, settings.request_timeout_s);
+    failures += level.failed;
+    if (li === 0) single = level.aggregate.value !== null ? ok(level.aggregate.value / clients, 'tok/s') : failed('tok/s', `no single-client figure: ${level.aggregate.reason}`);
+    series.push({ clients, aggregate_tps: level.aggregate.value, latency_p95_s: level.latencyP95.value, cpu_p99_pct: window.cpu_p99_pct?.value ?? null, failed: level.failed });
+    log(`${clients} client(s): ${level.aggregate.value?.toFixed(1) ?? '?'} tok/s in all, p95 latency ${level.latencyP95.value?.toFixed(2) ?? '?'} s, CPU p99 ${window.cpu_p99_pct?.value?.toFixed(0) ?? '?'} %, ${level.failed} failed`);
     if (li === levels.length - 1) {
       metrics = { ...window };
       metrics.clients_max = ok(clients, 'clients');
-      metrics.aggregate_tps_at_max = ok(aggregate, 'tok/s');
-      metrics.latency_p95_s = p95 !== null ? ok(p95, 's') : failed('s', 'no request succeeded');
-      metrics.scaling_efficiency_pct = single ? ok((aggregate / (single * clients)) * 100, '%') : failed('%', 'no single-client figure');
+      metrics.aggregate_tps_at_max = level.aggregate;
+      metrics.latency_p95_s = level.latencyP95;
+      metrics.scaling_efficiency_pct =
+        single?.value != null && level.aggregate.value !== null
+          ? ok((level.aggregate.value / (single.value * clients)) * 100, '%')
+          : failed('%', `needs the single-client and the most-clients figures: ${single?.reason ?? level.aggregate.reason}`);
     }
   }
-  metrics.aggregate_tps_single = single !== null ? ok(single, 'tok/s') : failed('tok/s', 'no single-client figure');
+  metrics.aggregate_tps_single = single ?? failed('tok/s', 'no single-client figure');
   metrics.requests_failed = ok(failures, 'requests');
   ctx.addSeries('levels', series);
   return metrics;
 };
+
+/**
+ * One level's figures. Aggregate tok/s counts the answered requests' tokens over the level's wall time; with no
+ * request answered it is an error, not 0 tok/s. p95 latency counts a failed request as the timeout, as the
+ * interactive profile does, so failures cannot make a level look faster.
+ */
+export function levelFigures(records: readonly RequestRecord[], clients: number, wallS: number, timeoutS: number): { aggregate: Metric; latencyP95: Metric; failed: number } {
+  const good = records.filter((r) => r.ok);
+  const failedCount = records.length - good.length;
+  if (good.length === 0) {
+    const why = `no request succeeded at ${clients} client(s)${records.length ? `: ${records.find((r) => !r.ok)?.error}` : ''}`;
+    return { aggregate: failed('tok/s', why), latencyP95: failed('s', why), failed: failedCount };
+  }
+  const tokens = good.reduce((a, r) => a + r.outputTokens, 0);
+  const latencies = records.map((r) => (r.ok ? r.e2eMs : timeoutS * 1000)).filter((v): v is number => v !== null);
+  const p95 = ok(percentile(sortSamples(latencies), 0.95) / 1000, 's');
+  return {
+    aggregate: ok(tokens / wallS, 'tok/s'),
+    latencyP95: failedCount > 0 ? { ...p95, reason: `includes ${failedCount} failed request(s) counted as the ${timeoutS} s timeout` } : p95,
+    failed: failedCount,
+  };
+}

@@ -1,11 +1,12 @@
 import { streamCompletion, type RequestRecord } from '../client/completion.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
 import { bootstrapCi, meanOf, type BootstrapOptions } from '../stats/bootstrap.ts';
-import { percentile, sortSamples, summarize, type SortedSamples, type Summary } from '../stats/summary.ts';
-import { decodeUpperBound } from '../analysis/roofline.ts';
+import { excludeWarmup, percentile, sortSamples, summarize, type SortedSamples, type Summary } from '../stats/summary.ts';
+import { decodeRoofline } from '../analysis/roofline.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
+import { llamaBenchFor, servingOverhead } from './serving-overhead.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
@@ -13,7 +14,7 @@ export const interactiveWorkload: Workload = async ({ plan, planned, server, sam
   const profile = plan.config.profiles.interactive;
   const prompts = loadPrompts(dataFile(plan.configFile, profile.prompts));
   const total = profile.warmup + profile.repetitions;
-  const measured: RequestRecord[] = [];
+  const sent: RequestRecord[] = [];
   let from = 0;
   for (let i = 0; i < total; i++) {
     const warmup = i < profile.warmup;
@@ -41,32 +42,49 @@ export const interactiveWorkload: Workload = async ({ plan, planned, server, sam
       timings: r.timings,
       text: r.text,
     });
-    if (!warmup) measured.push(r);
+    sent.push(r);
     if (!r.ok) log(`request ${i} failed: ${r.error}`);
   }
+  const measured = excludeWarmup(sent, profile.warmup);
   sampler.tick();
   const all = sampler.snapshot();
   log(`${measured.filter((r) => r.ok).length}/${measured.length} measured requests succeeded`);
   const bootstrap = bootstrapOptions(plan);
-  const requests = requestMetrics(measured, bootstrap);
-  return { ...resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrap), ...requests, ...rooflineMetrics(plan, planned, requests.server_decode_tps_mean) };
+  const requests = requestMetrics(measured, bootstrap, profile.request_timeout_s);
+  const resources = resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrap);
+  // After the measured window, with the server idle: the engine's own decode speed on the same file and threads.
+  const bench = await llamaBenchFor(plan, planned, profile.max_tokens, log);
+  return {
+    ...resources,
+    ...requests,
+    ...rooflineMetrics(plan, planned, requests.server_decode_tps_mean),
+    ...servingOverhead(requests.server_decode_tps_mean, bench, plan.llama.commit),
+  };
 };
 
 /**
- * Decode speed against its memory-bandwidth bound: each token reads every weight once, so tok/s ≤ bandwidth ÷
- * weight bytes. A low efficiency means the settings, not the hardware, hold the cell back.
+ * Decode speed against its DRAM roofline: tok/s ≤ bandwidth ÷ bytes a decoded token reads (one row of the token
+ * embedding, every other weight once, from the GGUF tensors). A low share means the settings, not the memory
+ * system, hold the cell back; a share above 100 % carries its explanation.
  */
 export function rooflineMetrics(plan: Plan, planned: PlannedCell, decode: Metric | undefined): Record<string, Metric> {
   if (!plan.bandwidth || plan.bandwidth.error !== undefined) {
     const why = plan.bandwidth ? `the memory-bandwidth measurement failed: ${plan.bandwidth.error}` : 'this plan has no memory-bandwidth measurement';
     return { decode_bound_tps: failed('tok/s', why), decode_efficiency_pct: failed('%', why) };
   }
-  const weightBytes = planned.model.metadata?.tensorBytes ?? planned.model.bytes;
-  const bound = decodeUpperBound(plan.bandwidth.gbPerSec, weightBytes);
-  const basis = `${plan.bandwidth.gbPerSec.toFixed(1)} GB/s ÷ ${(weightBytes / 1e6).toFixed(1)} MB of ${planned.model.metadata ? 'tensor data' : 'model file'}`;
-  const boundMetric = { ...ok(bound, 'tok/s'), reason: basis };
-  if (decode?.value == null) return { decode_bound_tps: boundMetric, decode_efficiency_pct: failed('%', 'no server decode speed measured') };
-  return { decode_bound_tps: boundMetric, decode_efficiency_pct: { ...ok((decode.value / bound) * 100, '%'), reason: `${decode.value.toFixed(1)} tok/s of a ${bound.toFixed(1)} tok/s bound (${basis})` } };
+  const meta = planned.model.metadata;
+  const r = decodeRoofline({
+    bandwidthGbPerSec: plan.bandwidth.gbPerSec,
+    bandwidthKind: plan.bandwidth.kind ?? 'javascript',
+    llcBytes: plan.bandwidth.llcBytes ?? null,
+    bytesPerToken: meta?.decodeBytesPerToken ?? planned.model.bytes,
+    bytesFrom: meta?.decodeBytesPerToken ? 'gguf' : 'file',
+    bytesBasis: meta?.decodeBytesBasis ?? 'the GGUF metadata could not be read',
+    measuredTps: decode?.status === 'ok' ? decode.value : null,
+  });
+  const bound = { ...ok(r.boundTps, 'tok/s'), reason: r.boundReason };
+  if (r.efficiencyPct === null) return { decode_bound_tps: bound, decode_efficiency_pct: failed('%', `no server decode speed measured${decode?.reason ? `: ${decode.reason}` : ''}`) };
+  return { decode_bound_tps: bound, decode_efficiency_pct: { ...ok(r.efficiencyPct, '%'), reason: r.efficiencyReason! } };
 }
 
 function pick(records: RequestRecord[], get: (r: RequestRecord) => number | null | undefined): number[] {
@@ -75,33 +93,43 @@ function pick(records: RequestRecord[], get: (r: RequestRecord) => number | null
 
 const p = (q: number) => (s: SortedSamples) => percentile(s, q);
 
-export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOptions): Record<string, Metric> {
+/**
+ * Latency and TTFT percentiles count a failed request as the request timeout: an answer that never came is at least
+ * as slow as the longest wait the harness allows, and dropping it would let a timeout vanish from p95. (A failed
+ * request that streamed a first token keeps its real TTFT.) Speeds come from successful requests only; with none,
+ * every figure is an error, never a percentile of timeouts.
+ */
+export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOptions, timeoutS: number): Record<string, Metric> {
   const good = records.filter((r) => r.ok);
+  const failures = records.length - good.length;
   const firstError = records.find((r) => !r.ok)?.error ?? 'no requests were measured';
   const none = (unit: string) => failed(unit, `no successful requests: ${firstError}`);
+  const timeoutMs = timeoutS * 1000;
+  const countedAsTimeout = failures > 0 ? `includes ${failures} failed request(s) counted as the ${timeoutS} s timeout (first error: ${firstError})` : null;
   /** A statistic of the samples, with its bootstrap interval, scaled into the metric's unit. */
-  const metric = (samples: number[], unit: string, stat: (s: SortedSamples) => number, scale = 1) => {
+  const metric = (samples: number[], unit: string, stat: (s: SortedSamples) => number, scale = 1, note: string | null = null) => {
     const s = summarize(samples);
-    if (!s) return none(unit);
+    if (!s || good.length === 0) return none(unit);
     const ci = bootstrapCi(samples, stat, bootstrap);
-    return ok(stat(sortSamples(samples)) * scale, unit, scaleSummary(s, scale), ci && { ...ci, low: ci.low * scale, high: ci.high * scale });
+    const m = ok(stat(sortSamples(samples)) * scale, unit, scaleSummary(s, scale), ci && { ...ci, low: ci.low * scale, high: ci.high * scale });
+    return note && m.status === 'ok' ? { ...m, reason: note } : m;
   };
-  const ttft = pick(good, (r) => r.ttftMs);
-  const e2e = pick(good, (r) => r.e2eMs);
+  const ttft = pick(records, (r) => (r.ok ? r.ttftMs : (r.ttftMs ?? timeoutMs)));
+  const e2e = pick(records, (r) => (r.ok ? r.e2eMs : timeoutMs));
   const itl = good.flatMap((r) => r.itlMs);
   const decode = pick(good, (r) => r.decodeTps);
   return {
-    ttft_p50_s: metric(ttft, 's', p(0.5), 1e-3),
-    ttft_p95_s: metric(ttft, 's', p(0.95), 1e-3),
-    latency_p50_s: metric(e2e, 's', p(0.5), 1e-3),
-    latency_p95_s: metric(e2e, 's', p(0.95), 1e-3),
-    latency_p99_s: metric(e2e, 's', p(0.99), 1e-3),
-    latency_p99_over_p50: metric(e2e, '×', (s) => percentile(s, 0.99) / percentile(s, 0.5)),
+    ttft_p50_s: metric(ttft, 's', p(0.5), 1e-3, countedAsTimeout),
+    ttft_p95_s: metric(ttft, 's', p(0.95), 1e-3, countedAsTimeout),
+    latency_p50_s: metric(e2e, 's', p(0.5), 1e-3, countedAsTimeout),
+    latency_p95_s: metric(e2e, 's', p(0.95), 1e-3, countedAsTimeout),
+    latency_p99_s: metric(e2e, 's', p(0.99), 1e-3, countedAsTimeout),
+    latency_p99_over_p50: metric(e2e, '×', (s) => percentile(s, 0.99) / percentile(s, 0.5), 1, countedAsTimeout),
     itl_p99_ms: metric(itl, 'ms', p(0.99)),
     decode_tps_mean: metric(decode, 'tok/s', meanOf),
     server_decode_tps_mean: metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanOf),
     prefill_tps_mean: metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanOf),
-    requests_failed: ok(records.length - good.length, 'requests'),
+    requests_failed: records.length > 0 ? ok(failures, 'requests') : failed('requests', 'no requests were measured'),
   };
 }
 

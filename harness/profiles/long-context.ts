@@ -61,6 +61,7 @@ export const longContextWorkload: Workload = async (ctx) => {
   // One short request first, so the first size does not also pay for the server's first-request setup.
   await streamCompletion(ctx.server.baseUrl, { prompt: 'Hello', maxTokens: 4, seed: plan.config.llama.seed, ignoreEos: true, timeoutMs: settings.request_timeout_s * 1000 });
   const rows: Row[] = [];
+  let requestsFailed = 0;
   const from = performance.now();
   for (const [i, size] of ladder.sizes.entries()) {
     const prompt = await promptOfSize(ctx.server.baseUrl, size, 1000 + i);
@@ -69,11 +70,15 @@ export const longContextWorkload: Workload = async (ctx) => {
     const cold = await streamCompletion(ctx.server.baseUrl, request);
     const warm = cold.ok ? await streamCompletion(ctx.server.baseUrl, request) : null;
     sampler.tick();
-    const window = rowsIn(sampler.snapshot(), t0, performance.now());
-    const rss = window.map((r) => r.rssMb).filter((v): v is number => v !== null);
+    // RSS is read at an instant, not over an interval: every reading taken while this size ran counts, so a size
+    // shorter than one sampler interval still has its peak.
+    const tEnd = performance.now();
+    const rss = sampler.snapshot().filter((r) => r.at >= t0 && r.at <= tEnd).map((r) => r.rssMb).filter((v): v is number => v !== null);
     for (const [pass, r] of [['cold', cold], ['repeat', warm]] as const) {
       if (r) record({ size, pass, ok: r.ok, error: r.error, ttft_ms: r.ttftMs, e2e_ms: r.e2eMs, prompt_tokens: r.promptTokens, timings: r.timings, text: r.text });
+      if (r && !r.ok) requestsFailed++;
     }
+    if (warm && !warm.ok) log(`${size} tokens, repeated: failed: ${warm.error}`);
     const row: Row = {
       tokens: size,
       ok: cold.ok ? 1 : 0,
@@ -83,6 +88,7 @@ export const longContextWorkload: Workload = async (ctx) => {
       ttft_s: cold.ttftMs !== null ? cold.ttftMs / 1000 : null,
       decode_tps: cold.timings?.predicted_per_second ?? null,
       rss_peak_mb: rss.length > 0 ? Math.max(...rss) : null,
+      repeat_ok: warm ? (warm.ok ? 1 : 0) : null,
       cached_ttft_s: warm?.ok && warm.ttftMs !== null ? warm.ttftMs / 1000 : null,
       cache_reused_tokens: warm?.timings?.cache_n ?? null,
       cached_prefill_s: warm?.timings ? warm.timings.prompt_ms / 1000 : null,
@@ -101,23 +107,39 @@ export const longContextWorkload: Workload = async (ctx) => {
   const metrics: Record<string, Metric> = resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrapOptions(plan));
   const good = rows.filter((r) => r.ok === 1);
   metrics.failed_sizes = ok(rows.length - good.length, 'sizes');
+  metrics.requests_failed = ok(requestsFailed, 'requests');
   metrics.largest_size_tokens = ok(Math.max(...ladder.sizes), 'tokens');
-  const swapGrew = (metrics.swap_growth_mb?.value ?? 0) > 0;
-  const usable = good.filter((r) => r.ttft_s != null && r.ttft_s <= settings.usable_ttft_s && !swapGrew);
-  metrics.max_usable_context_tokens =
-    usable.length > 0 ? ok(Math.max(...usable.map((r) => r.tokens!)), 'tokens') : failed('tokens', `no prompt size answered within ${settings.usable_ttft_s} s without swapping`);
+  metrics.max_usable_context_tokens = usableContext(rows, settings.usable_ttft_s, metrics.swap_growth_mb!);
   const top = good.at(-1);
   const none = (unit: string) => failed(unit, 'every prompt size failed (the errors are in responses.jsonl)');
   const at = (key: string, unit: string): Metric => (top && top[key] !== null && top[key] !== undefined ? ok(top[key]!, unit) : top ? skipped(unit, `the server did not report ${key}`) : none(unit));
+  // The repeat of the largest prompt: when it failed, its figures are errors, not "not reported".
+  const repeated = (key: string, unit: string): Metric =>
+    top?.repeat_ok === 0 ? failed(unit, `the repeated ${top.tokens}-token request failed (the error is in responses.jsonl)`) : at(key, unit);
   metrics.prefill_s_at_max = at('prefill_s', 's');
   metrics.prefill_tps_at_max = at('prefill_tps', 'tok/s');
   metrics.ttft_s_at_max = at('ttft_s', 's');
   metrics.decode_tps_at_max = at('decode_tps', 'tok/s');
-  metrics.cached_ttft_s_at_max = at('cached_ttft_s', 's');
-  metrics.cache_speedup_at_max = at('cache_speedup', '×');
-  metrics.cache_reused_tokens_at_max = at('cache_reused_tokens', 'tokens');
+  metrics.cached_ttft_s_at_max = repeated('cached_ttft_s', 's');
+  metrics.cache_speedup_at_max = repeated('cache_speedup', '×');
+  metrics.cache_reused_tokens_at_max = repeated('cache_reused_tokens', 'tokens');
   const first = good[0];
   metrics.decode_tps_drop_pct =
     first?.decode_tps && top?.decode_tps && good.length > 1 ? ok(((first.decode_tps - top.decode_tps) / first.decode_tps) * 100, '%') : skipped('%', 'needs two prompt sizes that succeeded');
   return metrics;
 };
+
+/**
+ * The largest prompt size that answered within `usableTtftS` without the machine swapping. Swap is system-wide and
+ * read once for the whole ladder; when it could not be read, whether the sizes swapped is unknown, so the figure is
+ * skipped (naming what TTFT alone would give), never taken as "no growth".
+ */
+export function usableContext(rows: readonly Row[], usableTtftS: number, swapGrowth: Metric): Metric {
+  const fast = rows.filter((r) => r.ok === 1 && r.ttft_s != null && r.ttft_s <= usableTtftS);
+  const largest = fast.length > 0 ? Math.max(...fast.map((r) => r.tokens!)) : null;
+  if (swapGrowth.status !== 'ok' || swapGrowth.value === null) {
+    return skipped('tokens', `swap growth unknown (${swapGrowth.reason ?? swapGrowth.status}); by TTFT ≤ ${usableTtftS} s alone it would be ${largest ?? 'none'}`);
+  }
+  if (swapGrowth.value > 0) return failed('tokens', `swap grew by ${swapGrowth.value.toFixed(1)} MB during the ladder: no size is usable without swapping`);
+  return largest !== null ? ok(largest, 'tokens') : failed('tokens', `no prompt size answered within ${usableTtftS} s`);
+}

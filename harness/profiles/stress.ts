@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { detectSustainedDrop, type SustainedDrop } from '../analysis/throttle.ts';
+import { detectSustainedDrop, tokensPerInterval, type SustainedDrop } from '../analysis/throttle.ts';
 import { rssSlope } from '../analysis/leak.ts';
 import { healthy } from '../llama/launch.ts';
-import { ok, skipped, type Metric } from '../measurement/schema.ts';
+import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
 import type { SampleRow } from '../sampler/sampler.ts';
 import { startBackgroundLoad } from './background-load.ts';
 import { settingsOf } from './mode.ts';
@@ -54,18 +54,20 @@ export const stressWorkload: Workload = async (ctx) => {
   const start = performance.now();
   const swapAtStart = sampler.snapshot().at(-1)?.swapUsedMb ?? null;
   const timeline: Vitals[] = [];
+  /** Interval boundaries: tok/s is credited per interval once every request that streamed into it has finished. */
+  const edges = [start];
   let abortReason: string | null = null;
   let healthFailures = 0;
   let consecutiveHealthFailures = 0;
-  let intervalStart = start;
   while (performance.now() - start < settings.duration_s * 1000) {
     const remaining = settings.duration_s * 1000 - (performance.now() - start);
     await sleep(Math.min(settings.interval_s * 1000, remaining));
     const now = performance.now();
     sampler.tick();
-    const window = rowsIn(sampler.snapshot(), intervalStart, now);
-    const tps = load.takeTokens() / ((now - intervalStart) / 1000);
-    intervalStart = now;
+    const window = rowsIn(sampler.snapshot(), edges.at(-1)!, now);
+    edges.push(now);
+    // So far only the requests that finished: the one in flight is credited when it ends.
+    const tpsSoFar = tokensPerInterval(load.tokenArrivals(), edges.slice(-2))[0]! / ((now - edges.at(-2)!) / 1000);
     // A busy server on a loaded machine may take a while to answer; unhealthy means no answer at all.
     const alive = await healthy(ctx.server.baseUrl, 5000);
     if (!alive) healthFailures++;
@@ -74,7 +76,7 @@ export const stressWorkload: Workload = async (ctx) => {
     const swap = pick(window, (r) => r.swapUsedMb);
     const row: Vitals = {
       t_s: (now - start) / 1000,
-      tps,
+      tps: tpsSoFar,
       cpu_pct: mean(pick(window, (r) => r.cpuMachinePct)),
       rss_mb: pick(window, (r) => r.rssMb).at(-1) ?? null,
       swap_mb: swap.at(-1) ?? null,
@@ -83,9 +85,8 @@ export const stressWorkload: Workload = async (ctx) => {
       healthy: alive ? 1 : 0,
     };
     timeline.push(row);
-    record({ vitals: row });
     log(
-      `t=${row.t_s.toFixed(0)} s: ${tps.toFixed(1)} tok/s, CPU ${row.cpu_pct?.toFixed(0) ?? '?'} %, RSS ${row.rss_mb?.toFixed(0) ?? '?'} MB` +
+      `t=${row.t_s.toFixed(0)} s: ≥ ${tpsSoFar.toFixed(1)} tok/s so far (the request in flight is counted when it ends), CPU ${row.cpu_pct?.toFixed(0) ?? '?'} %, RSS ${row.rss_mb?.toFixed(0) ?? '?'} MB` +
         (row.temperature_c !== null ? `, ${row.temperature_c.toFixed(0)} °C` : '') +
         (row.frequency_mhz !== null ? `, ${row.frequency_mhz.toFixed(0)} MHz` : ''),
     );
@@ -101,8 +102,14 @@ export const stressWorkload: Workload = async (ctx) => {
       break;
     }
   }
-  const { requests, failures } = await load.stop();
+  const { requests, failures, firstError } = await load.stop();
   const end = performance.now();
+  // Every request has finished now: each interval gets the tokens that streamed in during it.
+  const tokens = tokensPerInterval(load.tokenArrivals(), edges);
+  timeline.forEach((row, i) => {
+    row.tps = tokens[i]! / ((edges[i + 1]! - edges[i]!) / 1000);
+    record({ vitals: row });
+  });
   addSeries('timeline', timeline);
 
   const all = sampler.snapshot();
@@ -113,19 +120,25 @@ export const stressWorkload: Workload = async (ctx) => {
   if (abortReason) metrics.aborted.reason = abortReason;
   metrics.health_failures = ok(healthFailures, 'checks');
   metrics.requests_failed = ok(failures, 'requests');
-  const tpsValues = timeline.map((r) => r.tps).filter((v) => Number.isFinite(v));
-  const meanTps = mean(tpsValues);
-  metrics.decode_tps_mean = meanTps !== null ? ok(meanTps, 'tok/s') : skipped('tok/s', 'no interval completed');
+  const streamed = tokens.reduce((a, b) => a + b, 0);
+  const noTokens = streamed === 0 ? `no tokens streamed in ${requests} request(s)${firstError ? `: ${firstError}` : ''}` : null;
+  const meanTps = mean(timeline.map((r) => r.tps).filter((v) => Number.isFinite(v)));
+  metrics.decode_tps_mean = noTokens ? failed('tok/s', noTokens) : meanTps !== null ? ok(meanTps, 'tok/s') : skipped('tok/s', 'no interval completed');
 
   const drop = { baselineSec: settings.interval_s, dropPct: settings.throttle_drop_pct, sustainSec: 2 * settings.interval_s };
   const tpsDrop = detectSustainedDrop(timeline.map((r) => ({ tSec: r.t_s, value: r.tps })), drop);
   const freqDrop: SustainedDrop | null = missing.frequency ? null : detectSustainedDrop(timeline.filter((r) => r.frequency_mhz !== null).map((r) => ({ tSec: r.t_s, value: r.frequency_mhz! })), drop);
-  metrics.tps_drop_pct =
-    tpsDrop.baseline && tpsDrop.worst !== null ? ok(Math.max(0, ((tpsDrop.baseline - tpsDrop.worst) / tpsDrop.baseline) * 100), '%') : skipped('%', tpsDrop.reason);
+  metrics.tps_drop_pct = noTokens
+    ? failed('%', noTokens)
+    : tpsDrop.baseline && tpsDrop.worst !== null
+      ? ok(Math.max(0, ((tpsDrop.baseline - tpsDrop.worst) / tpsDrop.baseline) * 100), '%')
+      : skipped('%', tpsDrop.reason);
   const throttled = tpsDrop.throttled || (freqDrop?.throttled ?? false);
   const tooShort = /^too short/.test(tpsDrop.reason) && !tpsDrop.throttled;
-  metrics.throttled = tooShort ? skipped('yes/no', `tok/s: ${tpsDrop.reason}`) : ok(throttled ? 1 : 0, 'yes/no');
-  metrics.throttled.reason = [`tok/s: ${tpsDrop.reason}`, freqDrop ? `frequency: ${freqDrop.reason}` : `frequency: ${missing.frequency}`].join('; ');
+  // Without tokens there is no tok/s to drop: "not throttled" would be a guess (a frequency drop still counts).
+  metrics.throttled =
+    noTokens && !freqDrop?.throttled ? failed('yes/no', `tok/s: ${noTokens}`) : tooShort ? skipped('yes/no', `tok/s: ${tpsDrop.reason}`) : ok(throttled ? 1 : 0, 'yes/no');
+  metrics.throttled.reason = [`tok/s: ${noTokens ?? tpsDrop.reason}`, freqDrop ? `frequency: ${freqDrop.reason}` : `frequency: ${missing.frequency}`].join('; ');
   const rssPoints = timeline.filter((r) => r.rss_mb !== null).map((r) => ({ tSec: r.t_s, rssMb: r.rss_mb! }));
   const slope = rssSlope(rssPoints);
   metrics.rss_slope_mb_per_h =

@@ -8,9 +8,12 @@ export function bootstrapOptions(plan: Plan): BootstrapOptions {
   return { resamples: plan.config.verdicts.bootstrap_resamples, level: plan.config.verdicts.confidence, seed: 1 };
 }
 
-/** Rows whose interval lies inside [from, to]. */
+/**
+ * Rows whose whole interval [since, at] lies inside [from, to]. A tick that began before `from` measured part of
+ * the previous phase (the warmup, an idle pause), so it is left out even though it ended inside the window.
+ */
 export function rowsIn(rows: readonly SampleRow[], from: number, to: number): SampleRow[] {
-  return rows.filter((r) => r.at >= from && r.at <= to);
+  return rows.filter((r) => r.since >= from && r.at <= to);
 }
 
 function values(rows: readonly SampleRow[], pick: (r: SampleRow) => number | null): number[] {
@@ -58,10 +61,15 @@ export function resourceMetrics(
   const unit = '% of machine';
   const rss = noRss ? [] : values(rows, (r) => r.rssMb);
   const swap = values(all, (r) => r.swapUsedMb);
+  const capped = rows.filter((r) => (r.cpuCarriedMs ?? 0) > 0).length;
+  const cappedNote = (m: Metric): Metric =>
+    capped > 0 && m.status === 'ok'
+      ? { ...m, reason: `${capped} of ${rows.length} ticks read above 100 % of the machine (schedstat brings a running thread's time up to date only at scheduler ticks); each was capped at 100 % and its excess moved to the next tick` }
+      : m;
   return {
     cpu_mean_pct: cpu ? ok(cpu.mean, unit, cpu, bootstrapCi(cpuSamples, meanOf, bootstrap)) : failed(unit, noCpu!),
-    cpu_p99_pct: cpu ? ok(cpu.p99, unit, cpu, bootstrapCi(cpuSamples, (s) => percentile(s, 0.99), bootstrap)) : failed(unit, noCpu!),
-    cpu_peak_pct: cpu ? ok(cpu.max, unit) : failed(unit, noCpu!),
+    cpu_p99_pct: cappedNote(cpu ? ok(cpu.p99, unit, cpu, bootstrapCi(cpuSamples, (s) => percentile(s, 0.99), bootstrap)) : failed(unit, noCpu!)),
+    cpu_peak_pct: cappedNote(cpu ? ok(cpu.max, unit) : failed(unit, noCpu!)),
     rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : failed('MB', noRss!),
     rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : failed('MB', noRss!),
     // Swap is system-wide: growth from the server's start to the end of the cell.

@@ -79,12 +79,16 @@ export function processCpuNs(pid: number, proc = '/proc', knownTids?: string[]):
   return ((Number(f[11]) + Number(f[12])) / CLOCK_TICKS_PER_SECOND) * 1e9;
 }
 
-const PAGE_SIZE = 4096;
-/** Resident set size in bytes, from /proc/<pid>/statm (its second field, in pages). */
+/**
+ * Resident set size in bytes: VmRSS of /proc/<pid>/status, which the kernel gives in kB whatever its page size.
+ * (statm counts pages, and a page is 16 or 64 KiB on some arm64 and ppc64 kernels, not always 4096 bytes.)
+ * Null when the process is gone or has no address space (a kernel thread, a zombie).
+ */
 export function processRssBytes(pid: number, proc = '/proc'): number | null {
-  const s = read(`${proc}/${pid}/statm`);
+  const s = read(`${proc}/${pid}/status`);
   if (s === null) return null;
-  return Number(s.split(' ')[1]) * PAGE_SIZE;
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(s);
+  return m ? Number(m[1]) * 1024 : null;
 }
 
 export interface SystemCpuTimes {

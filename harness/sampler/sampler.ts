@@ -3,8 +3,10 @@ import { readEnergy, readFrequency, readTemperature, type SensorReading } from '
 
 /** One tick. Rates (CPU %, PSI %) cover the interval since the previous tick; null where there is no reading. */
 export interface SampleRow {
-  /** performance.now() of the tick. */
+  /** performance.now() of the tick: taken right after the process tree's CPU times were read. */
   at: number;
+  /** performance.now() of the previous tick: the interval [since, at] is what the rates cover. */
+  since: number;
   /** Process-tree CPU as % of one core (200 = two cores busy). */
   cpuCorePct: number | null;
   /** Process-tree CPU as % of the whole machine. */
@@ -20,6 +22,12 @@ export interface SampleRow {
   temperatureC: number | null;
   frequencyMhz: number | null;
   energyJ: number | null;
+  /**
+   * CPU time (ms) that read above the whole machine in this tick and was moved to the next one: schedstat brings a
+   * running thread's time up to date only at scheduler ticks (1/HZ), so one short interval can over-read by up to a
+   * tick per thread and the next under-read by as much. Absent when nothing was moved.
+   */
+  cpuCarriedMs?: number;
 }
 
 export interface SamplerOptions {
@@ -51,6 +59,8 @@ export class Sampler {
   private readonly sys: string;
   private timer: NodeJS.Timeout | null = null;
   private prev: Previous | null = null;
+  /** CPU time (ns) over the machine's capacity in the last tick, credited to the next. */
+  private cpuCarryNs = 0;
   private readonly sensors: { temperature: boolean; frequency: boolean; energy: boolean; psi: boolean };
 
   constructor(
@@ -91,6 +101,7 @@ export class Sampler {
   follow(pid: number): void {
     this.rootPid = pid;
     this.prev = null;
+    this.cpuCarryNs = 0;
     this.tick();
   }
 
@@ -105,7 +116,6 @@ export class Sampler {
 
   /** One sample; the first only sets the baseline for the rates. */
   tick(): void {
-    const at = performance.now();
     const tree = processTreeTasks(this.rootPid, this.proc);
     const pids = tree.map((p) => p.pid);
     const cpuNs = new Map<number, number>();
@@ -113,6 +123,10 @@ export class Sampler {
       const ns = processCpuNs(pid, this.proc, tids);
       if (ns !== null) cpuNs.set(pid, ns);
     }
+    // The instant the CPU times describe: read after them, not before the tree walk. Stamped before the walk, a
+    // sampler held up mid-walk on a busy machine divided a longer CPU-time delta by a shorter wall interval (CPU p99
+    // of a decoding t2 cell read 101 % of the machine).
+    const at = performance.now();
     let rss: number | null = null;
     for (const pid of pids) {
       const r = processRssBytes(pid, this.proc);
@@ -130,12 +144,16 @@ export class Sampler {
 
     // No process CPU time read (the tree is gone, or /proc hides it) is a missing reading, never 0 %.
     let cpuCorePct: number | null = null;
+    let carriedNs = 0;
     if (cpuNs.size > 0) {
       let delta = 0;
       // A process first seen now counts from its birth (baseline 0), except those present at the first tick.
       for (const [pid, ns] of cpuNs) delta += ns - (prev.cpuNs.get(pid) ?? 0);
-      cpuCorePct = Math.max(0, (delta / 1e6 / wallMs) * 100);
+      const split = capCpuDelta(Math.max(0, delta) + this.cpuCarryNs, wallMs, CPU_COUNT);
+      carriedNs = split.carryNs;
+      cpuCorePct = (split.creditedNs / 1e6 / wallMs) * 100;
     }
+    this.cpuCarryNs = carriedNs;
     const swap = swapUsedBytes(this.proc);
     const rate = (now: number | null, before: number | null) =>
       now === null || before === null ? null : Math.max(0, ((now - before) / 1000 / wallMs) * 100);
@@ -146,6 +164,7 @@ export class Sampler {
     };
     this.rows.push({
       at,
+      since: prev.at,
       cpuCorePct,
       cpuMachinePct: cpuCorePct === null ? null : cpuCorePct / CPU_COUNT,
       rssMb: rss === null ? null : rss / 1e6,
@@ -161,8 +180,21 @@ export class Sampler {
       temperatureC: read(this.sensors.temperature, () => readTemperature(this.sys)),
       frequencyMhz: read(this.sensors.frequency, () => readFrequency(this.sys)),
       energyJ: read(this.sensors.energy, () => readEnergy(this.sys)),
+      ...(carriedNs > 0 ? { cpuCarriedMs: carriedNs / 1e6 } : {}),
     });
   }
+}
+
+/**
+ * One tick's CPU time, split into what the tick can hold (at most every core for the whole wall interval: a share
+ * of the machine above 100 % is impossible) and the excess carried to the next tick, so no CPU time is lost or
+ * invented over a window. The carry is itself capped at one interval of the machine: more than that is not
+ * scheduler-tick lag but a wrong core count, and is dropped rather than smeared over later ticks.
+ */
+export function capCpuDelta(deltaNs: number, wallMs: number, cores: number): { creditedNs: number; carryNs: number } {
+  const capNs = cores * wallMs * 1e6;
+  const creditedNs = Math.min(Math.max(0, deltaNs), capNs);
+  return { creditedNs, carryNs: Math.min(Math.max(0, deltaNs - creditedNs), capNs) };
 }
 
 const CSV_COLUMNS: [string, (r: SampleRow, t0: number) => number | null][] = [

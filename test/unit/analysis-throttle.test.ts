@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { detectSustainedDrop } from '../../harness/analysis/throttle.ts';
+import { detectSustainedDrop, tokensPerInterval } from '../../harness/analysis/throttle.ts';
+import { tokenArrivalsOf } from '../../harness/profiles/background-load.ts';
 
 const OPTS = { baselineSec: 30, dropPct: 10, sustainSec: 30 };
 
@@ -68,5 +69,33 @@ describe('detectSustainedDrop', () => {
   test('unordered input is sorted by time first', () => {
     const mhz = series(240, (t) => (t >= 120 && t < 180 ? 2000 : 3000)).reverse();
     expect(detectSustainedDrop(mhz, OPTS).throttled).toBe(true);
+  });
+});
+
+describe('tokensPerInterval: a soak credits tokens when they stream in, not when their request ends', () => {
+  // One 10 s request streaming 10 tok/s (tokens at 0.05, 0.15, … 9.95 s), sampled in 2 s intervals.
+  const request = { ttftMs: 50, itlMs: Array.from({ length: 99 }, () => 100), outputTokens: 100 };
+  const arrivals = tokenArrivalsOf(request, 0);
+  const edges = [0, 2000, 4000, 6000, 8000, 10_000];
+
+  test('a request longer than an interval is spread over the intervals it streamed in: none reads 0', () => {
+    const counts = tokensPerInterval(arrivals, edges);
+    expect(counts).toEqual([20, 20, 20, 20, 20]);
+    expect(counts.every((c) => c > 0)).toBe(true);
+  });
+
+  test('tokens before the first edge or after the last are not counted; the last edge belongs to the last interval', () => {
+    expect(tokensPerInterval(arrivals, [1000, 3000])).toEqual([20]);
+    expect(tokensPerInterval([{ at: 5, tokens: 1 }, { at: 10, tokens: 2 }, { at: 11, tokens: 4 }], [5, 10])).toEqual([3]);
+    expect(tokensPerInterval(arrivals, [0])).toEqual([]);
+  });
+
+  test('arrivals are rebuilt from TTFT and the gaps; an event with several tokens shares them evenly; no first token, no arrivals', () => {
+    expect(tokenArrivalsOf({ ttftMs: 50, itlMs: [10, 20], outputTokens: 6 }, 1000)).toEqual([
+      { at: 1050, tokens: 2 },
+      { at: 1060, tokens: 2 },
+      { at: 1080, tokens: 2 },
+    ]);
+    expect(tokenArrivalsOf({ ttftMs: null, itlMs: [], outputTokens: 0 }, 0)).toEqual([]);
   });
 });

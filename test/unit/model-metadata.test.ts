@@ -29,6 +29,9 @@ describe('readGgufMetadata', () => {
       fileType: 'Q4_K_M',
       tensorCount: tensors.length,
       tensorBytes: 54_016,
+      // The output is tied to token_embd (no output.weight): the table is read whole once, as the output.
+      decodeBytesPerToken: 54_016,
+      decodeBytesBasis: '0.1 MB: every tensor once; the output is tied to token_embd.weight, read whole once as the output',
       layers: TINY.layers,
       embeddingLength: TINY.embd,
       headCount: TINY.heads,
@@ -46,6 +49,16 @@ describe('readGgufMetadata', () => {
     expect(metadata.parameterCount).toBe(26_816 + 1000);
     expect(metadata.tensorBytes).toBe(54_016 + 2000);
     expect(metadata.fileType).toBe('F16');
+  });
+
+  test('bytes read per decoded token: one row of the token embedding, the output projection whole', async () => {
+    const { metadata } = await tiny('untied.gguf', { untiedOutput: true });
+    const table = TINY.embd * TINY.vocab * 2; // F16
+    expect(metadata.tensorBytes).toBe(54_016 + table);
+    // the whole model but the embedding table, plus one of its 32 rows (64 F16 values = 128 bytes)
+    expect(metadata.decodeBytesPerToken).toBe(54_016 + table - table + 128);
+    expect(metadata.decodeBytesBasis).toMatch(/one row of token_embd\.weight \(32 rows\)/);
+    expect(metadata.decodeBytesBasis).not.toMatch(/tied/);
   });
 
   test('a file that is not GGUF is refused', async () => {

@@ -46,6 +46,7 @@ describe('/proc readers on a fake tree', () => {
     '10/task/12/children': '',
     '10/task/12/schedstat': '500000000 0 0\n',
     '10/statm': '1000 2500 10 0 0 0 0\n',
+    '10/status': 'Name:\tllama-server\nVmRSS:\t   10000 kB\nThreads:\t2\n',
     '11/task/11/children': '',
     '11/stat': '11 (a (weird) name) S 10 11 11 0 -1 0 0 0 0 0 250 50 0 0 20 0 1 0\n',
     '11/statm': '1 100 1 0 0 0 0\n',
@@ -63,7 +64,8 @@ describe('/proc readers on a fake tree', () => {
     expect(processCpuNs(11, proc)).toBe(3e9);
   });
   test('RSS, system CPU, swap and PSI', () => {
-    expect(processRssBytes(10, proc)).toBe(2500 * 4096);
+    // VmRSS in kB, not statm's 2500 pages × an assumed page size
+    expect(processRssBytes(10, proc)).toBe(10000 * 1024);
     expect(systemCpuTimes(proc)).toEqual({ busy: 150, total: 1000 });
     expect(swapUsedBytes(proc)).toEqual({ used: 1024 * 1024, total: 2048 * 1024 });
     expect(pressureStallUs('cpu', proc)).toBe(123456);

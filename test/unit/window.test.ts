@@ -8,6 +8,7 @@ const BOOTSTRAP = { resamples: 200, level: 0.95, seed: 1 };
 function row(at: number, cpu: number | null, rss: number | null, pids = cpu === null && rss === null ? 0 : 1): SampleRow {
   return {
     at,
+    since: at - 100,
     cpuCorePct: cpu === null ? null : cpu * 2,
     cpuMachinePct: cpu,
     rssMb: rss,
