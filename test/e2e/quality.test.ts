@@ -63,7 +63,7 @@ describe('quality profile on tiny', () => {
     // CoVe costs more than the plain answer: plan, verification and final calls all process tokens.
     expect(cell.metrics.cove_extra_tokens_mean!.value!).toBeGreaterThan(0);
     expect(cell.metrics.retrieval_embedding_f1_mean).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/embeddings/) });
-    expect(cell.verdicts.map((v) => v.metric).sort()).toEqual(['score_comprehension', 'score_endpoint_security', 'score_format', 'score_math', 'score_reasoning']);
+    expect(cell.verdicts.map((v) => v.metric).sort()).toEqual(['requests_failed', 'score_comprehension', 'score_endpoint_security', 'score_format', 'score_math', 'score_reasoning']);
     expect(report.quality!.degradation.some((r) => r.quant === 'Q4_K_M' && r.baselineQuant === 'Q8_0' && r.metric === 'score_math')).toBe(true);
     const html = readFileSync(path.join(runs[0]!.outDir, runs[0]!.runId, 'report.html'), 'utf8');
     expect(html).toContain('Quality versus the baseline quantization');
