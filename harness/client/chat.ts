@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { ClientError, oneLine, readCapped, requestDeadline, responseByteCap } from './limits.ts';
 import type { ServerTimings } from './stream.ts';
 
 export interface ChatRequest {
@@ -8,11 +9,12 @@ export interface ChatRequest {
   timeoutMs: number;
   /** OpenAI-style `response_format` (e.g. json_schema): llama-server constrains decoding to it with a grammar. */
   responseFormat?: Record<string, unknown>;
+  /** Bytes of answer accepted; default: the configured cap (`client.max_response_mb`). */
+  maxResponseBytes?: number;
 }
 
-export interface ChatRecord {
-  ok: boolean;
-  error: string | null;
+/** What the server answered: only a complete, well-formed answer within the limits gets this far. */
+export interface ChatAnswer {
   text: string;
   latencyMs: number;
   promptTokens: number | null;
@@ -20,38 +22,73 @@ export interface ChatRecord {
   timings: ServerTimings | null;
 }
 
+export interface ChatRecord extends ChatAnswer {
+  ok: boolean;
+  error: string | null;
+}
+
 interface ChatResponse {
-  choices?: { message?: { content?: string } }[];
+  choices?: { message?: { content?: unknown } }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number };
   timings?: ServerTimings;
   error?: { message?: string };
 }
 
-/** One non-streaming `/v1/chat/completions` request through the model's chat template, deterministic decoding. */
-export async function chat(baseUrl: string, req: ChatRequest): Promise<ChatRecord> {
+/**
+ * One non-streaming `/v1/chat/completions` request through the model's chat template, deterministic decoding.
+ * Throws a ClientError (one-line message) when the server cannot be reached, answers an HTTP error, does not finish
+ * within `timeoutMs` (body included), sends more than the byte cap, sends something that is not a chat answer, or
+ * reports more completion tokens than `maxTokens`.
+ */
+export async function requestChat(baseUrl: string, req: ChatRequest): Promise<ChatAnswer> {
   const t0 = performance.now();
-  const failed = (error: string): ChatRecord => ({
-    ok: false, error, text: '', latencyMs: performance.now() - t0, promptTokens: null, completionTokens: null, timings: null,
-  });
+  const deadline = requestDeadline(req.timeoutMs, 'no answer');
+  let answered = false;
+  let status: number;
+  let text: string;
   try {
     const res = await request(`${baseUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ messages: req.messages, max_tokens: req.maxTokens, temperature: 0, seed: req.seed, stream: false, cache_prompt: false, ...(req.responseFormat ? { response_format: req.responseFormat } : {}) }),
-      signal: AbortSignal.timeout(req.timeoutMs),
+      signal: deadline.signal,
     });
-    const body = (await res.body.json().catch(() => ({}))) as ChatResponse;
-    if (res.statusCode !== 200) return failed(`HTTP ${res.statusCode}: ${body.error?.message ?? 'no message'}`);
-    return {
-      ok: true,
-      error: null,
-      text: body.choices?.[0]?.message?.content ?? '',
-      latencyMs: performance.now() - t0,
-      promptTokens: body.usage?.prompt_tokens ?? null,
-      completionTokens: body.usage?.completion_tokens ?? null,
-      timings: body.timings ?? null,
-    };
+    answered = true;
+    status = res.statusCode;
+    text = await readCapped(res, req.maxResponseBytes ?? responseByteCap());
   } catch (e) {
-    return failed((e as Error).name === 'TimeoutError' ? `no answer within ${req.timeoutMs / 1000} s` : (e as Error).message);
+    throw deadline.fail(e, answered);
+  }
+  let body: ChatResponse;
+  try {
+    body = JSON.parse(text) as ChatResponse;
+  } catch {
+    throw new ClientError(status === 200 ? 'malformed' : 'http', status === 200 ? `the answer is not JSON: ${oneLine(text, 120)}` : `HTTP ${status}: ${oneLine(text, 200)}`);
+  }
+  if (status !== 200) throw new ClientError('http', `HTTP ${status}: ${oneLine(String(body?.error?.message ?? 'no message'))}`);
+  const content = body?.choices?.[0]?.message?.content;
+  if (typeof content !== 'string') throw new ClientError('malformed', 'the answer has no choices[0].message.content text');
+  const completionTokens = typeof body.usage?.completion_tokens === 'number' ? body.usage.completion_tokens : null;
+  const reported = Math.max(completionTokens ?? 0, typeof body.timings?.predicted_n === 'number' ? body.timings.predicted_n : 0);
+  if (req.maxTokens > 0 && reported > req.maxTokens) {
+    throw new ClientError('too-many-tokens', `the server reports ${reported} completion tokens for max_tokens ${req.maxTokens}`);
+  }
+  return {
+    text: content,
+    latencyMs: performance.now() - t0,
+    promptTokens: typeof body.usage?.prompt_tokens === 'number' ? body.usage.prompt_tokens : null,
+    completionTokens,
+    timings: body.timings ?? null,
+  };
+}
+
+/** `requestChat` as a record: never throws; a failure is `ok: false` with its one-line `error`. */
+export async function chat(baseUrl: string, req: ChatRequest): Promise<ChatRecord> {
+  const t0 = performance.now();
+  try {
+    return { ok: true, error: null, ...(await requestChat(baseUrl, req)) };
+  } catch (e) {
+    const error = e instanceof ClientError ? e.message : oneLine(String((e as Error)?.message ?? e));
+    return { ok: false, error, text: '', latencyMs: performance.now() - t0, promptTokens: null, completionTokens: null, timings: null };
   }
 }

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { cappedChunks, checkDeclaredLength, ClientError, oneLine, readCapped, requestDeadline, responseByteCap } from './limits.ts';
 import { CompletionStream, latencies, type LatencyRecord, type ServerTimings } from './stream.ts';
 
 export interface CompletionRequest {
@@ -11,6 +12,8 @@ export interface CompletionRequest {
   timeoutMs: number;
   /** Let the server reuse the KV cache of an earlier prompt with the same prefix (off: every request pays full prefill). */
   cachePrompt?: boolean;
+  /** Bytes of answer accepted; default: the configured cap (`client.max_response_mb`). */
+  maxResponseBytes?: number;
 }
 
 export interface RequestRecord extends LatencyRecord {
@@ -24,7 +27,11 @@ export interface RequestRecord extends LatencyRecord {
   timings: ServerTimings | null;
 }
 
-/** One streaming `/completion` request with deterministic decoding (temperature 0, fixed seed). */
+/**
+ * One streaming `/completion` request with deterministic decoding (temperature 0, fixed seed). Never throws: a
+ * failure is `ok: false` with a one-line `error`. Reading stops at once when the answer passes the byte cap or
+ * holds more tokens than `maxTokens`, and a stalled or unreadable body is an error, not a short answer.
+ */
 export async function streamCompletion(baseUrl: string, req: CompletionRequest): Promise<RequestRecord> {
   const body = JSON.stringify({
     prompt: req.prompt,
@@ -36,28 +43,36 @@ export async function streamCompletion(baseUrl: string, req: CompletionRequest):
     return_tokens: true,
     cache_prompt: req.cachePrompt ?? false,
   });
-  const stream = new CompletionStream();
+  const cap = req.maxResponseBytes ?? responseByteCap();
+  const stream = new CompletionStream(req.maxTokens > 0 ? req.maxTokens : Infinity);
   const startedAt = Date.now();
   const sentAt = performance.now();
+  const deadline = requestDeadline(req.timeoutMs);
   let error: string | null = null;
+  let answered = false;
   try {
     const res = await request(`${baseUrl}/completion`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
       body,
-      signal: AbortSignal.timeout(req.timeoutMs),
+      signal: deadline.signal,
     });
-    if (res.statusCode !== 200) {
-      error = `HTTP ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`;
-    } else {
-      const decoder = new TextDecoder();
-      for await (const chunk of res.body) stream.push(decoder.decode(chunk as Buffer, { stream: true }), performance.now());
+    answered = true;
+    if (res.statusCode !== 200) throw new ClientError('http', `HTTP ${res.statusCode}: ${oneLine(await readCapped(res, cap), 300)}`);
+    checkDeclaredLength(res, cap);
+    const decoder = new TextDecoder();
+    for await (const chunk of cappedChunks(res.body, cap)) {
+      stream.push(decoder.decode(chunk, { stream: true }), performance.now());
+      const over = stream.tokensOverLimit;
+      if (over !== null) throw tooManyTokens(over, req.maxTokens);
     }
   } catch (e) {
-    error = (e as Error).name === 'TimeoutError' ? `no complete answer within ${req.timeoutMs / 1000} s` : (e as Error).message;
+    error = deadline.fail(e, answered).message;
   }
   const result = stream.end();
   error ??= result.errorMessage ?? (result.done ? null : 'the stream ended before the server said it was done');
+  const predicted = result.timings?.predicted_n;
+  if (error === null && req.maxTokens > 0 && typeof predicted === 'number' && predicted > req.maxTokens) error = tooManyTokens(predicted, req.maxTokens).message;
   return {
     ok: error === null,
     error,
@@ -70,23 +85,41 @@ export async function streamCompletion(baseUrl: string, req: CompletionRequest):
   };
 }
 
+function tooManyTokens(got: number, asked: number): ClientError {
+  return new ClientError('too-many-tokens', `the server sent ${got} tokens for max_tokens ${asked}: stopped reading the answer`);
+}
+
 /** Token ids of `content` as the server's own tokenizer sees them (no BOS added). */
 export async function tokenize(baseUrl: string, content: string, timeoutMs = 60_000): Promise<number[]> {
-  const res = await request(`${baseUrl}/tokenize`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ content, add_special: false }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`/tokenize answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
-  return (JSON.parse(text) as { tokens: number[] }).tokens;
+  const body = await getJson(`${baseUrl}/tokenize`, timeoutMs, JSON.stringify({ content, add_special: false }));
+  const tokens = (body as { tokens?: unknown } | null)?.tokens;
+  if (!Array.isArray(tokens) || !tokens.every((t) => Number.isInteger(t))) throw new ClientError('malformed', '/tokenize answered without a list of token ids');
+  return tokens as number[];
+}
+
+/** One small JSON request (GET, or POST with `body`); a failure of any kind throws a ClientError. */
+async function getJson(url: string, timeoutMs: number, body?: string): Promise<unknown> {
+  const deadline = requestDeadline(timeoutMs, `${new URL(url).pathname} gave no answer`);
+  let answered = false;
+  let text: string;
+  try {
+    const res = await request(url, body === undefined ? { signal: deadline.signal } : { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: deadline.signal });
+    answered = true;
+    text = await readCapped(res, responseByteCap());
+    if (res.statusCode !== 200) throw new ClientError('http', `${new URL(url).pathname} answered HTTP ${res.statusCode}: ${oneLine(text)}`);
+  } catch (e) {
+    throw deadline.fail(e, answered);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ClientError('malformed', `${new URL(url).pathname} answered with something that is not JSON: ${oneLine(text, 120)}`);
+  }
 }
 
 /** What the server says about its model (`/v1/models`): the slot's context size and the model's training context. */
-export async function modelInfo(baseUrl: string): Promise<{ nCtx: number | null; nCtxTrain: number | null; sizeBytes: number | null; params: number | null }> {
-  const res = await request(`${baseUrl}/v1/models`, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.body.json()) as { data?: { meta?: { n_ctx?: number; n_ctx_train?: number; size?: number; n_params?: number } }[] };
-  const meta = body.data?.[0]?.meta ?? {};
+export async function modelInfo(baseUrl: string, timeoutMs = 10_000): Promise<{ nCtx: number | null; nCtxTrain: number | null; sizeBytes: number | null; params: number | null }> {
+  const body = (await getJson(`${baseUrl}/v1/models`, timeoutMs)) as { data?: { meta?: { n_ctx?: number; n_ctx_train?: number; size?: number; n_params?: number } }[] } | null;
+  const meta = body?.data?.[0]?.meta ?? {};
   return { nCtx: meta.n_ctx ?? null, nCtxTrain: meta.n_ctx_train ?? null, sizeBytes: meta.size ?? null, params: meta.n_params ?? null };
 }

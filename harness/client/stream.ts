@@ -52,14 +52,22 @@ export class CompletionStream {
     errorMessage: null,
   };
   private now = 0;
+  private tokens = 0;
+  private exceeded: number | null = null;
 
-  constructor() {
+  /** `maxTokens`: events past that many output tokens are not taken in (see `tokensOverLimit`). */
+  constructor(private readonly maxTokens = Infinity) {
     this.parser = createParser({
       onEvent: (event) => this.onData(event.data),
       onError: (error) => {
-        this.result.errorMessage ??= `malformed event stream: ${error.message}`;
+        this.result.errorMessage ??= `malformed event stream: ${printable(error.message)}`;
       },
     });
+  }
+
+  /** The token count of the first event that went past `maxTokens`, or null: the client stops reading there. */
+  get tokensOverLimit(): number | null {
+    return this.exceeded;
   }
 
   push(chunk: string, arrivedAt: number): void {
@@ -74,6 +82,7 @@ export class CompletionStream {
 
   private onData(data: string): void {
     const r = this.result;
+    if (this.exceeded !== null) return;
     if (data === '[DONE]') {
       r.done = true;
       return;
@@ -82,18 +91,23 @@ export class CompletionStream {
     try {
       event = JSON.parse(data) as CompletionEvent;
     } catch {
-      r.errorMessage ??= `event is not JSON: ${data.slice(0, 120)}`;
+      r.errorMessage ??= `event is not JSON: ${printable(data)}`;
       return;
     }
     if (event.error) {
-      r.errorMessage = typeof event.error === 'string' ? event.error : (event.error.message ?? JSON.stringify(event.error));
+      r.errorMessage = printable(typeof event.error === 'string' ? event.error : (event.error.message ?? JSON.stringify(event.error)), 300);
       return;
     }
     const content = event.content ?? event.choices?.[0]?.delta?.content ?? '';
     const count = event.tokens?.length ?? (content.length > 0 ? 1 : 0);
+    if (this.tokens + count > this.maxTokens) {
+      this.exceeded = this.tokens + count;
+      return;
+    }
     if (count > 0) {
       r.tokenTimes.push(this.now);
       r.tokenCounts.push(count);
+      this.tokens += count;
       r.text += content;
     }
     if (event.timings) r.timings = event.timings;
@@ -103,6 +117,12 @@ export class CompletionStream {
       r.stopType = event.stop_type ?? null;
     }
   }
+}
+
+/** Server bytes in a message: one line, no control characters, short. */
+function printable(text: string, max = 120): string {
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
 export interface LatencyRecord {

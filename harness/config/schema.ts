@@ -200,6 +200,8 @@ export const configSchema = z.strictObject({
     })
     .default({ server_path: null, load_timeout_s: 300, stop_grace_s: 5, cpu_affinity: null, parallel: 1, seed: 42, extra_args: [] }),
   sampler: z.strictObject({ interval_ms: z.number().int().min(10).max(60_000).default(100) }).default({ interval_ms: 100 }),
+  /** What the HTTP client accepts from llama-server: bytes per answer (an answer over it is an error of its request). */
+  client: z.strictObject({ max_response_mb: z.number().positive().max(1024).default(8) }).default({ max_response_mb: 8 }),
   /** Weights of the overall-best selection, over `profile.metric` figures; lower-is-better figures are inverted. */
   selection: z
     .strictObject({ weights: z.record(z.string().regex(/^[a-z-]+\.[a-z0-9_]+$/, 'expected profile.metric, e.g. interactive.latency_p95_s'), z.number().min(0)) })

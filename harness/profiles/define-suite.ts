@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { budgetTitle, describeVerdict } from '../budgets/budget.ts';
+import { configureClient } from '../client/limits.ts';
 import type { ProfileName } from '../budgets/catalogue.ts';
 import type { Cell } from '../measurement/schema.ts';
 import { plannerSkip as askPlanner, recordPlannerOutcome } from '../matrix/run-state.ts';
@@ -22,6 +23,7 @@ export interface SuiteOptions {
  */
 export function defineProfileSuite(profile: ProfileName, workload: Workload, setupTimeoutMs: (plan: Plan) => number, options: SuiteOptions = {}): void {
   const plan = inject('plan');
+  configureClient(plan.config.client);
   const settings = plan.config.profiles[profile];
   const resuming = inject('resume') !== undefined;
   const cells = plan.cells.map((c) => [c.cell.id, c] as const);
