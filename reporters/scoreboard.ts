@@ -8,8 +8,9 @@ import type { CellMeasurement, Verdict } from '../harness/measurement/schema.ts'
 import { PERCENTILE_METHOD } from '../harness/stats/summary.ts';
 import type { CellReport, RunReport, TestOutcome } from '../harness/report/model.ts';
 import { terminalTable } from '../harness/report/table.ts';
-import { readRunReport, writeRunReport } from '../harness/report/write.ts';
+import { cellFile, readRunReport, writeRunReport } from '../harness/report/write.ts';
 import { enrichReport } from '../harness/report/enrich.ts';
+import { sampleResponses } from './sample-responses.ts';
 
 interface CellTests {
   profile: string;
@@ -224,20 +225,6 @@ function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
     counts,
     ...(measurement ? { measurement } : {}),
     tests: group.tests.map(outcome).sort((a, b) => a.name.localeCompare(b.name)),
-    sampleResponses: measurement ? sampleResponses(path.join(runDir, measurement.files.responses ?? '')) : [],
+    sampleResponses: measurement ? sampleResponses(cellFile(runDir, measurement.files.responses)) : [],
   };
-}
-
-function sampleResponses(file: string, count = 3, maxChars = 600): string[] {
-  try {
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { warmup?: boolean; text?: string })
-      .filter((r) => !r.warmup && typeof r.text === 'string')
-      .slice(0, count)
-      .map((r) => r.text!.slice(0, maxChars));
-  } catch {
-    return [];
-  }
 }
