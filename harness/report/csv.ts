@@ -9,9 +9,18 @@ const COLUMNS = [
   'better', 'ci_low', 'ci_high', 'ci_level',
 ] as const;
 
+/**
+ * Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula (some strip a leading tab or CR first,
+ * and some read the full-width forms too). Text that starts so gets a leading apostrophe (the OWASP advice), so it
+ * stays text; numbers are written as numbers, negative ones included.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
 function field(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : String(v);
+  if (typeof v === 'number') return String(Math.round(v * 1e6) / 1e6);
+  const text = String(v);
+  const s = FORMULA_START.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

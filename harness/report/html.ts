@@ -126,7 +126,7 @@ export function reportHtml(report: RunReport, timelines: ReadonlyMap<string, Tim
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${SCRIPT_HASH}'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${SCRIPT_HASH}'; base-uri 'none'; form-action 'none'">
 <title>llm-budget-bench ${escapeHtml(report.runId)}</title><style>${STYLE}</style></head><body>
 <h1>llm-budget-bench scoreboard</h1>
 ${runStatus(report)}

@@ -1,5 +1,6 @@
 import { KEY_METRICS, isProfileName } from '../../budgets/catalogue.ts';
 import { formatValue, overallVerdict, type CellReport } from '../model.ts';
+import { runRelativePath } from '../run-path.ts';
 import type { Series } from '../svg.ts';
 import { anchor, budgetText, escapeHtml, figure, label, SYMBOL, titleCase, usedText } from './common.ts';
 
@@ -22,12 +23,12 @@ export function profileTable(profile: string, cells: CellReport[]): string {
       return `<tr><td class="id">${escapeHtml(c.cell.id)}</td><td class="skipped" colspan="${keys.length + 1}">skipped: ${escapeHtml(c.error ?? '')}</td></tr>`;
     }
     const tds = keys.map((k) => {
-      const m = c.metrics[k];
+      const m = Object.hasOwn(c.metrics, k) ? c.metrics[k] : undefined;
       const v = c.verdicts.find((x) => x.metric === k);
       const cls = v ? v.status : m?.status === 'ok' ? 'none' : (m?.status ?? 'none');
       const title = v ? budgetText(v) : (m?.reason ?? '');
-      const attrs = `${m?.value !== undefined && m.value !== null ? ` data-v="${m.value}"` : ''}${title ? ` title="${escapeHtml(title)}"` : ''}`;
-      return `<td class="num ${cls}"${attrs}>${figure(profile, k, m?.value)}</td>`;
+      const attrs = `${m?.value !== undefined && m.value !== null ? ` data-v="${escapeHtml(m.value)}"` : ''}${title ? ` title="${escapeHtml(title)}"` : ''}`;
+      return `<td class="num ${escapeHtml(cls)}"${attrs}>${figure(profile, k, m?.value)}</td>`;
     });
     const n = c.counts;
     const summary = `${n.pass} pass · ${n.fail} fail${n.inconclusive ? ` · ${n.inconclusive} inconclusive` : ''}${n.skipped ? ` · ${n.skipped} skipped` : ''}${n.error ? ` · ${n.error} error` : ''}`;
@@ -65,11 +66,21 @@ function timelineCharts(t: Timeline | undefined): string {
   return `<h4>Over the cell</h4><div class="charts"><div>CPU (% of machine)<br>${sparkline(t.cpu, '%', 100)}</div><div>RSS (MB)<br>${sparkline(t.rss, 'MB')}</div></div>`;
 }
 
+/**
+ * A link to one of the cell's files, when the scoreboard names a plain path inside the run (relative to report.html,
+ * which sits in the run directory); anything else (a scheme, `..`, an absolute path) is shown as text, never linked.
+ */
+export function fileLink(file: string): string {
+  const safe = runRelativePath(file);
+  if (safe === null) return `<code class="unlinked" title="not linked: not a path inside this run">${escapeHtml(file)}</code>`;
+  return `<a href="${escapeHtml(safe)}">${escapeHtml(safe.split('/').pop())}</a>`;
+}
+
 export function cellDetails(c: CellReport, timeline?: Timeline): string {
   const verdicts = c.verdicts
     .map(
       (v) =>
-        `<tr class="${v.status}"><td>${escapeHtml(v.label)}</td><td class="num">${figure(c.profile, v.metric, v.value)}</td>` +
+        `<tr class="${escapeHtml(v.status)}"><td>${escapeHtml(v.label)}</td><td class="num">${figure(c.profile, v.metric, v.value)}</td>` +
         `<td>${escapeHtml(`${SYMBOL[v.op]} ${v.limit} ${v.unit}`)}</td><td>${escapeHtml(v.status)}</td>` +
         `<td class="num">${usedText(v.used)}</td><td>${escapeHtml(v.ci ? `${formatValue(v.ci.low)} – ${formatValue(v.ci.high)}` : '')}</td>` +
         `<td>${escapeHtml(v.reason ?? '')}${v.samplesToResolve ? escapeHtml(`; about ${v.samplesToResolve} samples would resolve it`) : ''}</td></tr>`,
@@ -82,12 +93,12 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(
       ([k, m]) =>
-        `<tr${m.status === 'ok' ? '' : ` class="${m.status}"`}><td>${label(c.profile, k)}</td><td class="num">${figure(c.profile, k, m.value)}</td>` +
+        `<tr${m.status === 'ok' ? '' : ` class="${escapeHtml(m.status)}"`}><td>${label(c.profile, k)}</td><td class="num">${figure(c.profile, k, m.value)}</td>` +
         `<td>${escapeHtml(m.status)}</td><td>${escapeHtml(m.stats ? `n=${m.stats.n}, p50 ${formatValue(m.stats.p50)}, p99 ${formatValue(m.stats.p99)}` : '')}${escapeHtml(m.reason ?? '')}</td></tr>`,
     )
     .join('');
   const responses = c.sampleResponses.map((r) => `<pre class="response">${escapeHtml(r)}</pre>`).join('');
-  const files = c.measurement ? Object.values(c.measurement.files).map((f) => `<a href="${escapeHtml(f)}">${escapeHtml(f.split('/').pop())}</a>`).join(' · ') : '';
+  const files = c.measurement ? Object.values(c.measurement.files).map(fileLink).join(' · ') : '';
   return (
     `<details id="${escapeHtml(anchor(c))}"><summary><b>${escapeHtml(c.cell.id)}</b> · ${escapeHtml(c.profile)} · ` +
     `${ratingBadge(c)}<span class="${overallVerdict(c)}">${escapeHtml(overallVerdict(c))}</span></summary>` +
