@@ -79,25 +79,30 @@ export function writeSidecar(file: string, sha256: string): void {
 export const sidecarPath = (file: string) => `${file}.sha256`;
 
 /**
- * Compares a file with its expected hash, or hashes it when nothing names one. With `verify` off (a dry run),
- * only presence is checked, so planning never reads gigabytes.
+ * Compares a file with its expected hash. A file nothing names a hash for is not verified, so it is not used. With
+ * `verify` off (a dry run), only presence is checked, so planning never reads gigabytes.
  */
 async function checked(file: string, expected: string | null, source: LocalCopy['source'], verify: boolean): Promise<LocalCopy | null> {
   const bytes = statSync(file).size;
   if (!verify) return { path: file, bytes, sha256: expected, source };
+  if (expected === null) return null;
   const actual = await sha256File(file);
-  if (expected !== null && actual !== expected) return null;
-  return { path: file, bytes, sha256: actual, source };
+  return actual === expected ? { path: file, bytes, sha256: actual, source } : null;
 }
 
-/** The file in the Hugging Face hub cache, `<hub>/models--org--name/snapshots/<commit>/<file>`, if it is there and intact. */
-export async function findInHfCache(hubCache: string, ref: HubRef, verify: boolean): Promise<LocalCopy | null> {
+/**
+ * The file in the Hugging Face hub cache, `<hub>/models--org--name/snapshots/<commit>/<file>`, if it is there and
+ * matches its own hash: the blob it links to is named by it, or a `.sha256` beside it. A file with neither is not
+ * used, unless `hubSha256` (the hub's own, from a HEAD request) is given: then only such a file is checked, against it.
+ */
+export async function findInHfCache(hubCache: string, ref: HubRef, verify: boolean, hubSha256: string | null = null): Promise<LocalCopy | null> {
   const repoDir = path.join(hubCache, repoFolderName(ref.repo));
   const file = path.join(repoDir, 'snapshots', snapshotFor(repoDir, ref.revision), ...ref.file.split('/'));
   // existsSync follows the symlink, so a snapshot entry whose blob is gone counts as absent.
   if (!existsSync(file)) return null;
-  const expected = hashFromBlobName(file) ?? readSidecar(sidecarPath(file));
-  return checked(file, expected, 'hf-cache', verify);
+  const own = hashFromBlobName(file) ?? readSidecar(sidecarPath(file));
+  if (hubSha256 !== null) return own === null ? checked(file, hubSha256, 'hf-cache', verify) : null;
+  return checked(file, own, 'hf-cache', verify);
 }
 
 /** Where our own copy of a file lives; the repo and revision are part of the path, so equal file names never collide. */

@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 
 /** A file in a hub repository with its revision filled in. */
 export interface HubRef {
@@ -43,10 +43,58 @@ export function header(res: Dispatcher.ResponseData, name: string): string | und
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
 
+/** How long a hub or CDN may take before a download gives up (its `.part` is kept, so a later run resumes). */
+export interface Deadlines {
+  /** Setting up a connection. */
+  connectMs: number;
+  /** Waiting for an answer's headers, and the longest pause between two pieces of a body. */
+  idleMs: number;
+  /** The whole download; default: 15 minutes plus the file at 512 KiB/s, so a slow but moving link still finishes. */
+  overallMs?: number;
+}
+
+export const DEFAULT_DEADLINES: Deadlines = { connectMs: 30_000, idleMs: 60_000 };
+const OVERALL_BASE_MS = 15 * 60_000;
+const OVERALL_MIN_BYTES_PER_S = 512 * 1024;
+
+/** The overall deadline for a file of `bytes` (null: unknown, bounded by a byte cap instead). */
+export function overallDeadlineMs(deadlines: Deadlines, bytes: number | null): number {
+  return deadlines.overallMs ?? OVERALL_BASE_MS + Math.ceil(((bytes ?? 0) / OVERALL_MIN_BYTES_PER_S) * 1000);
+}
+
+const agents = new Map<number, Agent>();
+/** One connection pool per connect timeout (undici sets that timeout on the pool, not on a request). */
+function agentFor(connectMs: number): Agent {
+  let agent = agents.get(connectMs);
+  if (!agent) {
+    agent = new Agent({ connect: { timeout: connectMs } });
+    agents.set(connectMs, agent);
+  }
+  return agent;
+}
+
+const seconds = (ms: number) => `${ms / 1000} s`;
+
+/** Why a request was aborted: the download's own overall deadline, or the caller. */
+export function abortReason(signal: AbortSignal | undefined, overallMs: number | undefined): string {
+  const reason = signal?.reason as { name?: string } | undefined;
+  return reason?.name === 'TimeoutError' && overallMs !== undefined ? `the download did not finish within ${seconds(overallMs)}` : 'download aborted';
+}
+
+/** undici's own timeouts, in words: which deadline passed, where. */
+export function timeoutMessage(e: unknown, where: string, deadlines: Deadlines): string | null {
+  const code = (e as { code?: string } | null)?.code;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `could not connect to ${where} within ${seconds(deadlines.connectMs)}`;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return `no answer from ${where} within ${seconds(deadlines.idleMs)}`;
+  if (code === 'UND_ERR_BODY_TIMEOUT') return `no data from ${where} for ${seconds(deadlines.idleMs)}`;
+  return null;
+}
+
 export interface SendOptions {
   token: string | undefined;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  deadlines?: Deadlines;
   /** Stop at this redirect instead of following it (the hub's LFS metadata lives on its redirect to the CDN). */
   keepRedirect?: (res: Dispatcher.ResponseData) => boolean;
 }
@@ -61,7 +109,7 @@ export async function send(method: 'HEAD' | 'GET', url: string, opts: SendOption
   for (let hops = 0; ; hops++) {
     const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'llm-budget-bench', ...opts.headers };
     if (opts.token && new URL(current).origin === hubOrigin) headers.authorization = `Bearer ${opts.token}`;
-    const res = await requestOrExplain(method, current, headers, opts.signal);
+    const res = await requestOrExplain(method, current, headers, opts.signal, opts.deadlines ?? DEFAULT_DEADLINES);
     const location = header(res, 'location');
     if (!REDIRECT_STATUSES.has(res.statusCode) || !location || opts.keepRedirect?.(res)) return { res, url: current };
     await res.body.dump();
@@ -70,12 +118,20 @@ export async function send(method: 'HEAD' | 'GET', url: string, opts: SendOption
   }
 }
 
-async function requestOrExplain(method: 'HEAD' | 'GET', url: string, headers: Record<string, string>, signal: AbortSignal | undefined) {
+async function requestOrExplain(method: 'HEAD' | 'GET', url: string, headers: Record<string, string>, signal: AbortSignal | undefined, deadlines: Deadlines) {
   try {
-    return await request(url, { method, headers, signal });
+    return await request(url, {
+      method,
+      headers,
+      signal,
+      dispatcher: agentFor(deadlines.connectMs),
+      headersTimeout: deadlines.idleMs,
+      bodyTimeout: deadlines.idleMs,
+    });
   } catch (e) {
-    if (signal?.aborted) throw new DownloadError(`download aborted before ${describeUrl(url)} answered`, null, { cause: e });
-    throw new DownloadError(`cannot reach ${describeUrl(url)}: ${(e as Error).message}`, null, { cause: e });
+    if (signal?.aborted) throw new DownloadError(`${abortReason(signal, deadlines.overallMs)} before ${describeUrl(url)} answered`, null, { cause: e });
+    const timedOut = timeoutMessage(e, describeUrl(url), deadlines);
+    throw new DownloadError(timedOut ?? `cannot reach ${describeUrl(url)}: ${(e as Error).message}`, null, { cause: e });
   }
 }
 
@@ -121,8 +177,8 @@ const hasLfsMetadata = (res: Dispatcher.ResponseData) => header(res, 'x-linked-e
  * A HEAD request, as the hub's own client makes it: the LFS size and SHA-256 are headers of the hub's redirect to
  * the CDN (`x-linked-size`, `x-linked-etag`), so that redirect is not followed; others (a renamed repo) are.
  */
-export async function fetchRemoteFile(url: string, ref: HubRef, token: string | undefined, signal?: AbortSignal): Promise<RemoteFile> {
-  const { res, url: answeredBy } = await send('HEAD', url, { token, signal, keepRedirect: hasLfsMetadata });
+export async function fetchRemoteFile(url: string, ref: HubRef, token: string | undefined, signal?: AbortSignal, deadlines?: Deadlines): Promise<RemoteFile> {
+  const { res, url: answeredBy } = await send('HEAD', url, { token, signal, deadlines, keepRedirect: hasLfsMetadata });
   await res.body.dump();
   if (res.statusCode >= 400) throw statusError(res.statusCode, ref, answeredBy, res);
   // A redirect's own content-length and etag describe the redirect, not the file: fall back to them only on a 200.

@@ -3,7 +3,7 @@ import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from 'node:
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
-import { DownloadError, header, refLabel, send, statusError, type HubRef, type RemoteFile } from './hub-http.ts';
+import { abortReason, DownloadError, header, refLabel, send, statusError, timeoutMessage, type Deadlines, type HubRef, type RemoteFile } from './hub-http.ts';
 
 export type ProgressCallback = (p: { file: string; received: number; total: number | null }) => void;
 
@@ -12,6 +12,10 @@ export interface Transfer {
   token: string | undefined;
   part: string;
   remote: RemoteFile;
+  /** Bytes the file may have at most: the hub's size, else a configured cap. Reading stops the moment it is passed. */
+  limit: number;
+  /** With `overallMs` resolved; `signal` carries the overall deadline. */
+  deadlines: Deadlines & { overallMs: number };
   progress?: ProgressCallback;
   signal?: AbortSignal;
 }
@@ -55,7 +59,7 @@ function rangeStart(res: Dispatcher.ResponseData): number | null {
  */
 async function openBody(t: Transfer, ref: HubRef, offset: number): Promise<{ res: Dispatcher.ResponseData; offset: number }> {
   const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-  const { res, url } = await send('GET', t.url, { token: t.token, headers, signal: t.signal });
+  const { res, url } = await send('GET', t.url, { token: t.token, headers, signal: t.signal, deadlines: t.deadlines });
   if (res.statusCode === 200) return { res, offset: 0 };
   if (res.statusCode === 206 && offset > 0 && rangeStart(res) === offset) return { res, offset };
   await res.body.dump();
@@ -70,20 +74,32 @@ async function openBody(t: Transfer, ref: HubRef, offset: number): Promise<{ res
 export async function receiveInto(t: Transfer, ref: HubRef): Promise<Received> {
   mkdirSync(path.dirname(t.part), { recursive: true });
   let offset = existsSync(t.part) ? statSync(t.part).size : 0;
-  if (t.remote.size !== null && offset > t.remote.size) offset = 0; // longer than the file: not a prefix of it
+  if (offset > t.limit) offset = 0; // longer than the file can be: not a prefix of it
   // Hash what is on disk before asking for the rest: a CDN may drop a connection left idle while we read gigabytes.
   let hash = offset > 0 ? await hashExisting(t.part) : createHash('sha256');
   if (t.remote.size !== null && offset === t.remote.size) return { bytes: offset, sha256: hash.digest('hex'), resumed: true };
 
   const answer = await openBody(t, ref, offset);
   if (answer.offset !== offset) hash = createHash('sha256');
+  const declared = parseLength(header(answer.res, 'content-length'));
+  if (declared !== null && answer.offset + declared > t.limit) {
+    answer.res.body.destroy();
+    rmSync(t.part, { force: true });
+    throw oversize(ref, t, `it announced ${answer.offset + declared} bytes`);
+  }
   const report = throttledProgress(ref.file, t.remote.size, t.progress);
   let received = answer.offset;
   const out = await open(t.part, answer.offset > 0 ? 'a' : 'w');
+  let tooMuch: DownloadError | null = null;
   try {
     report(received, true);
     for await (const chunk of answer.res.body) {
       const bytes = chunk as Buffer;
+      // Checked before the bytes are written: the .part never holds more than the file can have.
+      if (received + bytes.length > t.limit) {
+        tooMuch = oversize(ref, t, `at least ${received + bytes.length} bytes arrived`);
+        break;
+      }
       hash.update(bytes);
       await out.write(bytes);
       received += bytes.length;
@@ -94,13 +110,29 @@ export async function receiveInto(t: Transfer, ref: HubRef): Promise<Received> {
   } finally {
     await out.close();
   }
+  if (tooMuch) {
+    rmSync(t.part, { force: true });
+    throw tooMuch;
+  }
   report(received, true);
   return { bytes: received, sha256: hash.digest('hex'), resumed: answer.offset > 0 };
 }
 
+function parseLength(value: string | undefined): number | null {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+/** More bytes than the file can have: stopped at once, and the partial file deleted (no resume can fix it). */
+function oversize(ref: HubRef, t: Transfer, what: string): DownloadError {
+  const bound = t.remote.size !== null ? `the ${t.remote.size} bytes the hub announced` : `the ${t.limit}-byte cap (the hub announced no size)`;
+  return new DownloadError(`the server sent more than ${bound} for ${refLabel(ref)} (${what}): download stopped and its partial file deleted`, null);
+}
+
 function interrupted(ref: HubRef, received: number, t: Transfer, cause: unknown): DownloadError {
   const of = t.remote.size === null ? '' : ` of ${t.remote.size}`;
-  const what = t.signal?.aborted ? 'download aborted' : `connection lost (${(cause as Error).message})`;
+  const what = t.signal?.aborted
+    ? abortReason(t.signal, t.deadlines.overallMs)
+    : (timeoutMessage(cause, 'the server', t.deadlines) ?? `connection lost (${(cause as Error).message})`);
   return new DownloadError(`${what} after ${received}${of} bytes of ${refLabel(ref)}; the partial file is kept, run again to resume`, null, { cause });
 }
 

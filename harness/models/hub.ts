@@ -6,7 +6,7 @@ import path from 'node:path';
 import { withLock } from '../llama/lock.ts';
 import { silentProgress } from '../progress.ts';
 import { destPaths, findInDestCache, findInHfCache, hubCacheDir, savedToken, writeSidecar, type DestPaths, type LocalCopy } from './hub-cache.ts';
-import { DownloadError, fetchRemoteFile, refLabel, resolveUrl, type HubRef, type RemoteFile } from './hub-http.ts';
+import { DEFAULT_DEADLINES, DownloadError, fetchRemoteFile, overallDeadlineMs, refLabel, resolveUrl, type Deadlines, type HubRef, type RemoteFile } from './hub-http.ts';
 import { receiveInto, verifyReceived, type ProgressCallback, type Received } from './hub-transfer.ts';
 
 export { DownloadError } from './hub-http.ts';
@@ -29,6 +29,10 @@ export interface DownloadOptions {
   destDir: string;
   progress?: ProgressCallback;
   signal?: AbortSignal;
+  /** Connect, idle and overall deadlines; default DEFAULT_DEADLINES (30 s, 60 s) and a size-based overall one. */
+  deadlines?: Partial<Deadlines>;
+  /** Accept a file whose size the hub does not announce, up to this many bytes; default: such a file is refused. */
+  maxBytes?: number;
 }
 
 export interface Downloaded {
@@ -53,6 +57,8 @@ interface Settings {
   token: string | undefined;
   hubCache: string;
   destDir: string;
+  deadlines: Deadlines;
+  maxBytes: number | null;
 }
 
 function settingsFrom(opts: Omit<DownloadOptions, 'progress' | 'signal'>): Settings {
@@ -62,6 +68,8 @@ function settingsFrom(opts: Omit<DownloadOptions, 'progress' | 'signal'>): Setti
     token: token || undefined,
     hubCache: hubCacheDir(opts.hfHome),
     destDir: path.resolve(opts.destDir),
+    deadlines: { ...DEFAULT_DEADLINES, ...opts.deadlines },
+    maxBytes: opts.maxBytes ?? null,
   };
 }
 
@@ -102,6 +110,16 @@ function requireSha256(remote: RemoteFile, ref: HubRef): string {
 }
 
 /**
+ * How many bytes the file may have: the hub's size. A file of unknown size is refused (a server could stream without
+ * end) unless the caller set a cap.
+ */
+function requireLimit(remote: RemoteFile, ref: HubRef, maxBytes: number | null): number {
+  if (remote.size !== null) return remote.size;
+  if (maxBytes !== null) return maxBytes;
+  throw new DownloadError(`the hub announces no size for ${refLabel(ref)} (no x-linked-size, no content-length), so the download is refused: without one it could not be bounded`, null);
+}
+
+/**
  * Downloads one file, or reuses a verified local copy without any request. The file appears at its final path only
  * after its size and SHA-256 match the hub's, with a `<file>.sha256` sidecar beside it.
  */
@@ -120,9 +138,17 @@ export async function downloadHubFile(f: HubFile, opts: DownloadOptions): Promis
 
 async function fetchVerified(ref: HubRef, paths: DestPaths, s: Settings, opts: DownloadOptions): Promise<Downloaded> {
   const url = resolveUrl(s.endpoint, ref);
-  const remote = await fetchRemoteFile(url, ref, s.token, opts.signal);
+  const remote = await fetchRemoteFile(url, ref, s.token, opts.signal, s.deadlines);
   const expected = { size: remote.size, sha256: requireSha256(remote, ref) };
-  const transfer = { url, token: s.token, part: paths.part, remote, progress: opts.progress, signal: opts.signal };
+  // A Hugging Face cache file with no hash of its own (a copy, not a link to a named blob) is used only if it matches the hub's.
+  const cached = await findInHfCache(s.hubCache, ref, true, expected.sha256);
+  if (cached) return fromLocal(cached);
+  const limit = requireLimit(remote, ref, s.maxBytes);
+  const overallMs = overallDeadlineMs(s.deadlines, remote.size ?? limit);
+  const deadline = AbortSignal.timeout(overallMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+  const deadlines = { ...s.deadlines, overallMs };
+  const transfer = { url, token: s.token, part: paths.part, remote, limit, deadlines, progress: opts.progress, signal };
   let got: Received = await receiveInto(transfer, ref);
   try {
     verifyReceived(got, expected, ref, paths.part);
@@ -149,10 +175,13 @@ async function planOne(file: HubFile, s: Settings): Promise<PlannedDownload> {
     const local = await findLocalCopy(ref, s, false);
     if (local) {
       const where = local.source === 'hf-cache' ? 'in the Hugging Face cache' : 'already downloaded';
-      return { file, bytes: local.bytes, needed: false, reason: `${where}: ${local.path}` };
+      // Nothing names its hash (no blob link, no .sha256): the run checks it against the hub's before using it.
+      const unverified = local.sha256 === null ? ", no hash of its own: checked against the hub's SHA-256 before use" : '';
+      return { file, bytes: local.bytes, needed: false, reason: `${where}: ${local.path}${unverified}` };
     }
-    const remote = await fetchRemoteFile(resolveUrl(s.endpoint, ref), ref, s.token);
+    const remote = await fetchRemoteFile(resolveUrl(s.endpoint, ref), ref, s.token, undefined, s.deadlines);
     requireSha256(remote, ref);
+    requireLimit(remote, ref, s.maxBytes);
     const size = remote.size === null ? 'an unknown number of' : String(remote.size);
     const resumable = partBytes(destPaths(s.destDir, ref).part);
     const reason = resumable > 0 ? `resume: ${resumable} of ${size} bytes already downloaded` : `download ${size} bytes`;

@@ -189,6 +189,119 @@ describe('downloadHubFile', () => {
     }));
 });
 
+describe('downloads are bounded in size and time', () => {
+  const BIG = seededBytes(40 * 1024 * 1024, 9);
+  const BIG_FILE: HubFile = { repo: REPO, file: 'big.gguf' };
+  const MiB = 1024 * 1024;
+
+  async function withBigHub(hubOptions: FakeHubOptions, body: (ctx: { hub: FakeHub; opts: DownloadOptions; expectedPath: string }) => Promise<void>) {
+    const hub = await startFakeHub({ [`${REPO}/big.gguf`]: BIG, [`${REPO}/${FILE}`]: MODEL }, hubOptions);
+    const destDir = tempDir('hub-dest-');
+    try {
+      await body({ hub, opts: { endpoint: hub.url, hfHome: tempDir('hf-home-'), destDir, token: '' }, expectedPath: path.join(destDir, 'models--fake-org--fake-model-GGUF', 'main', 'big.gguf') });
+    } finally {
+      await hub.close();
+    }
+  }
+
+  test('a server that announces 1,000 bytes and sends 40 MiB with its real Content-Length: refused before a byte is kept', () =>
+    withBigHub({ advertiseSize: 1000 }, async ({ hub, opts, expectedPath }) => {
+      const error = await rejection(downloadHubFile(BIG_FILE, opts));
+      expect(error.message).toBe(
+        `the server sent more than the 1000 bytes the hub announced for ${REPO}/big.gguf at revision main (it announced ${BIG.length} bytes): download stopped and its partial file deleted`,
+      );
+      expect(readdirSync(path.dirname(expectedPath))).toEqual([]);
+      expect(hub.bytesSent()).toBeLessThan(BIG.length / 2);
+    }));
+
+  test('the same without a Content-Length: stopped at the first bytes past 1,000, never kept', () =>
+    withBigHub({ advertiseSize: 1000, chunked: true }, async ({ hub, opts, expectedPath }) => {
+      const received: number[] = [];
+      const error = await rejection(downloadHubFile(BIG_FILE, { ...opts, progress: (p) => received.push(p.received) }));
+      expect(error.message).toMatch(/^the server sent more than the 1000 bytes the hub announced .*\(at least \d+ bytes arrived\): download stopped and its partial file deleted$/);
+      expect(Math.max(...received)).toBeLessThanOrEqual(1000);
+      expect(readdirSync(path.dirname(expectedPath))).toEqual([]);
+      expect(hub.bytesSent()).toBeLessThan(BIG.length / 2);
+    }));
+
+  test('a file whose size the hub does not announce is refused before any GET, unless a cap is set', () =>
+    withBigHub({ omitSize: true }, async ({ hub, opts }) => {
+      const error = await rejection(downloadHubFile(MODEL_FILE, opts));
+      expect(error.message).toMatch(/^the hub announces no size for .* so the download is refused/);
+      expect(hub.requests.filter((r) => r.method === 'GET')).toEqual([]);
+      const [planned] = await planDownloads([MODEL_FILE], opts);
+      expect(planned?.error?.message).toBe(error.message);
+
+      const capped = await rejection(downloadHubFile(MODEL_FILE, { ...opts, maxBytes: 1000, destDir: tempDir('hub-dest-') }));
+      expect(capped.message).toMatch(/^the server sent more than the 1000-byte cap \(the hub announced no size\)/);
+      const got = await downloadHubFile(MODEL_FILE, { ...opts, maxBytes: 2 * MODEL.length });
+      expect(got).toMatchObject({ sha256: MODEL_SHA256, bytes: MODEL.length, source: 'download' });
+    }));
+
+  test('a body that stalls: an idle deadline ends it, the .part is kept, the next run resumes', () =>
+    withBigHub({ stallFirstGetAfter: MiB }, async ({ opts }) => {
+      const expectedPath = path.join(opts.destDir, 'models--fake-org--fake-model-GGUF', 'main', FILE);
+      const error = await rejection(downloadHubFile(MODEL_FILE, { ...opts, deadlines: { idleMs: 500 } }));
+      expect(error.message).toBe(`no data from the server for 0.5 s after ${MiB} of ${MODEL.length} bytes of ${REPO}/${FILE} at revision main; the partial file is kept, run again to resume`);
+      expect(statSync(`${expectedPath}.part`).size).toBe(MiB);
+      const got = await downloadHubFile(MODEL_FILE, opts);
+      expect(got).toMatchObject({ sha256: MODEL_SHA256, source: 'resumed' });
+    }));
+
+  test('a hub that never answers: the idle deadline names it', () =>
+    withBigHub({ stallHead: true }, async ({ hub, opts }) => {
+      const error = await rejection(downloadHubFile(MODEL_FILE, { ...opts, deadlines: { idleMs: 500 } }));
+      expect(error.message).toBe(`no answer from ${hub.url}/${REPO}/resolve/main/${FILE} within 0.5 s`);
+    }));
+
+  test('a download that keeps moving but too slowly: the overall deadline ends it and keeps the .part', () =>
+    withBigHub({ chunkDelayMs: 100 }, async ({ opts }) => {
+      const expectedPath = path.join(opts.destDir, 'models--fake-org--fake-model-GGUF', 'main', FILE);
+      const error = await rejection(downloadHubFile(MODEL_FILE, { ...opts, deadlines: { overallMs: 1000 } }));
+      expect(error.message).toMatch(new RegExp(`^the download did not finish within 1 s after \\d+ of ${MODEL.length} bytes of .*; the partial file is kept, run again to resume$`));
+      const kept = statSync(`${expectedPath}.part`).size;
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThan(MODEL.length);
+    }));
+});
+
+describe('a Hugging Face cache file with no hash of its own (a plain copy, no blob link, no .sha256)', () => {
+  /** The file as a plain file in the snapshot, as a copied cache or another tool may leave it. */
+  function hfHomeWithCopy(bytes: Buffer): { hfHome: string; snapshotFile: string } {
+    const hfHome = tempDir('hf-home-');
+    const snapshot = path.join(hfHome, 'hub', 'models--fake-org--fake-model-GGUF', 'snapshots', 'main');
+    mkdirSync(snapshot, { recursive: true });
+    writeFileSync(path.join(snapshot, FILE), bytes);
+    return { hfHome, snapshotFile: path.join(snapshot, FILE) };
+  }
+
+  test('is used only after it matches the hub\'s SHA-256 (one HEAD request, no download)', () =>
+    withHub({}, async ({ hub, opts }) => {
+      const { hfHome, snapshotFile } = hfHomeWithCopy(MODEL);
+      const got = await downloadHubFile(MODEL_FILE, { ...opts, hfHome });
+      expect(got).toEqual({ path: snapshotFile, sha256: MODEL_SHA256, bytes: MODEL.length, source: 'hf-cache' });
+      expect(hub.requests.map((r) => `${r.server} ${r.method}`)).toEqual(['hub HEAD']);
+      const [planned] = await planDownloads([MODEL_FILE], { ...opts, hfHome });
+      expect(planned?.reason).toBe(`in the Hugging Face cache: ${snapshotFile}, no hash of its own: checked against the hub's SHA-256 before use`);
+    }));
+
+  test('with other bytes than the hub\'s is not used: the file is downloaded', () =>
+    withHub({}, async ({ opts, expectedPath }) => {
+      const wrong = seededBytes(MODEL.length, 8);
+      const { hfHome, snapshotFile } = hfHomeWithCopy(wrong);
+      const got = await downloadHubFile(MODEL_FILE, { ...opts, hfHome });
+      expect(got).toMatchObject({ path: expectedPath, sha256: MODEL_SHA256, source: 'download' });
+      expect(readFileSync(snapshotFile).equals(wrong)).toBe(true);
+    }));
+
+  test('is not used when the hub publishes no SHA-256 to check it against', () =>
+    withHub({ omitSha256: true, lfsRedirect: false }, async ({ opts }) => {
+      const { hfHome } = hfHomeWithCopy(MODEL);
+      const error = await rejection(downloadHubFile(MODEL_FILE, { ...opts, hfHome }));
+      expect(error.message).toMatch(/no SHA-256/);
+    }));
+});
+
 describe('planDownloads', () => {
   test('reports sizes and what is needed from HEAD requests only, downloading nothing', () =>
     withHub({}, async ({ hub, opts, expectedPath }) => {
