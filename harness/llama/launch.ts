@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { serverCommand, type Platform, type ServerSpec } from './command.ts';
+import { serverEnvironment } from './env.ts';
 import { guardServer, killGroup } from './guard.ts';
 import { isStopped } from './proc-state.ts';
 
@@ -115,7 +116,7 @@ async function launchOnce(opts: LaunchOptions, port: number): Promise<RunningSer
   const child = spawn(cmd.command, cmd.args, {
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, ...cmd.env },
+    env: serverEnvironment({ ...process.env, ...cmd.env }),
   });
   closeSync(log);
   const pid = child.pid;
