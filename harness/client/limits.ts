@@ -4,9 +4,10 @@
 import type { Dispatcher } from 'undici';
 
 /**
- * Bytes per answer, by default. llama-server's streamed `/completion` events carry about 200–400 bytes per token
- * (content, token ids, slot and counters), and its last event repeats the prompt: 8 MiB holds several thousand
- * tokens and a 64k-token prompt with room to spare. `client.max_response_mb` in the config changes it.
+ * Bytes per answer, by default. llama-server's streamed `/completion` events carry about 100 bytes per token
+ * (content, token id, slot and counters; 5.6 kB for 32 tokens measured on the tiny model), and its last event holds
+ * a few kB of settings and repeats the prompt as text: 8 MiB holds tens of thousands of tokens and a 64k-token prompt
+ * with room to spare. `client.max_response_mb` in the config changes it.
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 

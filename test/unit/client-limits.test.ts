@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { chat, requestChat } from '../../harness/client/chat.ts';
 import { modelInfo, streamCompletion, tokenize } from '../../harness/client/completion.ts';
 import { ClientError, configureClient, DEFAULT_MAX_RESPONSE_BYTES, responseByteCap } from '../../harness/client/limits.ts';
+import { requestMetrics } from '../../harness/profiles/interactive.ts';
 import { startHostileServer, writeRepeated, type Handler, type HostileServer } from '../fixtures/hostile-server.ts';
 
 const MB = 1024 * 1024;
@@ -57,6 +58,26 @@ describe('streaming /completion', () => {
     expect(r.text).toBe('x'.repeat(64 * 32));
     await server!.settled();
     expect(server!.bytesWritten()).toBeLessThan(READ_BOUND);
+  });
+
+  test('the interactive figures of such a server: no latency or decode speed, every request counted as failed', async () => {
+    // A complete, well-formed stream (it ends with stop and timings), only far longer than asked: the old client
+    // took it as ~1.5 million tokens at tens of thousands of tok/s.
+    const url = await serve(async (_req, res, write) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      await writeRepeated(write, sse({ content: 'x'.repeat(64), tokens: [7], stop: false }), 20 * MB);
+      await write(sse({ content: '', stop: true, stop_type: 'limit', timings: { prompt_n: 2, prompt_ms: 1, prompt_per_second: 2000, predicted_n: 32, predicted_ms: 1, predicted_per_second: 32000 } }));
+      res.end();
+    });
+    const records = [];
+    for (let i = 0; i < 3; i++) records.push(await completion(url));
+    const metrics = requestMetrics(records, { resamples: 100, level: 0.95, seed: 1 });
+    expect(records.map((r) => r.ok)).toEqual([false, false, false]);
+    expect(metrics.requests_failed).toMatchObject({ value: 3, status: 'ok' });
+    for (const name of ['latency_p95_s', 'ttft_p95_s', 'decode_tps_mean', 'server_decode_tps_mean']) {
+      expect(metrics[name], name).toMatchObject({ status: 'error', value: null });
+      expect(metrics[name]!.reason).toContain('the server sent 33 tokens for max_tokens 32');
+    }
   });
 
   test('200 MB in one endless event (no token ever completes): an error at the byte cap', async () => {
