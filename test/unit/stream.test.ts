@@ -39,6 +39,27 @@ describe('CompletionStream (SSE)', () => {
     t.push('data: {oops\n\n', 1);
     expect(t.end().errorMessage).toMatch(/not JSON/);
   });
+  test('past maxTokens: the first event over the limit is named and nothing more is taken in', () => {
+    const s = new CompletionStream(3);
+    s.push(ev({ content: 'a', tokens: [1] }) + ev({ content: 'bc', tokens: [2, 3] }) + ev({ content: 'de', tokens: [4, 5] }) + ev({ content: 'f', tokens: [6] }), 1);
+    expect(s.tokensOverLimit).toBe(5);
+    const r = s.end();
+    expect(r.text).toBe('abc');
+    expect(r.tokenCounts).toEqual([1, 2]);
+    const exact = new CompletionStream(3);
+    exact.push(ev({ content: 'abc', tokens: [1, 2, 3] }) + ev({ content: '', stop: true, timings }), 1);
+    expect(exact.tokensOverLimit).toBeNull();
+    expect(exact.end().done).toBe(true);
+  });
+  test('server text in an error is one printable line', () => {
+    const s = new CompletionStream();
+    s.push(ev({ error: { message: 'line one\nline two\u0000\u001b[31m' } }), 1);
+    expect(s.end().errorMessage).toBe('line one line two [31m');
+    const t = new CompletionStream();
+    t.push(`data: {${'x'.repeat(500)}\n\n`, 1);
+    expect(t.end().errorMessage).toMatch(/^event is not JSON: \{x+…$/);
+    expect(t.end().errorMessage!.length).toBeLessThan(160);
+  });
   test('comments and keep-alives are ignored', () => {
     const s = new CompletionStream();
     s.push(': ping\n\n' + ev({ content: 'x', tokens: [9] }), 5);
