@@ -8,7 +8,8 @@ import type { CellMeasurement, Verdict } from '../harness/measurement/schema.ts'
 import { PERCENTILE_METHOD } from '../harness/stats/summary.ts';
 import type { CellReport, RunReport, TestOutcome } from '../harness/report/model.ts';
 import { terminalTable } from '../harness/report/table.ts';
-import { cellFile, readRunReport, writeRunReport } from '../harness/report/write.ts';
+import { cellFile } from '../harness/report/cell-file.ts';
+import { readRunReport, writeRunReport } from '../harness/report/write.ts';
 import { enrichReport } from '../harness/report/enrich.ts';
 import { sampleResponses } from './sample-responses.ts';
 

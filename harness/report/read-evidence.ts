@@ -1,12 +1,14 @@
 // Reads each quality cell's responses.jsonl into the per-item grade evidence the report shows (files at the edge;
 // the renderer in html/evidence.ts takes plain data).
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { smallCellFile } from './cell-file.ts';
 import type { GradedItem } from './html/evidence.ts';
 import type { RunReport } from './model.ts';
 
 /** Longest model output kept per item in the page; the whole text stays in responses.jsonl. */
 const OUTPUT_CHARS = 4000;
+/** A quality cell's responses.jsonl larger than this is not read for evidence (100 graded items take a few hundred kB). */
+const MAX_RESPONSES_BYTES = 64 * 1024 * 1024;
 
 function str(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
@@ -38,11 +40,12 @@ export function gradedItem(line: Record<string, unknown>): GradedItem | null {
 export function readGradedItems(runDir: string, report: RunReport): Map<string, GradedItem[]> {
   const out = new Map<string, GradedItem[]>();
   for (const c of report.cells) {
-    const file = c.profile === 'quality' ? c.measurement?.files.responses : undefined;
+    // Only a file inside the run: the path comes from the scoreboard.
+    const file = c.profile === 'quality' ? smallCellFile(runDir, c.measurement?.files.responses, MAX_RESPONSES_BYTES) : null;
     if (!file) continue;
     let text: string;
     try {
-      text = readFileSync(path.join(runDir, file), 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch {
       continue;
     }

@@ -1,11 +1,11 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../paths.ts';
 import { scoreboardCsv } from './csv.ts';
 import { reportHtml, type Timeline } from './html.ts';
 import { countVerdicts, overallVerdict, runReportSchema, sortCells, type OverallVerdict, type RunReport } from './model.ts';
 import { readGradedItems } from './read-evidence.ts';
-import { runRelativePath } from './run-path.ts';
+import { smallCellFile } from './cell-file.ts';
 
 export interface RunIndexEntry {
   runId: string;
@@ -32,22 +32,6 @@ export function writeRunReport(runDir: string, report: RunReport, options: { htm
   return written;
 }
 
-/**
- * A cell's file as the scoreboard names it, as a path to read, only when it is a plain relative path that resolves
- * (symlinks followed) inside the run directory; null otherwise, or when the file is not there.
- */
-export function cellFile(runDir: string, relative: unknown): string | null {
-  const safe = runRelativePath(relative);
-  if (safe === null) return null;
-  try {
-    const root = realpathSync(runDir);
-    const file = realpathSync(path.join(runDir, safe));
-    return file.startsWith(root + path.sep) ? file : null;
-  } catch {
-    return null;
-  }
-}
-
 const TIMELINE_POINTS = 60;
 /** A samples file larger than this is not charted (100 ms ticks for a day are about 90 MB). */
 const MAX_SAMPLES_BYTES = 256 * 1024 * 1024;
@@ -68,11 +52,10 @@ function bucketMax(points: { x: number; y: number }[], n: number): { x: number; 
 export function readTimelines(runDir: string, report: RunReport): Map<string, Timeline> {
   const out = new Map<string, Timeline>();
   for (const c of report.cells) {
-    const file = cellFile(runDir, c.measurement?.files.samples);
+    const file = smallCellFile(runDir, c.measurement?.files.samples, MAX_SAMPLES_BYTES);
     if (!file) continue;
     let text: string;
     try {
-      if (statSync(file).size > MAX_SAMPLES_BYTES) continue;
       text = readFileSync(file, 'utf8');
     } catch {
       continue;

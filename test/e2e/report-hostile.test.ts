@@ -11,13 +11,15 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { configSchema } from '../../harness/config/schema.ts';
 import { reportHtml } from '../../harness/report/html.ts';
+import { readGradedItems } from '../../harness/report/read-evidence.ts';
 import type { RunReport } from '../../harness/report/model.ts';
-import { hostileReport, PAYLOADS, rawHostileReport } from '../fixtures/hostile-report.ts';
+import { hostileGoldenLines, hostileReport, PAYLOADS, rawHostileReport } from '../fixtures/hostile-report.ts';
 import { CHROMIUM_ARGS, findOrInstallChromium } from './browser.ts';
 import { ROOT } from './helpers.ts';
 
 const RUN_ID = '20260101-000000-abcdef';
 const SAFE_FILE = 'cell/idle/server.log';
+const QUALITY_RESPONSES = 'cell/quality/responses.jsonl';
 
 /**
  * A results directory holding one run: the forged scoreboard, one real cell file a safe link may point at, and a
@@ -30,6 +32,10 @@ function forgedRun(report: RunReport): { resultsDir: string; runDir: string } {
   writeFileSync(path.join(runDir, SAFE_FILE), 'log\n');
   report.runId = RUN_ID;
   report.cells[0]!.measurement!.files.log = SAFE_FILE;
+  // A quality cell whose responses hold hostile graded items: a re-render shows them as grade evidence.
+  mkdirSync(path.join(runDir, 'cell', 'quality'), { recursive: true });
+  writeFileSync(path.join(runDir, QUALITY_RESPONSES), hostileGoldenLines());
+  for (const c of report.cells) if (c.profile === 'quality') c.measurement!.files.responses = QUALITY_RESPONSES;
   writeFileSync(path.join(runDir, 'scoreboard.json'), `${JSON.stringify(report, null, 2)}\n`);
   const config = configSchema.parse({ models: [{ name: 'tiny', builtin: 'tiny' }], matrix: { models: ['tiny'], quants: ['Q4_K_M'], threads: [1], ctx: [1024], priority: ['normal'] } });
   writeFileSync(path.join(runDir, 'plan.json'), `${JSON.stringify({ runId: RUN_ID, config })}\n`);
@@ -57,7 +63,8 @@ describe('a forged scoreboard in Chromium', () => {
   beforeAll(async () => {
     if ('reason' in chromiumPath) return;
     const direct = forgedRun(rawHostileReport());
-    writeFileSync(path.join(direct.runDir, 'report.html'), reportHtml(JSON.parse(readFileSync(path.join(direct.runDir, 'scoreboard.json'), 'utf8')) as RunReport));
+    const stored = JSON.parse(readFileSync(path.join(direct.runDir, 'scoreboard.json'), 'utf8')) as RunReport;
+    writeFileSync(path.join(direct.runDir, 'report.html'), reportHtml(stored, new Map(), readGradedItems(direct.runDir, stored)));
     pages.push({ name: 'rendered directly, every string hostile', file: path.join(direct.runDir, 'report.html'), runDir: direct.runDir });
 
     const cli = forgedRun(hostileReport());
@@ -116,6 +123,7 @@ describe('a forged scoreboard in Chromium', () => {
           rawHrefs: Array.from(document.querySelectorAll('a[href]')).map((a) => a.getAttribute('href') ?? ''),
           responses: Array.from(document.querySelectorAll('pre.response')).map((p) => p.textContent ?? ''),
           headings: Array.from(document.querySelectorAll('h2')).map((h) => h.textContent ?? ''),
+          evidenceItems: document.querySelectorAll('details.item').length,
         };
       });
       expect(problems, name).toEqual([]);
@@ -135,6 +143,8 @@ describe('a forged scoreboard in Chromium', () => {
       // the payloads are on the page as text
       expect(found.responses.join('\n'), name).toMatch(/<script>window\.__xss=\d+<\/script>|<img src=x onerror=|<svg onload=|javascript:window/);
       expect(found.headings.some((h) => /<script>window\.__xss=\d+<\/script>/.test(h)), name).toBe(true);
+      expect(found.headings, name).toContain('Grade evidence');
+      expect(found.evidenceItems, name).toBeGreaterThan(0);
 
       // Follow the one safe link: it opens the cell's file inside the run, as a person clicking it would.
       await tab.locator(`a[href="${SAFE_FILE}"]`).first().click();

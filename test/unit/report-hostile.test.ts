@@ -10,8 +10,9 @@ import { reportHtml } from '../../harness/report/html.ts';
 import { runReportSchema, type RunReport } from '../../harness/report/model.ts';
 import { runRelativePath } from '../../harness/report/run-path.ts';
 import { terminalTable } from '../../harness/report/table.ts';
+import { readGradedItems } from '../../harness/report/read-evidence.ts';
 import { readTimelines, writeRunReport } from '../../harness/report/write.ts';
-import { baseReport, HOSTILE_FILES, hostileReport, rawHostileReport, UNKNOWN_NAMES } from '../fixtures/hostile-report.ts';
+import { baseReport, HOSTILE_FILES, hostileEvidence, hostileReport, rawHostileReport, UNKNOWN_NAMES } from '../fixtures/hostile-report.ts';
 
 const VARIANTS: [string, () => RunReport][] = [
   ['schema-valid hostile scoreboard', hostileReport],
@@ -35,10 +36,14 @@ function hrefs(html: string): string[] {
 }
 
 describe.each(VARIANTS)('%s', (_name, make) => {
-  test('the HTML renders, and no string of the data becomes markup', () => {
-    const html = reportHtml(make());
+  test('the HTML renders, and no string of the data becomes markup (grade evidence included)', () => {
+    const report = make();
+    const evidence = hostileEvidence(report);
+    expect(evidence.size).toBeGreaterThan(0);
+    const html = reportHtml(report, new Map(), evidence);
+    expect(html).toContain('<h2>Grade evidence</h2>');
     expect(html.match(/<script/gi)).toHaveLength(1);
-    expect(html.match(/<style/gi)).toHaveLength(1);
+    expect(html.match(/<style/gi)).toHaveLength(2); // the page's and the evidence section's
     // every "<" in the page (its own script's code aside) opens or closes a tag: the data's "<" are all escaped
     const page = html.replace(/<script>[\s\S]*?<\/script>/, '<script></script>');
     const all = tags(page);
@@ -138,6 +143,23 @@ describe('re-rendering a forged scoreboard', () => {
     const timelines = readTimelines(runDir, { ...report, cells: [inside!, outside!, absolute!] });
     expect([...timelines.keys()]).toEqual([`${inside!.cell.slug}/${inside!.profile}`]);
     expect(timelines.get(`${inside!.cell.slug}/${inside!.profile}`)!.cpu.map((p) => p.y)).toEqual([10, 77, 12]);
+  });
+
+  test('grade evidence is read from a quality cell\'s responses only inside the run', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'hostile-run-'));
+    const runDir = path.join(root, 'results', '20260101-000000-abcdef');
+    mkdirSync(path.join(runDir, 'cell', 'quality'), { recursive: true });
+    const line = `${JSON.stringify({ kind: 'golden', id: 'math-001', set: 'math', score: 1, output: '42', expected: '42' })}\n`;
+    writeFileSync(path.join(runDir, 'cell', 'quality', 'responses.jsonl'), line);
+    writeFileSync(path.join(root, 'outside.jsonl'), line.replace('math-001', 'stolen'));
+    const report = baseReport();
+    const quality = report.cells.filter((c) => c.profile === 'quality').slice(0, 1);
+    const [inside] = quality;
+    const outside = { ...inside!, cell: { ...inside!.cell, slug: 'other' }, measurement: { ...inside!.measurement!, files: { responses: '../../outside.jsonl' } } };
+    inside!.measurement!.files.responses = 'cell/quality/responses.jsonl';
+    const items = readGradedItems(runDir, { ...report, cells: [inside!, outside] });
+    expect([...items.keys()]).toEqual([`${inside!.cell.slug}/quality`]);
+    expect(items.get(`${inside!.cell.slug}/quality`)!.map((i) => i.id)).toEqual(['math-001']);
   });
 
   test('writeRunReport writes every output of a hostile scoreboard', () => {

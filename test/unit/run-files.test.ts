@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runRelativePath } from '../../harness/report/run-path.ts';
-import { cellFile } from '../../harness/report/write.ts';
+import { cellFile } from '../../harness/report/cell-file.ts';
 import { MAX_LINE_BYTES, MAX_SCAN_BYTES, sampleResponses } from '../../reporters/sample-responses.ts';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'run-files-'));
