@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, expect, test, vi } from 'vitest';
 import { isCredentialVariable, serverEnvironment } from '../../harness/llama/env.ts';
 import { startServer } from '../../harness/llama/launch.ts';
-import { resolveLlama } from '../../harness/llama/resolve.ts';
+import { quantizerFor, resolveLlama } from '../../harness/llama/resolve.ts';
 import { ensureBuiltinModel } from '../../harness/models/builtin.ts';
 import { silentProgress } from '../../harness/progress.ts';
 
@@ -35,7 +35,7 @@ test('credential variables are recognised; ordinary ones are not', () => {
 
 test('a real llama-server started with HF_TOKEN and friends set has none of them in /proc/<pid>/environ', async () => {
   const llama = await resolveLlama(null, silentProgress);
-  const model = await ensureBuiltinModel('tiny', 'Q4_K_M', { path: llama.quantizePath, commit: llama.commit }, silentProgress);
+  const model = await ensureBuiltinModel('tiny', 'Q4_K_M', quantizerFor(llama, silentProgress), silentProgress);
   for (const [k, v] of Object.entries(SECRETS)) vi.stubEnv(k, v);
   vi.stubEnv('BENCH_HARMLESS_MARKER', 'kept');
   const server = await startServer({

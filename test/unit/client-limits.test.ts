@@ -71,7 +71,7 @@ describe('streaming /completion', () => {
     });
     const records = [];
     for (let i = 0; i < 3; i++) records.push(await completion(url));
-    const metrics = requestMetrics(records, { resamples: 100, level: 0.95, seed: 1 });
+    const metrics = requestMetrics(records, { resamples: 100, level: 0.95, seed: 1 }, 60);
     expect(records.map((r) => r.ok)).toEqual([false, false, false]);
     expect(metrics.requests_failed).toMatchObject({ value: 3, status: 'ok' });
     for (const name of ['latency_p95_s', 'ttft_p95_s', 'decode_tps_mean', 'server_decode_tps_mean']) {
