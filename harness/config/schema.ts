@@ -7,11 +7,17 @@ import { batchProfile, concurrencyProfile, longContextProfile, stressProfile, wa
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
 export const BUILTIN_SIZES = ['tiny', 'small'] as const;
 
-/** Process priority presets: niceness, I/O class and llama-server's own thread priority (--prio). */
+/**
+ * Process priority presets: niceness, I/O class, CPU scheduling policy and llama-server's own thread priority
+ * (--prio). `sched_idle` is the kernel's strongest: SCHED_IDLE threads run only when no other thread wants the CPU.
+ * llamaPrio stays 0 ("keep what was inherited"): llama.cpp's --prio -1 calls setpriority(5) on the process, which as
+ * root *raises* a nice 19 server back to nice 5, and sets SCHED_BATCH on its compute threads, replacing SCHED_IDLE.
+ */
 export const PRIORITY_PRESETS = {
-  normal: { nice: 0, ionice: null, llamaPrio: 0 },
-  nice10: { nice: 10, ionice: { class: 2, level: 7 }, llamaPrio: 0 },
-  nice19: { nice: 19, ionice: { class: 3, level: null }, llamaPrio: -1 },
+  normal: { nice: 0, ionice: null, schedIdle: false, llamaPrio: 0 },
+  nice10: { nice: 10, ionice: { class: 2, level: 7 }, schedIdle: false, llamaPrio: 0 },
+  nice19: { nice: 19, ionice: { class: 3, level: null }, schedIdle: false, llamaPrio: 0 },
+  sched_idle: { nice: 19, ionice: { class: 3, level: null }, schedIdle: true, llamaPrio: 0 },
 } as const;
 export type PriorityName = keyof typeof PRIORITY_PRESETS;
 

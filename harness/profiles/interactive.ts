@@ -1,7 +1,8 @@
 import { streamCompletion, type RequestRecord } from '../client/completion.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
-import { bootstrapCi, meanOf, type BootstrapOptions } from '../stats/bootstrap.ts';
-import { percentile, sortSamples, summarize, type SortedSamples, type Summary } from '../stats/summary.ts';
+import type { BootstrapOptions } from '../stats/bootstrap.ts';
+import { meanStatistic, quantileRatioStatistic, quantileStatistic, seriesQuantileStatistic, type Statistic } from '../stats/statistic.ts';
+import { sortSamples, summarize, type Summary } from '../stats/summary.ts';
 import { decodeUpperBound } from '../analysis/roofline.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
@@ -73,18 +74,20 @@ function pick(records: RequestRecord[], get: (r: RequestRecord) => number | null
   return records.map(get).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 }
 
-const p = (q: number) => (s: SortedSamples) => percentile(s, q);
+const p = quantileStatistic;
 
 export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOptions): Record<string, Metric> {
   const good = records.filter((r) => r.ok);
   const firstError = records.find((r) => !r.ok)?.error ?? 'no requests were measured';
   const none = (unit: string) => failed(unit, `no successful requests: ${firstError}`);
-  /** A statistic of the samples, with its bootstrap interval, scaled into the metric's unit. */
-  const metric = (samples: number[], unit: string, stat: (s: SortedSamples) => number, scale = 1) => {
+  /** A statistic of the samples, with the interval its method can claim (or the note why none), scaled into the metric's unit. */
+  const metric = (samples: number[], unit: string, stat: Statistic, scale = 1) => {
     const s = summarize(samples);
     if (!s) return none(unit);
-    const ci = bootstrapCi(samples, stat, bootstrap);
-    return ok(stat(sortSamples(samples)) * scale, unit, scaleSummary(s, scale), ci && { ...ci, low: ci.low * scale, high: ci.high * scale });
+    const sorted = sortSamples(samples);
+    const { ci, note } = stat.interval(samples, sorted, bootstrap);
+    const m = ok(stat.value(sorted) * scale, unit, scaleSummary(s, scale), ci && { ...ci, low: ci.low * scale, high: ci.high * scale });
+    return note && m.status === 'ok' ? { ...m, ciNote: note } : m;
   };
   const ttft = pick(good, (r) => r.ttftMs);
   const e2e = pick(good, (r) => r.e2eMs);
@@ -96,11 +99,11 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
     latency_p50_s: metric(e2e, 's', p(0.5), 1e-3),
     latency_p95_s: metric(e2e, 's', p(0.95), 1e-3),
     latency_p99_s: metric(e2e, 's', p(0.99), 1e-3),
-    latency_p99_over_p50: metric(e2e, '×', (s) => percentile(s, 0.99) / percentile(s, 0.5)),
-    itl_p99_ms: metric(itl, 'ms', p(0.99)),
-    decode_tps_mean: metric(decode, 'tok/s', meanOf),
-    server_decode_tps_mean: metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanOf),
-    prefill_tps_mean: metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanOf),
+    latency_p99_over_p50: metric(e2e, '×', quantileRatioStatistic(0.99, 0.5)),
+    itl_p99_ms: metric(itl, 'ms', seriesQuantileStatistic(0.99)),
+    decode_tps_mean: metric(decode, 'tok/s', meanStatistic),
+    server_decode_tps_mean: metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanStatistic),
+    prefill_tps_mean: metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanStatistic),
     requests_failed: ok(records.length - good.length, 'requests'),
   };
 }

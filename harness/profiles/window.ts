@@ -1,11 +1,18 @@
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
 import type { SampleRow, SamplerResult } from '../sampler/sampler.ts';
-import { bootstrapCi, meanOf, type BootstrapOptions } from '../stats/bootstrap.ts';
-import { percentile, summarize } from '../stats/summary.ts';
+import type { BootstrapOptions } from '../stats/bootstrap.ts';
+import { seriesMeanInterval, seriesQuantileInterval, type Interval } from '../stats/interval.ts';
+import { sortSamples, summarize } from '../stats/summary.ts';
 import type { Plan } from '../plan.ts';
 
 export function bootstrapOptions(plan: Plan): BootstrapOptions {
   return { resamples: plan.config.verdicts.bootstrap_resamples, level: plan.config.verdicts.confidence, seed: 1 };
+}
+
+/** A metric with its confidence interval, or with the note saying why it has none. */
+export function withInterval(metric: Metric, interval: Interval): Metric {
+  if (metric.status !== 'ok') return metric;
+  return { ...metric, ...(interval.ci ? { ci: interval.ci } : {}), ...(interval.note ? { ciNote: interval.note } : {}) };
 }
 
 /** Rows whose interval lies inside [from, to]. */
@@ -41,9 +48,11 @@ export function resourceMetrics(
   const noCpu = 'no CPU samples in the measurement window (is the window shorter than the sampler interval?)';
   const rss = values(rows, (r) => r.rssMb);
   const swap = values(all, (r) => r.swapUsedMb);
+  // Ticks follow each other: the intervals count them at their effective sample size (harness/stats/interval.ts).
+  const level = bootstrap.level;
   return {
-    cpu_mean_pct: cpu ? ok(cpu.mean, unit, cpu, bootstrapCi(cpuSamples, meanOf, bootstrap)) : failed(unit, noCpu),
-    cpu_p99_pct: cpu ? ok(cpu.p99, unit, cpu, bootstrapCi(cpuSamples, (s) => percentile(s, 0.99), bootstrap)) : failed(unit, noCpu),
+    cpu_mean_pct: cpu ? withInterval(ok(cpu.mean, unit, cpu), seriesMeanInterval(cpuSamples, level)) : failed(unit, noCpu),
+    cpu_p99_pct: cpu ? withInterval(ok(cpu.p99, unit, cpu), seriesQuantileInterval(cpuSamples, sortSamples(cpuSamples), 0.99, level)) : failed(unit, noCpu),
     cpu_peak_pct: cpu ? ok(cpu.max, unit) : failed(unit, noCpu),
     rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : failed('MB', 'no RSS samples in the measurement window'),
     rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : failed('MB', 'no RSS samples'),
