@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
 import { DEFAULT_QUANT_ORDER } from '../matrix/planner.ts';
-import { batchProfile, concurrencyProfile, longContextProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
+import { batchProfile, concurrencyProfile, invisibilityProfile, longContextProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
@@ -121,20 +121,6 @@ const qualityProfile = z.strictObject({
   request_timeout_s: z.number().positive().default(120),
   budgets: budgets.default({}),
   critical: z.array(z.string()).default(['score_endpoint_security']),
-});
-
-const invisibilityProfile = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** How long tinybench runs the foreground task, in each of the idle and active phases. */
-  foreground_ms: z.number().int().min(100).default(1500),
-  /** How long the 10 ms timer-lateness probe runs, in each phase. */
-  lateness_ms: z.number().int().min(100).default(1000),
-  /** Tokens per background request while the probe runs. */
-  max_tokens: z.number().int().min(2).default(128),
-  /** Active phases, each between two idle phases (idle, active, idle, …, active, idle); the slowdown's interval comes from their spread. */
-  rounds: z.number().int().min(1).default(3),
-  budgets: budgets.default({}),
-  critical: z.array(z.string()).default([]),
 });
 
 /** Traversal order and smart termination of the matrix (harness/matrix/planner.ts). */
