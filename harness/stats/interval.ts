@@ -161,6 +161,7 @@ export function binomialCdf(n: number, q: number): Float64Array {
     cdf[k] = Math.min(1, sum);
     logPmf += Math.log((n - k) / (k + 1)) + logRatio;
   }
+  cdf[n] = 1; // exactly, whatever the rounding of the sum
   return cdf;
 }
 
