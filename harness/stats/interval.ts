@@ -171,6 +171,18 @@ export function binomialCdf(n: number, q: number): Float64Array {
  * Ties in rank width go to the pair whose two tails are closest. Null when no pair reaches the level.
  */
 export function orderStatisticRanks(n: number, q: number, level: number): { l: number; u: number; coverage: number } | null {
+  const key = `${n} ${q} ${level}`;
+  if (!ranksCache.has(key)) {
+    if (ranksCache.size > 10_000) ranksCache.clear();
+    ranksCache.set(key, computeRanks(n, q, level));
+  }
+  return ranksCache.get(key)!;
+}
+
+/** The ranks depend only on n, q and the level: the same figure in every cell computes them once. */
+const ranksCache = new Map<string, { l: number; u: number; coverage: number } | null>();
+
+function computeRanks(n: number, q: number, level: number): { l: number; u: number; coverage: number } | null {
   checkLevel(level);
   if (!(q > 0 && q < 1)) throw new RangeError(`expected a quantile in (0, 1), got ${q}`);
   if (n < 2) return null;
