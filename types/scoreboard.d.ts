@@ -252,6 +252,7 @@ export interface RunReport {
       start: number;
       end: number;
     };
+    idleProbeCpuSharePct?: number;
     cells: {
       cell: string;
       slowdownPct: number | null;

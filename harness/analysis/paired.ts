@@ -70,6 +70,8 @@ export const pairedComparisonSchema = z.object({
   stopReason: z.string(),
   /** Load average (1 min) at the start and end of the session: a shared machine is part of the result. */
   loadAverage: z.object({ start: z.number(), end: z.number() }).optional(),
+  /** Mean share of a core the probe got in the idle phases: what "kept its CPU" is measured against. */
+  idleProbeCpuSharePct: z.number().optional(),
   cells: z.array(pairedCellSchema),
   pairs: z.array(pairSchema),
   /** Per-round ratios (foreground time over idle) per cell, for anyone who wants to recompute. */
@@ -85,6 +87,9 @@ export const PAIRED_METHOD =
 
 /** A probe that still got this share of a core was not kept off the CPU: its slowdown came from elsewhere. */
 export const FULL_CORE_PCT = 85;
+/** Points of a core below its idle-phase share that still count as "the probe kept its CPU". */
+const SHARE_TOLERANCE_PCT = 5;
+const ROUNDS_CAP = 1000;
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -115,7 +120,7 @@ function paired<T>(a: readonly (T | undefined)[], b: readonly (T | undefined)[])
  * Rounds at which a t-interval of this per-round spread would exclude 0 for a mean log ratio of this size;
  * null when no difference was seen, capped at `cap`.
  */
-export function roundsToResolve(meanLog: number, sdLog: number, level: number, cap = 1000): number | null {
+export function roundsToResolve(meanLog: number, sdLog: number, level: number, cap = ROUNDS_CAP): number | null {
   if (meanLog === 0 || !Number.isFinite(meanLog)) return null;
   if (sdLog === 0) return 3;
   for (let n = 3; n <= cap; n++) if ((tCritical(level, n - 1) * sdLog) / Math.sqrt(n) < Math.abs(meanLog)) return n;
@@ -147,20 +152,31 @@ function cellSummary(cell: string, phases: readonly ProbePhase[], ratios: readon
 }
 
 /** Why the pair came out as it did, in words a person can act on. */
-function explain(spec: PairSpec, pair: Omit<Pair, 'explanation'>, a: PairedCell, b: PairedCell, level: number): string {
+function explain(spec: PairSpec, pair: Omit<Pair, 'explanation'>, a: PairedCell, b: PairedCell, idleShare: number, level: number): string {
   const lvl = `${Math.round(level * 100)} %`;
   if (pair.status === 'resolved') {
     const d = pair.differencePct ?? 0;
     const more = d > 0 ? `${f1(d)} % longer` : `${f1(-d)} % shorter`;
     return `resolved: the foreground task took ${more} while ${spec.a} decoded than while ${spec.b} did (${lvl} interval ${f1(pair.differenceCi!.low)} to ${f1(pair.differenceCi!.high)} %, ${pair.rounds} rounds).`;
   }
-  const more = pair.roundsToResolve === null ? 'no difference was seen at all' : `about ${pair.roundsToResolve} rounds would resolve a difference of this size (${f1(pair.differencePct)} %)`;
+  const more =
+    pair.roundsToResolve === null
+      ? 'no difference was seen at all'
+      : pair.roundsToResolve >= ROUNDS_CAP
+        ? `more than ${ROUNDS_CAP} rounds would be needed to resolve a difference this small (${f1(pair.differencePct)} %)`
+        : `about ${pair.roundsToResolve} rounds would resolve a difference of this size (${f1(pair.differencePct)} %)`;
   const bounds = pair.differenceCi ? ` The difference lies within ${f1(pair.differenceCi.low)} to ${f1(pair.differenceCi.high)} %.` : '';
+  // The servers did not take the probe's CPU when it got as much of a core while they decoded as with all of them
+  // idle (or nearly a whole core): then whatever slowed it was not the scheduler's to arbitrate.
+  const keptCpu = (c: PairedCell) => c.probeCpuSharePct >= FULL_CORE_PCT || c.probeCpuSharePct >= idleShare - SHARE_TOLERANCE_PCT;
+  const slowed = [a, b].some((c) => c.slowdownCi && c.slowdownCi.low > 0);
   const why =
-    a.probeCpuSharePct >= FULL_CORE_PCT && b.probeCpuSharePct >= FULL_CORE_PCT
-      ? ` Under both the probe still got ${f1(a.probeCpuSharePct)} % and ${f1(b.probeCpuSharePct)} % of a core, so neither server kept it off the CPU: ` +
-        `its slowdown (${f1(a.slowdownPct)} % and ${f1(b.slowdownPct)} %) came from shared caches and memory bandwidth, which ${spec.axis === 'priority' ? 'scheduling priority does' : 'the scheduler does'} not arbitrate.`
-      : ` The probe got ${f1(a.probeCpuSharePct)} % of a core under ${spec.a} and ${f1(b.probeCpuSharePct)} % under ${spec.b}.`;
+    keptCpu(a) && keptCpu(b)
+      ? ` The probe got ${f1(a.probeCpuSharePct)} % and ${f1(b.probeCpuSharePct)} % of a core while they decoded (${f1(idleShare)} % with every server idle), so neither server kept it off the CPU` +
+        (slowed
+          ? `: its slowdown (${f1(a.slowdownPct)} % and ${f1(b.slowdownPct)} %) came from shared caches and memory bandwidth, which ${spec.axis === 'priority' ? 'scheduling priority does' : 'the scheduler does'} not arbitrate.`
+          : '.')
+      : ` The probe got ${f1(a.probeCpuSharePct)} % of a core under ${spec.a} and ${f1(b.probeCpuSharePct)} % under ${spec.b}, against ${f1(idleShare)} % with every server idle: the servers took CPU time from it.`;
   return `unresolved after ${pair.rounds} rounds: ${more}.${bounds}${why}`;
 }
 
@@ -178,6 +194,7 @@ export function analyzePairedSession(opts: {
   const ratios = roundRatios(phases);
   const cells = opts.cells.map((c) => cellSummary(c, phases, ratios.get(c) ?? [], level));
   const byCell = new Map(cells.map((c) => [c.cell, c]));
+  const idleShare = mean(phases.filter((p) => p.cell === null).map((p) => p.cpuSharePct));
   const lateness = (cell: string) => {
     const out: number[] = [];
     for (const p of phases) if (p.cell === cell) out[p.round] = p.latenessP99Ms;
@@ -204,7 +221,7 @@ export function analyzePairedSession(opts: {
       status: resolved ? 'resolved' : 'unresolved',
       roundsToResolve: resolved || sdLog === null ? null : roundsToResolve(mean(logs), sdLog, level),
     };
-    return { ...base, explanation: explain(spec, base, byCell.get(spec.a)!, byCell.get(spec.b)!, level) };
+    return { ...base, explanation: explain(spec, base, byCell.get(spec.a)!, byCell.get(spec.b)!, idleShare, level) };
   });
   const rounds = new Set(phases.filter((p) => p.cell !== null).map((p) => p.round)).size;
   return {
@@ -214,6 +231,7 @@ export function analyzePairedSession(opts: {
     rounds,
     stopReason: opts.stopReason,
     ...(opts.loadAverage ? { loadAverage: opts.loadAverage } : {}),
+    idleProbeCpuSharePct: idleShare,
     cells,
     pairs,
     ratios: Object.fromEntries([...ratios].map(([c, rs]) => [c, rs.filter((r) => r !== undefined)])),
