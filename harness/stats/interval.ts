@@ -7,7 +7,7 @@
  * | geometric mean of ratios (rounds of a probe) | Student-t on the logs, exponentiated | 3 samples |
  * | quantile of independent samples | order statistics (binomial, distribution-free) | the n where no pair of order statistics reaches the level (6 for p50, 59 for p95, 299 for p99 at 95 %) |
  * | ratio of two quantiles | the two order-statistic intervals at half the error each (Bonferroni) | as for the upper quantile |
- * | mean of an autocorrelated series (sampler ticks) | Student-t over batch means, each batch ≥ 4 τ long (τ: integrated autocorrelation time, Sokal's window) | 5 batches |
+ * | mean of an autocorrelated series (sampler ticks) | Student-t over batch means, each batch ≥ 6 τ long (τ: integrated autocorrelation time, Sokal's window) | 5 batches |
  * | quantile of an autocorrelated series | order statistics at the effective sample size | as for the quantile, at effective n |
  *
  * A refused interval is `ci: null` with a note saying why: a figure without an interval is judged on its estimate
@@ -24,7 +24,7 @@ export const INTERVAL_METHODS = {
   'bootstrap-t': 'studentized bootstrap (bootstrap-t) interval of the mean',
   'order-statistic': 'distribution-free order-statistic interval of a quantile (binomial)',
   'order-statistic-ratio': 'ratio of two order-statistic intervals, each at half the error (Bonferroni)',
-  'batch-means-t': 'Student-t interval over batch means of a series, each batch ≥ 4 autocorrelation times long',
+  'batch-means-t': 'Student-t interval over batch means of a series, each batch ≥ 6 autocorrelation times long',
   'order-statistic-ess': 'order-statistic interval of a series quantile at its effective sample size',
   'bootstrap-percentile': 'percentile bootstrap',
 } as const;
@@ -295,7 +295,7 @@ const MAX_BATCHES = 30;
 
 /**
  * Interval of the mean of an autocorrelated series (sampler ticks): non-overlapping batch means (Law & Kelton),
- * each batch at least 4 autocorrelation times long, and a Student-t interval over the batch means with k − 1
+ * each batch at least 6 autocorrelation times long, and a Student-t interval over the batch means with k − 1
  * degrees of freedom, centred on the series mean. It covers the process's mean level over windows like this one;
  * refused when the window holds fewer than 5 such batches. (An effective-sample-size t-interval alone covered
  * 71–88 % of AR(1) means at n = 100 in simulation: τ is underestimated from short series.)
