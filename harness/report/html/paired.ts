@@ -24,7 +24,7 @@ export function pairedSection(comparisons: readonly PairedComparison[] | undefin
           (p) =>
             `<tr><td class="id">${escapeHtml(p.a)} <small class="means">vs ${escapeHtml(p.b)}</small></td><td>${escapeHtml(p.axis)}</td>` +
             `<td class="num ${p.status === 'resolved' ? 'fail' : 'inconclusive'}">${escapeHtml(signed(p.differencePct))} %</td><td>${escapeHtml(range(p.differenceCi))}</td>` +
-            `<td class="num">${escapeHtml(signed(p.latenessDiffMs))} ms</td><td>${escapeHtml(p.status)}${p.roundsToResolve ? escapeHtml(` (≈ ${p.roundsToResolve} rounds)`) : ''}</td>` +
+            `<td class="num" title="${escapeHtml(p.latenessDiffCi ? `${level} CI ${range(p.latenessDiffCi)} ms` : '')}">${escapeHtml(signed(p.latenessDiffMs))} ms</td><td>${escapeHtml(p.status)}${p.roundsToResolve ? escapeHtml(p.roundsToResolve >= 1000 ? ' (> 1000 rounds)' : ` (≈ ${p.roundsToResolve} rounds)`) : ''}</td>` +
             `<td>${escapeHtml(p.explanation)}</td></tr>`,
         )
         .join('');
