@@ -5,6 +5,7 @@ import { budgetTitle } from '../harness/budgets/budget.ts';
 import { notRunCells, selectedByPattern } from '../harness/matrix/checkpoint.ts';
 import type { Plan } from '../harness/plan.ts';
 import type { CellMeasurement, Verdict } from '../harness/measurement/schema.ts';
+import type { PairedComparison } from '../harness/analysis/paired.ts';
 import { PERCENTILE_METHOD } from '../harness/stats/summary.ts';
 import type { CellReport, RunReport, TestOutcome } from '../harness/report/model.ts';
 import { terminalTable } from '../harness/report/table.ts';
@@ -25,6 +26,8 @@ interface CellTests {
  */
 export default class ScoreboardReporter implements Reporter {
   private readonly seen = new Map<string, CellTests>();
+  /** The invisibility profile's paired comparisons, by group. */
+  private readonly paired = new Map<string, PairedComparison>();
   /** Projects in this run (each profile is one), from the specifications Vitest runs. */
   private projects: string[] | undefined;
   private namePattern: RegExp | undefined;
@@ -74,6 +77,8 @@ export default class ScoreboardReporter implements Reporter {
   };
 
   onTestCaseResult(testCase: TestCase): void {
+    const comparison = testCase.meta().pairedComparison;
+    if (comparison) this.paired.set(comparison.group, comparison);
     const parent = testCase.parent;
     if (parent.type !== 'suite' || !this.isProfileTest(testCase)) return;
     const key = `${testCase.project.name}\0${parent.name}`;
@@ -171,6 +176,7 @@ export default class ScoreboardReporter implements Reporter {
       // Cells left out by a filter such as -t Q4_K_M were not run on purpose: they are not part of this run's report.
       cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
     };
+    if (this.paired.size > 0) report.pairedComparisons = [...this.paired.values()].sort((a, b) => a.group.localeCompare(b.group));
     if (this.interruption) {
       report.interrupted = true;
       report.partial = true;

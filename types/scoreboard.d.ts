@@ -78,8 +78,10 @@ export interface RunReport {
           low: number;
           high: number;
           level: number;
-          resamples: number;
+          method?: string;
+          resamples?: number;
         };
+        ciNote?: string;
       };
     };
     verdicts: {
@@ -98,7 +100,8 @@ export interface RunReport {
         low: number;
         high: number;
         level: number;
-        resamples: number;
+        method?: string;
+        resamples?: number;
       };
       samplesToResolve?: number;
     }[];
@@ -161,8 +164,10 @@ export interface RunReport {
             low: number;
             high: number;
             level: number;
-            resamples: number;
+            method?: string;
+            resamples?: number;
           };
+          ciNote?: string;
         };
       };
       series?: {
@@ -238,4 +243,56 @@ export interface RunReport {
     }[];
     unmatched: string[];
   };
+  pairedComparisons?: {
+    group: string;
+    method: string;
+    level: number;
+    rounds: number;
+    stopReason: string;
+    loadAverage?: {
+      start: number;
+      end: number;
+    };
+    idleProbeCpuSharePct?: number;
+    cells: {
+      cell: string;
+      slowdownPct: number | null;
+      slowdownCi?: {
+        low: number;
+        high: number;
+        level: number;
+        method: string;
+      };
+      probeCpuSharePct: number;
+      serverCpuPct: number | null;
+      latenessP99Ms: number;
+    }[];
+    pairs: {
+      a: string;
+      b: string;
+      axis: string;
+      rounds: number;
+      differencePct: number | null;
+      differenceCi?: {
+        low: number;
+        high: number;
+        level: number;
+        method: string;
+      };
+      roundSpreadPct: number | null;
+      latenessDiffMs: number | null;
+      latenessDiffCi?: {
+        low: number;
+        high: number;
+        level: number;
+        method: string;
+      };
+      status: "resolved" | "unresolved";
+      roundsToResolve: number | null;
+      explanation: string;
+    }[];
+    ratios: {
+      [k: string]: number[];
+    };
+  }[];
 }

@@ -8,7 +8,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
-import { percentileInterval, type ConfidenceInterval } from '../stats/bootstrap.ts';
 import { mulberry32 } from '../stats/prng.ts';
 
 /**
@@ -102,54 +101,4 @@ export async function measureForeground(opts: { timeMs: number }): Promise<Foreg
     samples: result.latency.samplesCount,
     samplesMs: [...(result.latency.samples ?? [])],
   };
-}
-
-export interface LatencyProbe {
-  /** Mean foregroundTask latency, ms. */
-  taskMs: number;
-  /** p99 timer lateness, ms. */
-  latenessP99Ms: number;
-}
-
-export interface InvisibilityFigures {
-  /** How much slower the foreground task ran with the model active, % of its idle time. */
-  slowdownPct: number;
-  /** p99 timer lateness with the model active, ms. */
-  latenessP99Ms: number;
-  /** Active minus idle p99 timer lateness, ms. */
-  latenessIncreaseMs: number;
-}
-
-export function invisibilityFigures(idle: LatencyProbe, active: LatencyProbe): InvisibilityFigures {
-  if (!(idle.taskMs > 0)) throw new RangeError(`expected an idle task time > 0 ms, got ${idle.taskMs}`);
-  return {
-    slowdownPct: ((active.taskMs - idle.taskMs) / idle.taskMs) * 100,
-    latenessP99Ms: active.latenessP99Ms,
-    latenessIncreaseMs: active.latenessP99Ms - idle.latenessP99Ms,
-  };
-}
-
-/**
- * Bootstrap interval of the slowdown (% of the idle mean): resample the idle and the active task times
- * independently and recompute. Short probes on a shared machine are noisy; an interval that straddles the budget
- * makes the verdict inconclusive instead of a coin toss.
- */
-export function slowdownCi(
-  idleMs: readonly number[],
-  activeMs: readonly number[],
-  options: { resamples: number; level: number; seed: number },
-): ConfidenceInterval | null {
-  if (idleMs.length < 2 || activeMs.length < 2) return null;
-  const rand = mulberry32(options.seed);
-  const resampledMean = (xs: readonly number[]) => {
-    let sum = 0;
-    for (let i = 0; i < xs.length; i++) sum += xs[Math.floor(rand() * xs.length)]!;
-    return sum / xs.length;
-  };
-  const stats: number[] = [];
-  for (let r = 0; r < options.resamples; r++) {
-    const idle = resampledMean(idleMs);
-    if (idle > 0) stats.push(((resampledMean(activeMs) - idle) / idle) * 100);
-  }
-  return stats.length === 0 ? null : percentileInterval(stats, options);
 }

@@ -2,17 +2,23 @@ import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
 import { DEFAULT_QUANT_ORDER } from '../matrix/planner.ts';
 import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, isSafeRevision } from './limits.ts';
-import { batchProfile, concurrencyProfile, longContextProfile, qualityProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
+import { batchProfile, concurrencyProfile, invisibilityProfile, longContextProfile, qualityProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
 export const BUILTIN_SIZES = ['tiny', 'small'] as const;
 
-/** Process priority presets: niceness, I/O class and llama-server's own thread priority (--prio). */
+/**
+ * Process priority presets: niceness, I/O class, CPU scheduling policy and llama-server's own thread priority
+ * (--prio). `sched_idle` is the kernel's strongest: SCHED_IDLE threads run only when no other thread wants the CPU.
+ * llamaPrio stays 0 ("keep what was inherited"): llama.cpp's --prio -1 calls setpriority(5) on the process, which as
+ * root *raises* a nice 19 server back to nice 5, and sets SCHED_BATCH on its compute threads, replacing SCHED_IDLE.
+ */
 export const PRIORITY_PRESETS = {
-  normal: { nice: 0, ionice: null, llamaPrio: 0 },
-  nice10: { nice: 10, ionice: { class: 2, level: 7 }, llamaPrio: 0 },
-  nice19: { nice: 19, ionice: { class: 3, level: null }, llamaPrio: -1 },
+  normal: { nice: 0, ionice: null, schedIdle: false, llamaPrio: 0 },
+  nice10: { nice: 10, ionice: { class: 2, level: 7 }, schedIdle: false, llamaPrio: 0 },
+  nice19: { nice: 19, ionice: { class: 3, level: null }, schedIdle: false, llamaPrio: 0 },
+  sched_idle: { nice: 19, ionice: { class: 3, level: null }, schedIdle: true, llamaPrio: 0 },
 } as const;
 export type PriorityName = keyof typeof PRIORITY_PRESETS;
 
@@ -96,20 +102,6 @@ const interactiveProfile = z.strictObject({
   budgets: budgets.default({}),
   /** Budgets whose miss rates a cell "failed" rather than "poor". */
   critical: z.array(z.string()).default(['ttft_p95_s', 'decode_tps_mean', 'rss_peak_mb']),
-});
-
-const invisibilityProfile = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** How long tinybench runs the foreground task, in each of the idle and active phases. */
-  foreground_ms: z.number().int().min(100).max(MAX_DURATION_S * 1000, DURATION_LIMIT).default(1500),
-  /** How long the 10 ms timer-lateness probe runs, in each phase. */
-  lateness_ms: z.number().int().min(100).max(MAX_DURATION_S * 1000, DURATION_LIMIT).default(1000),
-  /** Tokens per background request while the probe runs. */
-  max_tokens: z.number().int().min(2).default(128),
-  /** Active phases, each between two idle phases (idle, active, idle, …, active, idle); the slowdown's interval comes from their spread. */
-  rounds: z.number().int().min(1).default(3),
-  budgets: budgets.default({}),
-  critical: z.array(z.string()).default([]),
 });
 
 /** Traversal order and smart termination of the matrix (harness/matrix/planner.ts). */

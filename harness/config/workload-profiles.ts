@@ -147,3 +147,33 @@ export const qualityProfile = z
       if (!q.sets.includes(set)) ctx.addIssue({ code: 'custom', path: ['constrained_sets', i], message: `expected one of the graded sets (${q.sets.join(', ')}), got "${set}"` });
     });
   });
+
+/** Paired comparison of the cells of one model × quantization × context inside one probe session. */
+const pairedComparison = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** `first`: the first model × quantization × context with two or more measured cells (plan order); `all`: every one. */
+    groups: z.enum(['first', 'all']).default('first'),
+    /** Rounds before the session may stop: each round probes every cell of the group once. */
+    min_rounds: z.number().int().min(3).default(6),
+    /** The session stops here even when an interval is still wider than the target. */
+    max_rounds: z.number().int().min(3).default(20),
+    /** The session stops once every pair's interval is at most ± this many % of foreground time. */
+    target_halfwidth_pct: z.number().positive().default(3),
+  })
+  .refine((p) => p.min_rounds <= p.max_rounds, { message: 'expected min_rounds ≤ max_rounds', path: ['max_rounds'] });
+
+export const invisibilityProfile = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** How long tinybench runs the foreground task, in each of the idle and active phases. */
+  foreground_ms: z.number().int().min(100).max(MAX_DURATION_S * 1000, DURATION_LIMIT).default(1500),
+  /** How long the 10 ms timer-lateness probe runs, in each phase. */
+  lateness_ms: z.number().int().min(100).max(MAX_DURATION_S * 1000, DURATION_LIMIT).default(1000),
+  /** Tokens per background request while the probe runs. */
+  max_tokens: z.number().int().min(2).default(128),
+  /** Active phases, each between two idle phases (idle, active, idle, …, active, idle); the slowdown's interval comes from their spread. */
+  rounds: z.number().int().min(1).default(3),
+  paired: pairedComparison.default(pairedComparison.parse({})),
+  budgets: budgets.default({}),
+  critical: z.array(z.string()).default([]),
+});

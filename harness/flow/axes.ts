@@ -11,7 +11,7 @@ export interface FlowCell {
 }
 
 /** Lowest priority first: a background process that yields more is cheaper for the machine. */
-export const PRIORITY_COST_ORDER = ['nice19', 'nice10', 'normal'] as const;
+export const PRIORITY_COST_ORDER = ['sched_idle', 'nice19', 'nice10', 'normal'] as const;
 
 export function priorityRank(p: string): number {
   const i = (PRIORITY_COST_ORDER as readonly string[]).indexOf(p);

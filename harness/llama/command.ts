@@ -51,7 +51,7 @@ export function fixedArgs(spec: ServerSpec, port: number, llamaPrio: number): st
 
 export interface Platform {
   os: NodeJS.Platform;
-  /** Commands available for wrapping: setpriv, nice, ionice, taskset. */
+  /** Commands available for wrapping: setpriv, nice, ionice, chrt, taskset. */
   has: (command: string) => boolean;
 }
 
@@ -63,7 +63,7 @@ export interface ServerCommand {
 
 /**
  * The full command line for one cell. Wrappers exec into each other, so the final pid is llama-server itself,
- * with its niceness, I/O class, affinity and parent-death signal already set.
+ * with its niceness, I/O class, scheduling policy, affinity and parent-death signal already set (threads inherit them).
  */
 export function serverCommand(spec: ServerSpec, port: number, platform: Platform): ServerCommand {
   const preset = PRIORITY_PRESETS[spec.priority];
@@ -73,6 +73,12 @@ export function serverCommand(spec: ServerSpec, port: number, platform: Platform
   if (preset.ionice && platform.os === 'linux' && platform.has('ionice')) {
     wrap.push('ionice', '-c', String(preset.ionice.class));
     if (preset.ionice.level !== null) wrap.push('-n', String(preset.ionice.level));
+  }
+  // SCHED_IDLE is the point of this priority: without chrt the cell would silently run as another one.
+  if (preset.schedIdle) {
+    if (platform.os !== 'linux') throw new Error(`priority ${spec.priority} needs Linux (SCHED_IDLE); this is ${platform.os}`);
+    if (!platform.has('chrt')) throw new Error(`priority ${spec.priority} needs chrt (util-linux) to set SCHED_IDLE; it is not on PATH`);
+    wrap.push('chrt', '--idle', '0');
   }
   const affinity = spec.knobs?.affinity ?? spec.cpuAffinity;
   if (affinity && platform.os === 'linux' && platform.has('taskset')) wrap.push('taskset', '-c', affinity);

@@ -14,7 +14,16 @@ export const summarySchema = z.object({
   p99: z.number(),
 });
 
-export const confidenceIntervalSchema = z.object({ low: z.number(), high: z.number(), level: z.number(), resamples: z.number() });
+export const confidenceIntervalSchema = z.object({
+  low: z.number(),
+  high: z.number(),
+  /** The confidence level claimed (verdicts.confidence), e.g. 0.95. */
+  level: z.number(),
+  /** How it was computed (harness/stats/interval.ts INTERVAL_METHODS); absent in results written before methods were named. */
+  method: z.string().optional(),
+  /** Resamples, for the bootstrap methods. */
+  resamples: z.number().optional(),
+});
 
 export const metricStatusSchema = z.enum(['ok', 'skipped', 'error']);
 
@@ -25,8 +34,10 @@ export const metricSchema = z.object({
   reason: z.string().optional(),
   /** Distribution the value was taken from, when it came from samples. */
   stats: summarySchema.optional(),
-  /** Bootstrap confidence interval of the value, when it came from samples. */
+  /** Confidence interval of the value, when it came from samples and the method can claim the level at this n. */
   ci: confidenceIntervalSchema.optional(),
+  /** What the interval covers, or why there is none (e.g. too few samples to claim the level). */
+  ciNote: z.string().optional(),
 });
 export type Metric = z.infer<typeof metricSchema>;
 export type MetricStatus = z.infer<typeof metricStatusSchema>;

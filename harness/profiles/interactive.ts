@@ -1,7 +1,8 @@
 import { streamCompletion, type RequestRecord } from '../client/completion.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
-import { bootstrapCi, meanOf, type BootstrapOptions } from '../stats/bootstrap.ts';
-import { excludeWarmup, percentile, sortSamples, summarize, type SortedSamples, type Summary } from '../stats/summary.ts';
+import type { BootstrapOptions } from '../stats/bootstrap.ts';
+import { meanStatistic, quantileRatioStatistic, quantileStatistic, seriesQuantileStatistic, type Statistic } from '../stats/statistic.ts';
+import { excludeWarmup, sortSamples, summarize, type Summary } from '../stats/summary.ts';
 import { decodeRoofline } from '../analysis/roofline.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
@@ -91,7 +92,7 @@ function pick(records: RequestRecord[], get: (r: RequestRecord) => number | null
   return records.map(get).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 }
 
-const p = (q: number) => (s: SortedSamples) => percentile(s, q);
+const p = quantileStatistic;
 
 /**
  * Latency and TTFT percentiles count a failed request as the request timeout: an answer that never came is at least
@@ -106,13 +107,15 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
   const none = (unit: string) => failed(unit, `no successful requests: ${firstError}`);
   const timeoutMs = timeoutS * 1000;
   const countedAsTimeout = failures > 0 ? `includes ${failures} failed request(s) counted as the ${timeoutS} s timeout (first error: ${firstError})` : null;
-  /** A statistic of the samples, with its bootstrap interval, scaled into the metric's unit. */
-  const metric = (samples: number[], unit: string, stat: (s: SortedSamples) => number, scale = 1, note: string | null = null) => {
+  /** A statistic of the samples, with the interval its method can claim (or the note why none), scaled into the metric's unit. */
+  const metric = (samples: number[], unit: string, stat: Statistic, scale = 1, note: string | null = null) => {
     const s = summarize(samples);
     if (!s || good.length === 0) return none(unit);
-    const ci = bootstrapCi(samples, stat, bootstrap);
-    const m = ok(stat(sortSamples(samples)) * scale, unit, scaleSummary(s, scale), ci && { ...ci, low: ci.low * scale, high: ci.high * scale });
-    return note && m.status === 'ok' ? { ...m, reason: note } : m;
+    const sorted = sortSamples(samples);
+    const { ci, note: ciNote } = stat.interval(samples, sorted, bootstrap);
+    const m = ok(stat.value(sorted) * scale, unit, scaleSummary(s, scale), ci && { ...ci, low: ci.low * scale, high: ci.high * scale });
+    if (m.status !== 'ok') return m;
+    return { ...m, ...(ciNote ? { ciNote } : {}), ...(note ? { reason: note } : {}) };
   };
   const ttft = pick(records, (r) => (r.ok ? r.ttftMs : (r.ttftMs ?? timeoutMs)));
   const e2e = pick(records, (r) => (r.ok ? r.e2eMs : timeoutMs));
@@ -124,11 +127,11 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
     latency_p50_s: metric(e2e, 's', p(0.5), 1e-3, countedAsTimeout),
     latency_p95_s: metric(e2e, 's', p(0.95), 1e-3, countedAsTimeout),
     latency_p99_s: metric(e2e, 's', p(0.99), 1e-3, countedAsTimeout),
-    latency_p99_over_p50: metric(e2e, '×', (s) => percentile(s, 0.99) / percentile(s, 0.5), 1, countedAsTimeout),
-    itl_p99_ms: metric(itl, 'ms', p(0.99)),
-    decode_tps_mean: metric(decode, 'tok/s', meanOf),
-    server_decode_tps_mean: metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanOf),
-    prefill_tps_mean: metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanOf),
+    latency_p99_over_p50: metric(e2e, '×', quantileRatioStatistic(0.99, 0.5), 1, countedAsTimeout),
+    itl_p99_ms: metric(itl, 'ms', seriesQuantileStatistic(0.99)),
+    decode_tps_mean: metric(decode, 'tok/s', meanStatistic),
+    server_decode_tps_mean: metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanStatistic),
+    prefill_tps_mean: metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanStatistic),
     requests_failed: records.length > 0 ? ok(failures, 'requests') : failed('requests', 'no requests were measured'),
   };
 }

@@ -3,18 +3,17 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { invisibilityFigures, slowdownCi } from '../analysis/invisibility.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
 import { startBackgroundLoad } from './background-load.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
-import { bootstrapCi, meanOf } from '../stats/bootstrap.ts';
+import { geometricMean, logMeanInterval } from '../stats/interval.ts';
 import { percentile, sortSamples, summarize } from '../stats/summary.ts';
-import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn, withInterval } from './window.ts';
 
 const PROBE = fileURLToPath(new URL('./invisibility-probe.ts', import.meta.url));
 
-interface PhaseResult {
+export interface PhaseResult {
   foregroundMs: number[];
   latenessMs: number[];
   /** Share of one core the probe process used while its task ran (it may exceed 100 % with V8's helper threads). */
@@ -22,7 +21,7 @@ interface PhaseResult {
 }
 
 /** The probe process, kept for the whole cell: one warmed-up process measures every phase. */
-function startProbe(timeoutMs: number) {
+export function startProbe(timeoutMs: number) {
   const child = execa(process.execPath, ['--import', 'tsx', PROBE], { cwd: path.resolve(path.dirname(PROBE), '../..'), stdin: 'pipe', stdout: 'pipe', buffer: false });
   const lines = createInterface({ input: child.stdout! });
   const pending: ((line: string) => void)[] = [];
@@ -48,7 +47,7 @@ function startProbe(timeoutMs: number) {
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-export const invisibilityWorkload: Workload = async ({ plan, server, sampler, log }) => {
+export const invisibilityWorkload: Workload = async ({ plan, server, sampler, log, addSeries }) => {
   const settings = plan.config.profiles.invisibility;
   const prompts = loadPrompts(dataFile(plan.configFile, plan.config.profiles.interactive.prompts));
   const probe = startProbe((settings.foreground_ms + settings.lateness_ms) * 4 + 30_000);
@@ -119,17 +118,26 @@ export const invisibilityWorkload: Workload = async ({ plan, server, sampler, lo
       metrics.timer_lateness_p99_ms = ok(percentile(sortSamples(activeLate), 0.99), 'ms');
       metrics.timer_lateness_idle_p99_ms = ok(percentile(sortSamples(idleLate), 0.99), 'ms');
     }
-    const figures = invisibilityFigures(
-      // The mean, not the median: a share of runs slowed by the model is exactly what a person notices.
-      { taskMs: mean(idleTask), latenessP99Ms: metrics.timer_lateness_idle_p99_ms.value ?? 0 },
-      { taskMs: mean(activeTask), latenessP99Ms: metrics.timer_lateness_p99_ms.value ?? 0 },
+    // Phases vary more between each other than samples within one (the machine drifts), so the figure and its
+    // interval come from the rounds: each round's foreground time over the idle phases around it. Ratios multiply,
+    // so they are averaged geometrically and their interval is a t-interval on the logs (harness/stats/interval.ts).
+    const roundRatios = active.map((a, i) => mean(a.foregroundMs) / mean([...idle[i]!.foregroundMs, ...idle[i + 1]!.foregroundMs]));
+    const roundSlowdowns = roundRatios.map((r) => (r - 1) * 100);
+    const slowdown = (geometricMean(roundRatios) - 1) * 100;
+    const interval = logMeanInterval(roundRatios, plan.config.verdicts.confidence);
+    const asPct = interval.ci ? { ...interval, ci: { ...interval.ci, low: (interval.ci.low - 1) * 100, high: (interval.ci.high - 1) * 100 } } : interval;
+    metrics.foreground_slowdown_pct = withInterval(ok(slowdown, '%', summarize(roundSlowdowns) ?? undefined), asPct);
+    addSeries(
+      'invisibility_rounds',
+      active.map((a, i) => ({
+        round: i + 1,
+        slowdown_pct: roundSlowdowns[i]!,
+        active_ms: mean(a.foregroundMs),
+        idle_ms: mean([...idle[i]!.foregroundMs, ...idle[i + 1]!.foregroundMs]),
+        probe_cpu_share_pct: a.cpuSharePct,
+        lateness_p99_ms: a.latenessMs.length > 0 ? percentile(sortSamples(a.latenessMs), 0.99) : null,
+      })),
     );
-    // Phases vary more between each other than samples within one (the machine drifts), so the interval comes from
-    // the rounds' own slowdowns when there are several; with one round, from the samples.
-    const roundSlowdowns = active.map((a, i) => (mean(a.foregroundMs) / mean([...idle[i]!.foregroundMs, ...idle[i + 1]!.foregroundMs]) - 1) * 100);
-    const ci = roundSlowdowns.length >= 2 ? bootstrapCi(roundSlowdowns, meanOf, bootstrapOptions(plan)) : slowdownCi(idleTask, activeTask, bootstrapOptions(plan));
-    const slowdown = roundSlowdowns.length >= 2 ? mean(roundSlowdowns) : figures.slowdownPct;
-    metrics.foreground_slowdown_pct = ok(slowdown, '%', summarize(roundSlowdowns) ?? undefined, ci);
     metrics.foreground_cpu_share_idle_pct = ok(mean(idle.map((p) => p.cpuSharePct)), '% of a core');
     metrics.foreground_cpu_share_active_pct = ok(mean(active.map((p) => p.cpuSharePct)), '% of a core');
     const perRound = roundSlowdowns.map((x) => x.toFixed(1));

@@ -1,11 +1,18 @@
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
 import type { SampleRow, SamplerResult } from '../sampler/sampler.ts';
-import { bootstrapCi, meanOf, type BootstrapOptions } from '../stats/bootstrap.ts';
-import { percentile, summarize } from '../stats/summary.ts';
+import type { BootstrapOptions } from '../stats/bootstrap.ts';
+import { seriesMeanInterval, seriesQuantileInterval, type Interval } from '../stats/interval.ts';
+import { sortSamples, summarize } from '../stats/summary.ts';
 import type { Plan } from '../plan.ts';
 
 export function bootstrapOptions(plan: Plan): BootstrapOptions {
   return { resamples: plan.config.verdicts.bootstrap_resamples, level: plan.config.verdicts.confidence, seed: 1 };
+}
+
+/** A metric with its confidence interval, or with the note saying why it has none. */
+export function withInterval(metric: Metric, interval: Interval): Metric {
+  if (metric.status !== 'ok') return metric;
+  return { ...metric, ...(interval.ci ? { ci: interval.ci } : {}), ...(interval.note ? { ciNote: interval.note } : {}) };
 }
 
 /**
@@ -66,9 +73,11 @@ export function resourceMetrics(
     capped > 0 && m.status === 'ok'
       ? { ...m, reason: `${capped} of ${rows.length} ticks read above 100 % of the machine (schedstat brings a running thread's time up to date only at scheduler ticks); each was capped at 100 % and its excess moved to the next tick` }
       : m;
+  // Ticks follow each other: the intervals count them at their effective sample size (harness/stats/interval.ts).
+  const level = bootstrap.level;
   return {
-    cpu_mean_pct: cpu ? ok(cpu.mean, unit, cpu, bootstrapCi(cpuSamples, meanOf, bootstrap)) : failed(unit, noCpu!),
-    cpu_p99_pct: cappedNote(cpu ? ok(cpu.p99, unit, cpu, bootstrapCi(cpuSamples, (s) => percentile(s, 0.99), bootstrap)) : failed(unit, noCpu!)),
+    cpu_mean_pct: cpu ? withInterval(ok(cpu.mean, unit, cpu), seriesMeanInterval(cpuSamples, level)) : failed(unit, noCpu!),
+    cpu_p99_pct: cappedNote(cpu ? withInterval(ok(cpu.p99, unit, cpu), seriesQuantileInterval(cpuSamples, sortSamples(cpuSamples), 0.99, level)) : failed(unit, noCpu!)),
     cpu_peak_pct: cappedNote(cpu ? ok(cpu.max, unit) : failed(unit, noCpu!)),
     rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : failed('MB', noRss!),
     rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : failed('MB', noRss!),

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { countVerdicts, overallVerdict, sortCells, type CellReport, type RunReport } from './model.ts';
 import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
 import { latencyChart, profileCharts, qualitySpeedChart, verdictHeatMap } from './html/charts.ts';
-import { anchor, escapeHtml, titleCase } from './html/common.ts';
+import { anchor, escapeHtml, levelPrefix, titleCase } from './html/common.ts';
 import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
 import { evidenceSection, type GradedItem } from './html/evidence.ts';
+import { pairedSection } from './html/paired.ts';
 import { runStatus } from './html/run-status.ts';
 
 export { escapeHtml } from './html/common.ts';
@@ -95,6 +96,7 @@ function profileSection(report: RunReport, profile: string, cells: CellReport[])
     if (chart) extra.push(`<h3>Quality versus speed</h3><p class="note">Filled points are the Pareto front: no other cell is both faster and better.</p>${chart}`);
     extra.push(degradationSection(report));
   }
+  if (profile === 'invisibility') extra.push(pairedSection(report.pairedComparisons));
   extra.push(profileCharts(profile, cells));
   return `<section><h2>${escapeHtml(titleCase(profile))}</h2>${verdictHeatMap(profile, cells)}${profileTable(profile, cells)}${extra.join('')}</section>`;
 }
@@ -135,7 +137,7 @@ ${answer(cells)}
 ${builtinNotes}
 <div class="chips">Cell × profile results: ${chips}</div>
 <p class="note">A cell is one configuration (model, quantization, threads, context, priority). Green: within its budget; red: over it;
-amber: inconclusive (the estimate passes but its interval reaches past the limit: not known to be within budget); blue: incomplete
+amber: inconclusive (the estimate passes but its ${escapeHtml(levelPrefix(cells.flatMap((c) => c.verdicts)))}interval reaches past the limit: not known to be within budget); blue: incomplete
 (every judged budget met, some not measurable here); grey: not measurable here (with the reason); orange: the measurement failed.
 A failing estimate is red whatever its interval. Ratings: excellent = every budget met with ≥ 50 % headroom, good ≥ 20 %,
 acceptable = every judged budget met (or inconclusive), poor = some missed, failed = a critical one missed.

@@ -3,6 +3,7 @@ import { cellSchema, measurementSchema, metricSchema, verdictSchema } from '../m
 import { degradationRowSchema } from './degradation.ts';
 import { cellScoreSchema, recommendationSchema } from './recommend.ts';
 import { comparisonSchema } from './compare.ts';
+import { pairedComparisonSchema } from '../analysis/paired.ts';
 
 export const testOutcomeSchema = z.object({
   name: z.string(),
@@ -61,6 +62,8 @@ export const runReportSchema = z.object({
     .optional(),
   /** Against an earlier run (`--baseline <run-id>`). */
   comparison: comparisonSchema.optional(),
+  /** The invisibility profile's paired comparisons: configurations against each other in one probe session. */
+  pairedComparisons: z.array(pairedComparisonSchema).optional(),
 });
 
 export type RunReport = z.infer<typeof runReportSchema>;

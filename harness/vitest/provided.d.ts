@@ -1,5 +1,6 @@
 import type { Plan } from '../plan.ts';
 import type { CellMeasurement, Verdict } from '../measurement/schema.ts';
+import type { PairedComparison } from '../analysis/paired.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,5 +20,7 @@ declare module '@vitest/runner' {
     representative?: string;
     /** The measurement came from the resumed run's summary.json; no llama-server was started for it. */
     reused?: boolean;
+    /** The invisibility profile's paired comparison of one group of cells (harness/analysis/paired.ts). */
+    pairedComparison?: PairedComparison;
   }
 }

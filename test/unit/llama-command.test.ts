@@ -25,6 +25,22 @@ describe('serverCommand', () => {
     expect(mac.command).toBe('nice');
     expect(mac.env.GGML_METAL_DISABLE).toBe('1');
   });
+  test('sched_idle wraps llama-server in chrt --idle 0 after nice 19 and ionice idle, and leaves --prio at 0', () => {
+    const c = serverCommand({ ...spec, priority: 'sched_idle' }, 1, linux);
+    const line = [c.command, ...c.args].join(' ');
+    expect(line).toContain('nice -n 19 ionice -c 3 chrt --idle 0 /bin/llama-server ');
+    expect(line).toContain('--prio 0');
+    // no chrt, or not Linux: the cell fails rather than run at another priority under this one's name
+    expect(() => serverCommand({ ...spec, priority: 'sched_idle' }, 1, { os: 'linux', has: (cmd) => cmd !== 'chrt' })).toThrow(/needs chrt/);
+    expect(() => serverCommand({ ...spec, priority: 'sched_idle' }, 1, { os: 'darwin', has: () => true })).toThrow(/needs Linux/);
+    for (const p of ['normal', 'nice10', 'nice19'] as const) expect(serverCommand({ ...spec, priority: p }, 1, linux).args).not.toContain('chrt');
+  });
+  test('nice19 keeps its inherited nice value: --prio 0, not -1 (llama.cpp would setpriority(5) and undo nice 19)', () => {
+    const c = serverCommand({ ...spec, priority: 'nice19' }, 1, linux);
+    const line = [c.command, ...c.args].join(' ');
+    expect(line).toContain('nice -n 19 ionice -c 3 /bin/llama-server ');
+    expect(c.args[c.args.indexOf('--prio') + 1]).toBe('0');
+  });
   test('matrix knobs become llama-server flags; the affinity knob overrides llama.cpu_affinity', () => {
     const c = serverCommand({ ...spec, cpuAffinity: '0', knobs: { poll: 0, ubatch_size: 128, threads_batch: 1, flash_attn: 'off', mmap: false, affinity: '1' } }, 1, linux);
     const args = c.args.join(' ');

@@ -2,7 +2,7 @@ import { KEY_METRICS, isProfileName } from '../../budgets/catalogue.ts';
 import { formatValue, overallVerdict, type CellReport } from '../model.ts';
 import { runRelativePath } from '../run-path.ts';
 import type { Series } from '../svg.ts';
-import { anchor, budgetText, escapeHtml, figure, label, SYMBOL, titleCase, usedText } from './common.ts';
+import { anchor, budgetText, escapeHtml, figure, label, levelPrefix, SYMBOL, titleCase, usedText } from './common.ts';
 
 export interface Timeline {
   cpu: Series['points'];
@@ -104,7 +104,7 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
     `${ratingBadge(c)}<span class="${overallVerdict(c)}">${escapeHtml(overallVerdict(c))}</span></summary>` +
     (c.error ? `<pre class="error">${escapeHtml(c.error)}</pre>` : '') +
     (c.verdicts.length
-      ? `<h4>Budgets</h4><table><tr><th>budget</th><th>measured</th><th>limit</th><th>verdict</th><th>budget used</th><th>95 % CI</th><th>reason</th></tr>${verdicts}</table>`
+      ? `<h4>Budgets</h4><table><tr><th>budget</th><th>measured</th><th>limit</th><th>verdict</th><th>budget used</th><th>${escapeHtml(levelPrefix(c.verdicts))}CI</th><th>reason</th></tr>${verdicts}</table>`
       : '') +
     timelineCharts(timeline) +
     (metrics ? `<h4>Other metrics</h4><table><tr><th>metric</th><th>value</th><th>status</th><th>detail</th></tr>${metrics}</table>` : '') +

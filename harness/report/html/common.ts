@@ -19,6 +19,12 @@ export function budgetText(v: Verdict): string {
   return `${v.label} ${SYMBOL[v.op]} ${v.limit} ${v.unit}: ${v.status}${v.value === null ? ` (${v.reason ?? 'no value'})` : used}${ci}`;
 }
 
+/** "95 % " (the configured level as the intervals carry it), "" when none has an interval: for "… CI" labels. */
+export function levelPrefix(withCi: readonly { ci?: { level: number } }[]): string {
+  const levels = [...new Set(withCi.flatMap((v) => (v.ci ? [Number((v.ci.level * 100).toPrecision(4))] : [])))].sort((a, b) => a - b);
+  return levels.length === 0 ? '' : `${levels.join(' / ')} % `;
+}
+
 export function label(profile: string, metric: string): string {
   const d = metricDefinition(profile, metric);
   if (!d) return escapeHtml(metric);

@@ -1,5 +1,5 @@
 import { formatValue, metEveryBudget, standings, type CellReport, type RunReport } from '../model.ts';
-import { escapeHtml, label, SYMBOL } from './common.ts';
+import { escapeHtml, label, levelPrefix, SYMBOL } from './common.ts';
 
 /**
  * The first thing on the page: which configurations met every budget, or which came closest and why not. A cell
@@ -115,7 +115,7 @@ export function comparisonSection(report: RunReport): string {
     .join('');
   return (
     `<section><h2>Compared with run ${escapeHtml(c.baselineRunId)}</h2><p class="note">${c.rows.filter((r) => r.regression).length} regression(s) and ` +
-    `${changed.length - c.rows.filter((r) => r.regression).length} improvement(s) beyond this run's 95 % intervals; changes without an interval are shown but not judged.` +
+    `${changed.length - c.rows.filter((r) => r.regression).length} improvement(s) beyond this run's ${escapeHtml(levelPrefix(report.cells.flatMap((x) => x.verdicts)))}intervals; changes without an interval are shown but not judged.` +
     `${c.unmatched.length ? ` Not in the baseline: ${escapeHtml(c.unmatched.join('; '))}.` : ''}</p>` +
     `<table class="sortable"><thead><tr><th>cell</th><th>profile</th><th>figure</th><th>before</th><th>after</th><th>change</th><th>judgement</th></tr></thead><tbody>${rows}</tbody></table></section>`
   );
