@@ -6,7 +6,9 @@ import { invisibilityWorkload } from '../harness/profiles/invisibility.ts';
 import { definePairedComparison } from '../harness/profiles/invisibility-paired-suite.ts';
 
 defineProfileSuite('invisibility', invisibilityWorkload, (plan) => {
-  const { foreground_ms, lateness_ms } = plan.config.profiles.invisibility;
-  return (plan.config.llama.load_timeout_s + 4 * (foreground_ms + lateness_ms) / 1000 + 120) * 1000;
+  const { foreground_ms, lateness_ms, rounds } = plan.config.profiles.invisibility;
+  // A warm-up phase, then idle and active phases alternating: rounds active ones between rounds + 1 idle ones.
+  const phases = 1 + rounds + (rounds + 1);
+  return (plan.config.llama.load_timeout_s + (phases * (foreground_ms + lateness_ms)) / 1000 + 120) * 1000;
 });
 definePairedComparison();

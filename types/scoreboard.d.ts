@@ -103,6 +103,7 @@ export interface RunReport {
         method?: string;
         resamples?: number;
       };
+      ciNote?: string;
       samplesToResolve?: number;
     }[];
     counts: {

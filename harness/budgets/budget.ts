@@ -88,6 +88,7 @@ export function evaluateBudget(budget: Budget, metric: Metric | undefined): Verd
   const verdict: Verdict = { ...base, value, status: passes ? 'pass' : 'fail', margin, used };
   const ci = metric.ci;
   if (ci) verdict.ci = ci;
+  else if (metric.ciNote) verdict.ciNote = metric.ciNote;
   // A failing estimate is a fail whatever its interval says: the interval can only withhold a pass, never grant one.
   // The interval's end on the failing side: where an upper limit would be crossed first, and a lower one.
   const far = ci ? (upper ? ci.high : ci.low) : null;
@@ -106,5 +107,6 @@ export function describeVerdict(v: Verdict): string {
   if (v.value === null) return `${v.label}: ${v.status} (${v.reason ?? 'no value'}), budget ${limit}`;
   const ci = v.ci ? ` [${levelText(v.ci.level)} CI ${formatNumber(v.ci.low)}–${formatNumber(v.ci.high)}]` : '';
   const more = v.samplesToResolve ? `; about ${v.samplesToResolve} samples would resolve it` : '';
-  return `${v.label} = ${formatNumber(v.value)} ${v.unit}${ci}, budget ${limit}: ${v.status}${v.status === 'inconclusive' ? ` (${v.reason}${more})` : ''}`;
+  const alone = v.ciNote ? ` (no interval: ${v.ciNote})` : '';
+  return `${v.label} = ${formatNumber(v.value)} ${v.unit}${ci}${alone}, budget ${limit}: ${v.status}${v.status === 'inconclusive' ? ` (${v.reason}${more})` : ''}`;
 }

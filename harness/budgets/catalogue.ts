@@ -39,6 +39,27 @@ const flag = (label: string): MetricDefinition => ({ label, unit: 'yes/no', bett
 
 const MACHINE = '% of machine';
 
+/**
+ * A family of metrics named `<prefix><middle><suffix>`, for figures whose names come from the data: a quality
+ * score per golden category (custom golden sets bring their own categories), idle CPU per `--poll` level. Its
+ * members are declared by the family, so they type-check, can carry budgets and have a direction like any other.
+ */
+export interface MetricFamily<Pre extends string = string, Suf extends string = string> {
+  prefix: Pre;
+  suffix: Suf;
+  /** What may stand between prefix and suffix. */
+  middle: RegExp;
+  define: (middle: string) => MetricDefinition;
+}
+const family = <const Pre extends string, const Suf extends string>(prefix: Pre, suffix: Suf, middle: RegExp, define: (middle: string) => MetricDefinition): MetricFamily<Pre, Suf> => ({
+  prefix,
+  suffix,
+  middle,
+  define,
+});
+type FamilyName<F> = F extends MetricFamily<infer Pre, infer Suf> ? `${Pre}${string}${Suf}` : never;
+const words = (middle: string) => middle.replaceAll('_', ' ');
+
 const common = {
   cpu_mean_pct: lower('CPU mean', MACHINE, MACHINE_CPU_BANDS),
   cpu_p99_pct: lower('CPU p99', MACHINE, MACHINE_CPU_BANDS),
@@ -121,6 +142,10 @@ const REGISTRY = {
       score_reasoning_constrained: higher('reasoning score, constrained answers', 'score'),
       score_format_constrained: higher('format score, constrained answers', 'score'),
     },
+    families: [
+      family('score_', '_constrained', /^[a-z0-9_]+$/, (c) => higher(`${words(c)} score, constrained answers`, 'score')),
+      family('score_', '', /^[a-z0-9_]+$/, (c) => higher(`${words(c)} score`, 'score')),
+    ],
     key: ['score_endpoint_security', 'score_math', 'score_comprehension', 'score_reasoning', 'score_format', 'cove_pass_rate', 'retrieval_f1_mean', 'answer_latency_p95_s'],
   },
   invisibility: {
@@ -204,6 +229,7 @@ const REGISTRY = {
       asleep_cpu_pct: lower('CPU asleep', MACHINE, MACHINE_CPU_BANDS),
       sleep_wake_ttft_s: lower('TTFT waking from sleep', 's', TTFT_BANDS),
     },
+    families: [family('idle_cpu_poll', '_pct', /^[0-9]{1,3}$/, (level) => lower(`idle CPU at --poll ${level}`, MACHINE, MACHINE_CPU_BANDS))],
     key: ['warm_ttft_s', 'wake_ttft_s', 'wake_ttft_ratio', 'idle_cpu_poll0_pct', 'idle_cpu_poll50_pct', 'idle_cpu_poll100_pct', 'asleep_rss_mb', 'sleep_wake_ttft_s'],
   },
   concurrency: {
@@ -218,12 +244,15 @@ const REGISTRY = {
     },
     key: ['clients_max', 'aggregate_tps_single', 'aggregate_tps_at_max', 'scaling_efficiency_pct', 'latency_p95_s', 'cpu_p99_pct'],
   },
-} as const satisfies Record<string, { metrics: Record<string, MetricDefinition>; key: readonly string[] }>;
+} as const satisfies Record<string, { metrics: Record<string, MetricDefinition>; families?: readonly MetricFamily[]; key: readonly string[] }>;
 
 type Registry = typeof REGISTRY;
 export type ProfileName = keyof Registry;
+type FamiliesOf<P extends ProfileName> = Registry[P] extends { families: readonly (infer F)[] } ? FamilyName<F> : never;
 /** The metrics a profile may emit: a workload returning anything else does not type-check. */
-export type MetricName<P extends ProfileName> = keyof Registry[P]['metrics'] & string;
+export type MetricName<P extends ProfileName> = (keyof Registry[P]['metrics'] & string) | FamiliesOf<P>;
+/** The metrics every profile's measurement window gives (CPU, memory, swap, sensors). */
+export type CommonMetricName = keyof typeof common;
 export type ProfileMetrics<P extends ProfileName> = Partial<Record<MetricName<P>, import('../measurement/schema.ts').Metric>>;
 
 export const PROFILE_NAMES = Object.keys(REGISTRY) as ProfileName[];
@@ -243,8 +272,14 @@ export function isProfileName(name: string): name is ProfileName {
 /** The declaration of `metric` in `profile`; undefined for an unknown profile or metric (hostile scoreboards have both). */
 export function metricDefinition(profile: string, metric: string): MetricDefinition | undefined {
   if (!isProfileName(profile)) return undefined;
-  const metrics = REGISTRY[profile].metrics as Record<string, MetricDefinition>;
-  return Object.hasOwn(metrics, metric) ? metrics[metric] : undefined;
+  const entry = REGISTRY[profile] as { metrics: Record<string, MetricDefinition>; families?: readonly MetricFamily[] };
+  if (Object.hasOwn(entry.metrics, metric)) return entry.metrics[metric];
+  for (const f of entry.families ?? []) {
+    if (!metric.startsWith(f.prefix) || !metric.endsWith(f.suffix) || metric.length <= f.prefix.length + f.suffix.length) continue;
+    const middle = metric.slice(f.prefix.length, metric.length - f.suffix.length);
+    if (f.middle.test(middle)) return f.define(middle);
+  }
+  return undefined;
 }
 
 /** Which way `metric` of `profile` is better; `neither` for an undeclared one, so nothing is judged on a guess. */
@@ -256,6 +291,11 @@ export function betterOf(profile: string, metric: string): Better {
 export function betterOfKey(key: string): Better {
   const dot = key.indexOf('.');
   return dot < 0 ? 'neither' : betterOf(key.slice(0, dot), key.slice(dot + 1));
+}
+
+/** A profile's metric families, for messages and the tests that walk the registry. */
+export function metricFamilies(profile: ProfileName): readonly MetricFamily[] {
+  return (REGISTRY[profile] as { families?: readonly MetricFamily[] }).families ?? [];
 }
 
 /** Every declared (profile, metric) pair, for the tests that walk the registry. */

@@ -93,6 +93,8 @@ export const verdictSchema = z.object({
   used: z.number().nullable(),
   reason: z.string().optional(),
   ci: confidenceIntervalSchema.optional(),
+  /** Why the figure has no interval (too few samples for its method to keep its level): judged on the estimate alone. */
+  ciNote: z.string().optional(),
   /** For an inconclusive verdict: about how many samples would make the interval clear the limit. */
   samplesToResolve: z.number().optional(),
 });

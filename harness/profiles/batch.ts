@@ -1,4 +1,5 @@
 import { batchFigures } from '../analysis/batch.ts';
+import type { ProfileMetrics } from '../budgets/catalogue.ts';
 import { explainedByCache, rssSlope } from '../analysis/leak.ts';
 import { streamCompletion } from '../client/completion.ts';
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
@@ -59,7 +60,7 @@ function trend(results: DocResult[], minSpanS: number): { slope: Metric; growth:
  * Summarisation documents one after another, as an overnight job would send them: throughput, its steadiness, and
  * whether memory creeps up. A second pass with `--cache-ram 0` separates the prompt cache's growth from a leak.
  */
-export const batchWorkload: Workload = async (ctx) => {
+export const batchWorkload: Workload<'batch'> = async (ctx) => {
   const { plan, sampler, log } = ctx;
   const settings = settingsOf(plan.config, 'batch');
   const all = loadPrompts(dataFile(plan.configFile, settings.documents));
@@ -69,7 +70,7 @@ export const batchWorkload: Workload = async (ctx) => {
   const withCache = await runPass(ctx, docs, 'as configured');
   const to = performance.now();
   const rows = sampler.snapshot();
-  const metrics: Record<string, Metric> = resourceMetrics(rowsIn(rows, from, to), rows, sampler.missingSensors(), bootstrapOptions(plan));
+  const metrics: ProfileMetrics<'batch'> = resourceMetrics(rowsIn(rows, from, to), rows, sampler.missingSensors(), bootstrapOptions(plan));
 
   const good = withCache.filter((r) => r.ok);
   metrics.documents_failed = ok(withCache.length - good.length, 'docs');

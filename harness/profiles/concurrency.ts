@@ -1,4 +1,5 @@
 import { streamCompletion, type RequestRecord } from '../client/completion.ts';
+import type { ProfileMetrics } from '../budgets/catalogue.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
 import { percentile, sortSamples } from '../stats/summary.ts';
 import { settingsOf } from './mode.ts';
@@ -10,13 +11,13 @@ import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
  * N clients at once against N server slots (--parallel N), for each N: aggregate tok/s, per-request p95 latency and
  * CPU p99. The figures at the most clients are the budgets; every level is in the `levels` series.
  */
-export const concurrencyWorkload: Workload = async (ctx) => {
+export const concurrencyWorkload: Workload<'concurrency'> = async (ctx) => {
   const { plan, sampler, record, log } = ctx;
   const settings = settingsOf(plan.config, 'concurrency');
   const prompts = loadPrompts(dataFile(plan.configFile, plan.config.profiles.interactive.prompts));
   const levels = [...new Set(settings.clients)].sort((a, b) => a - b);
   const series: Record<string, number | null>[] = [];
-  let metrics: Record<string, Metric> = {};
+  let metrics: ProfileMetrics<'concurrency'> = {};
   let single: Metric | null = null;
   let failures = 0;
   for (const [li, clients] of levels.entries()) {

@@ -9,6 +9,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { BenchConfig } from '../config/schema.ts';
 import { closest } from '../config/suggest.ts';
 import { corpusDocSchema, loadGoldenSet, readJsonl, retrievalQuerySchema } from '../scoring/goldens.ts';
+import { categoryMetric } from './quality-goldens.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
 
 /** Profiles that send the interactive prompts (interactive itself, and the loads of others). */
@@ -84,6 +85,7 @@ function checkGoldens(config: BenchConfig, configFile: string, where: Where): Co
     return [{ ...where(['profiles', 'quality', 'goldens']), message: k === 'missing' ? `goldens folder not found: ${dir}` : `${dir} is not a folder; expected the folder of the golden sets` }];
   }
   const problems: ConfigProblem[] = [];
+  const categories = new Set<string>();
   const available = readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl') && !NOT_SETS.test(f))
     .map((f) => f.slice(0, -'.jsonl'.length))
@@ -95,9 +97,22 @@ function checkGoldens(config: BenchConfig, configFile: string, where: Where): Co
       problems.push({ ...where(keys), message: `unknown golden set "${set}"${near ? ` (did you mean ${near}?)` : ''}; expected one of the sets in ${dir}: ${available.join(', ') || 'none'}` });
       return;
     }
-    const why = readable(`${dir}/${set}.jsonl`, 'golden set', loadGoldenSet);
+    const why = readable(`${dir}/${set}.jsonl`, 'golden set', (f) => {
+      for (const item of loadGoldenSet(f)) categories.add(item.category);
+    });
     if (why) problems.push({ ...where(keys), message: why });
   });
+  // A budget on a category score (the registry's score_<category> family) must name a category the sets grade:
+  // a typo would otherwise be accepted and only show as an unmeasured metric after the run.
+  const scored = [...categories].flatMap((c) => [categoryMetric(c, 'free'), categoryMetric(c, 'constrained')]);
+  for (const key of Object.keys(q.budgets)) {
+    if (!key.startsWith('score_') || key.startsWith('score_overall') || scored.includes(key as never) || problems.length > 0) continue;
+    const near = closest(key, scored);
+    problems.push({
+      ...where(['profiles', 'quality', 'budgets', key]),
+      message: `no golden category gives "${key}"${near ? ` (did you mean ${near}?)` : ''}; the sets grade: ${[...categories].sort().join(', ')}`,
+    });
+  }
   if (q.cove.enabled) {
     const why = readable(`${dir}/cove.jsonl`, 'chain-of-verification set', loadGoldenSet);
     if (why) problems.push({ ...where(['profiles', 'quality', 'cove', 'enabled']), message: `${why} (or cove: { enabled: false })` });

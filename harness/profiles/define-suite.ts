@@ -21,7 +21,7 @@ export interface SuiteOptions {
  * One describe per matrix cell, titled with the cell id (unquoted, so `-t Q4_K_M` and `-t '^small'` both work),
  * one test per budget. The cell runs once, in beforeAll; the tests only judge its measurement.
  */
-export function defineProfileSuite(profile: ProfileName, workload: Workload, setupTimeoutMs: (plan: Plan) => number, options: SuiteOptions = {}): void {
+export function defineProfileSuite<P extends ProfileName>(profile: P, workload: Workload<P>, setupTimeoutMs: (plan: Plan) => number, options: SuiteOptions = {}): void {
   const plan = inject('plan');
   configureClient(plan.config.client);
   const settings = plan.config.profiles[profile];

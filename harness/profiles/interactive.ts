@@ -1,4 +1,5 @@
 import { streamCompletion, type RequestRecord } from '../client/completion.ts';
+import type { ProfileMetrics } from '../budgets/catalogue.ts';
 import { failed, ok, type Metric } from '../measurement/schema.ts';
 import type { BootstrapOptions } from '../stats/bootstrap.ts';
 import { meanStatistic, quantileRatioStatistic, quantileStatistic, seriesQuantileStatistic, type Statistic } from '../stats/statistic.ts';
@@ -11,7 +12,7 @@ import { llamaBenchFor, servingOverhead } from './serving-overhead.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
-export const interactiveWorkload: Workload = async ({ plan, planned, server, sampler, record, log }) => {
+export const interactiveWorkload: Workload<'interactive'> = async ({ plan, planned, server, sampler, record, log }) => {
   const profile = plan.config.profiles.interactive;
   const prompts = loadPrompts(dataFile(plan.configFile, profile.prompts));
   const total = profile.warmup + profile.repetitions;
@@ -68,7 +69,7 @@ export const interactiveWorkload: Workload = async ({ plan, planned, server, sam
  * embedding, every other weight once, from the GGUF tensors). A low share means the settings, not the memory
  * system, hold the cell back; a share above 100 % carries its explanation.
  */
-export function rooflineMetrics(plan: Plan, planned: PlannedCell, decode: Metric | undefined): Record<string, Metric> {
+export function rooflineMetrics(plan: Plan, planned: PlannedCell, decode: Metric | undefined): ProfileMetrics<'interactive'> {
   if (!plan.bandwidth || plan.bandwidth.error !== undefined) {
     const why = plan.bandwidth ? `the memory-bandwidth measurement failed: ${plan.bandwidth.error}` : 'this plan has no memory-bandwidth measurement';
     return { decode_bound_tps: failed('tok/s', why), decode_efficiency_pct: failed('%', why) };
@@ -100,7 +101,7 @@ const p = quantileStatistic;
  * request that streamed a first token keeps its real TTFT.) Speeds come from successful requests only; with none,
  * every figure is an error, never a percentile of timeouts.
  */
-export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOptions, timeoutS: number): Record<string, Metric> {
+export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOptions, timeoutS: number): ProfileMetrics<'interactive'> {
   const good = records.filter((r) => r.ok);
   const failures = records.length - good.length;
   const firstError = records.find((r) => !r.ok)?.error ?? 'no requests were measured';

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { ProfileMetrics } from '../budgets/catalogue.ts';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,7 +48,7 @@ export function startProbe(timeoutMs: number) {
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-export const invisibilityWorkload: Workload = async ({ plan, server, sampler, log, addSeries }) => {
+export const invisibilityWorkload: Workload<'invisibility'> = async ({ plan, server, sampler, log, addSeries }) => {
   const settings = plan.config.profiles.invisibility;
   const prompts = loadPrompts(dataFile(plan.configFile, plan.config.profiles.interactive.prompts));
   const probe = startProbe((settings.foreground_ms + settings.lateness_ms) * 4 + 30_000);
@@ -108,7 +109,7 @@ export const invisibilityWorkload: Workload = async ({ plan, server, sampler, lo
     const activeTask = active.flatMap((p) => p.foregroundMs);
     const idleLate = idle.flatMap((p) => p.latenessMs);
     const activeLate = active.flatMap((p) => p.latenessMs);
-    const metrics: Record<string, Metric> = { ...resources, background_requests: ok(requests, 'requests') };
+    const metrics: ProfileMetrics<'invisibility'> = { ...resources, background_requests: ok(requests, 'requests') };
     metrics.foreground_idle_ms = ok(mean(idleTask), 'ms');
     metrics.foreground_active_ms = ok(mean(activeTask), 'ms');
     if (idleLate.length === 0 || activeLate.length === 0) {

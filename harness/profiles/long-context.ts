@@ -1,4 +1,5 @@
 import { modelInfo, streamCompletion, tokenize } from '../client/completion.ts';
+import type { ProfileMetrics } from '../budgets/catalogue.ts';
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
 import { mulberry32 } from '../stats/prng.ts';
 import { settingsOf } from './mode.ts';
@@ -46,7 +47,7 @@ type Row = Record<string, number | null>;
  * A ladder of prompt sizes, each sent twice: cold (a prefix no earlier request shared) and again identical, so the
  * second shows what llama-server's prompt cache saves. Reports the largest size that still meets the budgets.
  */
-export const longContextWorkload: Workload = async (ctx) => {
+export const longContextWorkload: Workload<'long-context'> = async (ctx) => {
   const { plan, planned, sampler, record, log, addSeries } = ctx;
   const settings = settingsOf(plan.config, 'long-context');
   const info = await modelInfo(ctx.server.baseUrl);
@@ -104,7 +105,7 @@ export const longContextWorkload: Workload = async (ctx) => {
   sampler.tick();
   const all = sampler.snapshot();
   addSeries('ladder', rows);
-  const metrics: Record<string, Metric> = resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrapOptions(plan));
+  const metrics: ProfileMetrics<'long-context'> = resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrapOptions(plan));
   const good = rows.filter((r) => r.ok === 1);
   metrics.failed_sizes = ok(rows.length - good.length, 'sizes');
   metrics.requests_failed = ok(requestsFailed, 'requests');

@@ -1,6 +1,7 @@
 // The golden items of the quality profile: ask, grade with evidence, record, and turn the outcomes into category
 // scores. A request that fails is an error for its item, never a wrong answer, and never silently dropped.
 import type { ChatRecord } from '../client/chat.ts';
+import type { MetricName, ProfileMetrics } from '../budgets/catalogue.ts';
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
 import { constrainedInstruction, constrainedSchema, gradeConstrained, responseFormat } from '../scoring/constrained.ts';
 import { chatMessages, type GoldenItem } from '../scoring/goldens.ts';
@@ -22,8 +23,9 @@ export interface GoldenOutcome {
   error: string | null;
 }
 
-export function categoryMetric(category: string, mode: AnswerMode = 'free'): string {
-  return `score_${category.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}${mode === 'constrained' ? '_constrained' : ''}`;
+export function categoryMetric(category: string, mode: AnswerMode = 'free'): MetricName<'quality'> {
+  // A member of the registry's score family (score_<category>, score_<category>_constrained).
+  return `score_${category.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}${mode === 'constrained' ? '_constrained' : ''}` as MetricName<'quality'>;
 }
 
 /** The prompt as one text, for graders that read the question (its numbers, options, words). */
@@ -86,9 +88,9 @@ function goldenRecord(set: string, item: GoldenItem, mode: AnswerMode, r: ChatRe
  * it is left out of the mean, and the category (and overall) metric becomes an error naming how many items got no
  * answer and what the graded ones scored, so a budget can never pass on a partial set.
  */
-export function goldenMetrics(outcomes: readonly GoldenOutcome[], mode: AnswerMode): Record<string, Metric> {
+export function goldenMetrics(outcomes: readonly GoldenOutcome[], mode: AnswerMode): ProfileMetrics<'quality'> {
   const mine = outcomes.filter((o) => o.mode === mode);
-  const metrics: Record<string, Metric> = {};
+  const metrics: ProfileMetrics<'quality'> = {};
   const groups = new Map<string, GoldenOutcome[]>();
   for (const o of mine) groups.set(o.category, [...(groups.get(o.category) ?? []), o]);
   const judge = (label: string, os: GoldenOutcome[]): Metric => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ProfileMetrics } from '../budgets/catalogue.ts';
 import { chat, type ChatRecord } from '../client/chat.ts';
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
 import { corpusDocSchema, loadGoldenSet, readJsonl, retrievalQuerySchema } from '../scoring/goldens.ts';
@@ -23,7 +24,7 @@ function failedRecord(error: unknown, t0: number): ChatRecord {
 }
 
 /** Graded goldens (free-form, and constrained where configured), chain of verification and retrieval; temperature 0, fixed seed. */
-export const qualityWorkload: Workload = async (ctx) => {
+export const qualityWorkload: Workload<'quality'> = async (ctx) => {
   const { plan, server, sampler, record, log } = ctx;
   const q = plan.config.profiles.quality;
   // Like the prompts: beside the config, else the goldens shipped with this package (checked before the run).
@@ -41,7 +42,7 @@ export const qualityWorkload: Workload = async (ctx) => {
     return r;
   };
   const from = performance.now();
-  const metrics: Record<string, Metric> = {};
+  const metrics: ProfileMetrics<'quality'> = {};
 
   const items = q.sets.flatMap((set) => take(loadGoldenSet(path.join(dir, `${set}.jsonl`)), q.limit_per_set).map((item) => ({ set, item })));
   const constrained = items.filter(({ set }) => q.constrained_sets.includes(set));
@@ -70,7 +71,7 @@ export const qualityWorkload: Workload = async (ctx) => {
   return { ...resourceMetrics(rowsIn(rows, from, performance.now()), rows, sampler.missingSensors(), bootstrapOptions(plan)), ...metrics };
 };
 
-function coveSkipped(reason: string): Record<string, Metric> {
+function coveSkipped(reason: string): ProfileMetrics<'quality'> {
   return {
     cove_pass_rate: skipped('score', reason),
     cove_plain_pass_rate: skipped('score', reason),
@@ -79,7 +80,7 @@ function coveSkipped(reason: string): Record<string, Metric> {
   };
 }
 
-async function coveMetrics({ plan, record, log }: WorkloadContext, dir: string, ask: Ask): Promise<Record<string, Metric>> {
+async function coveMetrics({ plan, record, log }: WorkloadContext, dir: string, ask: Ask): Promise<ProfileMetrics<'quality'>> {
   const items = take(loadGoldenSet(path.join(dir, 'cove.jsonl')), plan.config.profiles.quality.cove.limit);
   log(`chain of verification on ${items.length} item(s)`);
   const results = [];
@@ -113,7 +114,7 @@ async function coveMetrics({ plan, record, log }: WorkloadContext, dir: string, 
   };
 }
 
-function retrievalSkipped(reason: string): Record<string, Metric> {
+function retrievalSkipped(reason: string): ProfileMetrics<'quality'> {
   return Object.fromEntries(
     ['retrieval_precision_mean', 'retrieval_recall_mean', 'retrieval_f1_mean', 'retrieval_bm25_f1_mean', 'retrieval_embedding_f1_mean'].map((k) => [k, skipped('score', reason)]),
   );
@@ -121,7 +122,7 @@ function retrievalSkipped(reason: string): Record<string, Metric> {
 
 const PREVIEW_WORDS = 25;
 
-async function retrievalMetrics({ plan, record, log }: WorkloadContext, dir: string, ask: Ask): Promise<Record<string, Metric>> {
+async function retrievalMetrics({ plan, record, log }: WorkloadContext, dir: string, ask: Ask): Promise<ProfileMetrics<'quality'>> {
   const docs = readJsonl(path.join(dir, 'retrieval-corpus.jsonl'), corpusDocSchema);
   const queries = take(readJsonl(path.join(dir, 'retrieval-queries.jsonl'), retrievalQuerySchema), plan.config.profiles.quality.retrieval.limit);
   const ids = docs.map((d) => d.id);

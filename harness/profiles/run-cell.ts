@@ -1,7 +1,7 @@
 import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateBudget } from '../budgets/budget.ts';
-import type { ProfileName } from '../budgets/catalogue.ts';
+import { metricDefinition, type ProfileMetrics, type ProfileName } from '../budgets/catalogue.ts';
 import { startServer, type RunningServer } from '../llama/launch.ts';
 import { checkAnswers, watchServer, type ServerWatch } from '../llama/liveness.ts';
 import { resumeStamp } from '../matrix/checkpoint.ts';
@@ -39,8 +39,13 @@ export interface WorkloadContext {
   log: (message: string) => void;
 }
 
-/** Metrics the workload measured; the cell runner adds load time. */
-export type Workload = (ctx: WorkloadContext) => Promise<Record<string, Metric>>;
+/** Metrics the workload measured, each declared in the metric registry; the cell runner adds load time. */
+export type Workload<P extends ProfileName = ProfileName> = (ctx: WorkloadContext) => Promise<ProfileMetrics<P>>;
+
+/** A metric the registry does not declare is a harness bug: the cell errors and names it, rather than report it unjudged. */
+export function undeclaredMetrics(profile: ProfileName, metrics: Record<string, Metric>): string[] {
+  return Object.keys(metrics).filter((m) => !metricDefinition(profile, m));
+}
 
 export interface CellOutcome {
   measurement: CellMeasurement;
@@ -55,7 +60,7 @@ export function cellDir(plan: Plan, planned: PlannedCell, profile: ProfileName):
  * One cell of one profile: start llama-server, sample its process tree, run the workload, stop the server,
  * write the cell's files. Failures become data (`state: 'errored'`), so the run goes on to the next cell.
  */
-export async function runCell(plan: Plan, planned: PlannedCell, profile: ProfileName, workload: Workload, overrides: ServerOverrides = {}): Promise<CellOutcome> {
+export async function runCell<P extends ProfileName>(plan: Plan, planned: PlannedCell, profile: P, workload: Workload<P>, overrides: ServerOverrides = {}): Promise<CellOutcome> {
   const dir = cellDir(plan, planned, profile);
   const files = {
     summary: 'summary.json',
@@ -146,8 +151,9 @@ export async function runCell(plan: Plan, planned: PlannedCell, profile: Profile
         return server;
       },
     };
-    metrics = await workload(ctx);
-    metrics.load_s = ok(firstLoadMs / 1000, 's');
+    metrics = { ...(await workload(ctx)), load_s: ok(firstLoadMs / 1000, 's') } as Record<string, Metric>;
+    const undeclared = undeclaredMetrics(profile, metrics);
+    if (undeclared.length > 0) throw new Error(`the ${profile} workload emitted metrics the registry does not declare: ${undeclared.join(', ')} (declare them in harness/budgets/catalogue.ts)`);
     // Whatever the figures say, a server that died, stopped or stopped answering makes the cell errored.
     const cause = lostCause ?? (server ? await checkAnswers(server) : null);
     if (cause) {

@@ -4,6 +4,7 @@
  * after the interactive cell's measured window, while the server sits idle.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { ProfileMetrics } from '../budgets/catalogue.ts';
 import path from 'node:path';
 import { runLlamaBench, type LlamaBenchRun } from '../llama/bench.ts';
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
@@ -60,7 +61,7 @@ export function benchMedian(run: LlamaBenchRun): number {
  * to serving (HTTP, sampling, the slot loop). Negative when the server was faster, which on a busy machine is noise
  * between two measurements taken at different moments.
  */
-export function servingOverhead(server: Metric | undefined, bench: LlamaBenchOutcome, serverCommit: string): Record<string, Metric> {
+export function servingOverhead(server: Metric | undefined, bench: LlamaBenchOutcome, serverCommit: string): ProfileMetrics<'interactive'> {
   if ('skipped' in bench) return { llama_bench_decode_tps: skipped('tok/s', bench.skipped), serving_overhead_pct: skipped('%', bench.skipped) };
   if ('error' in bench) return { llama_bench_decode_tps: failed('tok/s', bench.error), serving_overhead_pct: failed('%', `llama-bench failed: ${bench.error}`) };
   const run = bench.run;

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProfileMetrics } from '../budgets/catalogue.ts';
 import { detectSustainedDrop, tokensPerInterval, type SustainedDrop } from '../analysis/throttle.ts';
 import { rssSlope } from '../analysis/leak.ts';
 import { healthy } from '../llama/launch.ts';
@@ -34,7 +35,7 @@ function pick(rows: SampleRow[], get: (r: SampleRow) => number | null): number[]
  * when the CPU runs hotter than the abort limit, swap grows, or /health stops answering. Throttling is a sustained
  * drop of tok/s (or CPU frequency, where the machine reports it) below the first interval.
  */
-export const stressWorkload: Workload = async (ctx) => {
+export const stressWorkload: Workload<'stress'> = async (ctx) => {
   const { plan, sampler, record, log, addSeries } = ctx;
   const settings = settingsOf(plan.config, 'stress');
   const prompts = loadPrompts(dataFile(plan.configFile, plan.config.profiles.interactive.prompts));
@@ -113,7 +114,7 @@ export const stressWorkload: Workload = async (ctx) => {
   addSeries('timeline', timeline);
 
   const all = sampler.snapshot();
-  const metrics: Record<string, Metric> = resourceMetrics(rowsIn(all, start, end), all, missing, bootstrapOptions(plan));
+  const metrics: ProfileMetrics<'stress'> = resourceMetrics(rowsIn(all, start, end), all, missing, bootstrapOptions(plan));
   const elapsed = (end - start) / 1000;
   metrics.stress_duration_s = ok(elapsed, 's');
   metrics.aborted = ok(abortReason ? 1 : 0, 'yes/no');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ProfileMetrics } from '../budgets/catalogue.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { streamCompletion, type RequestRecord } from '../client/completion.ts';
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
@@ -40,10 +41,10 @@ const SLEEPING = /entering sleeping state/;
  * idling versus warm, idle CPU at each --poll level, and with --sleep-idle-seconds the RSS asleep against the TTFT
  * of waking it.
  */
-export const wakeWorkload: Workload = async (ctx) => {
+export const wakeWorkload: Workload<'wake'> = async (ctx) => {
   const { plan, sampler, log } = ctx;
   const settings = settingsOf(plan.config, 'wake');
-  const metrics: Record<string, Metric> = {};
+  const metrics: ProfileMetrics<'wake'> = {};
   const series: Record<string, number | null>[] = [];
 
   await sleep(plan.config.profiles.idle.settle_s * 1000);

@@ -1,4 +1,5 @@
 import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
+import type { CommonMetricName } from '../budgets/catalogue.ts';
 import type { SampleRow, SamplerResult } from '../sampler/sampler.ts';
 import type { BootstrapOptions } from '../stats/bootstrap.ts';
 import { seriesMeanInterval, seriesQuantileInterval, type Interval } from '../stats/interval.ts';
@@ -60,7 +61,7 @@ export function resourceMetrics(
   all: readonly SampleRow[],
   missing: SamplerResult['unavailable'],
   bootstrap: BootstrapOptions,
-): Record<string, Metric> {
+): Record<Exclude<CommonMetricName, 'load_s'>, Metric> {
   const noCpu = unreadRows(rows, (r) => r.cpuMachinePct, 'CPU');
   const noRss = unreadRows(rows, (r) => r.rssMb, 'RSS');
   const cpuSamples = noCpu ? [] : values(rows, (r) => r.cpuMachinePct);

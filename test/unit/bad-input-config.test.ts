@@ -102,6 +102,7 @@ const cases: Case[] = [
   { name: 'a prompts file that does not exist', config: profiles('  interactive:\n    prompts: nowhere.jsonl\n'), expect: [/profiles\.interactive\.prompts \(line 13\): prompts file not found: .*nowhere\.jsonl/] },
   { name: 'a prompts file with a bad line', config: profiles('  interactive:\n    prompts: broken.jsonl\n'), expect: [/profiles\.interactive\.prompts \(line 13\): prompts file .*broken\.jsonl:2: not JSON/] },
   { name: 'a batch documents file that does not exist', config: profiles('  batch:\n    documents: nowhere.jsonl\n'), expect: [/profiles\.batch\.documents \(line 13\): documents file not found/], argv: ['--profile', 'batch'] },
+  { name: 'a budget on a golden category no set grades', config: profiles('  quality:\n    budgets:\n      score_mth: ">= 0.5"\n'), expect: [/profiles\.quality\.budgets\.score_mth \(line 14\): no golden category gives "score_mth" \(did you mean score_math\?\)/] },
   { name: 'an unknown golden set', config: profiles('  quality:\n    sets: [math, mathh]\n'), expect: [/profiles\.quality\.sets\[1\] \(line 13\): unknown golden set "mathh" \(did you mean math\?\)/] },
   { name: 'a golden set name that is a path', config: profiles('  quality:\n    sets: ["../../etc/passwd"]\n'), expect: [/profiles\.quality\.sets\[0\] \(line 13\): unknown golden set "\.\.\/\.\.\/etc\/passwd"/] },
   { name: 'a goldens folder that does not exist', config: profiles('  quality:\n    goldens: nowhere\n'), expect: [/profiles\.quality\.goldens \(line 13\): goldens folder not found/] },

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { evaluateBudget, makeBudget } from '../../harness/budgets/budget.ts';
+import { describeVerdict, evaluateBudget, makeBudget } from '../../harness/budgets/budget.ts';
 import { ok } from '../../harness/measurement/schema.ts';
 import { bootstrapCi, meanOf } from '../../harness/stats/bootstrap.ts';
 import { mulberry32 } from '../../harness/stats/prng.ts';
@@ -72,4 +72,12 @@ test('an interval on one side of the limit keeps the plain verdict', () => {
   expect(evaluateBudget(budget, ok(3.0, 's', undefined, ci(2.7, 3.3))).status).toBe('fail');
   // touching the limit is not straddling it
   expect(evaluateBudget(budget, ok(2.3, 's', undefined, ci(2.1, 2.5))).status).toBe('pass');
+});
+
+test('a figure without an interval carries the note why into its verdict: judged on the estimate alone', () => {
+  const v = evaluateBudget(budget, { ...ok(2.4, 's'), ciNote: 'p95 needs 59 samples for a 95 % order-statistic interval; 10 measured' });
+  expect(v.status).toBe('pass');
+  expect(v.ci).toBeUndefined();
+  expect(v.ciNote).toMatch(/59 samples/);
+  expect(describeVerdict(v)).toMatch(/no interval: p95 needs 59 samples/);
 });

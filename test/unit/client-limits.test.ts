@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { chat, requestChat } from '../../harness/client/chat.ts';
 import { modelInfo, streamCompletion, tokenize } from '../../harness/client/completion.ts';
 import { ClientError, configureClient, DEFAULT_MAX_RESPONSE_BYTES, responseByteCap } from '../../harness/client/limits.ts';
+import type { Metric } from '../../harness/measurement/schema.ts';
 import { requestMetrics } from '../../harness/profiles/interactive.ts';
 import { startHostileServer, writeRepeated, type Handler, type HostileServer } from '../fixtures/hostile-server.ts';
 
@@ -75,8 +76,8 @@ describe('streaming /completion', () => {
     expect(records.map((r) => r.ok)).toEqual([false, false, false]);
     expect(metrics.requests_failed).toMatchObject({ value: 3, status: 'ok' });
     for (const name of ['latency_p95_s', 'ttft_p95_s', 'decode_tps_mean', 'server_decode_tps_mean']) {
-      expect(metrics[name], name).toMatchObject({ status: 'error', value: null });
-      expect(metrics[name]!.reason).toContain('the server sent 33 tokens for max_tokens 32');
+      expect((metrics as Record<string, unknown>)[name], name).toMatchObject({ status: 'error', value: null });
+      expect((metrics as Record<string, Metric>)[name]!.reason).toContain('the server sent 33 tokens for max_tokens 32');
     }
   });
 

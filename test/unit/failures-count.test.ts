@@ -1,5 +1,6 @@
 // Failed requests count: they are never dropped from the latency percentiles, and "every request failed" is an
 // error, never a zero or a percentile of nothing.
+import type { Metric } from '../../harness/measurement/schema.ts';
 import { describe, expect, test } from 'vitest';
 import type { RequestRecord } from '../../harness/client/completion.ts';
 import { ok, skipped } from '../../harness/measurement/schema.ts';
@@ -43,8 +44,8 @@ describe('interactive request metrics', () => {
   test('every request failed: every figure is an error naming the first error; the failure count is still a count', () => {
     const m = requestMetrics([timedOut(), timedOut()], BOOT, 60);
     for (const k of ['ttft_p50_s', 'ttft_p95_s', 'latency_p50_s', 'latency_p95_s', 'latency_p99_s', 'latency_p99_over_p50', 'itl_p99_ms', 'decode_tps_mean', 'server_decode_tps_mean', 'prefill_tps_mean']) {
-      expect(m[k], k).toMatchObject({ status: 'error', value: null });
-      expect(m[k]!.reason, k).toMatch(/no successful requests: no complete answer within 60 s/);
+      expect((m as Record<string, unknown>)[k], k).toMatchObject({ status: 'error', value: null });
+      expect((m as Record<string, Metric>)[k]!.reason, k).toMatch(/no successful requests: no complete answer within 60 s/);
     }
     expect(m.requests_failed).toMatchObject({ status: 'ok', value: 2 });
   });

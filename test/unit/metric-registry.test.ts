@@ -1,7 +1,9 @@
 // Every metric declared once: walk the registry and every default budget against it.
 import { describe, expect, test } from 'vitest';
 import { parseBudgetExpression } from '../../harness/budgets/budget.ts';
-import { KEY_METRICS, PROFILE_NAMES, betterOf, betterOfKey, declaredMetrics, metricDefinition } from '../../harness/budgets/catalogue.ts';
+import { KEY_METRICS, PROFILE_NAMES, betterOf, betterOfKey, declaredMetrics, metricDefinition, metricFamilies, type ProfileMetrics } from '../../harness/budgets/catalogue.ts';
+import { ok } from '../../harness/measurement/schema.ts';
+import { undeclaredMetrics, type Workload } from '../../harness/profiles/run-cell.ts';
 import { DEFAULT_BUDGETS } from '../../harness/budgets/defaults.ts';
 import { USE_CASES } from '../../harness/report/recommend.ts';
 import { PROFILE_PROJECTS } from '../../vitest.workspace.ts';
@@ -61,5 +63,31 @@ describe('metric registry', () => {
 
   test('the Vitest projects are the registry\'s profiles', () => {
     expect([...PROFILE_PROJECTS].sort()).toEqual([...PROFILE_NAMES].sort());
+  });
+});
+
+describe('metric families and undeclared metrics', () => {
+  test('quality scores per golden category and idle CPU per poll level are declared by their families', () => {
+    expect(metricDefinition('quality', 'score_phishing')).toMatchObject({ label: 'phishing score', better: 'higher', unit: 'score' });
+    expect(metricDefinition('quality', 'score_log_triage_constrained')).toMatchObject({ label: 'log triage score, constrained answers', better: 'higher' });
+    expect(metricDefinition('wake', 'idle_cpu_poll25_pct')).toMatchObject({ label: 'idle CPU at --poll 25', better: 'lower', unit: '% of machine' });
+    // the family's middle part is checked: nothing else slips in under its prefix
+    expect(metricDefinition('wake', 'idle_cpu_pollx_pct')).toBeUndefined();
+    expect(metricDefinition('quality', 'score_')).toBeUndefined();
+    expect(metricDefinition('quality', 'score_Bad-Name')).toBeUndefined();
+    expect(metricFamilies('quality').length).toBe(2);
+  });
+
+  test('a workload that emits an undeclared metric does not type-check, and fails its cell at run time', () => {
+    // Workloads build their figures in a ProfileMetrics<profile> object: an undeclared name is a type error there.
+    const metrics: ProfileMetrics<'idle'> = { cpu_mean_pct: ok(1, '% of machine') };
+    // @ts-expect-error — not_a_metric is not declared for idle
+    metrics.not_a_metric = ok(1, 'x');
+    // @ts-expect-error — a metric of another profile is not idle's
+    const literal: ProfileMetrics<'idle'> = { ttft_p95_s: ok(1, 's') };
+    const typed: Workload<'idle'> = async () => metrics;
+    expect([typed, literal]).toHaveLength(2);
+    expect(undeclaredMetrics('idle', { cpu_mean_pct: ok(1, '%'), not_a_metric: ok(1, 'x'), ttft_p95_s: ok(1, 's') })).toEqual(['not_a_metric', 'ttft_p95_s']);
+    expect(undeclaredMetrics('wake', { idle_cpu_poll7_pct: ok(1, '%') })).toEqual([]);
   });
 });

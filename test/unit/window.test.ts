@@ -1,4 +1,5 @@
 // A measurement window's process figures: a row where the server could not be read is missing data, not idle time.
+import type { Metric } from '../../harness/measurement/schema.ts';
 import { describe, expect, test } from 'vitest';
 import { resourceMetrics, unreadRows } from '../../harness/profiles/window.ts';
 import type { SampleRow } from '../../harness/sampler/sampler.ts';
@@ -37,8 +38,8 @@ describe('resourceMetrics with unread rows', () => {
     const rows = [row(1, 0.5, 100), row(2, null, null), row(3, null, null)];
     const m = resourceMetrics(rows, rows, {}, BOOTSTRAP);
     for (const k of ['cpu_mean_pct', 'cpu_p99_pct', 'cpu_peak_pct', 'rss_peak_mb', 'rss_mean_mb']) {
-      expect(m[k]).toMatchObject({ status: 'error', value: null });
-      expect(m[k]!.reason).toBe(
+      expect((m as Record<string, unknown>)[k]).toMatchObject({ status: 'error', value: null });
+      expect((m as Record<string, Metric>)[k]!.reason).toBe(
         "the server's process could not be read in 2 of 3 samples of the measurement window (it was gone: it had exited, or /proc hides it)",
       );
     }

@@ -83,7 +83,7 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
         `<tr class="${escapeHtml(v.status)}"><td>${escapeHtml(v.label)}</td><td class="num">${figure(c.profile, v.metric, v.value)}</td>` +
         `<td>${escapeHtml(`${SYMBOL[v.op]} ${v.limit} ${v.unit}`)}</td><td>${escapeHtml(v.status)}</td>` +
         `<td class="num">${usedText(v.used)}</td><td>${escapeHtml(v.ci ? `${formatValue(v.ci.low)} – ${formatValue(v.ci.high)}` : '')}</td>` +
-        `<td>${escapeHtml(v.reason ?? '')}${v.samplesToResolve ? escapeHtml(`; about ${v.samplesToResolve} samples would resolve it`) : ''}</td></tr>`,
+        `<td>${escapeHtml(v.reason ?? '')}${v.samplesToResolve ? escapeHtml(`; about ${v.samplesToResolve} samples would resolve it`) : ''}${v.ciNote ? `<small class="means">no interval: ${escapeHtml(v.ciNote)}</small>` : ''}</td></tr>`,
     )
     .join('');
   // Figures with a budget are in the budgets table already.
