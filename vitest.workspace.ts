@@ -21,11 +21,17 @@ export const PROFILE_PROJECTS = ['idle', 'interactive', 'quality', 'invisibility
 
 export default [
   ...PROFILE_PROJECTS.map((name, i) => profile(name, i)),
-  defineProject({ test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } }),
+  // The harness's own tests measure nothing about the machine, so their files may run side by side.
+  defineProject({ test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 100 }, fileParallelism: true, maxWorkers: 2 } }),
   defineProject({
     test: {
       name: 'e2e',
       include: ['test/e2e/**/*.test.ts'],
+      // Mostly waiting on servers, so three files at once keep npm test short; every e2e assertion must hold on a
+      // loaded machine anyway (tagged servers, progress-driven waits, ranges where the OS decides).
+      fileParallelism: true,
+      maxWorkers: 3,
+      sequence: { groupOrder: 101 },
       globalSetup: ['./test/e2e/provision.ts'],
       setupFiles: ['./harness/vitest/worker-guard.ts'],
       testTimeout: 600_000,
