@@ -105,8 +105,8 @@ function checkGoldens(config: BenchConfig, configFile: string, where: Where): Co
   // A budget on a category score (the registry's score_<category> family) must name a category the sets grade:
   // a typo would otherwise be accepted and only show as an unmeasured metric after the run.
   const scored = [...categories].flatMap((c) => [categoryMetric(c, 'free'), categoryMetric(c, 'constrained')]);
-  for (const key of Object.keys(q.budgets)) {
-    if (!key.startsWith('score_') || key.startsWith('score_overall') || scored.includes(key as never) || problems.length > 0) continue;
+  for (const [key, source] of Object.entries(q.budgets)) {
+    if (source === 'off' || !key.startsWith('score_') || key.startsWith('score_overall') || scored.includes(key as never) || problems.length > 0) continue;
     const near = closest(key, scored);
     problems.push({
       ...where(['profiles', 'quality', 'budgets', key]),

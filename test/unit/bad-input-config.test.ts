@@ -136,6 +136,9 @@ describe('bad config input: exit 2 with the YAML path and line, nothing created 
 });
 
 describe('the control: the same sandbox accepts good input', () => {
+  test('a budget turned off on a category the chosen sets do not grade', () => {
+    accepts(sandbox(profiles('  quality:\n    sets: [format]\n    budgets:\n      score_math: "off"\n')));
+  });
   test('a UTF-8 byte order mark is allowed', () => {
     accepts(sandbox(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(BASE)])));
   });
