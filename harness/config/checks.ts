@@ -11,7 +11,8 @@ import { KNOWN_QUANTS } from './quants.ts';
 import { BUILTIN_QUANTS, type BenchConfig } from './schema.ts';
 import { closest } from './suggest.ts';
 
-export type Where = (keys: readonly PropertyKey[]) => Pick<ConfigProblem, 'path' | 'line'>;
+/** Where a config key is: its YAML path and line, or the flag or variable that set it (source). */
+export type Where = (keys: readonly PropertyKey[]) => Pick<ConfigProblem, 'path' | 'line' | 'source'>;
 
 export interface CheckContext {
   config: BenchConfig;
@@ -259,6 +260,8 @@ export function checkSelection(ctx: CheckContext): void {
 /** Quick mode with none of its quantizations in the matrix would skip every cell: say so before anything runs. */
 export function checkPlanner(ctx: CheckContext): void {
   const { planner, matrix } = ctx.config;
+  // A remote target's cells have no quantization to choose: quick mode only shortens the profiles there.
+  if (ctx.config.target.kind !== 'local-llama') return;
   if (!planner.enabled || planner.mode !== 'quick' || matrix.quants.some((q) => (QUICK_QUANTS as readonly string[]).includes(q))) return;
   ctx.problems.push({
     ...ctx.where(['planner', 'mode']),

@@ -23,6 +23,8 @@ import { ConfigError, formatPath, type ConfigProblem } from './errors.ts';
 import { readMachine, type Machine } from './machine.ts';
 import { keyLineOf, lineOf, parseConfigYaml, readConfigText } from './read.ts';
 import { configSchema, type BenchConfig } from './schema.ts';
+import { applyTargetOverride, type TargetOverride } from './target-schema.ts';
+import { checkTarget, targetOverrideFrom } from './target-checks.ts';
 import { closest } from './suggest.ts';
 
 export { modelQuants } from './checks.ts';
@@ -46,6 +48,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** The CPUs CPU lists and thread counts are checked against; default: this process's. */
   machine?: Machine;
+  /** `--url` / `--pid` from the command line; default: BENCH_TARGET_URL / BENCH_TARGET_PID in `env`. */
+  target?: TargetOverride;
 }
 
 /** `--config` beats `BENCH_CONFIG`, which beats bench.config.yaml in the working directory. */
@@ -87,8 +91,13 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   if ('problem' in read) throw new ConfigError(file, [read.problem]);
   const parsed = parseConfigYaml(read.text);
   if ('problems' in parsed) throw new ConfigError(file, parsed.problems);
-  const { doc, counter, data } = parsed;
-  const where: Where = (keys) => ({ path: formatPath(keys), line: lineOf(doc, counter, keys) });
+  const { doc, counter } = parsed;
+  // --url / --pid (or their environment variables) stand in for the target block; their problems name the flag.
+  const override = targetOverrideFrom(options.target, options.env ?? process.env);
+  if (override.problems.length > 0) throw new ConfigError(file, override.problems);
+  const data = applyTargetOverride(parsed.data, override.values);
+  const yamlWhere: Where = (keys) => ({ path: formatPath(keys), line: lineOf(doc, counter, keys) });
+  const where: Where = (keys) => override.where(keys) ?? yamlWhere(keys);
 
   const result = configSchema.safeParse(data);
   if (!result.success) {
@@ -122,6 +131,7 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   checkDurations(ctx);
   checkSelection(ctx);
   checkPlanner(ctx);
+  checkTarget(ctx);
   const budgets = resolveBudgets(ctx);
   if (ctx.problems.length > 0) throw new ConfigError(file, ctx.problems);
   return { file, hash: createHash('sha256').update(read.text).digest('hex'), config, budgets, warnings: ctx.warnings, where };

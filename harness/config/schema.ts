@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
 import { DEFAULT_QUANT_ORDER } from '../matrix/planner.ts';
 import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, isSafeRevision } from './limits.ts';
+import { DEFAULT_TARGET, targetSchema } from './target-schema.ts';
 import { batchProfile, concurrencyProfile, invisibilityProfile, longContextProfile, qualityProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
@@ -217,6 +218,8 @@ export const configSchema = z.strictObject({
     .default({ on_inconclusive: 'warn', confidence: 0.95, bootstrap_resamples: 1000 }),
   planner: plannerSection.default(plannerSection.parse({})),
   output: z.strictObject({ dir: z.string().default('results') }).default({ dir: 'results' }),
+  /** The server measured: a llama-server launched per cell (default), or one started elsewhere (harness/config/target-schema.ts). */
+  target: targetSchema.default(DEFAULT_TARGET),
 });
 
 export type BenchConfig = z.infer<typeof configSchema>;

@@ -1,6 +1,8 @@
 import type { Cell } from '../measurement/schema.ts';
 import type { BenchConfig } from '../config/schema.ts';
 import { modelQuants } from '../config/load.ts';
+import { isRemoteTarget } from '../config/target-schema.ts';
+import { remoteCells } from './remote-cells.ts';
 
 /** Knob axes in id order, with how each value reads in a cell id. */
 export const KNOB_AXES = {
@@ -45,6 +47,7 @@ function knobCombinations(matrix: BenchConfig['matrix']): Knobs[] {
 
 /** Cartesian product of the matrix axes, in config order, skipping quantizations a model does not offer. */
 export function expandMatrix(config: BenchConfig): Cell[] {
+  if (isRemoteTarget(config.target)) return remoteCells(config.target);
   const { matrix } = config;
   const varying = KNOB_NAMES.filter((k) => new Set(matrix[k] as readonly unknown[] | undefined).size > 1);
   const knobs = knobCombinations(matrix);
