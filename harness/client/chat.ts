@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { authHeaders, endpointFor } from './endpoints.ts';
 import { ClientError, oneLine, readCapped, requestDeadline, responseByteCap } from './limits.ts';
 import type { ServerTimings } from './stream.ts';
 
@@ -46,11 +47,25 @@ export async function requestChat(baseUrl: string, req: ChatRequest): Promise<Ch
   let answered = false;
   let status: number;
   let text: string;
+  // llama-server: its /v1 API, with the prompt cache off. An OpenAI-compatible target: its base URL already ends
+  // where /chat/completions goes, requests name the model, and only OpenAI's own fields are sent.
+  const endpoint = endpointFor(baseUrl);
+  const native = endpoint.api === 'llama';
+  const url = native ? `${baseUrl}/v1/chat/completions` : `${baseUrl}/chat/completions`;
   try {
-    const res = await request(`${baseUrl}/v1/chat/completions`, {
+    const res = await request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ messages: req.messages, max_tokens: req.maxTokens, temperature: 0, seed: req.seed, stream: false, cache_prompt: false, ...(req.responseFormat ? { response_format: req.responseFormat } : {}) }),
+      headers: { 'content-type': 'application/json', ...authHeaders(baseUrl, url) },
+      body: JSON.stringify({
+        ...(endpoint.model ? { model: endpoint.model } : {}),
+        messages: req.messages,
+        max_tokens: req.maxTokens,
+        temperature: 0,
+        seed: req.seed,
+        stream: false,
+        ...(native ? { cache_prompt: false } : {}),
+        ...(req.responseFormat ? { response_format: req.responseFormat } : {}),
+      }),
       signal: deadline.signal,
     });
     answered = true;

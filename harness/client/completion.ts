@@ -1,6 +1,10 @@
 import { request } from 'undici';
-import { cappedChunks, checkDeclaredLength, ClientError, oneLine, readCapped, requestDeadline, responseByteCap } from './limits.ts';
-import { CompletionStream, latencies, type LatencyRecord, type ServerTimings } from './stream.ts';
+import { authHeaders, endpointFor } from './endpoints.ts';
+import { ClientError, oneLine, readCapped, requestDeadline, responseByteCap } from './limits.ts';
+import { streamOllamaChat } from './ollama.ts';
+import { streamOpenAiChat } from './openai.ts';
+import { CompletionStream, type LatencyRecord, type ServerTimings } from './stream.ts';
+import { streamRequest } from './stream-request.ts';
 
 export interface CompletionRequest {
   /** Text, or token ids (exact prompt sizes, as the long-context ladder needs). */
@@ -33,6 +37,9 @@ export interface RequestRecord extends LatencyRecord {
  * holds more tokens than `maxTokens`, and a stalled or unreadable body is an error, not a short answer.
  */
 export async function streamCompletion(baseUrl: string, req: CompletionRequest): Promise<RequestRecord> {
+  const endpoint = endpointFor(baseUrl);
+  if (endpoint.api === 'openai') return streamOpenAiChat(baseUrl, endpoint, req);
+  if (endpoint.api === 'ollama') return streamOllamaChat(baseUrl, endpoint, req);
   const body = JSON.stringify({
     prompt: req.prompt,
     n_predict: req.maxTokens,
@@ -43,67 +50,31 @@ export async function streamCompletion(baseUrl: string, req: CompletionRequest):
     return_tokens: true,
     cache_prompt: req.cachePrompt ?? false,
   });
-  const cap = req.maxResponseBytes ?? responseByteCap();
+  const url = `${baseUrl}/completion`;
   const stream = new CompletionStream(req.maxTokens > 0 ? req.maxTokens : Infinity);
-  const startedAt = Date.now();
-  const sentAt = performance.now();
-  const deadline = requestDeadline(req.timeoutMs);
-  let error: string | null = null;
-  let answered = false;
-  try {
-    const res = await request(`${baseUrl}/completion`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body,
-      signal: deadline.signal,
-    });
-    answered = true;
-    if (res.statusCode !== 200) throw new ClientError('http', `HTTP ${res.statusCode}: ${oneLine(await readCapped(res, cap), 300)}`);
-    checkDeclaredLength(res, cap);
-    const decoder = new TextDecoder();
-    for await (const chunk of cappedChunks(res.body, cap)) {
-      stream.push(decoder.decode(chunk, { stream: true }), performance.now());
-      const over = stream.tokensOverLimit;
-      if (over !== null) throw tooManyTokens(over, req.maxTokens);
-    }
-  } catch (e) {
-    error = deadline.fail(e, answered).message;
-  }
-  const result = stream.end();
-  error ??= result.errorMessage ?? (result.done ? null : 'the stream ended before the server said it was done');
-  const predicted = result.timings?.predicted_n;
-  if (error === null && req.maxTokens > 0 && typeof predicted === 'number' && predicted > req.maxTokens) error = tooManyTokens(predicted, req.maxTokens).message;
-  return {
-    ok: error === null,
-    error,
-    startedAt,
-    promptTokens: result.timings?.prompt_n ?? result.promptTokens,
-    text: result.text,
-    stopType: result.stopType,
-    timings: result.timings,
-    ...latencies(result, sentAt),
-  };
-}
-
-function tooManyTokens(got: number, asked: number): ClientError {
-  return new ClientError('too-many-tokens', `the server sent ${got} tokens for max_tokens ${asked}: stopped reading the answer`);
+  return streamRequest(url, body, { accept: 'text/event-stream', ...authHeaders(baseUrl, url) }, stream, req);
 }
 
 /** Token ids of `content` as the server's own tokenizer sees them (no BOS added). */
 export async function tokenize(baseUrl: string, content: string, timeoutMs = 60_000): Promise<number[]> {
-  const body = await getJson(`${baseUrl}/tokenize`, timeoutMs, JSON.stringify({ content, add_special: false }));
+  const body = await getJson(baseUrl, '/tokenize', timeoutMs, JSON.stringify({ content, add_special: false }));
   const tokens = (body as { tokens?: unknown } | null)?.tokens;
   if (!Array.isArray(tokens) || !tokens.every((t) => Number.isInteger(t))) throw new ClientError('malformed', '/tokenize answered without a list of token ids');
   return tokens as number[];
 }
 
-/** One small JSON request (GET, or POST with `body`); a failure of any kind throws a ClientError. */
-async function getJson(url: string, timeoutMs: number, body?: string): Promise<unknown> {
+/** One small JSON request to `baseUrl` + `path` (GET, or POST with `body`); a failure of any kind throws a ClientError. */
+export async function getJson(baseUrl: string, path: string, timeoutMs: number, body?: string): Promise<unknown> {
+  const url = `${baseUrl}${path}`;
   const deadline = requestDeadline(timeoutMs, `${new URL(url).pathname} gave no answer`);
   let answered = false;
   let text: string;
+  const auth = authHeaders(baseUrl, url);
   try {
-    const res = await request(url, body === undefined ? { signal: deadline.signal } : { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: deadline.signal });
+    const res = await request(
+      url,
+      body === undefined ? { headers: auth, signal: deadline.signal } : { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body, signal: deadline.signal },
+    );
     answered = true;
     text = await readCapped(res, responseByteCap());
     if (res.statusCode !== 200) throw new ClientError('http', `${new URL(url).pathname} answered HTTP ${res.statusCode}: ${oneLine(text)}`);
@@ -119,7 +90,7 @@ async function getJson(url: string, timeoutMs: number, body?: string): Promise<u
 
 /** What the server says about its model (`/v1/models`): the slot's context size and the model's training context. */
 export async function modelInfo(baseUrl: string, timeoutMs = 10_000): Promise<{ nCtx: number | null; nCtxTrain: number | null; sizeBytes: number | null; params: number | null }> {
-  const body = (await getJson(`${baseUrl}/v1/models`, timeoutMs)) as { data?: { meta?: { n_ctx?: number; n_ctx_train?: number; size?: number; n_params?: number } }[] } | null;
+  const body = (await getJson(baseUrl, '/v1/models', timeoutMs)) as { data?: { meta?: { n_ctx?: number; n_ctx_train?: number; size?: number; n_params?: number } }[] } | null;
   const meta = body?.data?.[0]?.meta ?? {};
   return { nCtx: meta.n_ctx ?? null, nCtxTrain: meta.n_ctx_train ?? null, sizeBytes: meta.size ?? null, params: meta.n_params ?? null };
 }

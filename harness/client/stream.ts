@@ -11,6 +11,12 @@ export interface ServerTimings {
   cache_n?: number;
 }
 
+/** Token counts the server reported (OpenAI `usage`, Ollama's eval counts): authoritative over counting events. */
+export interface UsageCounts {
+  promptTokens: number | null;
+  completionTokens: number | null;
+}
+
 export interface StreamResult {
   /** Arrival time (ms, same clock as `sentAt`) of each streamed event that carried output. */
   tokenTimes: number[];
@@ -19,6 +25,8 @@ export interface StreamResult {
   text: string;
   timings: ServerTimings | null;
   promptTokens: number | null;
+  /** OpenAI's last event with `stream_options.include_usage` (or Ollama's counts); null when the server sent none. */
+  usage?: UsageCounts | null;
   stopType: string | null;
   done: boolean;
   errorMessage: string | null;
@@ -32,8 +40,11 @@ interface CompletionEvent {
   timings?: ServerTimings;
   tokens_evaluated?: number;
   error?: { message?: string } | string;
-  choices?: { delta?: { content?: string } }[];
+  choices?: { delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
 }
+
+const count = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
 
 /**
  * Turns the raw SSE text of a streaming `/completion` (or `/v1/chat/completions`) response into token arrival
@@ -98,24 +109,33 @@ export class CompletionStream {
       r.errorMessage = printable(typeof event.error === 'string' ? event.error : (event.error.message ?? JSON.stringify(event.error)), 300);
       return;
     }
-    const content = event.content ?? event.choices?.[0]?.delta?.content ?? '';
-    const count = event.tokens?.length ?? (content.length > 0 ? 1 : 0);
-    if (this.tokens + count > this.maxTokens) {
-      this.exceeded = this.tokens + count;
+    const choice = event.choices?.[0];
+    const content = event.content ?? choice?.delta?.content ?? '';
+    // A reasoning model's thinking is output too: its tokens time the stream, its text is not the answer.
+    const thinking = choice?.delta?.reasoning_content ?? choice?.delta?.reasoning ?? '';
+    const tokens = event.tokens?.length ?? (content.length > 0 || thinking.length > 0 ? 1 : 0);
+    if (this.tokens + tokens > this.maxTokens) {
+      this.exceeded = this.tokens + tokens;
       return;
     }
-    if (count > 0) {
+    if (tokens > 0) {
       r.tokenTimes.push(this.now);
-      r.tokenCounts.push(count);
-      this.tokens += count;
+      r.tokenCounts.push(tokens);
+      this.tokens += tokens;
       r.text += content;
     }
     if (event.timings) r.timings = event.timings;
     if (typeof event.tokens_evaluated === 'number') r.promptTokens = event.tokens_evaluated;
+    if (event.usage && typeof event.usage === 'object') {
+      r.usage = { promptTokens: count(event.usage.prompt_tokens), completionTokens: count(event.usage.completion_tokens) };
+      if (r.usage.promptTokens !== null) r.promptTokens = r.usage.promptTokens;
+    }
     if (event.stop) {
       r.done = true;
       r.stopType = event.stop_type ?? null;
     }
+    // OpenAI ends a choice with its finish_reason; the usage event and [DONE] follow.
+    if (choice?.finish_reason) r.stopType = choice.finish_reason;
   }
 }
 
@@ -142,7 +162,8 @@ export interface LatencyRecord {
 /** The definitions most peer tools share (GuideLLM, vLLM's benchmark, genai-perf); the README states them. */
 export function latencies(stream: StreamResult, sentAt: number): LatencyRecord {
   const times = stream.tokenTimes;
-  const outputTokens = stream.tokenCounts.reduce((a, b) => a + b, 0);
+  // The server's own count when it gave one (events may carry several tokens each); else one per event.
+  const outputTokens = stream.usage?.completionTokens ?? stream.tokenCounts.reduce((a, b) => a + b, 0);
   if (times.length === 0) return { ttftMs: null, e2eMs: null, itlMs: [], outputTokens, tpotMs: null, decodeTps: null };
   const ttftMs = times[0]! - sentAt;
   const e2eMs = times[times.length - 1]! - sentAt;
