@@ -22,6 +22,9 @@ import { estimateMemory, type MemoryEstimate } from './models/memory.ts';
 import { readGgufMetadata } from './models/metadata.ts';
 import { explainWriteError, writeFileAtomic } from './paths.ts';
 import { hostCpu } from './sampler/host.ts';
+import { isRemoteTarget } from './config/target-schema.ts';
+import { prepareRemoteTarget } from './server/prepare.ts';
+import type { PlannedTarget } from './server/target.ts';
 import { stderrProgress, type Progress } from './progress.ts';
 
 export interface Host {
@@ -54,7 +57,10 @@ export interface Plan {
   configHash: string;
   createdAt: string;
   host: Host;
+  /** For a server started elsewhere: its version and commit as it reported them (source `remote`). */
   llama: LlamaInstall;
+  /** The server measured; absent: a llama-server launched per cell (plans written before targets existed). */
+  target?: PlannedTarget;
   config: BenchConfig;
   budgets: Record<ProfileName, Budget[]>;
   cells: PlannedCell[];
@@ -132,11 +138,36 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   const runId = options.runId || process.env.BENCH_RUN_ID || newRunId();
   if (!isRunId(runId)) throw new ConfigError(configFile, [{ path: 'BENCH_RUN_ID', source: 'environment', message: runIdProblem(runId) }]);
   const runDir = path.join(outputDir(loaded.config, configFile), runId);
+  // A server started elsewhere is checked and asked what it is before anything exists: one that does not answer
+  // leaves no run directory behind.
+  const remote = isRemoteTarget(loaded.config.target) ? await prepareRemoteTarget(loaded, progress) : null;
   try {
     mkdirSync(runDir, { recursive: true });
     accessSync(runDir, constants.W_OK);
   } catch (e) {
     explainWriteError(path.join(runDir, 'plan.json'), e);
+  }
+  // A server started elsewhere: nothing to build, no model file to make or fetch, no roofline (its memory system
+  // and file are not known here); what the server says it is stands for the llama.cpp build.
+  if (remote) {
+    const { target, llama } = remote;
+    const host = await readHost();
+    const plan: Plan = {
+      bandwidth: { error: `not measured: ${target.url} was not started here, so its decode roofline is not known` },
+      runId,
+      runDir,
+      configFile,
+      configHash: loaded.hash,
+      createdAt: new Date().toISOString(),
+      host,
+      llama,
+      target,
+      config: loaded.config,
+      budgets: loaded.budgets,
+      cells: expandMatrix(loaded.config).map((cell) => ({ cell, model: { path: '', sha256: '', bytes: 0 }, memory: null })),
+    };
+    writeFileAtomic(path.join(runDir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
+    return plan;
   }
   const [llama, host] = await Promise.all([resolveLlama(loaded.config.llama.server_path, progress), readHost()]);
   const cells = expandMatrix(loaded.config);

@@ -15,7 +15,8 @@ export interface LlamaInstall {
   quantizePath: string | null;
   /** llama-bench beside llama-server (the same build), for each cell's serving overhead; null when there is none. */
   benchPath?: string | null;
-  source: 'config' | 'env' | 'path' | 'cache';
+  /** Where it was found; `remote`: a server started elsewhere (target.url), whose version it reported itself. */
+  source: 'config' | 'env' | 'path' | 'cache' | 'remote';
   /** As printed by `llama-server --version`, e.g. "0.5.0-dev". */
   version: string;
   commit: string;
@@ -39,14 +40,16 @@ function onPath(command: string, env = process.env): string | null {
   return null;
 }
 
-const WHERE: Record<LlamaInstall['source'], string> = {
+type LocalSource = Exclude<LlamaInstall['source'], 'remote'>;
+
+const WHERE: Record<LocalSource, string> = {
   config: 'llama.server_path in the config',
   env: 'LLAMA_SERVER',
   path: 'llama-server on PATH',
   cache: 'the cached llama.cpp build',
 };
 
-const FIX: Record<LlamaInstall['source'], (serverPath: string) => string> = {
+const FIX: Record<LocalSource, (serverPath: string) => string> = {
   config: () => 'point llama.server_path at a working llama-server, or remove it to use the cached build',
   env: () => 'point LLAMA_SERVER at a working llama-server, or unset it to use the cached build',
   path: (p) => `fix or remove ${p}, or set LLAMA_SERVER to a working llama-server`,
@@ -57,7 +60,7 @@ const FIX: Record<LlamaInstall['source'], (serverPath: string) => string> = {
  * Version and commit from `llama-server --version`. A binary that does not run or does not say its version is
  * the user's setup, not a harness bug: a ToolchainError (exit code 2) saying what to fix.
  */
-export async function llamaVersion(serverPath: string, source: LlamaInstall['source'] = 'config'): Promise<{ version: string; commit: string }> {
+export async function llamaVersion(serverPath: string, source: LocalSource = 'config'): Promise<{ version: string; commit: string }> {
   const r = await execa(serverPath, ['--version'], { all: true, reject: false, timeout: 30_000 });
   // e.g. "version: 0.5.0-dev (build 1, commit de3ff81)" or, in older releases, "version: 4589 (de3ff81)"
   const m = /version:\s*(.+?)\s*\((?:build\s+\S+,\s*)?(?:commit\s+)?([0-9a-f]{7,40})\)/.exec(r.all ?? '');

@@ -62,8 +62,11 @@ export function resourceMetrics(
   missing: SamplerResult['unavailable'],
   bootstrap: BootstrapOptions,
 ): Record<Exclude<CommonMetricName, 'load_s'>, Metric> {
-  const noCpu = unreadRows(rows, (r) => r.cpuMachinePct, 'CPU');
-  const noRss = unreadRows(rows, (r) => r.rssMb, 'RSS');
+  // A server that cannot be sampled (started elsewhere, no pid given): its CPU and RSS are skipped, never zero.
+  const notSampled = missing.process;
+  const noCpu = notSampled ?? unreadRows(rows, (r) => r.cpuMachinePct, 'CPU');
+  const noRss = notSampled ?? unreadRows(rows, (r) => r.rssMb, 'RSS');
+  const lacking = (unit: string, why: string): Metric => (notSampled ? skipped(unit, why) : failed(unit, why));
   const cpuSamples = noCpu ? [] : values(rows, (r) => r.cpuMachinePct);
   const cpu = summarize(cpuSamples);
   const unit = '% of machine';
@@ -77,11 +80,11 @@ export function resourceMetrics(
   // Ticks follow each other: the intervals count them at their effective sample size (harness/stats/interval.ts).
   const level = bootstrap.level;
   return {
-    cpu_mean_pct: cpu ? withInterval(ok(cpu.mean, unit, cpu), seriesMeanInterval(cpuSamples, level)) : failed(unit, noCpu!),
-    cpu_p99_pct: cappedNote(cpu ? withInterval(ok(cpu.p99, unit, cpu), seriesQuantileInterval(cpuSamples, sortSamples(cpuSamples), 0.99, level)) : failed(unit, noCpu!)),
-    cpu_peak_pct: cappedNote(cpu ? ok(cpu.max, unit) : failed(unit, noCpu!)),
-    rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : failed('MB', noRss!),
-    rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : failed('MB', noRss!),
+    cpu_mean_pct: cpu ? withInterval(ok(cpu.mean, unit, cpu), seriesMeanInterval(cpuSamples, level)) : lacking(unit, noCpu!),
+    cpu_p99_pct: cappedNote(cpu ? withInterval(ok(cpu.p99, unit, cpu), seriesQuantileInterval(cpuSamples, sortSamples(cpuSamples), 0.99, level)) : lacking(unit, noCpu!)),
+    cpu_peak_pct: cappedNote(cpu ? ok(cpu.max, unit) : lacking(unit, noCpu!)),
+    rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : lacking('MB', noRss!),
+    rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : lacking('MB', noRss!),
     // Swap is system-wide: growth from the server's start to the end of the cell.
     swap_growth_mb:
       swap.length > 0

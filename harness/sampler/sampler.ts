@@ -32,11 +32,14 @@ export interface SampleRow {
 
 export interface SamplerOptions {
   intervalMs: number;
+  /** Why there is no process to sample (rootPid null): a server started elsewhere with no pid given. */
+  noProcess?: string;
   proc?: string;
   sys?: string;
 }
 
-export type SensorName = 'temperature' | 'frequency' | 'energy' | 'psi';
+/** `process`: the server's own process tree (CPU, RSS), absent when the server runs where it cannot be sampled. */
+export type SensorName = 'temperature' | 'frequency' | 'energy' | 'psi' | 'process';
 
 export interface SamplerResult {
   rows: SampleRow[];
@@ -63,12 +66,14 @@ export class Sampler {
   private cpuCarryNs = 0;
   private readonly sensors: { temperature: boolean; frequency: boolean; energy: boolean; psi: boolean };
 
+  /** `rootPid` null: no process to sample (the machine-wide figures still are); `options.noProcess` says why. */
   constructor(
-    private rootPid: number,
+    private rootPid: number | null,
     private readonly options: SamplerOptions,
   ) {
     this.proc = options.proc ?? '/proc';
     this.sys = options.sys ?? '/sys';
+    if (rootPid === null) this.unavailable.process = options.noProcess ?? 'no server process to sample';
     const probe = (name: SensorName, reading: SensorReading) => {
       if (reading.status === 'skipped') this.unavailable[name] = reading.reason;
       return reading.status === 'ok';
@@ -98,7 +103,7 @@ export class Sampler {
   }
 
   /** Samples another process tree from now on (a relaunched server); its first tick sets a new baseline. */
-  follow(pid: number): void {
+  follow(pid: number | null): void {
     this.rootPid = pid;
     this.prev = null;
     this.cpuCarryNs = 0;
@@ -116,7 +121,7 @@ export class Sampler {
 
   /** One sample; the first only sets the baseline for the rates. */
   tick(): void {
-    const tree = processTreeTasks(this.rootPid, this.proc);
+    const tree = this.rootPid === null ? [] : processTreeTasks(this.rootPid, this.proc);
     const pids = tree.map((p) => p.pid);
     const cpuNs = new Map<number, number>();
     for (const { pid, tids } of tree) {
