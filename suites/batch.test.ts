@@ -1,7 +1,7 @@
 // Batch: summarisation documents one after another, as an overnight job would send them. Throughput, its
 // steadiness (CV, first vs last documents), and an RSS trend, with a second pass at --cache-ram 0 to tell the prompt
 // cache's growth from a leak.
-import { batchWorkload } from '../harness/profiles/batch.ts';
+import { batchWorkload } from '../harness/profiles/batch/workload.ts';
 import { defineProfileSuite } from '../harness/profiles/define-suite.ts';
 import { settingsOf } from '../harness/profiles/mode.ts';
 

@@ -1,6 +1,6 @@
 // Concurrency (off by default): N clients at once against N llama-server slots. Aggregate tok/s, per-request p95
 // latency and CPU p99 at each N.
-import { concurrencyWorkload } from '../harness/profiles/concurrency.ts';
+import { concurrencyWorkload } from '../harness/profiles/concurrency/workload.ts';
 import { defineProfileSuite } from '../harness/profiles/define-suite.ts';
 import { settingsOf } from '../harness/profiles/mode.ts';
 

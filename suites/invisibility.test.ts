@@ -2,8 +2,8 @@
 // process with the server idle and then while it decodes; the slowdown and the lateness are the budgets. After the
 // cells, a paired session compares cells of the same model file against each other (README, "Invisibility").
 import { defineProfileSuite } from '../harness/profiles/define-suite.ts';
-import { invisibilityWorkload } from '../harness/profiles/invisibility.ts';
-import { definePairedComparison } from '../harness/profiles/invisibility-paired-suite.ts';
+import { invisibilityWorkload } from '../harness/profiles/invisibility/workload.ts';
+import { definePairedComparison } from '../harness/profiles/invisibility/paired-suite.ts';
 
 defineProfileSuite('invisibility', invisibilityWorkload, (plan) => {
   const { foreground_ms, lateness_ms, rounds } = plan.config.profiles.invisibility;

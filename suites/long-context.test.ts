@@ -1,7 +1,7 @@
 // Long context: a ladder of prompt sizes (sized exactly with the server's tokenizer), each sent cold and again
 // from the prompt cache. Prefill and decode speed, TTFT and memory per size; the largest usable context.
 import { defineProfileSuite } from '../harness/profiles/define-suite.ts';
-import { longContextWorkload } from '../harness/profiles/long-context.ts';
+import { longContextWorkload } from '../harness/profiles/long-context/workload.ts';
 import { settingsOf } from '../harness/profiles/mode.ts';
 
 defineProfileSuite('long-context', longContextWorkload, (plan) => {

@@ -2,7 +2,7 @@
 // verification and retrieval, in the same run as the resource figures, so a smaller quantization's cost in
 // answers is visible beside its savings in memory and time.
 import { defineProfileSuite } from '../harness/profiles/define-suite.ts';
-import { qualityWorkload } from '../harness/profiles/quality.ts';
+import { qualityWorkload } from '../harness/profiles/quality/workload.ts';
 
 defineProfileSuite('quality', qualityWorkload, (plan) => (plan.config.llama.load_timeout_s + 3600) * 1000, {
   // Answers depend on the model file and context, not on threads or priority (deterministic decoding).

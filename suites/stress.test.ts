@@ -5,8 +5,8 @@ import { inject } from 'vitest';
 import { selectedByPattern } from '../harness/matrix/checkpoint.ts';
 import { defineProfileSuite } from '../harness/profiles/define-suite.ts';
 import { settingsOf } from '../harness/profiles/mode.ts';
-import { chooseStressCell } from '../harness/profiles/stress-cell.ts';
-import { stressWorkload } from '../harness/profiles/stress.ts';
+import { chooseStressCell } from '../harness/profiles/stress/cell.ts';
+import { stressWorkload } from '../harness/profiles/stress/workload.ts';
 
 const pattern = inject('namePattern');
 const filter = pattern ? new RegExp(pattern.source, pattern.flags) : undefined;

@@ -2,7 +2,7 @@
 // --sleep-idle-seconds the memory asleep against the time to wake it.
 import { defineProfileSuite } from '../harness/profiles/define-suite.ts';
 import { settingsOf } from '../harness/profiles/mode.ts';
-import { wakeWorkload } from '../harness/profiles/wake.ts';
+import { wakeWorkload } from '../harness/profiles/wake/workload.ts';
 
 defineProfileSuite('wake', wakeWorkload, (plan) => {
   const s = settingsOf(plan.config, 'wake');

@@ -2,7 +2,7 @@
 // `mode: quick` applies: small enough for the end-to-end tests on the tiny model.
 import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
-import { DURATION_LIMIT, MAX_DURATION_S, MAX_PARALLEL } from './limits.ts';
+import { DURATION_LIMIT, MAX_DURATION_S, MAX_PARALLEL } from '../limits.ts';
 
 const budgetExpression = z.string().refine((s) => s === 'off' || parseBudgetExpression(s) !== null, {
   message: `expected ${BUDGET_EXPRESSION_HELP}, or "off"`,

@@ -1,6 +1,6 @@
-import type { ChatRecord } from '../client/chat.ts';
-import { chatMessages, type GoldenItem } from '../scoring/goldens.ts';
-import { grade, type Grade } from '../scoring/graders.ts';
+import type { ChatRecord } from '../../client/chat.ts';
+import { chatMessages, type GoldenItem } from '../../scoring/goldens.ts';
+import { grade, type Grade } from '../../scoring/graders.ts';
 
 /** One chat request; a failure (returned or thrown by the client) comes back as `ok: false` with its error. */
 export type Ask = (messages: { role: string; content: string }[], maxTokens: number, options?: { responseFormat?: Record<string, unknown> }) => Promise<ChatRecord>;

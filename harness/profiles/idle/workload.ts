@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Workload } from './run-cell.ts';
-import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
+import type { Workload } from '../run-cell.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 /** A loaded server that receives no requests: what an always-on service costs while nobody uses it. */
 export const idleWorkload: Workload<'idle'> = async ({ plan, sampler, log, serverLost }) => {

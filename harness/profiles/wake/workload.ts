@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { ProfileMetrics } from '../budgets/catalogue.ts';
+import type { ProfileMetrics } from '../../budgets/catalogue.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { streamCompletion, type RequestRecord } from '../client/completion.ts';
-import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
-import { settingsOf } from './mode.ts';
-import type { Workload, WorkloadContext } from './run-cell.ts';
-import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
+import { streamCompletion, type RequestRecord } from '../../client/completion.ts';
+import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
+import { settingsOf } from '../mode.ts';
+import type { Workload, WorkloadContext } from '../run-cell.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 const PROMPT = 'Write one sentence about keeping a computer quiet while it works.';
 

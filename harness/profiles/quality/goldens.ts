@@ -1,11 +1,11 @@
 // The golden items of the quality profile: ask, grade with evidence, record, and turn the outcomes into category
 // scores. A request that fails is an error for its item, never a wrong answer, and never silently dropped.
-import type { ChatRecord } from '../client/chat.ts';
-import type { MetricName, ProfileMetrics } from '../budgets/catalogue.ts';
-import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
-import { constrainedInstruction, constrainedSchema, gradeConstrained, responseFormat } from '../scoring/constrained.ts';
-import { chatMessages, type GoldenItem } from '../scoring/goldens.ts';
-import { grade, type Grade } from '../scoring/graders.ts';
+import type { ChatRecord } from '../../client/chat.ts';
+import type { MetricName, ProfileMetrics } from '../../budgets/catalogue.ts';
+import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
+import { constrainedInstruction, constrainedSchema, gradeConstrained, responseFormat } from '../../scoring/constrained.ts';
+import { chatMessages, type GoldenItem } from '../../scoring/goldens.ts';
+import { grade, type Grade } from '../../scoring/graders.ts';
 import type { Ask } from './cove.ts';
 
 export type AnswerMode = 'free' | 'constrained';

@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ProfileMetrics } from '../budgets/catalogue.ts';
-import { detectSustainedDrop, tokensPerInterval, type SustainedDrop } from '../analysis/throttle.ts';
-import { rssSlope } from '../analysis/leak.ts';
-import { healthy } from '../llama/launch.ts';
-import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
-import type { SampleRow } from '../sampler/sampler.ts';
-import { startBackgroundLoad } from './background-load.ts';
-import { settingsOf } from './mode.ts';
-import { dataFile, loadPrompts } from './prompts.ts';
-import type { Workload } from './run-cell.ts';
-import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
+import type { ProfileMetrics } from '../../budgets/catalogue.ts';
+import { detectSustainedDrop, tokensPerInterval, type SustainedDrop } from '../../analysis/throttle.ts';
+import { rssSlope } from '../../analysis/leak.ts';
+import { healthy } from '../../llama/launch.ts';
+import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
+import type { SampleRow } from '../../sampler/sampler.ts';
+import { startBackgroundLoad } from '../background-load.ts';
+import { settingsOf } from '../mode.ts';
+import { dataFile, loadPrompts } from '../prompts.ts';
+import type { Workload } from '../run-cell.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 // A type alias (not an interface), so a row also fits the measurement's series tables.
 type Vitals = {

@@ -1,18 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import type { ProfileMetrics } from '../budgets/catalogue.ts';
+import type { ProfileMetrics } from '../../budgets/catalogue.ts';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { failed, ok, type Metric } from '../measurement/schema.ts';
-import { startBackgroundLoad } from './background-load.ts';
-import { dataFile, loadPrompts } from './prompts.ts';
-import type { Workload } from './run-cell.ts';
-import { geometricMean, logMeanInterval } from '../stats/interval.ts';
-import { percentile, sortSamples, summarize } from '../stats/summary.ts';
-import { bootstrapOptions, resourceMetrics, rowsIn, withInterval } from './window.ts';
+import { failed, ok, type Metric } from '../../measurement/schema.ts';
+import { startBackgroundLoad } from '../background-load.ts';
+import { dataFile, loadPrompts } from '../prompts.ts';
+import type { Workload } from '../run-cell.ts';
+import { geometricMean, logMeanInterval } from '../../stats/interval.ts';
+import { percentile, sortSamples, summarize } from '../../stats/summary.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn, withInterval } from '../window.ts';
 
-const PROBE = fileURLToPath(new URL('./invisibility-probe.ts', import.meta.url));
+const PROBE = fileURLToPath(new URL('./probe.ts', import.meta.url));
 
 export interface PhaseResult {
   foregroundMs: number[];
@@ -23,7 +23,7 @@ export interface PhaseResult {
 
 /** The probe process, kept for the whole cell: one warmed-up process measures every phase. */
 export function startProbe(timeoutMs: number) {
-  const child = execa(process.execPath, ['--import', 'tsx', PROBE], { cwd: path.resolve(path.dirname(PROBE), '../..'), stdin: 'pipe', stdout: 'pipe', buffer: false });
+  const child = execa(process.execPath, ['--import', 'tsx', PROBE], { cwd: path.resolve(path.dirname(PROBE), '../../..'), stdin: 'pipe', stdout: 'pipe', buffer: false });
   const lines = createInterface({ input: child.stdout! });
   const pending: ((line: string) => void)[] = [];
   lines.on('line', (line) => pending.shift()?.(line));

@@ -1,15 +1,15 @@
-import { streamCompletion, type RequestRecord } from '../client/completion.ts';
-import type { ProfileMetrics } from '../budgets/catalogue.ts';
-import { failed, ok, type Metric } from '../measurement/schema.ts';
-import type { BootstrapOptions } from '../stats/bootstrap.ts';
-import { meanStatistic, quantileRatioStatistic, quantileStatistic, seriesQuantileStatistic, type Statistic } from '../stats/statistic.ts';
-import { excludeWarmup, sortSamples, summarize, type Summary } from '../stats/summary.ts';
-import { decodeRoofline } from '../analysis/roofline.ts';
-import type { Plan, PlannedCell } from '../plan.ts';
-import { dataFile, loadPrompts } from './prompts.ts';
-import type { Workload } from './run-cell.ts';
+import { streamCompletion, type RequestRecord } from '../../client/completion.ts';
+import type { ProfileMetrics } from '../../budgets/catalogue.ts';
+import { failed, ok, type Metric } from '../../measurement/schema.ts';
+import type { BootstrapOptions } from '../../stats/bootstrap.ts';
+import { meanStatistic, quantileRatioStatistic, quantileStatistic, seriesQuantileStatistic, type Statistic } from '../../stats/statistic.ts';
+import { excludeWarmup, sortSamples, summarize, type Summary } from '../../stats/summary.ts';
+import { decodeRoofline } from '../../analysis/roofline.ts';
+import type { Plan, PlannedCell } from '../../plan.ts';
+import { dataFile, loadPrompts } from '../prompts.ts';
+import type { Workload } from '../run-cell.ts';
 import { llamaBenchFor, servingOverhead } from './serving-overhead.ts';
-import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
 export const interactiveWorkload: Workload<'interactive'> = async ({ plan, planned, server, sampler, record, log }) => {

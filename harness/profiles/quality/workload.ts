@@ -1,15 +1,15 @@
 import path from 'node:path';
-import type { ProfileMetrics } from '../budgets/catalogue.ts';
-import { chat, type ChatRecord } from '../client/chat.ts';
-import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
-import { corpusDocSchema, loadGoldenSet, readJsonl, retrievalQuerySchema } from '../scoring/goldens.ts';
-import { bm25Rank, precisionRecall, readDocIds, type RetrievalScore } from '../scoring/retrieval.ts';
-import { summarize } from '../stats/summary.ts';
+import type { ProfileMetrics } from '../../budgets/catalogue.ts';
+import { chat, type ChatRecord } from '../../client/chat.ts';
+import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
+import { corpusDocSchema, loadGoldenSet, readJsonl, retrievalQuerySchema } from '../../scoring/goldens.ts';
+import { bm25Rank, precisionRecall, readDocIds, type RetrievalScore } from '../../scoring/retrieval.ts';
+import { summarize } from '../../stats/summary.ts';
 import { chainOfVerification, type Ask } from './cove.ts';
-import { dataFile } from './prompts.ts';
-import { askGolden, goldenMetrics, type GoldenOutcome } from './quality-goldens.ts';
-import type { Workload, WorkloadContext } from './run-cell.ts';
-import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
+import { dataFile } from '../prompts.ts';
+import { askGolden, goldenMetrics, type GoldenOutcome } from './goldens.ts';
+import type { Workload, WorkloadContext } from '../run-cell.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 function take<T>(items: T[], limit: number | null): T[] {
   return limit === null ? items : items.slice(0, limit);

@@ -1,12 +1,12 @@
-import { batchFigures } from '../analysis/batch.ts';
-import type { ProfileMetrics } from '../budgets/catalogue.ts';
-import { explainedByCache, rssSlope } from '../analysis/leak.ts';
-import { streamCompletion } from '../client/completion.ts';
-import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
-import { settingsOf } from './mode.ts';
-import { dataFile, loadPrompts, type Prompt } from './prompts.ts';
-import type { WorkloadContext, Workload } from './run-cell.ts';
-import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
+import { batchFigures } from '../../analysis/batch.ts';
+import type { ProfileMetrics } from '../../budgets/catalogue.ts';
+import { explainedByCache, rssSlope } from '../../analysis/leak.ts';
+import { streamCompletion } from '../../client/completion.ts';
+import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
+import { settingsOf } from '../mode.ts';
+import { dataFile, loadPrompts, type Prompt } from '../prompts.ts';
+import type { WorkloadContext, Workload } from '../run-cell.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 interface DocResult {
   ok: boolean;

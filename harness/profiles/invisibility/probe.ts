@@ -2,7 +2,7 @@
 // measured by the same warmed-up process. For each request line on stdin, `{"foregroundMs":…,"latenessMs":…}`, it
 // runs a fixed CPU-bound task under tinybench, then measures how late 10 ms timers fire, and prints one JSON line.
 import { createInterface } from 'node:readline';
-import { measureForeground, timerLateness } from '../analysis/invisibility.ts';
+import { measureForeground, timerLateness } from '../../analysis/invisibility.ts';
 
 const round = (xs: number[]) => xs.map((x) => Math.round(x * 1000) / 1000);
 

@@ -4,12 +4,12 @@
  * after the interactive cell's measured window, while the server sits idle.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { ProfileMetrics } from '../budgets/catalogue.ts';
+import type { ProfileMetrics } from '../../budgets/catalogue.ts';
 import path from 'node:path';
-import { runLlamaBench, type LlamaBenchRun } from '../llama/bench.ts';
-import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
-import { writeFileAtomic } from '../paths.ts';
-import type { Plan, PlannedCell } from '../plan.ts';
+import { runLlamaBench, type LlamaBenchRun } from '../../llama/bench.ts';
+import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
+import { writeFileAtomic } from '../../paths.ts';
+import type { Plan, PlannedCell } from '../../plan.ts';
 
 /** Five, so the median is not one repetition a busy machine slowed. */
 const REPETITIONS = 5;

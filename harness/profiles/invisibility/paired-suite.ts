@@ -4,13 +4,13 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { beforeAll, describe, inject, test } from 'vitest';
-import { pairedComparisonSchema, type PairedComparison } from '../analysis/paired.ts';
-import { resumeStamp } from '../matrix/checkpoint.ts';
-import type { Plan, PlannedCell } from '../plan.ts';
-import { writeFileAtomic } from '../paths.ts';
-import { groupKey, pairsOf, runPairedSession } from './invisibility-paired.ts';
-import { readStoredSummary } from './resume.ts';
-import { cellDir } from './run-cell.ts';
+import { pairedComparisonSchema, type PairedComparison } from '../../analysis/paired.ts';
+import { resumeStamp } from '../../matrix/checkpoint.ts';
+import type { Plan, PlannedCell } from '../../plan.ts';
+import { writeFileAtomic } from '../../paths.ts';
+import { groupKey, pairsOf, runPairedSession } from './paired.ts';
+import { readStoredSummary } from '../resume.ts';
+import { cellDir } from '../run-cell.ts';
 
 /** Groups with at least one pair, in plan order. */
 export function pairedGroups(plan: Plan): { key: string; cells: PlannedCell[] }[] {

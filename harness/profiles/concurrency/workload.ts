@@ -1,11 +1,11 @@
-import { streamCompletion, type RequestRecord } from '../client/completion.ts';
-import type { ProfileMetrics } from '../budgets/catalogue.ts';
-import { failed, ok, type Metric } from '../measurement/schema.ts';
-import { percentile, sortSamples } from '../stats/summary.ts';
-import { settingsOf } from './mode.ts';
-import { dataFile, loadPrompts } from './prompts.ts';
-import type { Workload } from './run-cell.ts';
-import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
+import { streamCompletion, type RequestRecord } from '../../client/completion.ts';
+import type { ProfileMetrics } from '../../budgets/catalogue.ts';
+import { failed, ok, type Metric } from '../../measurement/schema.ts';
+import { percentile, sortSamples } from '../../stats/summary.ts';
+import { settingsOf } from '../mode.ts';
+import { dataFile, loadPrompts } from '../prompts.ts';
+import type { Workload } from '../run-cell.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 /**
  * N clients at once against N server slots (--parallel N), for each N: aggregate tok/s, per-request p95 latency and

@@ -1,10 +1,10 @@
-import { modelInfo, streamCompletion, tokenize } from '../client/completion.ts';
-import type { ProfileMetrics } from '../budgets/catalogue.ts';
-import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
-import { mulberry32 } from '../stats/prng.ts';
-import { settingsOf } from './mode.ts';
-import type { Workload } from './run-cell.ts';
-import { bootstrapOptions, resourceMetrics, rowsIn } from './window.ts';
+import { modelInfo, streamCompletion, tokenize } from '../../client/completion.ts';
+import type { ProfileMetrics } from '../../budgets/catalogue.ts';
+import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
+import { mulberry32 } from '../../stats/prng.ts';
+import { settingsOf } from '../mode.ts';
+import type { Workload } from '../run-cell.ts';
+import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 /**
  * The prompt sizes to measure: the configured sizes that fit under the cap, then the cap itself when a larger size

@@ -4,17 +4,17 @@
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { analyzePairedSession, widestHalfWidthPct, type PairedComparison, type PairSpec, type ProbePhase } from '../analysis/paired.ts';
-import { PRIORITY_PRESETS } from '../config/schema.ts';
-import { startServer, type RunningServer } from '../llama/launch.ts';
-import { KNOB_NAMES } from '../matrix/cells.ts';
-import type { Cell } from '../measurement/schema.ts';
-import type { Plan, PlannedCell } from '../plan.ts';
-import { processCpuNs } from '../sampler/proc.ts';
-import { percentile, sortSamples } from '../stats/summary.ts';
-import { startBackgroundLoad } from './background-load.ts';
-import { startProbe, type PhaseResult } from './invisibility.ts';
-import { dataFile, loadPrompts } from './prompts.ts';
+import { analyzePairedSession, widestHalfWidthPct, type PairedComparison, type PairSpec, type ProbePhase } from '../../analysis/paired.ts';
+import { PRIORITY_PRESETS } from '../../config/schema.ts';
+import { startServer, type RunningServer } from '../../llama/launch.ts';
+import { KNOB_NAMES } from '../../matrix/cells.ts';
+import type { Cell } from '../../measurement/schema.ts';
+import type { Plan, PlannedCell } from '../../plan.ts';
+import { processCpuNs } from '../../sampler/proc.ts';
+import { percentile, sortSamples } from '../../stats/summary.ts';
+import { startBackgroundLoad } from '../background-load.ts';
+import { startProbe, type PhaseResult } from './workload.ts';
+import { dataFile, loadPrompts } from '../prompts.ts';
 
 /** The axes a pair may differ in; model, quantization and context make the group. */
 const PAIR_AXES = ['threads', 'priority', ...KNOB_NAMES] as const;
