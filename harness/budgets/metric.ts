@@ -20,8 +20,18 @@ export interface MetricDefinition {
   flag?: true;
 }
 
-export const lower = (label: string, unit: string, bands?: readonly Band[]): MetricDefinition => ({ label, unit, better: 'lower', ...(bands ? { bands } : {}) });
-export const higher = (label: string, unit: string, bands?: readonly Band[]): MetricDefinition => ({ label, unit, better: 'higher', ...(bands ? { bands } : {}) });
+export const lower = (label: string, unit: string, bands?: readonly Band[]): MetricDefinition => ({
+  label,
+  unit,
+  better: 'lower',
+  ...(bands ? { bands } : {}),
+});
+export const higher = (label: string, unit: string, bands?: readonly Band[]): MetricDefinition => ({
+  label,
+  unit,
+  better: 'higher',
+  ...(bands ? { bands } : {}),
+});
 export const neither = (label: string, unit: string): MetricDefinition => ({ label, unit, better: 'neither' });
 export const flag = (label: string): MetricDefinition => ({ label, unit: 'yes/no', better: 'lower', flag: true });
 

@@ -27,8 +27,7 @@ export type ProfileChart =
   | { kind: 'latency-percentiles' }
   | { kind: 'quality-speed' }
   | { kind: 'quality-degradation' }
-  | { kind: 'paired-comparison' }
-  | { kind: 'grade-evidence' };
+  | { kind: 'paired-comparison' };
 
 /** What a server must offer for a profile to run on it (see harness/server); missing ones skip the profile with the reason. */
 export type Capability = 'tokenize' | 'timings' | 'relaunch' | 'cache-ram' | 'sleep' | 'process' | 'slots' | 'metrics';
@@ -40,7 +39,7 @@ export interface SetupContext {
 
 /** The part of a profile that runs: loaded lazily, so the declaration stays free of engine code. */
 export interface ProfileRuntime {
-  workload: (ctx: never) => Promise<Record<string, Metric>>;
+  workload: (ctx: never) => Promise<Partial<Record<string, Metric>>>;
   /** Cell selection beyond the matrix (a duplicate's stand-in, one cell only); see define-suite.ts. */
   suite?: unknown;
   /** Runs once after every cell's describe is defined (e.g. invisibility's paired comparison). */
@@ -73,9 +72,12 @@ export interface ProfileDefinition<
 }
 
 /** Identity at run time; its job is the type: a profile's metric names, keys and budgets are checked against each other. */
-export function defineProfile<const N extends string, S extends z.ZodType, const M extends Record<string, MetricDefinition>, const F extends readonly MetricFamily[] = readonly []>(
-  profile: ProfileDefinition<N, S, M, F>,
-): ProfileDefinition<N, S, M, F> {
+export function defineProfile<
+  const N extends string,
+  S extends z.ZodType,
+  const M extends Record<string, MetricDefinition>,
+  const F extends readonly MetricFamily[] = readonly [],
+>(profile: ProfileDefinition<N, S, M, F>): ProfileDefinition<N, S, M, F> {
   return profile;
 }
 

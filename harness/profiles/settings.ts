@@ -14,7 +14,9 @@ export const seconds = z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT)
 
 /** The same fields, each optional and without its default, so an override names only what it changes. */
 function overrides<T extends z.ZodRawShape>(shape: T) {
-  const bare = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional()]));
+  const bare = Object.fromEntries(
+    Object.entries(shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional()]),
+  );
   return z.strictObject(bare) as unknown as z.ZodObject<{ [K in keyof T]: z.ZodOptional<T[K]> }>;
 }
 
@@ -27,7 +29,12 @@ export function plainSettings<T extends z.ZodRawShape, C extends z.ZodRawShape>(
 }
 
 /** A settings block plus its `quick` overrides, which `mode: quick` applies. */
-export function withQuick<T extends z.ZodRawShape, C extends z.ZodRawShape>(shape: T, quick: Partial<{ [K in keyof T]: z.output<T[K]> }>, common: C, enabled = true) {
+export function withQuick<T extends z.ZodRawShape, C extends z.ZodRawShape>(
+  shape: T,
+  quick: Partial<{ [K in keyof T]: z.output<T[K]> }>,
+  common: C,
+  enabled = true,
+) {
   const schema = z.strictObject({
     enabled: z.boolean().default(enabled),
     ...shape,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { countVerdicts, overallVerdict, sortCells, type CellReport, type RunReport } from './model.ts';
 import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
-import { latencyChart, profileCharts, qualitySpeedChart, verdictHeatMap } from './html/charts.ts';
+import { isProfileName, profileOf } from '../profiles/registry.ts';
+import { latencyChart, qualitySpeedChart, seriesBlock, verdictHeatMap } from './html/charts.ts';
 import { anchor, escapeHtml, levelPrefix, titleCase } from './html/common.ts';
 import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
 import { evidenceSection, type GradedItem } from './html/evidence.ts';
@@ -84,20 +85,28 @@ function overviewTable(cells: CellReport[]): string {
   );
 }
 
+/** A profile's section: its verdict map and table, then the charts and views its definition asks for. */
 function profileSection(report: RunReport, profile: string, cells: CellReport[]): string {
-  const extra: string[] = [];
-  if (profile === 'interactive') {
-    const limit = cells.flatMap((c) => c.verdicts).find((v) => v.metric === 'latency_p95_s')?.limit;
-    const chart = latencyChart(cells, limit);
-    if (chart) extra.push(`<h3>Latency percentiles</h3>${chart}`);
-  }
-  if (profile === 'quality') {
-    const chart = qualitySpeedChart(report.cells);
-    if (chart) extra.push(`<h3>Quality versus speed</h3><p class="note">Filled points are the Pareto front: no other cell is both faster and better.</p>${chart}`);
-    extra.push(degradationSection(report));
-  }
-  if (profile === 'invisibility') extra.push(pairedSection(report.pairedComparisons));
-  extra.push(profileCharts(profile, cells));
+  const charts = isProfileName(profile) ? (profileOf(profile).charts ?? []) : [];
+  const extra = charts.map((chart) => {
+    switch (chart.kind) {
+      case 'block':
+        return seriesBlock(chart, cells);
+      case 'latency-percentiles': {
+        const limit = cells.flatMap((c) => c.verdicts).find((v) => v.metric === 'latency_p95_s')?.limit;
+        const drawn = latencyChart(cells, limit);
+        return drawn ? `<h3>Latency percentiles</h3>${drawn}` : '';
+      }
+      case 'quality-speed': {
+        const drawn = qualitySpeedChart(report.cells);
+        return drawn ? `<h3>Quality versus speed</h3><p class="note">Filled points are the Pareto front: no other cell is both faster and better.</p>${drawn}` : '';
+      }
+      case 'quality-degradation':
+        return degradationSection(report);
+      case 'paired-comparison':
+        return pairedSection(report.pairedComparisons);
+    }
+  });
   return `<section><h2>${escapeHtml(titleCase(profile))}</h2>${verdictHeatMap(profile, cells)}${profileTable(profile, cells)}${extra.join('')}</section>`;
 }
 

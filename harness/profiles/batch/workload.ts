@@ -60,7 +60,7 @@ function trend(results: DocResult[], minSpanS: number): { slope: Metric; growth:
  * Summarisation documents one after another, as an overnight job would send them: throughput, its steadiness, and
  * whether memory creeps up. A second pass with `--cache-ram 0` separates the prompt cache's growth from a leak.
  */
-export const batchWorkload: Workload<'batch'> = async (ctx) => {
+export const workload: Workload<'batch'> = async (ctx) => {
   const { plan, sampler, log } = ctx;
   const settings = settingsOf(plan.config, 'batch');
   const all = loadPrompts(dataFile(plan.configFile, settings.documents));

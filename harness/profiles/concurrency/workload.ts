@@ -11,7 +11,7 @@ import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
  * N clients at once against N server slots (--parallel N), for each N: aggregate tok/s, per-request p95 latency and
  * CPU p99. The figures at the most clients are the budgets; every level is in the `levels` series.
  */
-export const concurrencyWorkload: Workload<'concurrency'> = async (ctx) => {
+export const workload: Workload<'concurrency'> = async (ctx) => {
   const { plan, sampler, record, log } = ctx;
   const settings = settingsOf(plan.config, 'concurrency');
   const prompts = loadPrompts(dataFile(plan.configFile, plan.config.profiles.interactive.prompts));

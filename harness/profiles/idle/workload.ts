@@ -3,7 +3,7 @@ import type { Workload } from '../run-cell.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 /** A loaded server that receives no requests: what an always-on service costs while nobody uses it. */
-export const idleWorkload: Workload<'idle'> = async ({ plan, sampler, log, serverLost }) => {
+export const workload: Workload<'idle'> = async ({ plan, sampler, log, serverLost }) => {
   const { settle_s, duration_s } = plan.config.profiles.idle;
   // Nothing is asked of the server, so nothing else would notice it die: each wait ends early if it does.
   const wait = async (ms: number) => {

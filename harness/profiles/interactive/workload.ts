@@ -12,7 +12,7 @@ import { llamaBenchFor, servingOverhead } from './serving-overhead.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
-export const interactiveWorkload: Workload<'interactive'> = async ({ plan, planned, server, sampler, record, log }) => {
+export const workload: Workload<'interactive'> = async ({ plan, planned, server, sampler, record, log }) => {
   const profile = plan.config.profiles.interactive;
   const prompts = loadPrompts(dataFile(plan.configFile, profile.prompts));
   const total = profile.warmup + profile.repetitions;

@@ -48,7 +48,7 @@ export function startProbe(timeoutMs: number) {
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-export const invisibilityWorkload: Workload<'invisibility'> = async ({ plan, server, sampler, log, addSeries }) => {
+export const workload: Workload<'invisibility'> = async ({ plan, server, sampler, log, addSeries }) => {
   const settings = plan.config.profiles.invisibility;
   const prompts = loadPrompts(dataFile(plan.configFile, plan.config.profiles.interactive.prompts));
   const probe = startProbe((settings.foreground_ms + settings.lateness_ms) * 4 + 30_000);
@@ -152,3 +152,6 @@ export const invisibilityWorkload: Workload<'invisibility'> = async ({ plan, ser
     await probe.stop();
   }
 };
+
+/** After the cells, one probe session compares cells of the same model file against each other (README, "Invisibility"). */
+export { definePairedComparison as afterCells } from './paired-suite.ts';

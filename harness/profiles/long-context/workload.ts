@@ -47,7 +47,7 @@ type Row = Record<string, number | null>;
  * A ladder of prompt sizes, each sent twice: cold (a prefix no earlier request shared) and again identical, so the
  * second shows what llama-server's prompt cache saves. Reports the largest size that still meets the budgets.
  */
-export const longContextWorkload: Workload<'long-context'> = async (ctx) => {
+export const workload: Workload<'long-context'> = async (ctx) => {
   const { plan, planned, sampler, record, log, addSeries } = ctx;
   const settings = settingsOf(plan.config, 'long-context');
   const info = await modelInfo(ctx.server.baseUrl);

@@ -8,6 +8,7 @@ import { summarize } from '../../stats/summary.ts';
 import { chainOfVerification, type Ask } from './cove.ts';
 import { dataFile } from '../prompts.ts';
 import { askGolden, goldenMetrics, type GoldenOutcome } from './goldens.ts';
+import type { SuiteOptions } from '../define-suite.ts';
 import type { Workload, WorkloadContext } from '../run-cell.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
@@ -24,7 +25,7 @@ function failedRecord(error: unknown, t0: number): ChatRecord {
 }
 
 /** Graded goldens (free-form, and constrained where configured), chain of verification and retrieval; temperature 0, fixed seed. */
-export const qualityWorkload: Workload<'quality'> = async (ctx) => {
+export const workload: Workload<'quality'> = async (ctx) => {
   const { plan, server, sampler, record, log } = ctx;
   const q = plan.config.profiles.quality;
   // Like the prompts: beside the config, else the goldens shipped with this package (checked before the run).
@@ -157,3 +158,9 @@ async function retrievalMetrics({ plan, record, log }: WorkloadContext, dir: str
     retrieval_embedding_f1_mean: skipped('score', 'embedding ranking not measured: llama-server runs without --embeddings in this profile'),
   };
 }
+
+/** Answers depend on the model file and context, not on threads or priority (deterministic decoding): graded once each. */
+export const suite: SuiteOptions = {
+  representative: (plan, cell) => (plan.config.profiles.quality.once_per_quant ? `${cell.model} ${cell.quant} c${cell.ctx}` : cell.id),
+  duplicateBecause: "the quality results do not depend on this cell's threads or priority",
+};

@@ -8,7 +8,11 @@ import type { SampleRow } from '../../sampler/sampler.ts';
 import { startBackgroundLoad } from '../background-load.ts';
 import { settingsOf } from '../mode.ts';
 import { dataFile, loadPrompts } from '../prompts.ts';
+import { inject } from 'vitest';
+import { selectedByPattern } from '../../matrix/checkpoint.ts';
+import type { SuiteOptions } from '../define-suite.ts';
 import type { Workload } from '../run-cell.ts';
+import { chooseStressCell } from './cell.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 // A type alias (not an interface), so a row also fits the measurement's series tables.
@@ -35,7 +39,7 @@ function pick(rows: SampleRow[], get: (r: SampleRow) => number | null): number[]
  * when the CPU runs hotter than the abort limit, swap grows, or /health stops answering. Throttling is a sustained
  * drop of tok/s (or CPU frequency, where the machine reports it) below the first interval.
  */
-export const stressWorkload: Workload<'stress'> = async (ctx) => {
+export const workload: Workload<'stress'> = async (ctx) => {
   const { plan, sampler, record, log, addSeries } = ctx;
   const settings = settingsOf(plan.config, 'stress');
   const prompts = loadPrompts(dataFile(plan.configFile, plan.config.profiles.interactive.prompts));
@@ -146,4 +150,13 @@ export const stressWorkload: Workload<'stress'> = async (ctx) => {
     slope && elapsed >= 60 ? ok(slope.mbPerHour, 'MB/h') : skipped('MB/h', elapsed < 60 ? `a ${elapsed.toFixed(0)} s soak is too short to extrapolate a slope per hour` : 'needs three vitals readings');
   log(`${requests} requests, ${meanTps?.toFixed(1) ?? '?'} tok/s mean; throttling: ${throttled ? 'yes' : 'no'} (${tpsDrop.reason})`);
   return metrics;
+};
+
+/** One cell only: the configured one, else the planner's pick among the cells a `-t` filter keeps. */
+export const suite: SuiteOptions = {
+  onlyCell: (plan) => {
+    const pattern = inject('namePattern');
+    const filter = pattern ? new RegExp(pattern.source, pattern.flags) : undefined;
+    return chooseStressCell(plan, settingsOf(plan.config, 'stress'), (id) => selectedByPattern(filter, id, ['runs to completion']));
+  },
 };

@@ -41,7 +41,7 @@ const SLEEPING = /entering sleeping state/;
  * idling versus warm, idle CPU at each --poll level, and with --sleep-idle-seconds the RSS asleep against the TTFT
  * of waking it.
  */
-export const wakeWorkload: Workload<'wake'> = async (ctx) => {
+export const workload: Workload<'wake'> = async (ctx) => {
   const { plan, sampler, log } = ctx;
   const settings = settingsOf(plan.config, 'wake');
   const metrics: ProfileMetrics<'wake'> = {};
