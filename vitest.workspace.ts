@@ -2,7 +2,7 @@ import { defineProject } from 'vitest/config';
 import { PROFILE_NAMES } from './harness/profiles/registry.ts';
 
 /** Profiles measure: they run one file at a time, with long timeouts, behind the global setup that prepares the plan. */
-function profile(name: string, order: number) {
+export function profileProject(name: string, order: number) {
   return defineProject({
     test: {
       name,
@@ -22,7 +22,7 @@ function profile(name: string, order: number) {
 export const PROFILE_PROJECTS = PROFILE_NAMES;
 
 export default [
-  ...PROFILE_PROJECTS.map((name, i) => profile(name, i)),
+  ...PROFILE_PROJECTS.map((name, i) => profileProject(name, i)),
   // The harness's own tests measure nothing about the machine, so their files may run side by side.
   defineProject({ test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 100 }, fileParallelism: true, maxWorkers: 2 } }),
   defineProject({

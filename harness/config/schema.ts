@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_QUANT_ORDER } from '../matrix/planner.ts';
 import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, isSafeRevision } from '../limits.ts';
+import type { DeclaredProfile } from '../profiles/define-profile.ts';
 import { PROFILES, type ProfileName, type ProfileOf } from '../profiles/registry.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
@@ -78,10 +79,12 @@ export const modelSchema = z
     }
   });
 
-/** One settings block per profile of the registry, each with its defaults (harness/profiles/<name>/profile.ts). */
-const profilesSchema = z
-  .strictObject(Object.fromEntries(PROFILES.map((p) => [p.name, p.settings])) as { [P in ProfileName]: ProfileOf<P>['settings'] })
-  .prefault({});
+/** One settings block per profile, each with its defaults (harness/profiles/<name>/profile.ts). */
+export function profilesSchemaFor(profiles: readonly DeclaredProfile[]) {
+  return z.strictObject(Object.fromEntries(profiles.map((p) => [p.name, p.settings]))).prefault({});
+}
+
+const profilesSchema = profilesSchemaFor(PROFILES) as unknown as z.ZodPrefault<z.ZodObject<{ [P in ProfileName]: ProfileOf<P>['settings'] }, z.core.$strict>>;
 
 /** Traversal order and smart termination of the matrix (harness/matrix/planner.ts). */
 const plannerSection = z.strictObject({

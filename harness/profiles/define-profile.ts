@@ -83,3 +83,6 @@ export function defineProfile<
 
 /** The metric names a profile may emit: its declared metrics and the members of its families. */
 export type MetricNameOf<D> = D extends ProfileDefinition<string, z.ZodType, infer M, infer F> ? (keyof M & string) | FamilyName<F[number]> : never;
+
+/** What readers of any profile need (the config schema, the report): the parts whose types do not depend on its metrics. */
+export type DeclaredProfile = Pick<ProfileDefinition, 'name' | 'summary' | 'settings' | 'charts' | 'needs'>;

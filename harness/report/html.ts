@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { countVerdicts, overallVerdict, sortCells, type CellReport, type RunReport } from './model.ts';
 import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
-import { isProfileName, profileOf } from '../profiles/registry.ts';
+import type { DeclaredProfile } from '../profiles/define-profile.ts';
+import { PROFILES } from '../profiles/registry.ts';
 import { latencyChart, qualitySpeedChart, seriesBlock, verdictHeatMap } from './html/charts.ts';
 import { anchor, escapeHtml, levelPrefix, titleCase } from './html/common.ts';
 import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
@@ -86,8 +87,8 @@ function overviewTable(cells: CellReport[]): string {
 }
 
 /** A profile's section: its verdict map and table, then the charts and views its definition asks for. */
-function profileSection(report: RunReport, profile: string, cells: CellReport[]): string {
-  const charts = isProfileName(profile) ? (profileOf(profile).charts ?? []) : [];
+function profileSection(report: RunReport, profile: string, cells: CellReport[], profiles: readonly DeclaredProfile[]): string {
+  const charts = profiles.find((p) => p.name === profile)?.charts ?? [];
   const extra = charts.map((chart) => {
     switch (chart.kind) {
       case 'block':
@@ -111,7 +112,13 @@ function profileSection(report: RunReport, profile: string, cells: CellReport[])
 }
 
 /** A self-contained page: inline CSS and SVG, one hashed script, no network. Timelines come from metrics_samples.csv. */
-export function reportHtml(report: RunReport, timelines: ReadonlyMap<string, Timeline> = new Map(), graded: ReadonlyMap<string, GradedItem[]> = new Map()): string {
+export function reportHtml(
+  report: RunReport,
+  timelines: ReadonlyMap<string, Timeline> = new Map(),
+  graded: ReadonlyMap<string, GradedItem[]> = new Map(),
+  /** The profile declarations whose charts the sections draw (the registry's, unless a test brings its own). */
+  declared: readonly DeclaredProfile[] = PROFILES,
+): string {
   const cells = sortCells(report.cells);
   const profiles = [...new Set(cells.map((c) => c.profile))].sort();
   const counts = countVerdicts(cells);
@@ -153,7 +160,7 @@ acceptable = every judged budget met (or inconclusive), poor = some missed, fail
 Hover a figure for its budget and headroom. Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>
 ${recommendationCards(report)}
 ${comparisonSection(report)}
-${profiles.map((p) => profileSection(report, p, cells.filter((c) => c.profile === p))).join('\n')}
+${profiles.map((p) => profileSection(report, p, cells.filter((c) => c.profile === p), declared)).join('\n')}
 ${overviewTable(cells)}
 ${scoresTable(report)}
 <h2>Cells in detail</h2>
