@@ -66,3 +66,22 @@ export function declaredMetrics(): { profile: ProfileName; metric: string; defin
     Object.entries(declared(profile).metrics).map(([metric, definition]) => ({ profile, metric, definition })),
   );
 }
+
+/**
+ * The metric whose figure a verdict judges, for tables that show one figure per metric: a verdict on a sampled
+ * metric at an aggregation lands on the older metric that names that aggregation (`ttft_s` at p(95) → `ttft_p95_s`),
+ * a plain verdict on its own metric, and an aggregation with no such metric on none (null): it gets a row of its own.
+ */
+export function verdictHome(profile: string, verdict: { metric: string; aggregation?: string | undefined }): string | null {
+  if (!verdict.aggregation) return verdict.metric;
+  if (!isProfileName(profile)) return null;
+  for (const [name, definition] of Object.entries(declared(profile).metrics)) {
+    if (definition.alias?.of === verdict.metric && definition.alias.aggregation === verdict.aggregation) return name;
+  }
+  return null;
+}
+
+/** The verdict shown beside `metric` in a table of one figure per metric, if a budget judged it. */
+export function verdictFor<V extends { metric: string; aggregation?: string | undefined }>(profile: string, metric: string, verdicts: readonly V[]): V | undefined {
+  return verdicts.find((v) => verdictHome(profile, v) === metric);
+}

@@ -18,7 +18,23 @@ export interface MetricDefinition {
   bands?: readonly Band[];
   /** Stored as 0/1 so budgets can judge it; shown as yes/no. */
   flag?: true;
+  /**
+   * A figure taken from samples (per request, or per sampler tick): its budgets name an aggregation, as k6
+   * thresholds do ("p(95) <= 2.5", "mean >= 2"). `independent`: one sample per request; `series`: sampler ticks or
+   * token gaps, whose neighbours are correlated (their intervals count them at their effective sample size).
+   */
+  sampled?: 'independent' | 'series';
+  /**
+   * An older name for one aggregation of a sampled metric (`ttft_p95_s` is `ttft_s` at p(95)): still reported, and a
+   * budget on it still works, with a message naming the new form.
+   */
+  alias?: { of: string; aggregation: string };
 }
+
+/** A sampled metric (see `sampled`). */
+export const sampled = (definition: MetricDefinition, kind: 'independent' | 'series'): MetricDefinition => ({ ...definition, sampled: kind });
+/** An older name for `of` at `aggregation` (see `alias`). */
+export const aliasOf = (definition: MetricDefinition, of: string, aggregation: string): MetricDefinition => ({ ...definition, alias: { of, aggregation } });
 
 export const lower = (label: string, unit: string, bands?: readonly Band[]): MetricDefinition => ({
   label,
@@ -60,9 +76,11 @@ export const words = (middle: string) => middle.replaceAll('_', ' ');
 
 /** What every profile's measurement window gives: CPU, memory, swap, pressure and sensors, plus the model load time. */
 export const COMMON_METRICS = {
-  cpu_mean_pct: lower('CPU mean', MACHINE, MACHINE_CPU_BANDS),
-  cpu_p99_pct: lower('CPU p99', MACHINE, MACHINE_CPU_BANDS),
-  cpu_peak_pct: lower('CPU peak', MACHINE),
+  // The server's CPU per sampler tick: budgets name the aggregation ("mean <= 35", "p(99) <= 50").
+  cpu_pct: sampled(lower('CPU', MACHINE, MACHINE_CPU_BANDS), 'series'),
+  cpu_mean_pct: aliasOf(lower('CPU mean', MACHINE, MACHINE_CPU_BANDS), 'cpu_pct', 'mean'),
+  cpu_p99_pct: aliasOf(lower('CPU p99', MACHINE, MACHINE_CPU_BANDS), 'cpu_pct', 'p(99)'),
+  cpu_peak_pct: aliasOf(lower('CPU peak', MACHINE), 'cpu_pct', 'max'),
   rss_peak_mb: lower('peak RSS', 'MB', MEMORY_MB_BANDS),
   rss_mean_mb: lower('RSS mean', 'MB', MEMORY_MB_BANDS),
   swap_growth_mb: lower('swap growth', 'MB'),

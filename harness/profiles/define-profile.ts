@@ -62,7 +62,7 @@ export interface ProfileDefinition<
   /** The figures its tables show first, in that order. */
   key: readonly (keyof M & string)[];
   /** Default budgets, each overridable or "off" in the config. */
-  budgets: Readonly<Partial<Record<keyof M & string, string>>>;
+  budgets: Readonly<Partial<Record<keyof M & string, string | readonly string[]>>>;
   /** What the server must offer; a backend without it skips the profile with the reason. */
   needs?: readonly Capability[];
   /** How long one cell's setup may take (server launches, the workload, its timeouts), from the settings in force. */

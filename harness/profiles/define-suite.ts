@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, test } from 'vitest';
-import { budgetTitle, describeVerdict } from '../budgets/budget.ts';
+import { budgetKey, budgetTitle, describeVerdict } from '../budgets/budget.ts';
 import { configureClient } from '../client/limits.ts';
 import type { Cell } from '../measurement/schema.ts';
 import { plannerSkip as askPlanner, recordPlannerOutcome } from '../matrix/run-state.ts';
@@ -89,7 +89,7 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
       test(budgetTitle(budget), async ({ task, skip, annotate }) => {
         if (duplicate) skip(duplicate);
         if (plannerSkip) skip(plannerSkip);
-        const verdict = outcome?.verdicts.find((v) => v.metric === budget.metric);
+        const verdict = outcome?.verdicts.find((v) => budgetKey(v) === budgetKey(budget));
         if (!verdict) throw new Error('the cell did not run');
         task.meta.verdict = verdict;
         // Shows the measured figure beside the test in Vitest's UI and reporters.

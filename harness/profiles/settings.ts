@@ -8,7 +8,8 @@ import { DURATION_LIMIT, MAX_DURATION_S } from '../limits.ts';
 export const budgetExpression = z.string().refine((s) => s === 'off' || parseBudgetExpression(s) !== null, {
   message: `expected ${BUDGET_EXPRESSION_HELP}, or "off"`,
 });
-export const budgets = z.record(z.string(), budgetExpression);
+/** A metric's budget, or several (a sampled metric's aggregations: `cpu_pct: ["mean <= 35", "p(99) <= 50"]`). */
+export const budgets = z.record(z.string(), z.union([budgetExpression, z.array(budgetExpression).min(1)]));
 export const tokens = z.number().int().min(16);
 export const seconds = z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT);
 

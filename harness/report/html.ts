@@ -1,3 +1,4 @@
+import { verdictFor } from '../budgets/catalogue.ts';
 import { createHash } from 'node:crypto';
 import { countVerdicts, overallVerdict, sortCells, type CellReport, type RunReport } from './model.ts';
 import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
@@ -94,7 +95,7 @@ function profileSection(report: RunReport, profile: string, cells: CellReport[],
       case 'block':
         return seriesBlock(chart, cells);
       case 'latency-percentiles': {
-        const limit = cells.flatMap((c) => c.verdicts).find((v) => v.metric === 'latency_p95_s')?.limit;
+        const limit = verdictFor(profile, 'latency_p95_s', cells.flatMap((c) => c.verdicts))?.limit;
         const drawn = latencyChart(cells, limit);
         return drawn ? `<h3>Latency percentiles</h3>${drawn}` : '';
       }

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { configSchema, profilesSchemaFor } from '../../harness/config/schema.ts';
 import { DEFAULT_BUDGETS } from '../../harness/budgets/defaults.ts';
 import { KEY_METRICS, metricDefinition } from '../../harness/budgets/catalogue.ts';
-import { parseBudgetExpression } from '../../harness/budgets/budget.ts';
+import { aggregationProblem, parseBudgetExpression } from '../../harness/budgets/budget.ts';
 import { PROFILES, PROFILE_NAMES } from '../../harness/profiles/registry.ts';
 import { reportHtml } from '../../harness/report/html.ts';
 import type { RunReport } from '../../harness/report/model.ts';
@@ -25,9 +25,15 @@ describe('the registry is the one list of profiles', () => {
   test('every profile: its key metrics and budgets name its declared metrics, its budgets parse, its setup time is positive', () => {
     for (const p of PROFILES) {
       for (const m of p.key) expect(metricDefinition(p.name, m), `${p.name}.${m}`).toBeDefined();
-      for (const [m, source] of Object.entries(p.budgets)) {
-        expect(metricDefinition(p.name, m), `${p.name}.${m}`).toBeDefined();
-        expect(parseBudgetExpression(source as string), `${p.name}.${m}`).not.toBeNull();
+      for (const [m, sources] of Object.entries(p.budgets)) {
+        const definition = metricDefinition(p.name, m);
+        expect(definition, `${p.name}.${m}`).toBeDefined();
+        expect(definition!.alias, `${p.name}.${m} is an older name`).toBeUndefined();
+        for (const source of typeof sources === 'string' ? [sources] : (sources as string[])) {
+          const parsed = parseBudgetExpression(source);
+          expect(parsed, `${p.name}.${m}: ${source}`).not.toBeNull();
+          expect(aggregationProblem(definition!.sampled !== undefined, m, parsed!.aggregation), `${p.name}.${m}: ${source}`).toBeNull();
+        }
       }
       expect(KEY_METRICS[p.name]).toEqual([...p.key]);
       const settings = p.settings.parse({});

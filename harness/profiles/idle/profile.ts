@@ -2,7 +2,7 @@
 // so its idle CPU and memory are the price of keeping it around.
 import { z } from 'zod';
 import { MACHINE_CPU_BANDS, MEMORY_MB_BANDS } from '../../budgets/bands.ts';
-import { COMMON_METRICS, MACHINE, lower } from '../../budgets/metric.ts';
+import { COMMON_METRICS, MACHINE, aliasOf, lower, sampled } from '../../budgets/metric.ts';
 import { DURATION_LIMIT, MAX_DURATION_S } from '../../limits.ts';
 import { defineProfile, type ProfileRuntime } from '../define-profile.ts';
 import { judged, plainSettings } from '../settings.ts';
@@ -22,14 +22,15 @@ export const idle = defineProfile({
   settings,
   metrics: {
     ...COMMON_METRICS,
-    cpu_mean_pct: lower('idle CPU mean', MACHINE, MACHINE_CPU_BANDS),
-    cpu_p99_pct: lower('idle CPU p99', MACHINE, MACHINE_CPU_BANDS),
-    cpu_peak_pct: lower('idle CPU peak', MACHINE),
+    cpu_pct: sampled(lower('idle CPU', MACHINE, MACHINE_CPU_BANDS), 'series'),
+    cpu_mean_pct: aliasOf(lower('idle CPU mean', MACHINE, MACHINE_CPU_BANDS), 'cpu_pct', 'mean'),
+    cpu_p99_pct: aliasOf(lower('idle CPU p99', MACHINE, MACHINE_CPU_BANDS), 'cpu_pct', 'p(99)'),
+    cpu_peak_pct: aliasOf(lower('idle CPU peak', MACHINE), 'cpu_pct', 'max'),
     rss_mean_mb: lower('idle RSS mean', 'MB', MEMORY_MB_BANDS),
   },
   key: ['cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb', 'load_s'],
   budgets: {
-    cpu_mean_pct: '<= 2',
+    cpu_pct: 'mean <= 2',
     rss_peak_mb: '<= 6000',
     swap_growth_mb: '<= 0',
   },

@@ -1,6 +1,6 @@
 import { streamCompletion, type RequestRecord } from '../../client/completion.ts';
 import type { ProfileMetrics } from '../../budgets/catalogue.ts';
-import { failed, ok, type Metric } from '../../measurement/schema.ts';
+import { failed, ok, sampledOk, type Metric } from '../../measurement/schema.ts';
 import type { BootstrapOptions } from '../../stats/bootstrap.ts';
 import { meanStatistic, quantileRatioStatistic, quantileStatistic, seriesQuantileStatistic, type Statistic } from '../../stats/statistic.ts';
 import { excludeWarmup, sortSamples, summarize, type Summary } from '../../stats/summary.ts';
@@ -122,7 +122,21 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
   const e2e = pick(records, (r) => (r.ok ? r.e2eMs : timeoutMs));
   const itl = good.flatMap((r) => r.itlMs);
   const decode = pick(good, (r) => r.decodeTps);
+  /** The samples themselves, in the metric's unit, for budgets that name their aggregation ("p(95) <= 30"). */
+  const series = (samples: number[], unit: string, kind: 'independent' | 'series', headline: 'mean' | 'median', scale = 1, note: string | null = null) => {
+    const scaled = samples.map((x) => x * scale);
+    const s = summarize(scaled);
+    if (!s || good.length === 0) return none(unit);
+    const m = sampledOk(scaled, unit, kind, headline, s);
+    return note && m.status === 'ok' ? { ...m, reason: note } : m;
+  };
   return {
+    ttft_s: series(ttft, 's', 'independent', 'median', 1e-3, countedAsTimeout),
+    latency_s: series(e2e, 's', 'independent', 'median', 1e-3, countedAsTimeout),
+    itl_ms: series(itl, 'ms', 'series', 'median'),
+    decode_tps: series(decode, 'tok/s', 'independent', 'mean'),
+    server_decode_tps: series(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', 'independent', 'mean'),
+    prefill_tps: series(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', 'independent', 'mean'),
     ttft_p50_s: metric(ttft, 's', p(0.5), 1e-3, countedAsTimeout),
     ttft_p95_s: metric(ttft, 's', p(0.95), 1e-3, countedAsTimeout),
     latency_p50_s: metric(e2e, 's', p(0.5), 1e-3, countedAsTimeout),

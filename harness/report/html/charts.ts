@@ -1,3 +1,4 @@
+import { verdictFor } from '../../budgets/catalogue.ts';
 import { quantBits } from '../degradation.ts';
 import { overallVerdict, type CellReport } from '../model.ts';
 import { candidates } from '../select.ts';
@@ -73,7 +74,7 @@ function chartOf(cells: CellReport[], table: string, x: string, y: string, xLabe
 /** A block of series charts a profile declared (its definition's `charts`): the curve, the per-document times, the timeline. */
 export function seriesBlock(block: Extract<ProfileChart, { kind: 'block' }>, cells: CellReport[]): string {
   const limitOf = (metric: string | undefined) => {
-    const limit = metric ? cells.flatMap((c) => c.verdicts).find((v) => v.metric === metric)?.limit : undefined;
+    const limit = metric ? verdictFor(cells[0]?.profile ?? '', metric, cells.flatMap((c) => c.verdicts))?.limit : undefined;
     return limit === undefined ? undefined : { y: limit, label: `budget ${limit}` };
   };
   const drawn = block.charts.map((c) => chartOf(cells, c.table, c.x, c.y, c.xLabel, c.yLabel, limitOf(c.limitOf))).filter(Boolean);
