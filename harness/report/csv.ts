@@ -1,4 +1,6 @@
-import { betterOf } from '../budgets/catalogue.ts';
+import { budgetKey } from '../budgets/budget.ts';
+import { betterOf, verdictFor, verdictHome } from '../budgets/catalogue.ts';
+import type { Metric } from '../measurement/schema.ts';
 import { KNOB_NAMES } from '../matrix/cells.ts';
 import { sortCells, type RunReport } from './model.ts';
 
@@ -29,11 +31,13 @@ export function scoreboardCsv(report: RunReport): string {
   const rows: string[] = [COLUMNS.join(',')];
   for (const c of sortCells(report.cells)) {
     const base = [report.runId, c.profile, c.cell.id, c.cell.model, c.cell.quant, c.cell.threads, c.cell.ctx, c.cell.priority, ...KNOB_NAMES.map((k) => c.cell[k]), c.state];
-    const names = [...new Set([...Object.keys(c.metrics), ...c.verdicts.map((v) => v.metric)])].sort();
+    // A verdict on an aggregation no metric names (ttft_s at p(90)) gets a row of its own, named "ttft_s p(90)".
+    const homeless = new Map(c.verdicts.filter((v) => verdictHome(c.profile, v) === null).map((v) => [budgetKey(v), v]));
+    const names = [...new Set([...Object.keys(c.metrics), ...c.verdicts.map((v) => verdictHome(c.profile, v) ?? budgetKey(v))])].sort();
     if (names.length === 0) rows.push([...base, '', '', '', 'error', c.error ?? 'no measurement', '', '', '', '', '', '', '', ''].map(field).join(','));
     for (const name of names) {
-      const m = c.metrics[name];
-      const v = c.verdicts.find((x) => x.metric === name);
+      const v = homeless.get(name) ?? verdictFor(c.profile, name, c.verdicts);
+      const m: Metric | undefined = homeless.has(name) ? (v!.value === null ? undefined : { value: v!.value, unit: v!.unit, status: 'ok' }) : c.metrics[name];
       rows.push(
         [
           ...base, name, m?.value, m?.unit ?? v?.unit, m?.status ?? 'error', m?.reason ?? (m ? '' : v?.reason),

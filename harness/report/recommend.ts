@@ -1,3 +1,4 @@
+import { verdictLabel } from '../budgets/budget.ts';
 import { z } from 'zod';
 import type { CellReport } from './model.ts';
 import { candidates, select, type Selection } from './select.ts';
@@ -73,14 +74,14 @@ function pct(x: number | null): string {
 function describe(useCase: UseCase, s: Selection, title = useCase.title): Recommendation {
   const ruledOut = s.excluded.map((e) => ({
     cellId: e.cellId,
-    because: `${e.profile}: ${e.verdict.label}${e.verdict.value === null ? ` ${e.verdict.status} (${e.verdict.reason ?? ''})` : ` ${round(e.verdict.value)} ${e.verdict.unit}, limit ${e.verdict.op} ${e.verdict.limit}`}`,
+    because: `${e.profile}: ${verdictLabel(e.verdict)}${e.verdict.value === null ? ` ${e.verdict.status} (${e.verdict.reason ?? ''})` : ` ${round(e.verdict.value)} ${e.verdict.unit}, limit ${e.verdict.op} ${e.verdict.limit}`}`,
   }));
   if (!s.winner) {
     return { useCase: useCase.id, title, status: 'none-passed', cellId: null, runnerUp: null, score: null, reasons: ['no configuration met every budget of ' + s.profiles.join(' and ')], ruledOut };
   }
   const w = s.winner;
   const unresolved = w.unresolved.map(
-    ({ profile, verdict: v }) => `not known to meet ${profile}: ${v.label} ${v.status}${v.reason ? ` (${v.reason})` : ''}`,
+    ({ profile, verdict: v }) => `not known to meet ${profile}: ${verdictLabel(v)} ${v.status}${v.reason ? ` (${v.reason})` : ''}`,
   );
   const reasons = w.contributions
     .slice()
@@ -114,7 +115,7 @@ export function recommend(cells: readonly CellReport[], overallWeights: Record<s
     const c = all.find((x) => x.cellId === r.cellId)!;
     const u = r.useCase === 'overall' ? overall : USE_CASES.find((x) => x.id === r.useCase)!;
     for (const { profile, verdict } of c.verdicts) {
-      if (u.profiles.includes(profile) && verdict.status === 'pass') r.reasons.push(`passed ${profile}: ${verdict.label} ${round(verdict.value!)} ${verdict.unit}${pct(verdict.used)}`);
+      if (u.profiles.includes(profile) && verdict.status === 'pass') r.reasons.push(`passed ${profile}: ${verdictLabel(verdict)} ${round(verdict.value!)} ${verdict.unit}${pct(verdict.used)}`);
     }
   }
   return out;

@@ -1,4 +1,5 @@
-import { KEY_METRICS, isProfileName } from '../../budgets/catalogue.ts';
+import { verdictLabel } from '../../budgets/budget.ts';
+import { KEY_METRICS, isProfileName, verdictFor } from '../../budgets/catalogue.ts';
 import { formatValue, overallVerdict, type CellReport } from '../model.ts';
 import { runRelativePath } from '../run-path.ts';
 import type { Series } from '../svg.ts';
@@ -24,7 +25,7 @@ export function profileTable(profile: string, cells: CellReport[]): string {
     }
     const tds = keys.map((k) => {
       const m = Object.hasOwn(c.metrics, k) ? c.metrics[k] : undefined;
-      const v = c.verdicts.find((x) => x.metric === k);
+      const v = verdictFor(profile, k, c.verdicts);
       const cls = v ? v.status : m?.status === 'ok' ? 'none' : (m?.status ?? 'none');
       const title = v ? budgetText(v) : (m?.reason ?? '');
       const attrs = `${m?.value !== undefined && m.value !== null ? ` data-v="${escapeHtml(m.value)}"` : ''}${title ? ` title="${escapeHtml(title)}"` : ''}`;
@@ -80,7 +81,7 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
   const verdicts = c.verdicts
     .map(
       (v) =>
-        `<tr class="${escapeHtml(v.status)}"><td>${escapeHtml(v.label)}</td><td class="num">${figure(c.profile, v.metric, v.value)}</td>` +
+        `<tr class="${escapeHtml(v.status)}"><td>${escapeHtml(verdictLabel(v))}</td><td class="num">${figure(c.profile, v.metric, v.value)}</td>` +
         `<td>${escapeHtml(`${SYMBOL[v.op]} ${v.limit} ${v.unit}`)}</td><td>${escapeHtml(v.status)}</td>` +
         `<td class="num">${usedText(v.used)}</td><td>${escapeHtml(v.ci ? `${formatValue(v.ci.low)} – ${formatValue(v.ci.high)}` : '')}</td>` +
         `<td>${escapeHtml(v.reason ?? '')}${v.samplesToResolve ? escapeHtml(`; about ${v.samplesToResolve} samples would resolve it`) : ''}${v.ciNote ? `<small class="means">no interval: ${escapeHtml(v.ciNote)}</small>` : ''}</td></tr>`,
