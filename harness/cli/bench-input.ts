@@ -17,6 +17,8 @@ import { selectedByPattern } from '../matrix/checkpoint.ts';
 import { outputDir } from '../plan.ts';
 import { checkProfileData } from '../profiles/data-files.ts';
 import { isRunId, runIdProblem } from '../run-id.ts';
+import type { TargetOverride } from '../config/target-schema.ts';
+import { checkTargetLive } from '../server/prepare.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
 
 export const BENCH_FLAGS = {
@@ -27,6 +29,9 @@ export const BENCH_FLAGS = {
   'dry-run': { type: 'boolean' },
   tune: { type: 'string', value: 'PROFILE' },
   flow: { type: 'string', value: 'guided' },
+  // A server started elsewhere (target.kind remote-llama unless the config names remote-openai).
+  url: { type: 'string', value: 'URL' },
+  pid: { type: 'string', value: 'PID' },
   help: { type: 'boolean', short: 'h' },
   // Vitest's own options that make sense for a benchmark run, passed on as given.
   testNamePattern: { type: 'string', short: 't', value: 'PATTERN' },
@@ -63,6 +68,8 @@ export interface BenchRequest {
   flow?: ReturnType<typeof checkFlowArgs>;
   resume?: string;
   baseline?: string;
+  /** `--url` / `--pid`: handed to the plan and to Vitest as BENCH_TARGET_URL / BENCH_TARGET_PID. */
+  target?: TargetOverride;
   /** Vitest options, rebuilt from the parsed flags. */
   vitestArgs: string[];
   /** `-t`: its pattern and which cells it keeps (a cell is kept when any of its tests' full names matches). */
@@ -131,6 +138,15 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
   if (resume && env.BENCH_RUN_ID && env.BENCH_RUN_ID !== resume) {
     problems.push(cl(resumeFrom, `got ${resume}, but BENCH_RUN_ID=${env.BENCH_RUN_ID} names another run; unset one of them`));
   }
+  let targetPid: number | undefined;
+  if (v.pid !== undefined) {
+    if (/^[1-9]\d{0,6}$/.test(v.pid)) targetPid = Number(v.pid);
+    else problems.push(cl('--pid', `got "${v.pid}", expected the process id of the server at --url (a whole number ≥ 1)`));
+  }
+  if (v.pid !== undefined && v.url === undefined && !env.BENCH_TARGET_URL) {
+    problems.push(cl('--pid', 'names the process of a server started elsewhere; expected --url with it (or a remote target in the config)'));
+  }
+  const targetOverride = v.url !== undefined || targetPid !== undefined ? { ...(v.url !== undefined ? { url: v.url } : {}), ...(targetPid !== undefined ? { pid: targetPid } : {}) } : undefined;
   if (v.bail !== undefined && !/^[1-9]\d{0,8}$/.test(v.bail)) problems.push(cl('--bail', `got "${v.bail}", expected a whole number of failed tests ≥ 1`));
   let pattern: RegExp | undefined;
   if (v.testNamePattern !== undefined) {
@@ -146,7 +162,7 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
   let loaded: LoadedConfig | undefined;
   if (!problems.some((p) => p.path === '--config')) {
     try {
-      loaded = loadConfig(configFile, { env, ...(options.machine ? { machine: options.machine } : {}) });
+      loaded = loadConfig(configFile, { env, ...(options.machine ? { machine: options.machine } : {}), ...(targetOverride ? { target: targetOverride } : {}) });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems.push(...e.problems);
@@ -211,6 +227,8 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
     if (why) problems.push(envProblem('LLAMA_SERVER', why));
   }
   problems.push(...checkProfileData({ config, configFile, where: loaded.where, profiles }));
+  // A server started elsewhere: its API key's variable is set, a given pid is alive and listens on the URL's port.
+  problems.push(...checkTargetLive(loaded, env));
   if (problems.length > 0) throw new ConfigError(configFile, problems);
   return {
     kind,
@@ -221,6 +239,7 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
     ...(resume ? { resume } : {}),
     ...(baseline ? { baseline } : {}),
     vitestArgs,
+    ...(targetOverride ? { target: targetOverride } : {}),
     ...(selection ? { selection } : {}),
     warnings: loaded.warnings,
   };

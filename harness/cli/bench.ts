@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench -- [--config file] [--profile NAMES] [-t PATTERN] …`
+// `npm run bench -- [--config file] [--profile NAMES] [-t PATTERN] [--url URL [--pid PID]] …`
 // Validates the whole input first (command line, environment, config, the profiles' data files): bad input exits 2
 // with every problem at once, before anything is created, built, generated, downloaded, measured or started. Then
 // prepares llama-server and the models, runs the profile projects under Vitest and exits with its status.
@@ -18,6 +18,9 @@ import { runFlow } from '../flow/command.ts';
 import { newRunId, preparePlan } from '../plan.ts';
 import { DiskFullError } from '../paths.ts';
 import { stderrProgress } from '../progress.ts';
+import { TARGET_PID_VAR, TARGET_URL_VAR } from '../config/target-checks.ts';
+import { TargetError } from '../server/errors.ts';
+import { describeTarget } from '../server/target.ts';
 import { validateBenchInput } from './bench-input.ts';
 
 const EXIT_HARNESS_CRASH = 3;
@@ -31,6 +34,9 @@ const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [-
                    and predicted memory (only those -t keeps); downloads nothing, starts no server
   --tune PROFILE   search for the cheapest cell meeting every budget of PROFILE (bisection, not the whole matrix)
   --flow guided    baseline → quant sweep → context sweep → threads/priority sweep → pick → soak
+  --url URL        measure a server started elsewhere instead of launching llama-server (target.kind remote-llama,
+                   or the config's remote-openai); loopback only unless target.allow_remote: true
+  --pid PID        the process id of the server at --url, sampled for CPU and RSS (without it they are skipped)
   -h, --help       this text
 
 Vitest options passed on:
@@ -68,13 +74,18 @@ async function main(): Promise<number> {
     for (const d of report.downloads.filter((x) => x.error)) process.stderr.write(`cannot download model "${d.model}" ${d.quant}: ${d.error}\n`);
     return dryRunExitCode(report);
   }
+  // --url / --pid reach the plan (here and in Vitest's global setup) as the variables loadConfig reads.
+  const targetEnv = {
+    ...(request.target?.url !== undefined ? { [TARGET_URL_VAR]: request.target.url } : {}),
+    ...(request.target?.pid !== undefined ? { [TARGET_PID_VAR]: String(request.target.pid) } : {}),
+  };
+  Object.assign(process.env, targetEnv);
   const runId = request.resume || process.env.BENCH_RUN_ID || newRunId();
   stderrProgress(`${request.resume ? 'resuming run' : 'run'} ${runId}: config ${configFile}`);
   const plan = await preparePlan({ configFile, runId, profiles: request.profiles });
   const { profiles } = request;
-  stderrProgress(
-    `llama-server ${plan.llama.version} (${plan.llama.commit}) from ${plan.llama.source}; ${plan.cells.length} cell(s) × ${profiles.length} profile(s): ${profiles.join(', ')}`,
-  );
+  const server = plan.target && plan.target.kind !== 'local-llama' ? `${describeTarget(plan.target)} (${plan.target.facts?.name ?? 'server'} ${plan.target.facts?.reported ?? 'unreported'})` : `llama-server ${plan.llama.version} (${plan.llama.commit}) from ${plan.llama.source}`;
+  stderrProgress(`${server}; ${plan.cells.length} cell(s) × ${profiles.length} profile(s): ${profiles.join(', ')}`);
 
   const vitest = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -85,6 +96,7 @@ async function main(): Promise<number> {
       ...process.env,
       BENCH_CONFIG: configFile,
       BENCH_RUN_ID: runId,
+      ...targetEnv,
       ...(request.baseline ? { BENCH_BASELINE: request.baseline } : {}),
       ...(request.resume ? { BENCH_RESUME: request.resume } : {}),
     },
@@ -100,7 +112,7 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     // A full disk or a stuck lock is the machine's state, with the fix in the message: not a harness crash.
-    if (e instanceof ConfigError || e instanceof ToolchainError || e instanceof DownloadError || e instanceof DiskFullError || e instanceof LockTimeoutError) {
+    if (e instanceof ConfigError || e instanceof TargetError || e instanceof ToolchainError || e instanceof DownloadError || e instanceof DiskFullError || e instanceof LockTimeoutError) {
       process.stderr.write(`\n${e.message}\n`);
       process.exit(EXIT_BAD_INPUT);
     }

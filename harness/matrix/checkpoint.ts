@@ -58,14 +58,18 @@ export function resumeStampOf(parts: KeyParts): ResumeStamp {
 
 export function keyParts(plan: Plan, planned: PlannedCell, profile: string): KeyParts {
   const { server_path: _path, ...llama } = plan.config.llama; // where the binary lives is not what it is: commit and version are
+  // A server started elsewhere: which one (kind, URL, model names) is a condition, and its version is what it
+  // reported (/props, /api/version, /version), in place of the llama.cpp build.
+  const remote = plan.target && plan.target.kind !== 'local-llama' ? plan.target : null;
+  const target = remote ? { kind: remote.kind, url: remote.url, model: plan.config.target.model ?? null, api: remote.api } : undefined;
   return {
     cell: planned.cell,
     profile,
     settings: (plan.config.profiles as Record<string, unknown>)[profile],
     budgets: (plan.budgets as Record<string, unknown>)[profile],
-    conditions: { llama, sampler: plan.config.sampler, verdicts: plan.config.verdicts },
+    conditions: { llama, sampler: plan.config.sampler, verdicts: plan.config.verdicts, ...(target ? { target } : {}) },
     modelSha256: planned.model.sha256,
-    llama: { version: plan.llama.version, commit: plan.llama.commit },
+    llama: remote ? { version: remote.facts?.reported ?? 'unreported', commit: remote.facts?.commit ?? '' } : { version: plan.llama.version, commit: plan.llama.commit },
   };
 }
 
@@ -100,7 +104,9 @@ function keyDifference(stored: ResumeStamp, current: ResumeStamp): string {
   const out: string[] = [];
   if (stored.modelSha256 !== current.modelSha256) out.push(`model file sha256 ${stored.modelSha256.slice(0, 12)} → ${current.modelSha256.slice(0, 12)}`);
   if (stored.llama.commit !== current.llama.commit || stored.llama.version !== current.llama.version) {
-    out.push(`llama.cpp ${stored.llama.version} (${stored.llama.commit}) → ${current.llama.version} (${current.llama.commit})`);
+    // A server started elsewhere that reported no commit: its reported version alone.
+    const build = (l: ResumeStamp['llama']) => (l.commit ? `${l.version} (${l.commit})` : l.version);
+    out.push(`${stored.llama.commit && current.llama.commit ? 'llama.cpp' : 'server'} ${build(stored.llama)} → ${build(current.llama)}`);
   }
   if (stored.configKey !== current.configKey) {
     const changed = Object.keys(current.parts ?? {}).filter((name) => stored.parts?.[name] !== current.parts?.[name]);

@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { FamilyName, MetricDefinition, MetricFamily } from '../budgets/metric.ts';
 import type { Metric } from '../measurement/schema.ts';
+import type { Capability } from '../server/capabilities.ts';
 
 /** A chart of a series table the workload recorded (see `series` in the measurement): one line per cell. */
 export interface SeriesChart {
@@ -29,8 +30,8 @@ export type ProfileChart =
   | { kind: 'quality-degradation' }
   | { kind: 'paired-comparison' };
 
-/** What a server must offer for a profile to run on it (see harness/server); missing ones skip the profile with the reason. */
-export type Capability = 'tokenize' | 'timings' | 'relaunch' | 'cache-ram' | 'sleep' | 'process' | 'slots' | 'metrics';
+/** What a server must offer for a profile to run on it (harness/server/capabilities.ts, pure data); missing ones skip the profile with the reason. */
+export type { Capability } from '../server/capabilities.ts';
 
 export interface SetupContext {
   /** llama.load_timeout_s: every launch of a server may take this long. */
@@ -63,8 +64,11 @@ export interface ProfileDefinition<
   key: readonly (keyof M & string)[];
   /** Default budgets, each overridable or "off" in the config. */
   budgets: Readonly<Partial<Record<keyof M & string, string | readonly string[]>>>;
-  /** What the server must offer; a backend without it skips the profile with the reason. */
-  needs?: readonly Capability[];
+  /**
+   * What the server must offer, or a function of the settings in force (batch's no-cache pass needs a relaunch);
+   * a backend without it skips the profile's cells with the reason.
+   */
+  needs?: readonly Capability[] | ((settings: z.output<S>) => readonly Capability[]);
   /** How long one cell's setup may take (server launches, the workload, its timeouts), from the settings in force. */
   setupTimeoutS: (settings: z.output<S>, ctx: SetupContext) => number;
   charts?: readonly ProfileChart[];
@@ -85,4 +89,11 @@ export function defineProfile<
 export type MetricNameOf<D> = D extends ProfileDefinition<string, z.ZodType, infer M, infer F> ? (keyof M & string) | FamilyName<F[number]> : never;
 
 /** What readers of any profile need (the config schema, the report): the parts whose types do not depend on its metrics. */
-export type DeclaredProfile = Pick<ProfileDefinition, 'name' | 'summary' | 'settings' | 'charts' | 'needs'>;
+export type DeclaredProfile = Pick<ProfileDefinition, 'name' | 'summary' | 'settings' | 'charts'>;
+
+/** The capabilities a profile needs under `settings` (its settings in force, quick overrides applied). */
+export function profileNeeds(profile: { needs?: readonly Capability[] | ((settings: never) => readonly Capability[]) }, settings: unknown): readonly Capability[] {
+  const needs = profile.needs;
+  if (needs === undefined) return [];
+  return typeof needs === 'function' ? (needs as (s: unknown) => readonly Capability[])(settings) : needs;
+}

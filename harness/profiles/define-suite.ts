@@ -4,6 +4,9 @@ import { configureClient } from '../client/limits.ts';
 import type { Cell } from '../measurement/schema.ts';
 import { plannerSkip as askPlanner, recordPlannerOutcome } from '../matrix/run-state.ts';
 import type { Plan } from '../plan.ts';
+import { describeMissing, missingCapabilities } from '../server/capabilities.ts';
+import { describeTarget, targetOf } from '../server/target.ts';
+import { profileNeeds } from './define-profile.ts';
 import { settingsOf } from './mode.ts';
 import { profileOf, type ProfileName } from './registry.ts';
 import { storedOutcome } from './resume.ts';
@@ -35,8 +38,13 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
   const definition = profileOf(profile);
   const { workload, suite: options = {}, afterCells } = (await definition.load()) as unknown as ProfileModule<P>;
   const plan = inject('plan');
+  const settingsInForce = settingsOf(plan.config, profile);
+  // A profile that needs what the server cannot do (wake: a relaunch; idle: a process to sample) skips every cell.
+  const target = targetOf(plan);
+  const missing = missingCapabilities(profileNeeds(definition, settingsInForce), target.capabilities);
+  const cannotRun = missing.length > 0 ? describeMissing(profile, missing, describeTarget(target)) : null;
   const setupTimeoutMs =
-    (definition.setupTimeoutS as (s: unknown, ctx: { loadTimeoutS: number }) => number)(settingsOf(plan.config, profile), { loadTimeoutS: plan.config.llama.load_timeout_s }) * 1000;
+    (definition.setupTimeoutS as (s: unknown, ctx: { loadTimeoutS: number }) => number)(settingsInForce, { loadTimeoutS: plan.config.llama.load_timeout_s }) * 1000;
   configureClient(plan.config.client);
   const settings = plan.config.profiles[profile];
   const resuming = inject('resume') !== undefined;
@@ -55,6 +63,10 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
     // Planner (harness/matrix/planner.ts): is the cell worth launching, given what the cells before it learned?
     let plannerSkip: string | null = null;
     beforeAll(async () => {
+      if (cannotRun) {
+        plannerSkip = cannotRun;
+        return;
+      }
       if (options.onlyCell) {
         chosen ??= options.onlyCell(plan);
         if (chosen.id !== id) plannerSkip = `the ${profile} profile runs on one cell: ${chosen.id}, ${chosen.why}`;

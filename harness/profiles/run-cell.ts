@@ -2,31 +2,30 @@ import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateBudget } from '../budgets/budget.ts';
 import { metricDefinition, type ProfileMetrics, type ProfileName } from '../budgets/catalogue.ts';
-import { startServer, type RunningServer } from '../llama/launch.ts';
-import { checkAnswers, watchServer, type ServerWatch } from '../llama/liveness.ts';
 import { resumeStamp } from '../matrix/checkpoint.ts';
-import { ok, withoutSamples, type CellMeasurement, type Metric, type Verdict } from '../measurement/schema.ts';
+import { ok, skipped, withoutSamples, type CellMeasurement, type Metric, type Verdict } from '../measurement/schema.ts';
 import { explainWriteError, writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { Sampler, samplesCsv } from '../sampler/sampler.ts';
+import type { BackendFactory, ServerBackend, ServerHandle, ServerOverrides, ServerWatch } from '../server/backend.ts';
+import { createBackend } from '../server/create.ts';
 import { bootstrapOptions } from './window.ts';
 
-/** Server settings a profile sets on top of the cell's own, e.g. `--parallel 4` or `--sleep-idle-seconds 5`. */
-export interface ServerOverrides {
-  parallel?: number;
-  extraArgs?: readonly string[];
-}
+export type { ServerOverrides } from '../server/backend.ts';
 
 export interface WorkloadContext {
   plan: Plan;
   planned: PlannedCell;
   /** The running server; replaced by `relaunch`, so read it after each relaunch rather than destructuring it once. */
-  server: RunningServer;
+  server: ServerHandle;
+  /** What serves the cell (a llama-server launched here, or one started elsewhere) and what it can do. */
+  backend: Pick<ServerBackend, 'kind' | 'capabilities' | 'facts' | 'label'>;
   /**
    * Stops the server and starts it again with other settings (same model and cell), for profiles that compare
-   * server settings within a cell. The sampler follows the new process; rows before the relaunch stay.
+   * server settings within a cell. The sampler follows the new process; rows before the relaunch stay. Only a
+   * backend with the `relaunch` capability offers it (profiles that call it declare it in their needs).
    */
-  relaunch: (overrides: ServerOverrides) => Promise<RunningServer>;
+  relaunch: (overrides: ServerOverrides) => Promise<ServerHandle>;
   /** Adds a named table to the measurement (see `series` in the measurement schema). */
   addSeries: (name: string, rows: Record<string, number | null>[]) => void;
   sampler: Sampler;
@@ -57,11 +56,26 @@ export function cellDir(plan: Plan, planned: PlannedCell, profile: ProfileName):
   return path.join(plan.runDir, planned.cell.slug, profile);
 }
 
+/** The server's own counters (llama-server /metrics, Ollama /api/ps) at a moment of the cell; null when it reports none. */
+async function countersAt(backend: ServerBackend, t0: number): Promise<Record<string, number | null> | null> {
+  const c = await backend.serverCounters();
+  return c ? { at_s: (performance.now() - t0) / 1000, ...c } : null;
+}
+
+export interface RunCellOptions {
+  /** Server settings the profile sets on top of the cell's own. */
+  overrides?: ServerOverrides;
+  /** How the cell's server is made: the plan's target by default; the unit tests pass a fake. */
+  backend?: BackendFactory<Plan, PlannedCell>;
+}
+
 /**
- * One cell of one profile: start llama-server, sample its process tree, run the workload, stop the server,
- * write the cell's files. Failures become data (`state: 'errored'`), so the run goes on to the next cell.
+ * One cell of one profile: start (or reach) the server through its backend, sample its process tree when there is
+ * one to sample, run the workload, stop the server, write the cell's files. Failures become data
+ * (`state: 'errored'`), so the run goes on to the next cell.
  */
-export async function runCell<P extends ProfileName>(plan: Plan, planned: PlannedCell, profile: P, workload: Workload<P>, overrides: ServerOverrides = {}): Promise<CellOutcome> {
+export async function runCell<P extends ProfileName>(plan: Plan, planned: PlannedCell, profile: P, workload: Workload<P>, options: RunCellOptions = {}): Promise<CellOutcome> {
+  const overrides = options.overrides ?? {};
   const dir = cellDir(plan, planned, profile);
   const files = {
     summary: 'summary.json',
@@ -84,8 +98,8 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
   const log = (message: string) => process.stderr.write(`[${planned.cell.id} · ${profile}] ${message}\n`);
   const startedAt = new Date();
   const t0 = performance.now();
-  const { llama } = plan.config;
-  let server: RunningServer | null = null;
+  const backend = (options.backend ?? createBackend)(plan, planned, { logFile: path.join(dir, files.serverLog), overrides });
+  let server: ServerHandle | null = null;
   let sampler: Sampler | null = null;
   let metrics: Record<string, Metric> = {};
   const series: Record<string, Record<string, number | null>[]> = {};
@@ -97,31 +111,18 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
   const onLost = (cause: string) => {
     if (lostCause) return;
     lostCause = cause;
-    log(`llama-server lost: ${cause.split('\n')[0]}`);
+    log(`${backend.label} lost: ${cause.split('\n')[0]}`);
     announceLost(cause);
   };
   let watch: ServerWatch | null = null;
-  const launch = (o: ServerOverrides) =>
-    startServer({
-      serverPath: plan.llama.serverPath,
-      modelPath: planned.model.path,
-      threads: planned.cell.threads,
-      ctx: planned.cell.ctx,
-      priority: planned.cell.priority as never,
-      cpuAffinity: llama.cpu_affinity,
-      parallel: o.parallel ?? llama.parallel,
-      extraArgs: [...llama.extra_args, ...(o.extraArgs ?? [])],
-      knobs: planned.cell,
-      logFile: path.join(dir, files.serverLog),
-      loadTimeoutMs: llama.load_timeout_s * 1000,
-      stopGraceMs: llama.stop_grace_s * 1000,
-    });
   try {
-    server = await launch(overrides);
-    watch = watchServer(server, onLost);
+    server = await backend.start();
+    watch = backend.watch(onLost);
     const firstLoadMs = server.loadMs;
-    log(`llama-server pid ${server.pid} ready on ${server.baseUrl} after ${(server.loadMs / 1000).toFixed(1)} s`);
-    sampler = new Sampler(server.pid, { intervalMs: plan.config.sampler.interval_ms }).start();
+    log(backend.describeReady());
+    if (backend.processNote) log(backend.processNote);
+    sampler = new Sampler(server.pid, { intervalMs: plan.config.sampler.interval_ms, ...(backend.noProcess ? { noProcess: backend.noProcess } : {}) }).start();
+    const counters = [await countersAt(backend, t0)];
     const record = (response: Record<string, unknown>) => {
       try {
         writeFileSync(responsesFile, `${JSON.stringify(response)}\n`, { flag: 'a' });
@@ -129,34 +130,41 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
         explainWriteError(responsesFile, e);
       }
     };
-    const ctx = {
+    const ctx: WorkloadContext = {
       plan,
       planned,
       server,
+      backend,
       sampler,
       record,
       log,
       serverLost,
       addSeries: (name: string, rows: Record<string, number | null>[]) => void (series[name] = rows),
       relaunch: async (o: ServerOverrides) => {
-        const previous = server!;
         watch?.release();
         watch = null;
         server = null;
-        await previous.stop();
-        server = await launch({ ...overrides, ...o });
-        watch = watchServer(server, onLost);
+        server = await backend.relaunch(o);
+        watch = backend.watch(onLost);
         sampler!.follow(server.pid);
         ctx.server = server;
-        log(`llama-server relaunched (pid ${server.pid}, ${[...(o.extraArgs ?? []), ...(o.parallel ? ['--parallel', String(o.parallel)] : [])].join(' ') || 'cell defaults'})`);
+        log(`${backend.label} relaunched (pid ${server.pid}, ${[...(o.extraArgs ?? []), ...(o.parallel ? ['--parallel', String(o.parallel)] : [])].join(' ') || 'cell defaults'})`);
         return server;
       },
     };
-    metrics = { ...(await workload(ctx)), load_s: ok(firstLoadMs / 1000, 's') } as Record<string, Metric>;
+    const measured = (await workload(ctx)) as Record<string, Metric>;
+    metrics = {
+      ...measured,
+      load_s: firstLoadMs !== null ? ok(firstLoadMs / 1000, 's') : skipped('s', `${backend.label} was started elsewhere: its load time is not seen here`),
+    };
+    // What the server counted itself (tokens, busy slots), before and after the workload: fields it lacks are null.
+    counters.push(await countersAt(backend, t0));
+    const rows = counters.filter((c): c is Record<string, number | null> => c !== null);
+    if (rows.length > 0 && !series.server_counters) series.server_counters = rows;
     const undeclared = undeclaredMetrics(profile, metrics);
     if (undeclared.length > 0) throw new Error(`the ${profile} workload emitted metrics the registry does not declare: ${undeclared.join(', ')} (declare them in harness/budgets/catalogue.ts)`);
     // Whatever the figures say, a server that died, stopped or stopped answering makes the cell errored.
-    const cause = lostCause ?? (server ? await checkAnswers(server) : null);
+    const cause = lostCause ?? (server ? await backend.checkAnswers() : null);
     if (cause) {
       onLost(cause);
       error = cause;
@@ -168,7 +176,7 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     error = lostCause && message !== lostCause ? `${lostCause}\n(the workload then failed: ${message.split('\n')[0]})` : message;
     log(`failed: ${error.split('\n')[0]}`);
   } finally {
-    watch?.release();
+    (watch as ServerWatch | null)?.release();
     const samples = sampler?.stop();
     let writeError: unknown;
     try {
@@ -176,11 +184,8 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     } catch (e) {
       writeError = e; // the server is stopped first, whatever the disk says
     }
-    if (server) {
-      const stopped = await server.stop();
-      if (stopped.wasStopped) log(`llama-server was stopped (SIGSTOP) when the cell ended: continued and ${stopped.killed ? 'killed' : 'terminated'}`);
-      else if (stopped.killed) log(`llama-server ignored SIGTERM for ${llama.stop_grace_s} s and was killed`);
-    }
+    const stopped = await backend.stop();
+    if (stopped) log(stopped);
     if (writeError) throw writeError;
   }
   const measurement: CellMeasurement = {
@@ -192,7 +197,7 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     durationMs: performance.now() - t0,
     modelPath: planned.model.path,
     build: { llamaVersion: plan.llama.version, llamaCommit: plan.llama.commit, modelSha256: planned.model.sha256 },
-    serverPort: server?.port ?? null,
+    serverPort: (server as ServerHandle | null)?.port ?? null,
     // Samples serve the budgets below; the files keep each metric's summary.
     metrics: Object.fromEntries(Object.entries(metrics).map(([k, m]) => [k, withoutSamples(m)])),
     ...(Object.keys(series).length > 0 ? { series } : {}),

@@ -51,7 +51,8 @@ export const batch = defineProfile({
     leak_slope_mb_per_h: '<= 100',
     documents_failed: '<= 0',
   },
-  needs: ['process'],
+  // RSS is the profile's subject; the pass with --cache-ram 0 relaunches the server with it.
+  needs: (s) => (s.without_cache_pass ? ['process', 'relaunch', 'cache-ram'] : ['process']),
   setupTimeoutS: (s, { loadTimeoutS }) =>
     // A document normally takes seconds; the timeout is for a stuck server, so allow a quarter of it per document.
     2 * loadTimeoutS + (s.without_cache_pass ? 2 : 1) * s.count * (s.request_timeout_s / 4) + 120,

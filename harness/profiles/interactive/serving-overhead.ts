@@ -9,6 +9,7 @@ import path from 'node:path';
 import { runLlamaBench, type LlamaBenchRun } from '../../llama/bench.ts';
 import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
 import { writeFileAtomic } from '../../paths.ts';
+import { notLaunchedHere } from '../../server/target.ts';
 import type { Plan, PlannedCell } from '../../plan.ts';
 
 /** Five, so the median is not one repetition a busy machine slowed. */
@@ -20,6 +21,8 @@ export type LlamaBenchOutcome = { run: LlamaBenchRun } | { skipped: string } | {
 
 /** The llama-bench figure for this cell's file and threads: from the run's cache, else measured now and cached. */
 export async function llamaBenchFor(plan: Plan, planned: PlannedCell, nGen: number, log: (m: string) => void): Promise<LlamaBenchOutcome> {
+  const remote = notLaunchedHere(plan);
+  if (remote) return { skipped: `${remote}, so llama-bench cannot run the engine on it for comparison` };
   const benchPath = plan.llama.benchPath;
   if (!benchPath) return { skipped: `no llama-bench beside ${plan.llama.serverPath}, so there is no engine figure to compare the server with` };
   const file = path.join(plan.runDir, 'llama-bench', `${planned.model.sha256.slice(0, 16)}-t${planned.cell.threads}-tg${nGen}.json`);

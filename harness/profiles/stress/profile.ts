@@ -52,6 +52,8 @@ export const stress = defineProfile({
     swap_growth_mb: '<= 0',
     requests_failed: '<= 0',
   },
+  // Its liveness check between windows asks llama-server's /health.
+  needs: ['health'],
   setupTimeoutS: (s, { loadTimeoutS }) => loadTimeoutS + s.duration_s + 300,
   charts: [
     {
