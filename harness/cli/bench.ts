@@ -25,6 +25,7 @@ import { validateBenchInput } from './bench-input.ts';
 
 const EXIT_HARNESS_CRASH = 3;
 const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [-t PATTERN] [--resume RUN-ID] [--dry-run]
+                         [--url URL [--pid PID]]
 
   --config FILE    config to run (default: $BENCH_CONFIG, else ./bench.config.yaml)
   --profile NAMES  only these profiles (${PROFILE_NAMES.join(', ')}); default: every enabled profile

@@ -32,22 +32,26 @@ function availableMb(host: HostLike): number | null {
   return 'availableMemoryMb' in host && typeof host.availableMemoryMb === 'number' ? host.availableMemoryMb : null;
 }
 
-export function plannerLimits(config: Pick<BenchConfig, 'planner'>, host: HostLike): PlannerLimits {
+/** A server started elsewhere: its quantization and memory are not chosen here, so only the speed rules apply. */
+const isRemote = (config: { target?: { kind: string } }) => config.target !== undefined && config.target.kind !== 'local-llama';
+
+export function plannerLimits(config: Pick<BenchConfig, 'planner'> & { target?: { kind: string } }, host: HostLike): PlannerLimits {
   const p = config.planner;
+  const remote = isRemote(config);
   return {
     enabled: p.enabled,
     mode: p.mode,
-    quants: p.mode === 'quick' ? QUICK_QUANTS : null,
-    availableMemoryMb: availableMb(host),
-    memoryCapMb: p.memory_cap_mb,
+    quants: p.mode === 'quick' && !remote ? QUICK_QUANTS : null,
+    availableMemoryMb: remote ? null : availableMb(host),
+    memoryCapMb: remote ? null : p.memory_cap_mb,
     ttftLimitS: p.ttft_limit_s,
     minDecodeTps: p.min_decode_tps,
   };
 }
 
 /** Whether the mode runs this quantization at all (a cell it excludes needs no model file). */
-export function modeRuns(config: Pick<BenchConfig, 'planner'>, quant: string): boolean {
-  return !config.planner.enabled || config.planner.mode !== 'quick' || (QUICK_QUANTS as readonly string[]).includes(quant);
+export function modeRuns(config: Pick<BenchConfig, 'planner'> & { target?: { kind: string } }, quant: string): boolean {
+  return !config.planner.enabled || isRemote(config) || config.planner.mode !== 'quick' || (QUICK_QUANTS as readonly string[]).includes(quant);
 }
 
 export function readRunState(runDir: string): RunState {
