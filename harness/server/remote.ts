@@ -28,7 +28,13 @@ export function ollamaPs(body: unknown, model: string | null): Record<string, nu
   return { ollama_size_mb: mb(entry?.size), ollama_vram_mb: mb(entry?.size_vram), ollama_context_length: num(entry?.context_length) };
 }
 
-export function remoteBackend(plan: Plan & { target: PlannedTarget }, planned: PlannedCell, options: { logFile: string; overrides: ServerOverrides }, env: NodeJS.ProcessEnv = process.env): ServerBackend {
+export function remoteBackend(
+  plan: Plan & { target: PlannedTarget },
+  planned: PlannedCell,
+  options: { logFile: string; overrides: ServerOverrides; answerDeadlineMs?: number },
+  env: NodeJS.ProcessEnv = process.env,
+): ServerBackend {
+  const answerDeadlineMs = options.answerDeadlineMs ?? ANSWER_DEADLINE_MS;
   const target = plan.target;
   const baseUrl = target.url!;
   const origin = new URL(baseUrl).origin;
@@ -98,14 +104,14 @@ export function remoteBackend(plan: Plan & { target: PlannedTarget }, planned: P
       return { release: () => clearInterval(timer) };
     },
     async checkAnswers() {
-      const until = performance.now() + ANSWER_DEADLINE_MS;
+      const until = performance.now() + answerDeadlineMs;
       let last = '';
       for (;;) {
         if (proc && !processIdentity(proc.pid)) return `${label}: its process ${proc.pid} (${proc.name}) is gone at the end of the cell`;
         const answer = await ask();
         if (typeof answer !== 'string' && answer.status === 200) return null;
         last = typeof answer === 'string' ? answer : `HTTP ${answer.status}`;
-        if (performance.now() >= until) return `${label} did not answer ${healthPath} within ${ANSWER_DEADLINE_MS / 1000} s after the workload (last: ${last})`;
+        if (performance.now() >= until) return `${label} did not answer ${healthPath} within ${answerDeadlineMs / 1000} s after the workload (last: ${last})`;
         await sleep(250);
       }
     },
