@@ -1,6 +1,6 @@
 import { streamCompletion, type RequestRecord } from '../../client/completion.ts';
 import type { ProfileMetrics } from '../../budgets/catalogue.ts';
-import { failed, ok, sampledOk, type Metric } from '../../measurement/schema.ts';
+import { failed, ok, sampledOk, skipped, type Metric } from '../../measurement/schema.ts';
 import type { BootstrapOptions } from '../../stats/bootstrap.ts';
 import { meanStatistic, quantileRatioStatistic, quantileStatistic, seriesQuantileStatistic, type Statistic } from '../../stats/statistic.ts';
 import { excludeWarmup, sortSamples, summarize, type Summary } from '../../stats/summary.ts';
@@ -130,13 +130,16 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
     const m = sampledOk(scaled, unit, kind, headline, s);
     return note && m.status === 'ok' ? { ...m, reason: note } : m;
   };
+  // A server that sends no timings with its answers (the OpenAI API has none) leaves the server-side speeds
+  // unmeasured: skipped with that reason, not an error and never a zero.
+  const noTimings = good.length > 0 && good.every((r) => r.timings === null) ? skipped('tok/s', 'the server sent no timings with its answers (an OpenAI-compatible API has none), so server-side speeds are not measured') : null;
   return {
     ttft_s: series(ttft, 's', 'independent', 'median', 1e-3, countedAsTimeout),
     latency_s: series(e2e, 's', 'independent', 'median', 1e-3, countedAsTimeout),
     itl_ms: series(itl, 'ms', 'series', 'median'),
     decode_tps: series(decode, 'tok/s', 'independent', 'mean'),
-    server_decode_tps: series(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', 'independent', 'mean'),
-    prefill_tps: series(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', 'independent', 'mean'),
+    server_decode_tps: noTimings ?? series(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', 'independent', 'mean'),
+    prefill_tps: noTimings ?? series(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', 'independent', 'mean'),
     ttft_p50_s: metric(ttft, 's', p(0.5), 1e-3, countedAsTimeout),
     ttft_p95_s: metric(ttft, 's', p(0.95), 1e-3, countedAsTimeout),
     latency_p50_s: metric(e2e, 's', p(0.5), 1e-3, countedAsTimeout),
@@ -145,8 +148,8 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
     latency_p99_over_p50: metric(e2e, '×', quantileRatioStatistic(0.99, 0.5), 1, countedAsTimeout),
     itl_p99_ms: metric(itl, 'ms', seriesQuantileStatistic(0.99)),
     decode_tps_mean: metric(decode, 'tok/s', meanStatistic),
-    server_decode_tps_mean: metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanStatistic),
-    prefill_tps_mean: metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanStatistic),
+    server_decode_tps_mean: noTimings ?? metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanStatistic),
+    prefill_tps_mean: noTimings ?? metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanStatistic),
     requests_failed: records.length > 0 ? ok(failures, 'requests') : failed('requests', 'no requests were measured'),
   };
 }
