@@ -20,6 +20,8 @@ import { DiskFullError } from '../paths.ts';
 import { stderrProgress } from '../progress.ts';
 import { TARGET_PID_VAR, TARGET_URL_VAR } from '../config/target-checks.ts';
 import { TargetError } from '../server/errors.ts';
+import { isRemoteTarget } from '../config/target-schema.ts';
+import { renderRemoteDryRun } from '../server/dry-run.ts';
 import { describeTarget } from '../server/target.ts';
 import { validateBenchInput } from './bench-input.ts';
 
@@ -68,6 +70,10 @@ async function main(): Promise<number> {
   // --tune / --flow (harness/flow): several Vitest runs in one run directory, chosen step by step.
   if (request.kind === 'flow') {
     return runFlow(request.flow!, { configFile, config: loaded.config, ...(request.resume ? { resume: request.resume } : {}), ...(request.baseline ? { baseline: request.baseline } : {}) });
+  }
+  if (request.kind === 'dry-run' && isRemoteTarget(loaded.config.target)) {
+    process.stdout.write(`${renderRemoteDryRun(loaded, request.profiles, request.selection?.keeps).join('\n')}\n`);
+    return 0;
   }
   if (request.kind === 'dry-run') {
     const report = await prepareDryRun(loaded, request.selection ? { selection: request.selection } : {});

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { keyParts } from '../../harness/matrix/checkpoint.ts';
 import type { Plan } from '../../harness/plan.ts';
+import { renderRemoteDryRun } from '../../harness/server/dry-run.ts';
 import type { PlannedTarget } from '../../harness/server/target.ts';
 import { BASE, accepts, rejects, sandbox } from './bad-input-helpers.ts';
 
@@ -46,6 +47,18 @@ describe('--url and --pid', () => {
     const yaml = `target:\n  kind: remote-openai\n  url: http://127.0.0.1:${port}/v1\n  model: m\n  api_key_env: BENCH_TEST_KEY_UNSET\n`;
     const withTarget = sandbox(`${BASE}${yaml}`);
     rejects(withTarget, [/target\.api_key_env \(line \d+\): the environment variable BENCH_TEST_KEY_UNSET is not set/]);
+  });
+});
+
+describe('--dry-run with a remote target', () => {
+  test('lists the target and its cell, and which profiles it skips and why, without contacting it', () => {
+    const r = accepts(sandbox(), ['--url', 'http://127.0.0.1:9', '--dry-run']);
+    const lines = renderRemoteDryRun(r.loaded, r.profiles);
+    expect(lines).toContain('  server @127.0.0.1:9');
+    expect(lines).toContain('CPU and RSS: skipped (no pid given: target.pid, target.pid_file or --pid)');
+    expect(lines).toContain('  interactive: runs');
+    expect(lines.find((l) => l.startsWith('  wake: '))).toMatch(/skipped: the wake profile needs relaunch, sleep and process/);
+    expect(lines.find((l) => l.startsWith('  idle: '))).toMatch(/skipped: the idle profile needs process/);
   });
 });
 
