@@ -17,7 +17,7 @@ import { selectedByPattern } from '../matrix/checkpoint.ts';
 import { outputDir } from '../plan.ts';
 import { checkProfileData } from '../profiles/data-files.ts';
 import { isRunId, runIdProblem } from '../run-id.ts';
-import type { TargetOverride } from '../config/target-schema.ts';
+import { isRemoteTarget, type TargetOverride } from '../config/target-schema.ts';
 import { checkTargetLive } from '../server/prepare.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
 
@@ -182,6 +182,10 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
   let flow: BenchRequest['flow'];
   if (v.flow !== undefined || v.tune !== undefined) {
     kind = 'flow';
+    if (isRemoteTarget(config.target)) {
+      // Both search the axes of a launched llama-server (quantization, threads, context, priority).
+      problems.push(cl(v.tune !== undefined ? '--tune' : '--flow', `searches the matrix of a llama-server launched here; the ${config.target.kind} target at ${config.target.url} was started elsewhere with its own settings, so there is nothing to search (run the profiles with npm run bench -- --profile NAME)`));
+    }
     try {
       flow = checkFlowArgs({ flow: v.flow, tune: v.tune, profiles: v.profile, dryRun: v['dry-run'] ?? false, passthrough: vitestArgs }, config, configFile);
     } catch (e) {

@@ -43,6 +43,9 @@ describe('--url and --pid', () => {
     rejects(sandbox(), [/--pid: no process 4194000 is running on this machine/], ['--url', `http://127.0.0.1:${port}`, '--pid', '4194000']);
     rejects(sandbox(), [/--pid: nothing on this machine listens on port 9 /], ['--url', 'http://127.0.0.1:9', '--pid', String(process.pid)]);
   });
+  test('--tune and --flow search the matrix of a launched server: refused with a remote target', () => {
+    rejects(sandbox(), [/--tune: searches the matrix of a llama-server launched here; the remote-llama target at http:\/\/127\.0\.0\.1:9 was started elsewhere/], ['--url', 'http://127.0.0.1:9', '--tune', 'interactive']);
+  });
   test('an API key variable that is not set: exit 2 naming target.api_key_env', () => {
     const yaml = `target:\n  kind: remote-openai\n  url: http://127.0.0.1:${port}/v1\n  model: m\n  api_key_env: BENCH_TEST_KEY_UNSET\n`;
     const withTarget = sandbox(`${BASE}${yaml}`);
