@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { cellSchema, measurementSchema, metricSchema, verdictSchema } from '../measurement/schema.ts';
-import { degradationRowSchema } from './degradation.ts';
-import { cellScoreSchema, recommendationSchema } from './recommend.ts';
-import { comparisonSchema } from './compare.ts';
+import { cellScoreSchema, comparisonSchema, degradationRowSchema, recommendationSchema } from './part-schemas.ts';
 import { pairedComparisonSchema } from '../analysis/paired.ts';
 
 export const testOutcomeSchema = z.object({

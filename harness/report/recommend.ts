@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { CellReport } from './model.ts';
+import type { CellScore, Recommendation } from './part-schemas.ts';
 import { candidates, select, type Selection } from './select.ts';
 
 export interface UseCase {
@@ -48,23 +48,6 @@ export const USE_CASES: UseCase[] = [
     weights: { 'batch.docs_per_hour': 3, 'batch.doc_seconds_cv_pct': 1, 'batch.cpu_mean_pct': 1 },
   },
 ];
-
-export const recommendationSchema = z.object({
-  useCase: z.string(),
-  title: z.string(),
-  /**
-   * `provisional`: the best cell missed no budget, but some of its budgets are inconclusive or skipped, so it is
-   * not known to meet them; no cell met every budget outright.
-   */
-  status: z.enum(['recommended', 'provisional', 'none-passed', 'not-measured']),
-  cellId: z.string().nullable(),
-  runnerUp: z.string().nullable(),
-  score: z.number().nullable(),
-  /** Why: the winner's budgets with their headroom, its weighted figures, or why nothing qualified. */
-  reasons: z.array(z.string()),
-  ruledOut: z.array(z.object({ cellId: z.string(), because: z.string() })),
-});
-export type Recommendation = z.infer<typeof recommendationSchema>;
 
 function pct(x: number | null): string {
   return x === null ? '' : ` (${Math.round(x * 100)} % of budget used)`;
@@ -129,9 +112,6 @@ export const SCORE_FORMULAS = {
   efficiency: 'decode tok/s × context tokens ÷ peak RSS in GB (interactive profile)',
   costBenefit: 'overall quality score × decode tok/s ÷ peak RSS in GB, scaled so the best cell is 100',
 };
-
-export const cellScoreSchema = z.object({ cellId: z.string(), efficiency: z.number().nullable(), costBenefit: z.number().nullable() });
-export type CellScore = z.infer<typeof cellScoreSchema>;
 
 /** Efficiency and cost-benefit per cell id; null where a needed figure was not measured. */
 export function cellScores(cells: readonly CellReport[]): CellScore[] {
