@@ -53,15 +53,8 @@ export function failed(unit: string, reason: string): Metric {
   return { value: null, unit, status: 'error', reason };
 }
 
-export const cellSchema = z.object({
-  id: z.string(),
-  slug: z.string(),
-  model: z.string(),
-  quant: z.string(),
-  threads: z.number().int(),
-  ctx: z.number().int(),
-  priority: z.string(),
-  // Matrix knobs, present only when the config sets that axis.
+/** Matrix knobs, in cell-id order: present on a cell only when the config sets that axis. */
+export const knobsSchema = z.object({
   poll: z.number().int().optional(),
   batch_size: z.number().int().optional(),
   ubatch_size: z.number().int().optional(),
@@ -70,6 +63,20 @@ export const cellSchema = z.object({
   mmap: z.boolean().optional(),
   flash_attn: z.enum(['on', 'off', 'auto']).optional(),
   affinity: z.string().optional(),
+});
+export type Knobs = z.infer<typeof knobsSchema>;
+export type KnobName = keyof Knobs;
+export const KNOB_NAMES = Object.keys(knobsSchema.shape) as KnobName[];
+
+export const cellSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  model: z.string(),
+  quant: z.string(),
+  threads: z.number().int(),
+  ctx: z.number().int(),
+  priority: z.string(),
+  ...knobsSchema.shape,
 });
 export type Cell = z.infer<typeof cellSchema>;
 

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { analyzePairedSession, widestHalfWidthPct, type PairedComparison, type PairSpec, type ProbePhase } from '../analysis/paired.ts';
 import { PRIORITY_PRESETS } from '../config/schema.ts';
 import { startServer, type RunningServer } from '../llama/launch.ts';
-import { KNOB_NAMES } from '../matrix/cells.ts';
+import { KNOB_NAMES } from '../measurement/schema.ts';
 import type { Cell } from '../measurement/schema.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { processCpuNs } from '../sampler/proc.ts';

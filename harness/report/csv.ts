@@ -1,5 +1,5 @@
 import { betterOf } from '../budgets/catalogue.ts';
-import { KNOB_NAMES } from '../matrix/cells.ts';
+import { KNOB_NAMES } from '../measurement/schema.ts';
 import { sortCells, type RunReport } from './model.ts';
 
 // Knob columns are always present (empty when the axis is not set), so the file's shape does not depend on the config.
