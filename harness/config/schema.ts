@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
-import { DEFAULT_QUANT_ORDER } from '../matrix/planner.ts';
+import { DEFAULT_QUANT_ORDER } from './quants.ts';
 import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, isSafeRevision } from './limits.ts';
 import { batchProfile, concurrencyProfile, invisibilityProfile, longContextProfile, qualityProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
 

@@ -4,10 +4,6 @@
 import type { Rating } from '../report/ratings.ts';
 import { describeFit, fitMemory, predictMemory, type MemoryPoint } from './memory-trend.ts';
 
-/** Traversal by quantization: the usual sweet spot first, the heaviest last (so the quant-path rule can end it). */
-export const DEFAULT_QUANT_ORDER = ['Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q3_K_M', 'Q2_K', 'Q8_0'] as const;
-/** `planner.mode: quick` runs only these. */
-export const QUICK_QUANTS = ['Q4_K_M', 'Q5_K_M'] as const;
 /** Memory need before anything is measured: the model file plus 20 % for context, buffers and the runtime. */
 export const MEMORY_FACTOR = 1.2;
 /** When every one of these failed for a model, its heavier quantizations (TERMINATED_QUANTS) are not tried. */
