@@ -5,7 +5,9 @@ export const summarySchema = z.object({
   n: z.number(),
   mean: z.number(),
   median: z.number(),
+  /** Sample standard deviation (n - 1 denominator); 0 for a single sample. */
   sd: z.number(),
+  /** Coefficient of variation, sd / mean; null when the mean is 0. */
   cv: z.number().nullable(),
   min: z.number(),
   max: z.number(),
