@@ -9,7 +9,7 @@ import { startBackgroundLoad } from './background-load.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
 import type { Workload } from './run-cell.ts';
 import { geometricMean, logMeanInterval } from '../stats/interval.ts';
-import { percentile, sortSamples, summarize } from '../stats/summary.ts';
+import { mean, percentile, sortSamples, summarize } from '../stats/summary.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn, withInterval } from './window.ts';
 
 const PROBE = fileURLToPath(new URL('./invisibility-probe.ts', import.meta.url));
@@ -45,8 +45,6 @@ export function startProbe(timeoutMs: number) {
     },
   };
 }
-
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export const invisibilityWorkload: Workload<'invisibility'> = async ({ plan, server, sampler, log, addSeries }) => {
   const settings = plan.config.profiles.invisibility;
