@@ -2,6 +2,7 @@
 // learned so far. Pure functions over plain data; the run-state file (run-state.ts) carries what was learned
 // from one profile file to the next.
 import type { Rating } from '../report/ratings.ts';
+import { formatShort } from '../units.ts';
 import { describeFit, fitMemory, predictMemory, type MemoryPoint } from './memory-trend.ts';
 
 /** Memory need before anything is measured: the model file plus 20 % for context, buffers and the runtime. */
@@ -142,15 +143,11 @@ export function orderCells<T extends PlannerCell>(cells: readonly T[], quantOrde
     .map(({ c }) => c);
 }
 
-function fmt(n: number): string {
-  return n >= 100 ? String(Math.round(n)) : String(Number(n.toPrecision(3)));
-}
-
 /** Why a completed outcome counts as failed on speed, or null when it passed (or measured no speed). */
 export function performanceFailure(o: OutcomeRecord, limits: Pick<PlannerLimits, 'ttftLimitS' | 'minDecodeTps'>): string | null {
   if (!PERFORMANCE_PROFILES.includes(o.profile)) return null;
-  if (o.ttftP95S !== null && o.ttftP95S > limits.ttftLimitS) return `TTFT p95 ${fmt(o.ttftP95S)} s > ${fmt(limits.ttftLimitS)} s`;
-  if (o.decodeTpsMean !== null && o.decodeTpsMean < limits.minDecodeTps) return `decode ${fmt(o.decodeTpsMean)} tok/s < ${fmt(limits.minDecodeTps)} tok/s`;
+  if (o.ttftP95S !== null && o.ttftP95S > limits.ttftLimitS) return `TTFT p95 ${formatShort(o.ttftP95S)} s > ${formatShort(limits.ttftLimitS)} s`;
+  if (o.decodeTpsMean !== null && o.decodeTpsMean < limits.minDecodeTps) return `decode ${formatShort(o.decodeTpsMean)} tok/s < ${formatShort(limits.minDecodeTps)} tok/s`;
   return null;
 }
 
@@ -162,7 +159,7 @@ export function estimateMemory(c: PlannerCell, state: RunState): MemoryEstimate 
   const same = state.outcomes.filter((o) => o.file === c.model.path && o.ctx === c.cell.ctx && o.rssPeakMb !== null);
   if (same.length > 0) {
     const top = same.reduce((a, o) => (o.rssPeakMb! > a.rssPeakMb! ? o : a));
-    return { mb: top.rssPeakMb!, source: `measured ${fmt(top.rssPeakMb!)} MB on ${top.cellId} (${top.profile})`, rule: 'memory' };
+    return { mb: top.rssPeakMb!, source: `measured ${formatShort(top.rssPeakMb!)} MB on ${top.cellId} (${top.profile})`, rule: 'memory' };
   }
   const points: MemoryPoint[] = state.outcomes.filter((o) => o.rssPeakMb !== null).map((o) => ({ weightsMb: o.weightsMb, ctx: o.ctx, rssMb: o.rssPeakMb! }));
   const fit = fitMemory(points);
@@ -171,11 +168,11 @@ export function estimateMemory(c: PlannerCell, state: RunState): MemoryEstimate 
   if (fit && predicted !== null) {
     // The weights are read into memory whatever the fit says, so the file size is a floor.
     const mb = Math.max(predicted, c.model.bytes / MB);
-    return { mb, source: `memory trend predicts ${fmt(mb)} MB (${describeFit(fit)})`, rule: 'memory-trend' };
+    return { mb, source: `memory trend predicts ${formatShort(mb)} MB (${describeFit(fit)})`, rule: 'memory-trend' };
   }
-  if (c.memory) return { mb: c.memory.bytes / MB, source: `${c.memory.basis} = ${fmt(c.memory.bytes / MB)} MB`, rule: 'memory' };
+  if (c.memory) return { mb: c.memory.bytes / MB, source: `${c.memory.basis} = ${formatShort(c.memory.bytes / MB)} MB`, rule: 'memory' };
   const mb = (c.model.bytes / MB) * MEMORY_FACTOR;
-  return { mb, source: `file ${fmt(c.model.bytes / MB)} MB × ${MEMORY_FACTOR} = ${fmt(mb)} MB`, rule: 'memory' };
+  return { mb, source: `file ${formatShort(c.model.bytes / MB)} MB × ${MEMORY_FACTOR} = ${formatShort(mb)} MB`, rule: 'memory' };
 }
 
 /** A quantization of a model failed when something stopped it (load, speed, memory, a skip) and no cell of it passed. */
@@ -201,7 +198,7 @@ function staticDecision(c: PlannerCell, state: RunState, limits: PlannerLimits):
   const over = caps.find((cap) => memoryMb.mb > cap.mb);
   if (over) {
     const label = memoryMb.rule === 'memory-trend' ? 'memory trend' : 'memory pre-check';
-    return { run: false, rule: memoryMb.rule, reason: `${label}: needs about ${fmt(memoryMb.mb)} MB (${memoryMb.source}), over ${over.what} ${fmt(over.mb)} MB`, memoryMb };
+    return { run: false, rule: memoryMb.rule, reason: `${label}: needs about ${formatShort(memoryMb.mb)} MB (${memoryMb.source}), over ${over.what} ${formatShort(over.mb)} MB`, memoryMb };
   }
   return { run: true, memoryMb };
 }

@@ -145,13 +145,3 @@ export function metEveryBudget(ranked: readonly CellStanding[]): CellStanding[] 
 export function sortCells(cells: CellReport[]): CellReport[] {
   return [...cells].sort((a, b) => (a.profile === b.profile ? a.cell.id.localeCompare(b.cell.id) : a.profile.localeCompare(b.profile)));
 }
-
-
-export function formatValue(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '—';
-  const a = Math.abs(v);
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  if (a >= 1) return v.toFixed(2);
-  return v.toPrecision(2);
-}

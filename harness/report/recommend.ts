@@ -1,3 +1,4 @@
+import { formatShort } from '../units.ts';
 import type { CellReport } from './model.ts';
 import type { CellScore, Recommendation } from './part-schemas.ts';
 import { candidates, select, type Selection } from './select.ts';
@@ -56,7 +57,7 @@ function pct(x: number | null): string {
 function describe(useCase: UseCase, s: Selection, title = useCase.title): Recommendation {
   const ruledOut = s.excluded.map((e) => ({
     cellId: e.cellId,
-    because: `${e.profile}: ${e.verdict.label}${e.verdict.value === null ? ` ${e.verdict.status} (${e.verdict.reason ?? ''})` : ` ${round(e.verdict.value)} ${e.verdict.unit}, limit ${e.verdict.op} ${e.verdict.limit}`}`,
+    because: `${e.profile}: ${e.verdict.label}${e.verdict.value === null ? ` ${e.verdict.status} (${e.verdict.reason ?? ''})` : ` ${formatShort(e.verdict.value)} ${e.verdict.unit}, limit ${e.verdict.op} ${e.verdict.limit}`}`,
   }));
   if (!s.winner) {
     return { useCase: useCase.id, title, status: 'none-passed', cellId: null, runnerUp: null, score: null, reasons: ['no configuration met every budget of ' + s.profiles.join(' and ')], ruledOut };
@@ -68,15 +69,11 @@ function describe(useCase: UseCase, s: Selection, title = useCase.title): Recomm
   const reasons = w.contributions
     .slice()
     .sort((a, b) => b.weight * b.normalised - a.weight * a.normalised)
-    .map((c) => `${c.key} = ${round(c.value)} (normalised ${c.normalised.toFixed(2)}, weight ${c.weight})`);
+    .map((c) => `${c.key} = ${formatShort(c.value)} (normalised ${c.normalised.toFixed(2)}, weight ${c.weight})`);
   if (s.runnerUp) reasons.push(`runner-up ${s.runnerUp.cellId} scored ${s.runnerUp.score.toFixed(3)} against ${w.score.toFixed(3)}`);
   if (s.missing.length) reasons.push(`not measured or without a better side, so not weighed: ${s.missing.join(', ')}`);
   const status = unresolved.length > 0 ? 'provisional' : 'recommended';
   return { useCase: useCase.id, title, status, cellId: w.cellId, runnerUp: s.runnerUp?.cellId ?? null, score: w.score, reasons: [...unresolved, ...reasons], ruledOut };
-}
-
-function round(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(3))) : '—';
 }
 
 /** One recommendation per use case plus an overall best (with the configured weights and every profile that ran). */
@@ -97,7 +94,7 @@ export function recommend(cells: readonly CellReport[], overallWeights: Record<s
     const c = all.find((x) => x.cellId === r.cellId)!;
     const u = r.useCase === 'overall' ? overall : USE_CASES.find((x) => x.id === r.useCase)!;
     for (const { profile, verdict } of c.verdicts) {
-      if (u.profiles.includes(profile) && verdict.status === 'pass') r.reasons.push(`passed ${profile}: ${verdict.label} ${round(verdict.value!)} ${verdict.unit}${pct(verdict.used)}`);
+      if (u.profiles.includes(profile) && verdict.status === 'pass') r.reasons.push(`passed ${profile}: ${verdict.label} ${formatShort(verdict.value!)} ${verdict.unit}${pct(verdict.used)}`);
     }
   }
   return out;

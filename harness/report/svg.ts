@@ -3,6 +3,7 @@
  * No script: hover details live in <title> children, which browsers show natively.
  */
 
+import { formatFixed } from '../units.ts';
 import { escapeHtml } from './escape.ts';
 
 export interface Series { label: string; points: { x: number; y: number }[] }
@@ -53,16 +54,6 @@ const esc = escapeHtml;
 /** Coordinates: two decimals are finer than a pixel and keep the output short and stable. */
 function num(n: number): string {
   return String(Math.round(n * 100) / 100);
-}
-
-/** Values for people, read the same way as the report's tables. */
-function shown(v: number): string {
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  if (a >= 1) return v.toFixed(2);
-  return v.toPrecision(2);
 }
 
 /** Counts code points, not UTF-16 units, so an ellipsis never splits an emoji. */
@@ -200,7 +191,7 @@ function limitLine(limit: { y: number; label: string }, frame: Frame, sy: (v: nu
   const y = sy(limit.y);
   const label = truncate(limit.label);
   return (
-    `<g><title>${esc(`${limit.label}: ${shown(limit.y)}`)}</title>` +
+    `<g><title>${esc(`${limit.label}: ${formatFixed(limit.y)}`)}</title>` +
     `<line x1="${num(frame.left)}" y1="${num(y)}" x2="${num(frame.right)}" y2="${num(y)}" stroke="${RED}" stroke-width="1.5" stroke-dasharray="6 4"/>` +
     `<text x="${num(frame.right - 2)}" y="${num(y - 4)}" text-anchor="end" fill="${RED}"${HALO}>${esc(label)}</text></g>`
   );
@@ -318,7 +309,7 @@ export function lineChart(opts: {
     if (s.drawn.length === 0) return '';
     const peak = highest(s.all.map((p) => p.y));
     const sampled = s.drawn.length < s.all.length ? `, ${s.drawn.length} of ${s.all.length} samples drawn (highest of each stretch)` : `, ${s.all.length} samples`;
-    const title = `<title>${esc(`${s.label}: peak ${shown(peak)}${sampled}`)}</title>`;
+    const title = `<title>${esc(`${s.label}: peak ${formatFixed(peak)}${sampled}`)}</title>`;
     if (s.drawn.length === 1) {
       const only = s.drawn[0]!;
       return `<circle cx="${num(sx(only.x))}" cy="${num(sy(only.y))}" r="2.5" fill="${s.colour}">${title}</circle>`;
@@ -385,7 +376,7 @@ export function percentileChart(opts: {
       const top = sy(Math.max(0, v));
       return (
         `<rect x="${num(firstBar + i * barWidth)}" y="${num(top)}" width="${num(barWidth - 1)}" height="${num(frame.bottom - top)}" fill="${p.colour}">` +
-        `<title>${esc(`${r.label}: ${p.key} ${shown(v)} ${opts.unit}`)}</title></rect>`
+        `<title>${esc(`${r.label}: ${p.key} ${formatFixed(v)} ${opts.unit}`)}</title></rect>`
       );
     });
     const y = frame.bottom + 14;
@@ -444,7 +435,7 @@ export function paretoChart(opts: {
 
   const dot = (p: { label: string; x: number; y: number }): string => {
     const best = onFront.has(p);
-    const title = `${p.label}: ${opts.xLabel} ${shown(p.x)}, ${opts.yLabel} ${shown(p.y)}${best ? ' (Pareto front)' : ''}`;
+    const title = `${p.label}: ${opts.xLabel} ${formatFixed(p.x)}, ${opts.yLabel} ${formatFixed(p.y)}${best ? ' (Pareto front)' : ''}`;
     const paint = best ? `fill="${BLUE}" stroke="${BLUE}"` : `fill="#fff" stroke="${GREY}" stroke-width="1.5"`;
     return `<circle cx="${num(sx(p.x))}" cy="${num(sy(p.y))}" r="4" ${paint}><title>${esc(title)}</title></circle>`;
   };
