@@ -4,6 +4,7 @@
  */
 
 import { formatFixed } from '../units.ts';
+import { maxPerBucket } from './downsample.ts';
 import { escapeHtml } from './escape.ts';
 
 export interface Series { label: string; points: { x: number; y: number }[] }
@@ -218,26 +219,6 @@ function finitePoints(points: readonly Point[]): Point[] {
   return points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).sort((a, b) => a.x - b.x);
 }
 
-/**
- * At most MAX_POINTS points, first and last kept; each bucket keeps its highest sample,
- * because the chart exists to show spikes and an average would flatten them away.
- */
-function downsample(points: Point[]): Point[] {
-  if (points.length <= MAX_POINTS) return points;
-  const inner = points.length - 2;
-  const buckets = MAX_POINTS - 2;
-  const kept: Point[] = [points[0]!];
-  for (let b = 0; b < buckets; b++) {
-    const start = 1 + Math.floor((b * inner) / buckets);
-    const end = 1 + Math.floor(((b + 1) * inner) / buckets);
-    let highest = points[start]!;
-    for (let i = start + 1; i < end; i++) if (points[i]!.y > highest.y) highest = points[i]!;
-    kept.push(highest);
-  }
-  kept.push(points[points.length - 1]!);
-  return kept;
-}
-
 interface LegendEntry { label: string; swatch: (x: number, y: number) => string }
 
 /** Entries flow left to right and wrap, so long cell names never run off the chart. */
@@ -274,7 +255,7 @@ export function lineChart(opts: {
   const height = size(opts.height, 240);
   const series = opts.series.map((s, i) => {
     const all = finitePoints(s.points);
-    return { label: s.label, colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!, all, drawn: downsample(all) };
+    return { label: s.label, colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!, all, drawn: maxPerBucket(all, MAX_POINTS) };
   });
   const everything = series.flatMap((s) => s.all);
   if (everything.length === 0) return emptyChart(width, `${opts.yLabel}: no samples`);
