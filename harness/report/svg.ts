@@ -382,20 +382,14 @@ export function percentileChart(opts: {
   );
 }
 
-function dominates(a: Point, b: Point): boolean {
-  return a.x >= b.x && a.y >= b.y && (a.x > b.x || a.y > b.y);
-}
-
-/** The Pareto-optimal subset for maximising both x and y, sorted by x ascending; ties (identical points) are all kept. */
-export function paretoFront<T extends { x: number; y: number }>(points: readonly T[]): T[] {
-  // A point without both values cannot be ranked; quadratic is fine for the few hundred cells a run has.
-  const ranked = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-  return ranked.filter((p) => !ranked.some((q) => dominates(q, p))).sort((a, b) => a.x - b.x || b.y - a.y);
-}
-
-/** Scatter of points (x = speed, y = quality); points on the Pareto front (no other point has both x ≥ and y ≥ with one strictly greater) are drawn filled and joined by a line; others hollow. */
-export function paretoChart(opts: {
-  points: { label: string; x: number; y: number }[];
+/**
+ * Scatter of points (x = speed, y = quality); the points of `front` (analysis/pareto.ts decides them: no other point
+ * has both x ≥ and y ≥ with one strictly greater) are drawn filled and joined by a line, in the order given; others hollow.
+ */
+export function paretoChart<P extends { label: string; x: number; y: number }>(opts: {
+  points: P[];
+  /** Some of `points` (the same objects), by x ascending. */
+  front: readonly P[];
   xLabel: string;
   yLabel: string;
   width?: number;
@@ -406,8 +400,9 @@ export function paretoChart(opts: {
   const points = opts.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   if (points.length === 0) return emptyChart(width, `${opts.yLabel} against ${opts.xLabel}: no points`);
 
-  const front = paretoFront(points);
-  const onFront = new Set(front);
+  // Only points that are drawn can be on the drawn front.
+  const front = opts.front.filter((p) => points.includes(p));
+  const onFront = new Set<{ label: string; x: number; y: number }>(front);
   const xAxis = niceAxis(Math.min(0, ...points.map((p) => p.x)), Math.max(...points.map((p) => p.x)));
   const yAxis = niceAxis(Math.min(0, ...points.map((p) => p.y)), Math.max(...points.map((p) => p.y)));
   const frame: Frame = { left: leftMargin(yAxis), right: width - 20, top: 16, bottom: height - 40 };
