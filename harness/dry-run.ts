@@ -6,7 +6,7 @@ import { availableMemoryMb, modeRuns, plannerDryRun } from './matrix/run-state.t
 import type { DryRunCell, DryRunDownload, DryRunReport } from './matrix/dry-run.ts';
 import { planDownloads, type DownloadOptions } from './models/hub.ts';
 import { hubFileFor, hubFileLabel, modelDirOf } from './models/hub-models.ts';
-import { estimateMemory } from './models/memory.ts';
+import { estimateMemory, kvCacheTypes } from './models/memory.ts';
 import { readGgufMetadata, type GgufMetadata } from './models/metadata.ts';
 import { scanModels, type ScanEntry } from './models/scan.ts';
 
@@ -64,9 +64,10 @@ export async function prepareDryRun(loaded: LoadedConfig, opts: DryRunOptions = 
     const download = downloads.find((d) => d.model === c.model && d.quant === c.quant);
     infos.set(keyOf(c.model, c.quant), await fileInfo(entry, download));
   }
+  const kvCache = kvCacheTypes(config.llama.extra_args, process.env);
   const dryCells: DryRunCell[] = cells.map((c) => {
     const info = infos.get(keyOf(c.model, c.quant)) ?? { file: '(not needed in this mode)', bytes: null, metadata: null };
-    return { id: c.id, file: info.file, bytes: info.bytes, memory: estimateMemory(info.bytes, info.metadata, c.ctx) };
+    return { id: c.id, file: info.file, bytes: info.bytes, memory: estimateMemory(info.bytes, info.metadata, c.ctx, kvCache) };
   });
   // In the planner's order, with the skips known before running (mode, memory pre-check).
   return {
