@@ -1,13 +1,15 @@
 import { defineProject } from 'vitest/config';
+import { PROFILE_NAMES } from './harness/profiles/registry.ts';
 
 /** Profiles measure: they run one file at a time, with long timeouts, behind the global setup that prepares the plan. */
-function profile(name: string, order: number) {
+export function profileProject(name: string, order: number) {
   return defineProject({
     test: {
       name,
       // Profiles run one after another in PROFILE_PROJECTS order (without it Vitest may interleave projects).
       sequence: { groupOrder: order },
-      include: [`suites/${name}.test.ts`],
+      // Each profile's test file is one line in its folder: `await defineProfileSuite('<name>')`.
+      include: [`harness/profiles/${name}/${name}.test.ts`],
       globalSetup: ['./harness/vitest/global-setup.ts'],
       setupFiles: ['./harness/vitest/worker-guard.ts'],
       testTimeout: 60_000,
@@ -16,11 +18,11 @@ function profile(name: string, order: number) {
   });
 }
 
-// Run order: stress soaks last, after the profiles whose results pick its cell.
-export const PROFILE_PROJECTS = ['idle', 'interactive', 'quality', 'invisibility', 'long-context', 'batch', 'wake', 'concurrency', 'stress'] as const;
+// One project per profile of the registry, in its order: stress soaks last, after the profiles whose results pick its cell.
+export const PROFILE_PROJECTS = PROFILE_NAMES;
 
 export default [
-  ...PROFILE_PROJECTS.map((name, i) => profile(name, i)),
+  ...PROFILE_PROJECTS.map((name, i) => profileProject(name, i)),
   // The harness's own tests measure nothing about the machine, so their files may run side by side.
   defineProject({ test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 100 }, fileParallelism: true, maxWorkers: 2 } }),
   defineProject({

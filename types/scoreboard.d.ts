@@ -82,10 +82,13 @@ export interface RunReport {
           resamples?: number;
         };
         ciNote?: string;
+        samples?: number[];
+        sampleKind?: "independent" | "series";
       };
     };
     verdicts: {
       metric: string;
+      aggregation?: string;
       label: string;
       source: string;
       op: "<=" | "<" | ">=" | ">";
@@ -169,6 +172,8 @@ export interface RunReport {
             resamples?: number;
           };
           ciNote?: string;
+          samples?: number[];
+          sampleKind?: "independent" | "series";
         };
       };
       series?: {

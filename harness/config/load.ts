@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { z } from 'zod';
-import { makeBudget, parseBudgetExpression, type Budget } from '../budgets/budget.ts';
+import { aggregationProblem, budgetKey, makeBudget, parseBudgetExpression, type Budget, type BudgetOp } from '../budgets/budget.ts';
 import { METRIC_CATALOGUE, PROFILE_NAMES, metricDefinition, type ProfileName } from '../budgets/catalogue.ts';
 import { DEFAULT_BUDGETS } from '../budgets/defaults.ts';
 import { defaultModelDir } from '../models/hub-models.ts';
@@ -127,38 +127,94 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   return { file, hash: createHash('sha256').update(read.text).digest('hex'), config, budgets, warnings: ctx.warnings, where };
 }
 
+const list = (v: string | readonly string[]): readonly string[] => (typeof v === 'string' ? [v] : v);
+
+/**
+ * Each profile's budgets: its defaults, then the config's. A key's list replaces the defaults of that metric; an
+ * older metric name (`ttft_p95_s`) stands for one aggregation of its sampled metric (`ttft_s` at p(95)), works, and
+ * gets a warning naming the new form. Budgets are told apart by metric and aggregation.
+ */
 function resolveBudgets(ctx: CheckContext): Record<ProfileName, Budget[]> {
   const { config, problems, warnings, where } = ctx;
   const out = {} as Record<ProfileName, Budget[]>;
   for (const profile of PROFILE_NAMES) {
-    const user = config.profiles[profile].budgets;
-    const known = Object.keys(METRIC_CATALOGUE[profile]);
-    for (const [key, source] of Object.entries(user)) {
+    const user = config.profiles[profile].budgets as Record<string, string | string[]>;
+    const known = Object.keys(METRIC_CATALOGUE[profile]).filter((k) => !metricDefinition(profile, k)!.alias);
+    const entries = new Map<string, { metric: string; source: string }>();
+    const add = (metric: string, source: string) => {
+      const parsed = parseBudgetExpression(source)!;
+      entries.set(budgetKey({ metric, aggregation: parsed.aggregation?.kind === 'value' ? null : parsed.aggregation }), { metric, source });
+    };
+    for (const [metric, sources] of Object.entries(DEFAULT_BUDGETS[profile])) for (const source of list(sources)) add(metric, source);
+    for (const [key, value] of Object.entries(user)) {
+      const at = (i: number | null) => where(['profiles', profile, 'budgets', key, ...(i === null ? [] : [i])]);
       const definition = metricDefinition(profile, key);
       if (!definition) {
         const near = closest(key, known);
-        problems.push({
-          ...where(['profiles', profile, 'budgets', key]),
-          message: `unknown metric "${key}" for the ${profile} profile${near ? ` (did you mean ${near}?)` : ''}; expected one of: ${known.join(', ')}`,
-        });
+        problems.push({ ...at(null), message: `unknown metric "${key}" for the ${profile} profile${near ? ` (did you mean ${near}?)` : ''}; expected one of: ${known.join(', ')}` });
         continue;
       }
-      const parsed = source === 'off' ? null : parseBudgetExpression(source);
-      if (!parsed) continue;
-      const check = checkBudgetLimit(parsed.op, parsed.limit, definition.unit);
-      if (check.error) problems.push({ ...where(['profiles', profile, 'budgets', key]), message: `got "${source}": ${check.error}` });
-      if (check.warning) warnings.push({ ...where(['profiles', profile, 'budgets', key]), message: check.warning });
+      const sources = list(value);
+      const indexed = (i: number) => (typeof value === 'string' ? at(null) : at(i));
+      if (definition.alias) {
+        const { of, aggregation } = definition.alias;
+        for (const [i, source] of sources.entries()) {
+          if (source === 'off') {
+            entries.delete(budgetKey({ metric: of, aggregation }));
+            continue;
+          }
+          const parsed = parseBudgetExpression(source);
+          if (!parsed) continue;
+          if (parsed.aggregation && parsed.aggregation.kind !== 'value') {
+            problems.push({ ...indexed(i), message: `got "${source}": ${key} is already ${of} at ${aggregation}; expected a bare comparison, or write ${of}: "${aggregation} ${source.trim()}"` });
+            continue;
+          }
+          const rewritten = `${aggregation} ${source.trim().replace(/^value\s*/i, '')}`;
+          warnings.push({ ...indexed(i), message: `${key} is an older name for ${of} at ${aggregation}: it still works; the new form is ${of}: "${rewritten}"` });
+          if (checkLimit(parsed.op, parsed.limit, definition.unit, source, indexed(i))) add(of, rewritten);
+        }
+        continue;
+      }
+      for (const entry of [...entries.keys()]) if (entries.get(entry)!.metric === key) entries.delete(entry);
+      for (const [i, source] of sources.entries()) {
+        if (source === 'off') continue;
+        const parsed = parseBudgetExpression(source);
+        if (!parsed) continue;
+        const problem = aggregationProblem(definition.sampled !== undefined, key, parsed.aggregation);
+        if (problem) {
+          problems.push({ ...indexed(i), message: `got "${source}": ${problem}` });
+          continue;
+        }
+        // A count is a number of samples, whatever the metric's unit, so the unit's range does not apply to it.
+        const limitFits = parsed.aggregation?.kind === 'count' ? Number.isFinite(parsed.limit) || fail(`got "${source}": the limit is too large to be a finite number`, indexed(i)) : checkLimit(parsed.op, parsed.limit, definition.unit, source, indexed(i));
+        if (limitFits) add(key, source);
+      }
     }
-    config.profiles[profile].critical.forEach((key, i) => {
-      if (!metricDefinition(profile, key)) {
+    const critical = config.profiles[profile].critical;
+    critical.forEach((key, i) => {
+      const definition = metricDefinition(profile, key);
+      if (!definition) {
         const near = closest(key, known);
         problems.push({ ...where(['profiles', profile, 'critical', i]), message: `unknown metric "${key}" for the ${profile} profile${near ? ` (did you mean ${near}?)` : ''}` });
+      } else if (definition.alias) {
+        // Critical is judged per metric, so an older name stands for its sampled metric, every aggregation of it.
+        warnings.push({ ...where(['profiles', profile, 'critical', i]), message: `${key} is an older name for ${definition.alias.of} at ${definition.alias.aggregation}: a critical metric covers all its budgets; the new form is ${definition.alias.of}` });
+        critical[i] = definition.alias.of;
       }
     });
-    const merged = { ...DEFAULT_BUDGETS[profile], ...user };
-    out[profile] = Object.entries(merged)
-      .filter(([key, source]) => source !== 'off' && metricDefinition(profile, key))
-      .map(([key, source]) => makeBudget(key, metricDefinition(profile, key)!, source));
+    out[profile] = [...entries.values()].map(({ metric, source }) => makeBudget(metric, metricDefinition(profile, metric)!, source));
   }
   return out;
+
+  /** Whether the limit can be judged; a problem or warning is recorded either way. */
+  function checkLimit(op: BudgetOp, limit: number, unit: string, source: string, at: ReturnType<typeof where>): boolean {
+    const check = checkBudgetLimit(op, limit, unit);
+    if (check.warning) warnings.push({ ...at, message: check.warning });
+    return check.error ? fail(`got "${source}": ${check.error}`, at) : true;
+  }
+
+  function fail(message: string, at: ReturnType<typeof where>): false {
+    problems.push({ ...at, message });
+    return false;
+  }
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
 import { DEFAULT_QUANT_ORDER } from './quants.ts';
-import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, isSafeRevision } from './limits.ts';
-import { batchProfile, concurrencyProfile, invisibilityProfile, longContextProfile, qualityProfile, stressProfile, wakeProfile } from './workload-profiles.ts';
+import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, isSafeRevision } from '../limits.ts';
+import type { DeclaredProfile } from '../profiles/define-profile.ts';
+import { PROFILES, type ProfileName, type ProfileOf } from '../profiles/registry.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
@@ -25,10 +25,6 @@ export type PriorityName = keyof typeof PRIORITY_PRESETS;
 const name = z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, ".", "_" or "-" only');
 const quant = z.string().regex(/^[A-Z0-9_]+$/, 'expected a quantization name such as Q4_K_M');
 
-const budgetExpression = z.string().refine((s) => s === 'off' || parseBudgetExpression(s) !== null, {
-  message: `expected ${BUDGET_EXPRESSION_HELP}, or "off"`,
-});
-const budgets = z.record(z.string(), budgetExpression);
 
 /** A model's rough size by parameter count, for grouping and ordering: tiny < 1B, small < 4B, medium < 15B, large ≥ 15B. */
 export const SIZE_CLASSES = ['tiny', 'small', 'medium', 'large'] as const;
@@ -83,26 +79,12 @@ export const modelSchema = z
     }
   });
 
-const idleProfile = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** Seconds to wait after /health turns ready before measuring, so load-time work is not counted as idle. */
-  settle_s: z.number().min(0).max(MAX_DURATION_S, DURATION_LIMIT).default(2),
-  duration_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(10),
-  budgets: budgets.default({}),
-  critical: z.array(z.string()).default(['rss_peak_mb']),
-});
+/** One settings block per profile, each with its defaults (harness/profiles/<name>/profile.ts). */
+export function profilesSchemaFor(profiles: readonly DeclaredProfile[]) {
+  return z.strictObject(Object.fromEntries(profiles.map((p) => [p.name, p.settings]))).prefault({});
+}
 
-const interactiveProfile = z.strictObject({
-  enabled: z.boolean().default(true),
-  prompts: z.string().default('prompts/interactive.jsonl'),
-  warmup: z.number().int().min(0).default(2),
-  repetitions: z.number().int().min(1).default(10),
-  max_tokens: z.number().int().min(2).default(64),
-  request_timeout_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(120),
-  budgets: budgets.default({}),
-  /** Budgets whose miss rates a cell "failed" rather than "poor". */
-  critical: z.array(z.string()).default(['ttft_p95_s', 'decode_tps_mean', 'rss_peak_mb']),
-});
+const profilesSchema = profilesSchemaFor(PROFILES) as unknown as z.ZodPrefault<z.ZodObject<{ [P in ProfileName]: ProfileOf<P>['settings'] }, z.core.$strict>>;
 
 /** Traversal order and smart termination of the matrix (harness/matrix/planner.ts). */
 const plannerSection = z.strictObject({
@@ -156,29 +138,7 @@ export const configSchema = z.strictObject({
     /** CPU lists for taskset, e.g. ["0", "0-1"]; overrides llama.cpu_affinity. */
     affinity: z.array(z.string().regex(/^[0-9,-]+$/, 'expected a CPU list such as "0" or "0-1"')).min(1).optional(),
   }),
-  profiles: z
-    .strictObject({
-      idle: idleProfile.default(idleProfile.parse({})),
-      interactive: interactiveProfile.default(interactiveProfile.parse({})),
-      quality: qualityProfile.default(qualityProfile.parse({})),
-      invisibility: invisibilityProfile.default(invisibilityProfile.parse({})),
-      'long-context': longContextProfile,
-      batch: batchProfile,
-      stress: stressProfile,
-      wake: wakeProfile,
-      concurrency: concurrencyProfile,
-    })
-    .default({
-      idle: idleProfile.parse({}),
-      interactive: interactiveProfile.parse({}),
-      quality: qualityProfile.parse({}),
-      invisibility: invisibilityProfile.parse({}),
-      'long-context': longContextProfile.parse(undefined),
-      batch: batchProfile.parse(undefined),
-      stress: stressProfile.parse(undefined),
-      wake: wakeProfile.parse(undefined),
-      concurrency: concurrencyProfile.parse(undefined),
-    }),
+  profiles: profilesSchema,
   llama: z
     .strictObject({
       server_path: z.string().nullable().default(null),

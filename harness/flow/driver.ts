@@ -26,7 +26,7 @@ export class FlowInterrupted extends Error {
 
 /**
  * The cell whose quality results stand for this one: with quality.once_per_quant, the first planned cell with the
- * same model, quantization and context (as suites/quality.test.ts groups them), else the cell itself.
+ * same model, quantization and context (as the quality profile groups them), else the cell itself.
  */
 export function qualityRepresentative(plan: Pick<Plan, 'config' | 'cells'>, planned: PlannedCell): PlannedCell {
   if (!plan.config.profiles.quality.once_per_quant) return planned;

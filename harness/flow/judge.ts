@@ -1,6 +1,6 @@
 // Whether a cell passes a profile, from what the profile stored for it: the same rule as the budget tests, so a
 // cell "passes" exactly when its tests would not fail the run.
-import { describeVerdict } from '../budgets/budget.ts';
+import { describeVerdict, verdictLabel } from '../budgets/budget.ts';
 import type { Verdict } from '../measurement/schema.ts';
 
 export type OnInconclusive = 'fail' | 'warn' | 'pass';
@@ -37,7 +37,7 @@ export function judgeProfile(profile: string, result: StoredResult, onInconclusi
   if (failing.length === 0) {
     // The gate passes, as the tests do; the reason still says which budgets are not known to be met.
     const unresolved = result.verdicts.filter((v) => v.status === 'inconclusive' || v.status === 'skipped');
-    const note = unresolved.length ? `; not known to meet ${unresolved.length}: ${unresolved.map((v) => `${v.label} ${v.status}`).join(', ')}` : '';
+    const note = unresolved.length ? `; not known to meet ${unresolved.length}: ${unresolved.map((v) => `${verdictLabel(v)} ${v.status}`).join(', ')}` : '';
     return { pass: true, reason: `${profile}: ${result.verdicts.length - unresolved.length} budget(s) met${note}`, missed: 0, shortfall: 0 };
   }
   const shortfall = failing.reduce((s, v) => s + (v.margin !== null && v.limit !== 0 ? Math.abs(v.margin) / Math.abs(v.limit) : UNMEASURED_SHORTFALL), 0);

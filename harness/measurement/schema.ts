@@ -40,6 +40,13 @@ export const metricSchema = z.object({
   ci: confidenceIntervalSchema.optional(),
   /** What the interval covers, or why there is none (e.g. too few samples to claim the level). */
   ciNote: z.string().optional(),
+  /**
+   * A sampled metric's samples, in the order taken (per request, or per sampler tick), while the run holds them:
+   * budgets aggregate them ("p(95) <= 2.5"). Not written to the result files, which keep `stats`.
+   */
+  samples: z.array(z.number()).optional(),
+  /** `series`: neighbouring samples are correlated (sampler ticks, token gaps); `independent`: one per request. */
+  sampleKind: z.enum(['independent', 'series']).optional(),
 });
 export type Metric = z.infer<typeof metricSchema>;
 export type MetricStatus = z.infer<typeof metricStatusSchema>;
@@ -48,6 +55,22 @@ export function ok(value: number, unit: string, stats?: Metric['stats'], ci?: Me
   if (!Number.isFinite(value)) return failed(unit, `measured a non-finite value (${value})`);
   return { value, unit, status: 'ok', ...(stats ? { stats } : {}), ...(ci ? { ci } : {}) };
 }
+/**
+ * A sampled metric: its samples (kept for the run's budgets, dropped from the files), their summary, and a headline
+ * value for tables: the mean, or the median where a few slow samples should not move it.
+ */
+export function sampledOk(samples: readonly number[], unit: string, kind: 'independent' | 'series', headline: 'mean' | 'median', stats: NonNullable<Metric['stats']>): Metric {
+  const m = ok(headline === 'mean' ? stats.mean : stats.median, unit, stats);
+  return m.status === 'ok' ? { ...m, samples: [...samples], sampleKind: kind } : m;
+}
+
+/** The metric as result files keep it: without its samples, which only the run's budgets need. */
+export function withoutSamples(metric: Metric): Metric {
+  if (!metric.samples) return metric;
+  const { samples: _samples, ...rest } = metric;
+  return rest;
+}
+
 export function skipped(unit: string, reason: string): Metric {
   return { value: null, unit, status: 'skipped', reason };
 }
@@ -84,6 +107,8 @@ export type Cell = z.infer<typeof cellSchema>;
 
 export const verdictSchema = z.object({
   metric: z.string(),
+  /** The aggregation a sampled metric's budget judged, e.g. "p(95)" or "mean"; absent for a single figure. */
+  aggregation: z.string().optional(),
   label: z.string(),
   /** The budget as the user wrote it, e.g. "<= 2.5". */
   source: z.string(),

@@ -9,7 +9,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { BenchConfig } from '../config/schema.ts';
 import { closest } from '../config/suggest.ts';
 import { corpusDocSchema, loadGoldenSet, readJsonl, retrievalQuerySchema } from '../scoring/goldens.ts';
-import { categoryMetric } from './quality-goldens.ts';
+import { categoryMetric } from './quality/goldens.ts';
 import { dataFile, loadPrompts } from './prompts.ts';
 
 /** Profiles that send the interactive prompts (interactive itself, and the loads of others). */

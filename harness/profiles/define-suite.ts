@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, inject, test } from 'vitest';
-import { budgetTitle, describeVerdict } from '../budgets/budget.ts';
+import { budgetKey, budgetTitle, describeVerdict } from '../budgets/budget.ts';
 import { configureClient } from '../client/limits.ts';
-import type { ProfileName } from '../budgets/catalogue.ts';
 import type { Cell } from '../measurement/schema.ts';
 import { plannerSkip as askPlanner, recordPlannerOutcome } from '../matrix/run-state.ts';
 import type { Plan } from '../plan.ts';
+import { settingsOf } from './mode.ts';
+import { profileOf, type ProfileName } from './registry.ts';
 import { storedOutcome } from './resume.ts';
 import { runCell, type CellOutcome, type Workload } from './run-cell.ts';
 
@@ -17,12 +18,25 @@ export interface SuiteOptions {
   onlyCell?: (plan: Plan) => { id: string; why: string };
 }
 
+/** What a profile's workload module gives: the workload, and how the suite picks its cells when not one per cell. */
+export interface ProfileModule<P extends ProfileName> {
+  workload: Workload<P>;
+  suite?: SuiteOptions;
+  /** Runs once after every cell's describe is defined (e.g. invisibility's paired comparison). */
+  afterCells?: () => void;
+}
+
 /**
- * One describe per matrix cell, titled with the cell id (unquoted, so `-t Q4_K_M` and `-t '^small'` both work),
- * one test per budget. The cell runs once, in beforeAll; the tests only judge its measurement.
+ * A profile's test file is one line: `await defineProfileSuite('<name>')`. One describe per matrix cell, titled with
+ * the cell id (unquoted, so `-t Q4_K_M` and `-t '^small'` both work), one test per budget. The cell runs once, in
+ * beforeAll; the tests only judge its measurement. The setup timeout is the profile's own, from its settings.
  */
-export function defineProfileSuite<P extends ProfileName>(profile: P, workload: Workload<P>, setupTimeoutMs: (plan: Plan) => number, options: SuiteOptions = {}): void {
+export async function defineProfileSuite<P extends ProfileName>(profile: P): Promise<void> {
+  const definition = profileOf(profile);
+  const { workload, suite: options = {}, afterCells } = (await definition.load()) as unknown as ProfileModule<P>;
   const plan = inject('plan');
+  const setupTimeoutMs =
+    (definition.setupTimeoutS as (s: unknown, ctx: { loadTimeoutS: number }) => number)(settingsOf(plan.config, profile), { loadTimeoutS: plan.config.llama.load_timeout_s }) * 1000;
   configureClient(plan.config.client);
   const settings = plan.config.profiles[profile];
   const resuming = inject('resume') !== undefined;
@@ -53,7 +67,7 @@ export function defineProfileSuite<P extends ProfileName>(profile: P, workload: 
       const stored = resuming ? storedOutcome(plan, planned, profile) : null;
       reused = stored !== null;
       outcome = stored ?? (await runCell(plan, planned, profile, workload));
-    }, setupTimeoutMs(plan));
+    }, setupTimeoutMs);
     // Planner: what this cell measured decides about the cells after it (in this profile and the next ones).
     beforeAll(async () => {
       if (outcome) await recordPlannerOutcome(plan, planned, outcome.measurement);
@@ -75,7 +89,7 @@ export function defineProfileSuite<P extends ProfileName>(profile: P, workload: 
       test(budgetTitle(budget), async ({ task, skip, annotate }) => {
         if (duplicate) skip(duplicate);
         if (plannerSkip) skip(plannerSkip);
-        const verdict = outcome?.verdicts.find((v) => v.metric === budget.metric);
+        const verdict = outcome?.verdicts.find((v) => budgetKey(v) === budgetKey(budget));
         if (!verdict) throw new Error('the cell did not run');
         task.meta.verdict = verdict;
         // Shows the measured figure beside the test in Vitest's UI and reporters.
@@ -91,4 +105,5 @@ export function defineProfileSuite<P extends ProfileName>(profile: P, workload: 
       });
     }
   });
+  afterCells?.();
 }

@@ -5,10 +5,11 @@ import { metricDefinition, type ProfileMetrics, type ProfileName } from '../budg
 import { startServer, type RunningServer } from '../llama/launch.ts';
 import { checkAnswers, watchServer, type ServerWatch } from '../llama/liveness.ts';
 import { resumeStamp } from '../matrix/checkpoint.ts';
-import { ok, type CellMeasurement, type Metric, type Verdict } from '../measurement/schema.ts';
+import { ok, withoutSamples, type CellMeasurement, type Metric, type Verdict } from '../measurement/schema.ts';
 import { explainWriteError, writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { Sampler, samplesCsv } from '../sampler/sampler.ts';
+import { bootstrapOptions } from './window.ts';
 
 /** Server settings a profile sets on top of the cell's own, e.g. `--parallel 4` or `--sleep-idle-seconds 5`. */
 export interface ServerOverrides {
@@ -192,13 +193,14 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     modelPath: planned.model.path,
     build: { llamaVersion: plan.llama.version, llamaCommit: plan.llama.commit, modelSha256: planned.model.sha256 },
     serverPort: server?.port ?? null,
-    metrics,
+    // Samples serve the budgets below; the files keep each metric's summary.
+    metrics: Object.fromEntries(Object.entries(metrics).map(([k, m]) => [k, withoutSamples(m)])),
     ...(Object.keys(series).length > 0 ? { series } : {}),
     files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, rel(f)])),
   };
   // An errored cell judges nothing: figures measured before its server died or hung are not evidence of a pass.
   const verdicts = plan.budgets[profile].map((b) =>
-    evaluateBudget(b, error ? { value: null, unit: b.unit, status: 'error', reason: `cell failed: ${error.split('\n')[0]}` } : metrics[b.metric]),
+    evaluateBudget(b, error ? { value: null, unit: b.unit, status: 'error', reason: `cell failed: ${error.split('\n')[0]}` } : metrics[b.metric], bootstrapOptions(plan)),
   );
   // The resume key makes this file the cell's checkpoint: `--resume` reuses it only under the same conditions.
   const resume = resumeStamp(plan, planned, profile);

@@ -1,4 +1,4 @@
-import { failed, ok, skipped, type Metric } from '../measurement/schema.ts';
+import { failed, ok, sampledOk, skipped, type Metric } from '../measurement/schema.ts';
 import type { CommonMetricName } from '../budgets/catalogue.ts';
 import type { SampleRow, SamplerResult } from '../sampler/sampler.ts';
 import type { BootstrapOptions } from '../stats/bootstrap.ts';
@@ -73,6 +73,8 @@ export function resourceMetrics(
   // Ticks follow each other: the intervals count them at their effective sample size (harness/stats/interval.ts).
   const level = bootstrap.level;
   return {
+    // Per tick, for budgets that name their aggregation ("mean <= 35", "p(99) <= 50"); capped ticks are noted.
+    cpu_pct: cappedNote(cpu ? sampledOk(cpuSamples, unit, 'series', 'mean', cpu) : failed(unit, noCpu!)),
     cpu_mean_pct: cpu ? withInterval(ok(cpu.mean, unit, cpu), seriesMeanInterval(cpuSamples, level)) : failed(unit, noCpu!),
     cpu_p99_pct: cappedNote(cpu ? withInterval(ok(cpu.p99, unit, cpu), seriesQuantileInterval(cpuSamples, sortSamples(cpuSamples), 0.99, level)) : failed(unit, noCpu!)),
     cpu_peak_pct: cappedNote(cpu ? ok(cpu.max, unit) : failed(unit, noCpu!)),

@@ -1,4 +1,5 @@
-import { betterOf } from '../budgets/catalogue.ts';
+import { budgetKey } from '../budgets/budget.ts';
+import { betterOf, verdictFor, verdictHome } from '../budgets/catalogue.ts';
 import { KNOB_NAMES, type Cell, type Metric, type Verdict } from '../measurement/schema.ts';
 import { sortCells, type RunReport } from './model.ts';
 
@@ -65,11 +66,13 @@ function lines(report: RunReport): Line[] {
   const out: Line[] = [];
   for (const c of sortCells(report.cells)) {
     const base = { runId: report.runId, profile: c.profile, cellId: c.cell.id, cell: c.cell, cellState: c.state };
-    const names = [...new Set([...Object.keys(c.metrics), ...c.verdicts.map((v) => v.metric)])].sort();
+    // A verdict on an aggregation no metric names (ttft_s at p(90)) gets a line of its own, named "ttft_s p(90)".
+    const homeless = new Map(c.verdicts.filter((v) => verdictHome(c.profile, v) === null).map((v) => [budgetKey(v), v]));
+    const names = [...new Set([...Object.keys(c.metrics), ...c.verdicts.map((v) => verdictHome(c.profile, v) ?? budgetKey(v))])].sort();
     if (names.length === 0) out.push({ ...base, status: 'error', reason: c.error ?? 'no measurement' });
     for (const name of names) {
-      const m = c.metrics[name];
-      const v = c.verdicts.find((x) => x.metric === name);
+      const v = homeless.get(name) ?? verdictFor(c.profile, name, c.verdicts);
+      const m: Metric | undefined = homeless.has(name) ? (v!.value === null ? undefined : { value: v!.value, unit: v!.unit, status: 'ok' }) : c.metrics[name];
       out.push({ ...base, metric: name, value: m, verdict: v, status: m?.status ?? 'error', reason: m?.reason ?? (m ? '' : v?.reason) });
     }
   }

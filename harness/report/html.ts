@@ -1,7 +1,10 @@
+import { verdictFor } from '../budgets/catalogue.ts';
 import { createHash } from 'node:crypto';
 import { countVerdicts, overallVerdict, sortCells, type CellReport, type RunReport } from './model.ts';
 import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
-import { latencyChart, profileCharts, qualitySpeedChart, verdictHeatMap } from './html/charts.ts';
+import type { DeclaredProfile } from '../profiles/define-profile.ts';
+import { PROFILES } from '../profiles/registry.ts';
+import { latencyChart, qualitySpeedChart, seriesBlock, verdictHeatMap } from './html/charts.ts';
 import { anchor, escapeHtml, levelPrefix, titleCase } from './html/common.ts';
 import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
 import { evidenceSection, type GradedItem } from './html/evidence.ts';
@@ -84,25 +87,39 @@ function overviewTable(cells: CellReport[]): string {
   );
 }
 
-function profileSection(report: RunReport, profile: string, cells: CellReport[]): string {
-  const extra: string[] = [];
-  if (profile === 'interactive') {
-    const limit = cells.flatMap((c) => c.verdicts).find((v) => v.metric === 'latency_p95_s')?.limit;
-    const chart = latencyChart(cells, limit);
-    if (chart) extra.push(`<h3>Latency percentiles</h3>${chart}`);
-  }
-  if (profile === 'quality') {
-    const chart = qualitySpeedChart(report.cells);
-    if (chart) extra.push(`<h3>Quality versus speed</h3><p class="note">Filled points are the Pareto front: no other cell is both faster and better.</p>${chart}`);
-    extra.push(degradationSection(report));
-  }
-  if (profile === 'invisibility') extra.push(pairedSection(report.pairedComparisons));
-  extra.push(profileCharts(profile, cells));
+/** A profile's section: its verdict map and table, then the charts and views its definition asks for. */
+function profileSection(report: RunReport, profile: string, cells: CellReport[], profiles: readonly DeclaredProfile[]): string {
+  const charts = profiles.find((p) => p.name === profile)?.charts ?? [];
+  const extra = charts.map((chart) => {
+    switch (chart.kind) {
+      case 'block':
+        return seriesBlock(chart, cells);
+      case 'latency-percentiles': {
+        const limit = verdictFor(profile, 'latency_p95_s', cells.flatMap((c) => c.verdicts))?.limit;
+        const drawn = latencyChart(cells, limit);
+        return drawn ? `<h3>Latency percentiles</h3>${drawn}` : '';
+      }
+      case 'quality-speed': {
+        const drawn = qualitySpeedChart(report.cells);
+        return drawn ? `<h3>Quality versus speed</h3><p class="note">Filled points are the Pareto front: no other cell is both faster and better.</p>${drawn}` : '';
+      }
+      case 'quality-degradation':
+        return degradationSection(report);
+      case 'paired-comparison':
+        return pairedSection(report.pairedComparisons);
+    }
+  });
   return `<section><h2>${escapeHtml(titleCase(profile))}</h2>${verdictHeatMap(profile, cells)}${profileTable(profile, cells)}${extra.join('')}</section>`;
 }
 
 /** A self-contained page: inline CSS and SVG, one hashed script, no network. Timelines come from metrics_samples.csv. */
-export function reportHtml(report: RunReport, timelines: ReadonlyMap<string, Timeline> = new Map(), graded: ReadonlyMap<string, GradedItem[]> = new Map()): string {
+export function reportHtml(
+  report: RunReport,
+  timelines: ReadonlyMap<string, Timeline> = new Map(),
+  graded: ReadonlyMap<string, GradedItem[]> = new Map(),
+  /** The profile declarations whose charts the sections draw (the registry's, unless a test brings its own). */
+  declared: readonly DeclaredProfile[] = PROFILES,
+): string {
   const cells = sortCells(report.cells);
   const profiles = [...new Set(cells.map((c) => c.profile))].sort();
   const counts = countVerdicts(cells);
@@ -144,7 +161,7 @@ acceptable = every judged budget met (or inconclusive), poor = some missed, fail
 Hover a figure for its budget and headroom. Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>
 ${recommendationCards(report)}
 ${comparisonSection(report)}
-${profiles.map((p) => profileSection(report, p, cells.filter((c) => c.profile === p))).join('\n')}
+${profiles.map((p) => profileSection(report, p, cells.filter((c) => c.profile === p), declared)).join('\n')}
 ${overviewTable(cells)}
 ${scoresTable(report)}
 <h2>Cells in detail</h2>

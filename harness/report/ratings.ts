@@ -1,3 +1,4 @@
+import { verdictLabel } from '../budgets/budget.ts';
 import type { Verdict } from '../measurement/schema.ts';
 
 export const RATINGS = ['excellent', 'good', 'acceptable', 'poor', 'failed'] as const;
@@ -52,5 +53,5 @@ export function rateCell(verdicts: readonly Verdict[], critical: readonly string
 }
 
 function labels(vs: readonly Verdict[]): string {
-  return vs.map((v) => v.label).join(', ');
+  return vs.map((v) => verdictLabel(v)).join(', ');
 }

@@ -1,3 +1,4 @@
+import { verdictLabel } from '../budgets/budget.ts';
 import { formatShort } from '../units.ts';
 import type { CellReport } from './model.ts';
 import type { CellScore, Recommendation } from './part-schemas.ts';
@@ -57,14 +58,14 @@ function pct(x: number | null): string {
 function describe(useCase: UseCase, s: Selection, title = useCase.title): Recommendation {
   const ruledOut = s.excluded.map((e) => ({
     cellId: e.cellId,
-    because: `${e.profile}: ${e.verdict.label}${e.verdict.value === null ? ` ${e.verdict.status} (${e.verdict.reason ?? ''})` : ` ${formatShort(e.verdict.value)} ${e.verdict.unit}, limit ${e.verdict.op} ${e.verdict.limit}`}`,
+    because: `${e.profile}: ${verdictLabel(e.verdict)}${e.verdict.value === null ? ` ${e.verdict.status} (${e.verdict.reason ?? ''})` : ` ${formatShort(e.verdict.value)} ${e.verdict.unit}, limit ${e.verdict.op} ${e.verdict.limit}`}`,
   }));
   if (!s.winner) {
     return { useCase: useCase.id, title, status: 'none-passed', cellId: null, runnerUp: null, score: null, reasons: ['no configuration met every budget of ' + s.profiles.join(' and ')], ruledOut };
   }
   const w = s.winner;
   const unresolved = w.unresolved.map(
-    ({ profile, verdict: v }) => `not known to meet ${profile}: ${v.label} ${v.status}${v.reason ? ` (${v.reason})` : ''}`,
+    ({ profile, verdict: v }) => `not known to meet ${profile}: ${verdictLabel(v)} ${v.status}${v.reason ? ` (${v.reason})` : ''}`,
   );
   const reasons = w.contributions
     .slice()
@@ -94,7 +95,7 @@ export function recommend(cells: readonly CellReport[], overallWeights: Record<s
     const c = all.find((x) => x.cellId === r.cellId)!;
     const u = r.useCase === 'overall' ? overall : USE_CASES.find((x) => x.id === r.useCase)!;
     for (const { profile, verdict } of c.verdicts) {
-      if (u.profiles.includes(profile) && verdict.status === 'pass') r.reasons.push(`passed ${profile}: ${verdict.label} ${formatShort(verdict.value!)} ${verdict.unit}${pct(verdict.used)}`);
+      if (u.profiles.includes(profile) && verdict.status === 'pass') r.reasons.push(`passed ${profile}: ${verdictLabel(verdict)} ${formatShort(verdict.value!)} ${verdict.unit}${pct(verdict.used)}`);
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { analyzePairedSession, pairedComparisonSchema, roundRatios, roundsToResolve, widestHalfWidthPct, type ProbePhase } from '../../harness/analysis/paired.ts';
-import { pairsOf, roundOrder } from '../../harness/profiles/invisibility-paired.ts';
+import { pairsOf, roundOrder } from '../../harness/profiles/invisibility/paired.ts';
 import type { Cell } from '../../harness/measurement/schema.ts';
 
 const idle = (taskMs: number): ProbePhase => ({ round: -1, cell: null, taskMs, latenessP99Ms: 1, cpuSharePct: 99, serverCpuPct: null });

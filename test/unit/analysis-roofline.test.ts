@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { decodeEfficiency, decodeRoofline, decodeUpperBound, measureMemoryBandwidth } from '../../harness/analysis/roofline.ts';
 import { arrayBytesFor, measureBandwidth, parseCacheSize, parseTriadOutput } from '../../harness/bandwidth/measure.ts';
 import type { Plan, PlannedCell } from '../../harness/plan.ts';
-import { rooflineMetrics } from '../../harness/profiles/interactive.ts';
+import { rooflineMetrics } from '../../harness/profiles/interactive/workload.ts';
 import { ok } from '../../harness/measurement/schema.ts';
 
 test('memory bandwidth (JavaScript): a finite positive figure and a description of the method', () => {

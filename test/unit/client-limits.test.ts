@@ -6,7 +6,7 @@ import { chat, requestChat } from '../../harness/client/chat.ts';
 import { modelInfo, streamCompletion, tokenize } from '../../harness/client/completion.ts';
 import { ClientError, configureClient, DEFAULT_MAX_RESPONSE_BYTES, responseByteCap } from '../../harness/client/limits.ts';
 import type { Metric } from '../../harness/measurement/schema.ts';
-import { requestMetrics } from '../../harness/profiles/interactive.ts';
+import { requestMetrics } from '../../harness/profiles/interactive/workload.ts';
 import { startHostileServer, writeRepeated, type Handler, type HostileServer } from '../fixtures/hostile-server.ts';
 
 const MB = 1024 * 1024;

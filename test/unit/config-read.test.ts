@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { parseCommandLine } from '../../harness/cli/args.ts';
 import { checkBudgetLimit } from '../../harness/config/budget-ranges.ts';
 import { show } from '../../harness/config/describe.ts';
-import { isSafeRevision } from '../../harness/config/limits.ts';
+import { isSafeRevision } from '../../harness/limits.ts';
 import { formatCpuList, parseCpuList } from '../../harness/config/machine.ts';
 import { MAX_CONFIG_BYTES, parseConfigYaml, readConfigText } from '../../harness/config/read.ts';
 import { closest, editDistance } from '../../harness/config/suggest.ts';

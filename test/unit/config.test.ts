@@ -38,17 +38,42 @@ describe('loadConfig', () => {
     expect(c.config.sampler.interval_ms).toBe(100);
     expect(c.config.matrix.priority).toEqual(['nice10']);
     expect(c.config.profiles.idle.duration_s).toBe(10);
-    expect(c.budgets.interactive.map((b) => b.metric)).toContain('latency_p95_s');
+    expect(c.budgets.interactive.map((b) => `${b.metric} ${b.source}`)).toContain('latency_s p(95) <= 2.5');
     expect(c.hash).toMatch(/^[0-9a-f]{64}$/);
   });
   test('the shipped bench.config.yaml is valid', () => {
     expect(() => loadConfig(path.resolve('bench.config.yaml'))).not.toThrow();
   });
   test('a budget can be overridden or turned off', () => {
-    const c = loadConfig(write('b.yaml', `${VALID}profiles:\n  interactive:\n    budgets:\n      latency_p95_s: "<= 0.001"\n      cpu_p99_pct: "off"\n`));
+    const c = loadConfig(write('b.yaml', `${VALID}profiles:\n  interactive:\n    budgets:\n      latency_s: "p(90) <= 0.001"\n      ttft_s: "off"\n`));
     const metrics = c.budgets.interactive.map((b) => `${b.metric} ${b.source}`);
-    expect(metrics).toContain('latency_p95_s <= 0.001');
-    expect(metrics.some((m) => m.startsWith('cpu_p99_pct'))).toBe(false);
+    // A metric's list replaces its defaults: the p(95) default is gone, the p(90) is the one budget on latency_s.
+    expect(metrics.filter((m) => m.startsWith('latency_s'))).toEqual(['latency_s p(90) <= 0.001']);
+    expect(metrics.some((m) => m.startsWith('ttft_s'))).toBe(false);
+    expect(c.warnings).toEqual([]);
+  });
+  test('one metric, several aggregations: a list of expressions, each its own budget', () => {
+    const c = loadConfig(write('l.yaml', `${VALID}profiles:\n  interactive:\n    budgets:\n      ttft_s: ["p(50) <= 1", "p(99) <= 4", "max <= 10"]\n`));
+    const ttft = c.budgets.interactive.filter((b) => b.metric === 'ttft_s');
+    expect(ttft.map((b) => [b.aggregation, b.op, b.limit])).toEqual([
+      [{ kind: 'p', q: 50 }, '<=', 1],
+      [{ kind: 'p', q: 99 }, '<=', 4],
+      [{ kind: 'max' }, '<=', 10],
+    ]);
+  });
+  test('an older metric name still works as its aggregation, with a warning naming the new form', () => {
+    const c = loadConfig(write('o.yaml', `${VALID}profiles:\n  interactive:\n    budgets:\n      latency_p95_s: "<= 0.001"\n      cpu_p99_pct: "off"\n`));
+    const metrics = c.budgets.interactive.map((b) => `${b.metric} ${b.source}`);
+    expect(metrics).toContain('latency_s p(95) <= 0.001');
+    expect(metrics.some((m) => m.startsWith('cpu_pct p(99)'))).toBe(false);
+    expect(metrics).toContain('cpu_pct mean <= 35');
+    expect(c.warnings.map((w) => w.message)).toEqual(['latency_p95_s is an older name for latency_s at p(95): it still works; the new form is latency_s: "p(95) <= 0.001"']);
+  });
+  test('an aggregation that does not fit the metric is exit 2 at its list position', () => {
+    const e = problems(`${VALID}profiles:\n  interactive:\n    budgets:\n      ttft_s: ["p(95) <= 3", "<= 3"]\n      rss_peak_mb: "p(95) <= 900"\n`);
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(/profiles\.interactive\.budgets\.ttft_s\[1\] \(line \d+\): got "<= 3": ttft_s is measured per sample; expected its aggregation first/);
+    expect(e.message).toMatch(/profiles\.interactive\.budgets\.rss_peak_mb \(line \d+\): got "p\(95\) <= 900": rss_peak_mb is a single figure, so it has no p\(95\)/);
   });
 
   // The five malformed configs of the acceptance list: each names the YAML path and what was expected.

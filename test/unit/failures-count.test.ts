@@ -4,9 +4,9 @@ import type { Metric } from '../../harness/measurement/schema.ts';
 import { describe, expect, test } from 'vitest';
 import type { RequestRecord } from '../../harness/client/completion.ts';
 import { ok, skipped } from '../../harness/measurement/schema.ts';
-import { levelFigures } from '../../harness/profiles/concurrency.ts';
-import { requestMetrics } from '../../harness/profiles/interactive.ts';
-import { usableContext } from '../../harness/profiles/long-context.ts';
+import { levelFigures } from '../../harness/profiles/concurrency/workload.ts';
+import { requestMetrics } from '../../harness/profiles/interactive/workload.ts';
+import { usableContext } from '../../harness/profiles/long-context/workload.ts';
 
 const BOOT = { resamples: 200, level: 0.95, seed: 1 };
 

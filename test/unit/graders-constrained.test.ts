@@ -1,7 +1,7 @@
 // Constrained-answer mode, the counting of failed requests, and the per-item evidence on the page.
 import { describe, expect, test } from 'vitest';
 import type { ChatRecord } from '../../harness/client/chat.ts';
-import { askGolden, goldenMetrics, type GoldenOutcome } from '../../harness/profiles/quality-goldens.ts';
+import { askGolden, goldenMetrics, type GoldenOutcome } from '../../harness/profiles/quality/goldens.ts';
 import { evidenceSection } from '../../harness/report/html/evidence.ts';
 import { gradedItem } from '../../harness/report/read-evidence.ts';
 import type { CellReport } from '../../harness/report/model.ts';

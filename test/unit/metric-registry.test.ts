@@ -1,6 +1,6 @@
 // Every metric declared once: walk the registry and every default budget against it.
 import { describe, expect, test } from 'vitest';
-import { parseBudgetExpression } from '../../harness/budgets/budget.ts';
+import { aggregationProblem, parseBudgetExpression } from '../../harness/budgets/budget.ts';
 import { KEY_METRICS, PROFILE_NAMES, betterOf, betterOfKey, declaredMetrics, metricDefinition, metricFamilies, type ProfileMetrics } from '../../harness/budgets/catalogue.ts';
 import { ok } from '../../harness/measurement/schema.ts';
 import { undeclaredMetrics, type Workload } from '../../harness/profiles/run-cell.ts';
@@ -41,12 +41,26 @@ describe('metric registry', () => {
     expect(betterOfKey('no-dot')).toBe('neither');
   });
 
-  test('every default budget names a declared metric and parses', () => {
+  test('every default budget names a declared metric (never an older alias), parses, and fits the metric', () => {
     for (const profile of PROFILE_NAMES) {
-      for (const [metric, source] of Object.entries(DEFAULT_BUDGETS[profile])) {
-        expect(metricDefinition(profile, metric), `${profile}.${metric}`).toBeDefined();
-        expect(parseBudgetExpression(source), `${profile}.${metric}: ${source}`).not.toBeNull();
+      for (const [metric, sources] of Object.entries(DEFAULT_BUDGETS[profile])) {
+        const definition = metricDefinition(profile, metric);
+        expect(definition, `${profile}.${metric}`).toBeDefined();
+        expect(definition!.alias, `${profile}.${metric} is an alias`).toBeUndefined();
+        for (const source of typeof sources === 'string' ? [sources] : sources) {
+          const parsed = parseBudgetExpression(source);
+          expect(parsed, `${profile}.${metric}: ${source}`).not.toBeNull();
+          expect(aggregationProblem(definition!.sampled !== undefined, metric, parsed!.aggregation), `${profile}.${metric}: ${source}`).toBeNull();
+        }
       }
+    }
+  });
+
+  test('every alias names a sampled metric of its profile and a valid aggregation', () => {
+    for (const { profile, metric, definition } of declaredMetrics()) {
+      if (!definition.alias) continue;
+      expect(metricDefinition(profile, definition.alias.of)?.sampled, `${profile}.${metric} → ${definition.alias.of}`).toBeDefined();
+      expect(parseBudgetExpression(`${definition.alias.aggregation} <= 1`)?.aggregation, metric).not.toBeNull();
     }
   });
 

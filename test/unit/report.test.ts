@@ -56,6 +56,30 @@ describe('report exporters', () => {
     expect(lines).toContain('20260101-000000-abcdef,interactive,tiny Q4_K_M t2 c1024 nice10,tiny,Q4_K_M,2,1024,nice10,,,,,,,,,completed,latency_p95_s,3,s,ok,,<= 2.5,fail,-0.5,1.2,lower,,,');
     expect(lines).toHaveLength(3);
   });
+  test('CSV: a budget on an aggregation sits on the row of the figure it judges, or on a row of its own', () => {
+    const cell = report.cells[0]!;
+    const sampled: RunReport = {
+      ...report,
+      cells: [
+        {
+          ...cell,
+          metrics: { latency_s: { value: 1.5, unit: 's', status: 'ok' }, latency_p95_s: { value: 3, unit: 's', status: 'ok' } },
+          verdicts: [
+            { metric: 'latency_s', aggregation: 'p(95)', label: 'latency', source: 'p(95) <= 2.5', op: '<=', limit: 2.5, unit: 's', value: 3, status: 'fail', margin: -0.5, used: 1.2 },
+            { metric: 'ttft_s', aggregation: 'p(90)', label: 'TTFT', source: 'p(90) <= 1', op: '<=', limit: 1, unit: 's', value: 0.5, status: 'pass', margin: 0.5, used: 0.5 },
+          ],
+          counts: { pass: 1, fail: 1, inconclusive: 0, skipped: 0, error: 0 },
+        },
+      ],
+    };
+    const rows = scoreboardCsv(sampled).trim().split('\n').slice(1).map((l) => l.split(',').slice(17, 24).join(','));
+    expect(rows).toEqual([
+      'latency_p95_s,3,s,ok,,<= 2.5,fail',
+      'latency_s,1.5,s,ok,,,',
+      'ttft_s p(90),0.5,s,ok,,<= 1,pass',
+    ]);
+    expect(reportHtml(sampled)).toContain('latency p95 3.00 s (limit ≤ 2.5)');
+  });
   test('terminal table shows the failing cell', () => {
     expect(terminalTable(report)).toMatch(/tiny Q4_K_M t2 c1024 nice10 .*FAIL 1\/1/);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseLlamaBenchJson, type LlamaBenchRun } from '../../harness/llama/bench.ts';
 import { failed, ok } from '../../harness/measurement/schema.ts';
-import { benchMedian, servingOverhead } from '../../harness/profiles/serving-overhead.ts';
+import { benchMedian, servingOverhead } from '../../harness/profiles/interactive/serving-overhead.ts';
 
 // Trimmed from `llama-bench -m tiny-Q4_K_M.gguf -t 1 -p 0 -n 128 -r 3 -o json` (llama.cpp de3ff81).
 const OUTPUT = `[

@@ -5,9 +5,9 @@ import { describe, expect, test } from 'vitest';
 import { configSchema } from '../../harness/config/schema.ts';
 import { expandMatrix } from '../../harness/matrix/cells.ts';
 import type { Plan } from '../../harness/plan.ts';
-import { contextLadder, fillerText } from '../../harness/profiles/long-context.ts';
+import { contextLadder, fillerText } from '../../harness/profiles/long-context/workload.ts';
 import { settingsOf } from '../../harness/profiles/mode.ts';
-import { chooseStressCell } from '../../harness/profiles/stress-cell.ts';
+import { chooseStressCell } from '../../harness/profiles/stress/cell.ts';
 
 const config = (extra: Record<string, unknown> = {}) =>
   configSchema.parse({ models: [{ name: 'small', builtin: 'small' }], matrix: { models: ['small'], quants: ['Q4_K_M', 'Q8_0'], threads: [1, 2], ctx: [2048] }, ...extra });

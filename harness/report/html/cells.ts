@@ -1,4 +1,5 @@
-import { KEY_METRICS, isProfileName } from '../../budgets/catalogue.ts';
+import { verdictLabel } from '../../budgets/budget.ts';
+import { KEY_METRICS, isProfileName, verdictFor } from '../../budgets/catalogue.ts';
 import { formatFixed } from '../../units.ts';
 import { overallVerdict, type CellReport } from '../model.ts';
 import { runRelativePath } from '../run-path.ts';
@@ -25,7 +26,7 @@ export function profileTable(profile: string, cells: CellReport[]): string {
     }
     const tds = keys.map((k) => {
       const m = Object.hasOwn(c.metrics, k) ? c.metrics[k] : undefined;
-      const v = c.verdicts.find((x) => x.metric === k);
+      const v = verdictFor(profile, k, c.verdicts);
       const cls = v ? v.status : m?.status === 'ok' ? 'none' : (m?.status ?? 'none');
       const title = v ? budgetText(v) : (m?.reason ?? '');
       const attrs = `${m?.value !== undefined && m.value !== null ? ` data-v="${escapeHtml(m.value)}"` : ''}${title ? ` title="${escapeHtml(title)}"` : ''}`;
@@ -81,7 +82,7 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
   const verdicts = c.verdicts
     .map(
       (v) =>
-        `<tr class="${escapeHtml(v.status)}"><td>${escapeHtml(v.label)}</td><td class="num">${figure(c.profile, v.metric, v.value)}</td>` +
+        `<tr class="${escapeHtml(v.status)}"><td>${escapeHtml(verdictLabel(v))}</td><td class="num">${figure(c.profile, v.metric, v.value)}</td>` +
         `<td>${escapeHtml(`${SYMBOL[v.op]} ${v.limit} ${v.unit}`)}</td><td>${escapeHtml(v.status)}</td>` +
         `<td class="num">${usedText(v.used)}</td><td>${escapeHtml(v.ci ? `${formatFixed(v.ci.low)} – ${formatFixed(v.ci.high)}` : '')}</td>` +
         `<td>${escapeHtml(v.reason ?? '')}${v.samplesToResolve ? escapeHtml(`; about ${v.samplesToResolve} samples would resolve it`) : ''}${v.ciNote ? `<small class="means">no interval: ${escapeHtml(v.ciNote)}</small>` : ''}</td></tr>`,

@@ -1,9 +1,11 @@
 import { paretoFront } from '../../analysis/pareto.ts';
+import { verdictFor } from '../../budgets/catalogue.ts';
 import { quantBits } from '../degradation.ts';
 import { overallVerdict, type CellReport } from '../model.ts';
 import { candidates } from '../select.ts';
 import { heatMap, lineChart, paretoChart, percentileChart, type Series } from '../svg.ts';
-import { titleCase } from './common.ts';
+import type { ProfileChart } from '../../profiles/define-profile.ts';
+import { escapeHtml, titleCase } from './common.ts';
 
 /**
  * Verdicts at a glance, one map per profile: rows are model × quantization (highest precision first), columns
@@ -70,47 +72,12 @@ function chartOf(cells: CellReport[], table: string, x: string, y: string, xLabe
   return series.length === 0 ? '' : lineChart({ series, xLabel, yLabel, width: 440, height: 220, ...(limit ? { limit } : {}) });
 }
 
-/** Per-profile charts of what a profile measured along the way: the curve, the per-document times, the timeline. */
-export function profileCharts(profile: string, cells: CellReport[]): string {
-  const block = (title: string, note: string, charts: string[]) => {
-    const drawn = charts.filter(Boolean);
-    return drawn.length === 0 ? '' : `<h3>${title}</h3><p class="note">${note}</p><div class="charts">${drawn.join('')}</div>`;
+/** A block of series charts a profile declared (its definition's `charts`): the curve, the per-document times, the timeline. */
+export function seriesBlock(block: Extract<ProfileChart, { kind: 'block' }>, cells: CellReport[]): string {
+  const limitOf = (metric: string | undefined) => {
+    const limit = metric ? verdictFor(cells[0]?.profile ?? '', metric, cells.flatMap((c) => c.verdicts))?.limit : undefined;
+    return limit === undefined ? undefined : { y: limit, label: `budget ${limit}` };
   };
-  if (profile === 'long-context') {
-    const ttftLimit = cells.flatMap((c) => c.verdicts).find((v) => v.metric === 'ttft_s_at_max')?.limit;
-    return block('Long-context curve', 'Each prompt size sent cold (TTFT, prefill speed) and repeated from the prompt cache (repeated TTFT). Sizes are capped by the context size and the model\'s trained context.', [
-      chartOf(cells, 'ladder', 'tokens', 'ttft_s', 'prompt tokens', 'TTFT, cold (s)', ttftLimit !== undefined ? { y: ttftLimit, label: `budget ${ttftLimit} s` } : undefined),
-      chartOf(cells, 'ladder', 'tokens', 'prefill_tps', 'prompt tokens', 'prefill tok/s'),
-      chartOf(cells, 'ladder', 'tokens', 'decode_tps', 'prompt tokens', 'decode tok/s after the prompt'),
-      chartOf(cells, 'ladder', 'tokens', 'cached_ttft_s', 'prompt tokens', 'TTFT, repeated prompt (s)'),
-    ]);
-  }
-  if (profile === 'batch') {
-    return block('Batch: time per document', 'Documents in order, as configured and again with --cache-ram 0; RSS after each document shows whether memory creeps up, and how much of it is the prompt cache.', [
-      chartOf(cells, 'documents', 'doc', 'seconds', 'document', 'seconds per document'),
-      chartOf(cells, 'documents', 'doc', 'rss_mb', 'document', 'RSS after the document (MB)'),
-      chartOf(cells, 'documents', 'doc', 'rss_no_cache_mb', 'document', 'RSS with --cache-ram 0 (MB)'),
-    ]);
-  }
-  if (profile === 'stress') {
-    return block('Stress timeline', 'Vitals every interval of the soak. Temperature and frequency appear only where the machine has the sensors.', [
-      chartOf(cells, 'timeline', 't_s', 'tps', 'seconds into the soak', 'tok/s'),
-      chartOf(cells, 'timeline', 't_s', 'rss_mb', 'seconds into the soak', 'RSS (MB)'),
-      chartOf(cells, 'timeline', 't_s', 'cpu_pct', 'seconds into the soak', 'CPU (% of machine)'),
-      chartOf(cells, 'timeline', 't_s', 'temperature_c', 'seconds into the soak', 'CPU temperature (°C)'),
-      chartOf(cells, 'timeline', 't_s', 'frequency_mhz', 'seconds into the soak', 'CPU frequency (MHz)'),
-    ]);
-  }
-  if (profile === 'wake') {
-    return block('Idle CPU by --poll level', 'Idle CPU of the server after one request, for each llama-server --poll level (0 sleeps while waiting, 100 busy-polls).', [
-      chartOf(cells, 'poll', 'poll', 'idle_cpu_pct', '--poll level', 'idle CPU (% of machine)'),
-    ]);
-  }
-  if (profile === 'concurrency') {
-    return block('Concurrency scaling', 'N clients at once against N server slots.', [
-      chartOf(cells, 'levels', 'clients', 'aggregate_tps', 'concurrent clients', 'aggregate tok/s'),
-      chartOf(cells, 'levels', 'clients', 'latency_p95_s', 'concurrent clients', 'p95 latency (s)'),
-    ]);
-  }
-  return '';
+  const drawn = block.charts.map((c) => chartOf(cells, c.table, c.x, c.y, c.xLabel, c.yLabel, limitOf(c.limitOf))).filter(Boolean);
+  return drawn.length === 0 ? '' : `<h3>${escapeHtml(block.title)}</h3><p class="note">${escapeHtml(block.note)}</p><div class="charts">${drawn.join('')}</div>`;
 }

@@ -1,3 +1,4 @@
+import { verdictLabel } from '../../budgets/budget.ts';
 import { bandText } from '../../budgets/bands.ts';
 import { metricDefinition } from '../../budgets/catalogue.ts';
 import type { Verdict } from '../../measurement/schema.ts';
@@ -17,7 +18,7 @@ export function usedText(used: number | null): string {
 export function budgetText(v: Verdict): string {
   const used = v.used === null ? '' : `, ${usedText(v.used)} of budget used`;
   const ci = v.ci ? `, ${Math.round(v.ci.level * 100)} % CI ${formatFixed(v.ci.low)}–${formatFixed(v.ci.high)}` : '';
-  return `${v.label} ${SYMBOL[v.op]} ${v.limit} ${v.unit}: ${v.status}${v.value === null ? ` (${v.reason ?? 'no value'})` : used}${ci}`;
+  return `${verdictLabel(v)} ${SYMBOL[v.op]} ${v.limit} ${v.unit}: ${v.status}${v.value === null ? ` (${v.reason ?? 'no value'})` : used}${ci}`;
 }
 
 /** "95 % " (the configured level as the intervals carry it), "" when none has an interval: for "… CI" labels. */

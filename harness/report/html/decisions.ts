@@ -1,3 +1,4 @@
+import { verdictLabel } from '../../budgets/budget.ts';
 import { formatFixed } from '../../units.ts';
 import { metEveryBudget, standings, type CellReport, type RunReport } from '../model.ts';
 import { escapeHtml, label, levelPrefix, SYMBOL } from './common.ts';
@@ -12,7 +13,7 @@ export function answer(cells: CellReport[]): string {
   const unresolvedOnly = ranked.filter((s) => s.measured && !s.errored && s.missed.length === 0 && s.unresolved.length > 0);
   const SHOWN = 3;
   const list = (items: { profile: string; verdict: CellReport['verdicts'][number] }[], say: (v: CellReport['verdicts'][number]) => string) =>
-    items.slice(0, SHOWN).map((m) => `${m.profile}: ${m.verdict.label} ${say(m.verdict)}`).join('; ') + (items.length > SHOWN ? `; and ${items.length - SHOWN} more` : '');
+    items.slice(0, SHOWN).map((m) => `${m.profile}: ${verdictLabel(m.verdict)} ${say(m.verdict)}`).join('; ') + (items.length > SHOWN ? `; and ${items.length - SHOWN} more` : '');
   const unresolvedNote = unresolvedOnly.length
     ? `<p class="provisional"><b>${unresolvedOnly.length} more configuration${unresolvedOnly.length === 1 ? '' : 's'} missed nothing but ${unresolvedOnly.length === 1 ? 'is' : 'are'} not known to meet every budget</b> (inconclusive or not measurable here):<ul>${unresolvedOnly
         .slice(0, SHOWN)
