@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cellSchema, measurementSchema, metricSchema, verdictSchema } from '../measurement/schema.ts';
+import { cellSchema, measurementSchema, metricSchema, verdictSchema, type CellMeasurement } from '../measurement/schema.ts';
 import { cellScoreSchema, comparisonSchema, degradationRowSchema, recommendationSchema } from './part-schemas.ts';
 import { pairedComparisonSchema } from '../analysis/paired.ts';
 
@@ -10,6 +10,20 @@ export const testOutcomeSchema = z.object({
   error: z.string().optional(),
 });
 
+/**
+ * What a cell report keeps of its measurement: the facts it has no field of its own for. Profile, cell, state, error
+ * and metrics stand once, on the cell report. An older scoreboard, which stored them here too, still reads: zod drops
+ * the extra keys.
+ */
+export const cellMeasurementFactsSchema = measurementSchema.omit({ profile: true, cell: true, state: true, error: true, metrics: true });
+export type CellMeasurementFacts = z.infer<typeof cellMeasurementFactsSchema>;
+
+/** The measurement without what the cell report already says. */
+export function measurementFacts(m: CellMeasurement): CellMeasurementFacts {
+  const { profile: _profile, cell: _cell, state: _state, error: _error, metrics: _metrics, ...facts } = m;
+  return facts;
+}
+
 export const cellReportSchema = z.object({
   profile: z.string(),
   cell: cellSchema,
@@ -18,7 +32,7 @@ export const cellReportSchema = z.object({
   metrics: z.record(z.string(), metricSchema),
   verdicts: z.array(verdictSchema),
   counts: z.object({ pass: z.number(), fail: z.number(), inconclusive: z.number().default(0), skipped: z.number(), error: z.number() }),
-  measurement: measurementSchema.optional(),
+  measurement: cellMeasurementFactsSchema.optional(),
   tests: z.array(testOutcomeSchema),
   rating: z.enum(['excellent', 'good', 'acceptable', 'poor', 'failed', 'not rated']).optional(),
   ratingReason: z.string().optional(),
