@@ -79,7 +79,7 @@ export function resourceMetrics(
     cpu_p99_pct: cappedNote(cpu ? withInterval(ok(cpu.p99, unit, cpu), seriesQuantileInterval(cpuSamples, sortSamples(cpuSamples), 0.99, level)) : failed(unit, noCpu!)),
     cpu_peak_pct: cappedNote(cpu ? ok(cpu.max, unit) : failed(unit, noCpu!)),
     rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : failed('MB', noRss!),
-    rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : failed('MB', noRss!),
+    rss_mean_mb: rss.length > 0 ? ok(mean(rss), 'MB') : failed('MB', noRss!),
     // Swap is system-wide: growth from the server's start to the end of the cell.
     swap_growth_mb:
       swap.length > 0
