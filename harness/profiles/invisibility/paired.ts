@@ -12,7 +12,7 @@ import type { Plan, PlannedCell } from '../../plan.ts';
 import { processCpuNs } from '../../sampler/proc.ts';
 import { mean, percentile, sortSamples } from '../../stats/summary.ts';
 import { startBackgroundLoad } from '../background-load.ts';
-import { startProbe, type PhaseResult } from './workload.ts';
+import { startProbe, type PhaseResult } from './probe-process.ts';
 import { dataFile, loadPrompts } from '../prompts.ts';
 
 /** The axes a pair may differ in; model, quantization and context make the group. */
