@@ -1,7 +1,7 @@
 // The planner: the order the matrix is walked in, and which cells are not worth launching given what the run has
 // learned so far. Pure functions over plain data; the run-state file (run-state.ts) carries what was learned
 // from one profile file to the next.
-import type { Rating } from '../report/ratings.ts';
+import type { Rating } from '../measurement/schema.ts';
 import { MEMORY_OVERHEAD_FACTOR, estimateMemory, type MemoryEstimate } from '../models/memory.ts';
 import { formatShort } from '../units.ts';
 import { describeFit, fitMemory, predictMemory, type MemoryPoint } from './memory-trend.ts';

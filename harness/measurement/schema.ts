@@ -155,3 +155,8 @@ export const measurementSchema = z.object({
   files: z.record(z.string(), z.string()),
 });
 export type CellMeasurement = z.infer<typeof measurementSchema>;
+
+/** A cell's rating from its verdicts, best first; `not rated` when it has nothing to rate (report/ratings.ts decides). */
+export const RATINGS = ['excellent', 'good', 'acceptable', 'poor', 'failed'] as const;
+export const ratingSchema = z.enum([...RATINGS, 'not rated']);
+export type Rating = z.infer<typeof ratingSchema>;

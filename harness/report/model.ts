@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cellSchema, measurementSchema, metricSchema, verdictSchema, type CellMeasurement } from '../measurement/schema.ts';
+import { cellSchema, measurementSchema, metricSchema, ratingSchema, verdictSchema, type CellMeasurement } from '../measurement/schema.ts';
 import { cellScoreSchema, comparisonSchema, degradationRowSchema, recommendationSchema } from './part-schemas.ts';
 import { pairedComparisonSchema } from '../analysis/paired.ts';
 
@@ -34,7 +34,7 @@ export const cellReportSchema = z.object({
   counts: z.object({ pass: z.number(), fail: z.number(), inconclusive: z.number().default(0), skipped: z.number(), error: z.number() }),
   measurement: cellMeasurementFactsSchema.optional(),
   tests: z.array(testOutcomeSchema),
-  rating: z.enum(['excellent', 'good', 'acceptable', 'poor', 'failed', 'not rated']).optional(),
+  rating: ratingSchema.optional(),
   ratingReason: z.string().optional(),
   /** For a cell skipped as a duplicate: the cell id whose results stand for it. */
   representative: z.string().optional(),
