@@ -18,7 +18,7 @@ import type { Cell } from './measurement/schema.ts';
 import { ensureBuiltinModel, type ModelFile } from './models/builtin.ts';
 import { sha256File } from './models/hash.ts';
 import { fetchHubModel, isHubModel, modelDirOf } from './models/hub-models.ts';
-import { estimateMemory, type MemoryEstimate } from './models/memory.ts';
+import { estimateMemory, kvCacheTypes, type MemoryEstimate } from './models/memory.ts';
 import { readGgufMetadata } from './models/metadata.ts';
 import { explainWriteError, writeFileAtomic } from './paths.ts';
 import { hostCpu } from './sampler/host.ts';
@@ -173,6 +173,7 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   const cells = expandMatrix(loaded.config);
   const planned: PlannedCell[] = [];
   const files = new Map<string, ModelFile>();
+  const kvCache = kvCacheTypes(loaded.config.llama.extra_args, process.env);
   for (const cell of cells) {
     // planner.mode quick skips other quantizations: their model files are neither made nor downloaded.
     if (!modeRuns(loaded.config, cell.quant)) {
@@ -182,7 +183,7 @@ export async function preparePlan(options: { configFile?: string; runId?: string
     const key = `${cell.model}\0${cell.quant}`;
     if (!files.has(key)) files.set(key, await modelFileFor(loaded.config, cell, llama, progress));
     const model = files.get(key)!;
-    planned.push({ cell, model, memory: estimateMemory(model.bytes, model.metadata ?? null, cell.ctx) });
+    planned.push({ cell, model, memory: estimateMemory(model.bytes, model.metadata ?? null, cell.ctx, kvCache) });
   }
   const plan: Plan = {
     bandwidth: await measureBandwidth(progress),

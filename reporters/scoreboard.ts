@@ -7,7 +7,7 @@ import type { Plan } from '../harness/plan.ts';
 import type { CellMeasurement, Verdict } from '../harness/measurement/schema.ts';
 import type { PairedComparison } from '../harness/analysis/paired.ts';
 import { PERCENTILE_METHOD } from '../harness/stats/summary.ts';
-import type { CellReport, RunReport, TestOutcome } from '../harness/report/model.ts';
+import { measurementFacts, type CellReport, type RunReport, type TestOutcome } from '../harness/report/model.ts';
 import { terminalTable } from '../harness/report/table.ts';
 import { cellFile } from '../harness/report/cell-file.ts';
 import { readRunReport, writeRunReport } from '../harness/report/write.ts';
@@ -230,7 +230,7 @@ function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
     metrics: measurement?.metrics ?? {},
     verdicts: verdicts.sort((a, b) => a.metric.localeCompare(b.metric)),
     counts,
-    ...(measurement ? { measurement } : {}),
+    ...(measurement ? { measurement: measurementFacts(measurement) } : {}),
     tests: group.tests.map(outcome).sort((a, b) => a.name.localeCompare(b.name)),
     sampleResponses: measurement ? sampleResponses(cellFile(runDir, measurement.files.responses)) : [],
   };

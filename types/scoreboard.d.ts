@@ -117,26 +117,6 @@ export interface RunReport {
       error: number;
     };
     measurement?: {
-      profile: string;
-      cell: {
-        id: string;
-        slug: string;
-        model: string;
-        quant: string;
-        threads: number;
-        ctx: number;
-        priority: string;
-        poll?: number;
-        batch_size?: number;
-        ubatch_size?: number;
-        threads_batch?: number;
-        mlock?: boolean;
-        mmap?: boolean;
-        flash_attn?: "on" | "off" | "auto";
-        affinity?: string;
-      };
-      state: "completed" | "errored";
-      error?: string;
       startedAt: string;
       durationMs: number;
       modelPath: string;
@@ -146,36 +126,6 @@ export interface RunReport {
         modelSha256: string;
       };
       serverPort: number | null;
-      metrics: {
-        [k: string]: {
-          value: number | null;
-          unit: string;
-          status: "ok" | "skipped" | "error";
-          reason?: string;
-          stats?: {
-            n: number;
-            mean: number;
-            median: number;
-            sd: number;
-            cv: number | null;
-            min: number;
-            max: number;
-            p50: number;
-            p95: number;
-            p99: number;
-          };
-          ci?: {
-            low: number;
-            high: number;
-            level: number;
-            method?: string;
-            resamples?: number;
-          };
-          ciNote?: string;
-          samples?: number[];
-          sampleKind?: "independent" | "series";
-        };
-      };
       series?: {
         [k: string]: {
           [k: string]: number | null;

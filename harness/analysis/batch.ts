@@ -4,7 +4,7 @@
  * Slowing down over a batch is the symptom of thermal throttling, a growing cache or memory pressure, so the
  * mean of the last documents is compared with the mean of the first ones.
  */
-import { summarize } from '../stats/summary.ts';
+import { mean, summarize } from '../stats/summary.ts';
 
 export interface BatchFigures {
   /** 3600 ÷ mean seconds per document. */
@@ -44,8 +44,4 @@ function firstVsLastPct(docSeconds: readonly number[]): number | null {
   const first = mean(docSeconds.slice(0, k));
   const last = mean(docSeconds.slice(-k));
   return first === 0 ? null : ((last - first) / first) * 100;
-}
-
-function mean(xs: readonly number[]): number {
-  return xs.reduce((acc, x) => acc + x, 0) / xs.length;
 }

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { geometricMean, logMeanInterval, studentTInterval, tCritical } from '../stats/interval.ts';
+import { mean } from '../stats/summary.ts';
 
 /** One phase of the probe: the foreground task and timer lateness, with the server idle or one cell decoding. */
 export interface ProbePhase {
@@ -90,8 +91,6 @@ export const FULL_CORE_PCT = 85;
 /** Points of a core below its idle-phase share that still count as "the probe kept its CPU". */
 const SHARE_TOLERANCE_PCT = 5;
 const ROUNDS_CAP = 1000;
-
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Per cell, the ratio of each round's active phase to the mean of the idle phases right before and after it. */
 export function roundRatios(phases: readonly ProbePhase[]): Map<string, number[]> {

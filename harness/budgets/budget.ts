@@ -1,7 +1,7 @@
 import type { Metric, Verdict } from '../measurement/schema.ts';
 import { meanInterval, quantileInterval, seriesMeanInterval, seriesQuantileInterval, type Interval } from '../stats/interval.ts';
 import { percentile, sortSamples } from '../stats/summary.ts';
-import type { MetricDefinition } from './catalogue.ts';
+import type { MetricDefinition } from './metric.ts';
 
 export type BudgetOp = '<=' | '<' | '>=' | '>';
 

@@ -3,11 +3,10 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { METRIC_CATALOGUE, PROFILE_NAMES, metricDefinition, type ProfileName } from '../budgets/catalogue.ts';
-import { QUICK_QUANTS } from '../matrix/planner.ts';
 import type { ConfigProblem } from './errors.ts';
 import { refusedExtraArg } from './extra-args.ts';
 import { formatCpuList, parseCpuList, type Machine } from './machine.ts';
-import { KNOWN_QUANTS } from './quants.ts';
+import { KNOWN_QUANTS, QUICK_QUANTS } from './quants.ts';
 import { BUILTIN_QUANTS, type BenchConfig } from './schema.ts';
 import { closest } from './suggest.ts';
 

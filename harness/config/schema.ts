@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_QUANT_ORDER } from '../matrix/planner.ts';
+import { DEFAULT_QUANT_ORDER } from './quants.ts';
 import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, isSafeRevision } from '../limits.ts';
 import type { DeclaredProfile } from '../profiles/define-profile.ts';
 import { PROFILES, type ProfileName, type ProfileOf } from '../profiles/registry.ts';

@@ -1,8 +1,7 @@
 // The matrix axes as the flows see them: each axis ordered from cheapest to dearest, and the cells the flows may
 // pick from (runnable cells, knob axes held at their first value).
 import type { BenchConfig } from '../config/schema.ts';
-import { KNOB_NAMES, type Knobs } from '../matrix/cells.ts';
-import type { Cell } from '../measurement/schema.ts';
+import { KNOB_NAMES, type Cell, type Knobs } from '../measurement/schema.ts';
 
 /** What the flows need of a planned cell (a PlannedCell fits). */
 export interface FlowCell {

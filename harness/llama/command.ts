@@ -1,5 +1,5 @@
 import { PRIORITY_PRESETS, type PriorityName } from '../config/schema.ts';
-import type { Knobs } from '../matrix/cells.ts';
+import type { Knobs } from '../measurement/schema.ts';
 
 export interface ServerSpec {
   serverPath: string;

@@ -1,4 +1,4 @@
-import type { Cell } from '../measurement/schema.ts';
+import { KNOB_NAMES, type Cell, type KnobName, type Knobs } from '../measurement/schema.ts';
 import type { BenchConfig } from '../config/schema.ts';
 import { modelQuants } from '../config/load.ts';
 import { isRemoteTarget } from '../config/target-schema.ts';
@@ -14,10 +14,7 @@ export const KNOB_AXES = {
   mmap: (v: boolean) => (v ? 'mmap' : 'nommap'),
   flash_attn: (v: string) => `fa-${v}`,
   affinity: (v: string) => `cpu${v}`,
-} as const;
-export type KnobName = keyof typeof KNOB_AXES;
-export const KNOB_NAMES = Object.keys(KNOB_AXES) as KnobName[];
-export type Knobs = Partial<Pick<Cell, KnobName>>;
+} as const satisfies Record<KnobName, (v: never) => string>;
 
 type CoreFields = Pick<Cell, 'model' | 'quant' | 'threads' | 'ctx' | 'priority'>;
 

@@ -1,15 +1,11 @@
 // The planner: the order the matrix is walked in, and which cells are not worth launching given what the run has
 // learned so far. Pure functions over plain data; the run-state file (run-state.ts) carries what was learned
 // from one profile file to the next.
-import type { Rating } from '../report/ratings.ts';
+import type { Rating } from '../measurement/schema.ts';
+import { MEMORY_OVERHEAD_FACTOR, estimateMemory, type MemoryEstimate } from '../models/memory.ts';
+import { formatShort } from '../units.ts';
 import { describeFit, fitMemory, predictMemory, type MemoryPoint } from './memory-trend.ts';
 
-/** Traversal by quantization: the usual sweet spot first, the heaviest last (so the quant-path rule can end it). */
-export const DEFAULT_QUANT_ORDER = ['Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q3_K_M', 'Q2_K', 'Q8_0'] as const;
-/** `planner.mode: quick` runs only these. */
-export const QUICK_QUANTS = ['Q4_K_M', 'Q5_K_M'] as const;
-/** Memory need before anything is measured: the model file plus 20 % for context, buffers and the runtime. */
-export const MEMORY_FACTOR = 1.2;
 /** When every one of these failed for a model, its heavier quantizations (TERMINATED_QUANTS) are not tried. */
 export const QUANT_PATH = ['Q4_K_M', 'Q5_K_M', 'Q6_K'] as const;
 export const TERMINATED_QUANTS = ['Q8_0', 'BF16', 'F16', 'F32'] as const;
@@ -34,8 +30,8 @@ export interface PlannerCell {
   cell: { id: string; model: string; quant: string; threads: number; ctx: number };
   /** The model file; its parameter count from `parameters` or the GGUF `metadata`, when known. */
   model: { path: string; bytes: number; parameters?: number | null; metadata?: { parameterCount: number } | null };
-  /** A prediction made before anything ran (e.g. GGUF weights × 1.2 + KV cache); absent: file size × 1.2. */
-  memory?: { bytes: number; basis: string } | null;
+  /** The prediction made before anything ran (models/memory.ts: GGUF weights × 1.2 + KV cache); absent: file size × 1.2. */
+  memory?: MemoryEstimate | null;
 }
 
 export interface PlannerLimits {
@@ -86,9 +82,10 @@ export interface RunState {
   skips: SkipRecord[];
 }
 
-export type Decision = { run: true; memoryMb: MemoryEstimate } | { run: false; rule: SkipRule; reason: string; memoryMb: MemoryEstimate };
+export type Decision = { run: true; memoryMb: MemoryNeed } | { run: false; rule: SkipRule; reason: string; memoryMb: MemoryNeed };
 
-export interface MemoryEstimate {
+/** The memory the planner holds a cell to: measured, predicted by the trend, or the estimate made before the run. */
+export interface MemoryNeed {
   mb: number;
   /** Where the figure comes from, for reasons and the dry run. */
   source: string;
@@ -146,27 +143,23 @@ export function orderCells<T extends PlannerCell>(cells: readonly T[], quantOrde
     .map(({ c }) => c);
 }
 
-function fmt(n: number): string {
-  return n >= 100 ? String(Math.round(n)) : String(Number(n.toPrecision(3)));
-}
-
 /** Why a completed outcome counts as failed on speed, or null when it passed (or measured no speed). */
 export function performanceFailure(o: OutcomeRecord, limits: Pick<PlannerLimits, 'ttftLimitS' | 'minDecodeTps'>): string | null {
   if (!PERFORMANCE_PROFILES.includes(o.profile)) return null;
-  if (o.ttftP95S !== null && o.ttftP95S > limits.ttftLimitS) return `TTFT p95 ${fmt(o.ttftP95S)} s > ${fmt(limits.ttftLimitS)} s`;
-  if (o.decodeTpsMean !== null && o.decodeTpsMean < limits.minDecodeTps) return `decode ${fmt(o.decodeTpsMean)} tok/s < ${fmt(limits.minDecodeTps)} tok/s`;
+  if (o.ttftP95S !== null && o.ttftP95S > limits.ttftLimitS) return `TTFT p95 ${formatShort(o.ttftP95S)} s > ${formatShort(limits.ttftLimitS)} s`;
+  if (o.decodeTpsMean !== null && o.decodeTpsMean < limits.minDecodeTps) return `decode ${formatShort(o.decodeTpsMean)} tok/s < ${formatShort(limits.minDecodeTps)} tok/s`;
   return null;
 }
 
 /**
  * Memory the cell will need: what this file at this context already used, else the trend over what other cells used,
- * else the prediction made before the run (GGUF weights and KV cache), else file size × 1.2.
+ * else the estimate made before the run (GGUF weights and KV cache), else that estimate from the file size alone.
  */
-export function estimateMemory(c: PlannerCell, state: RunState): MemoryEstimate {
+export function memoryNeed(c: PlannerCell, state: RunState): MemoryNeed {
   const same = state.outcomes.filter((o) => o.file === c.model.path && o.ctx === c.cell.ctx && o.rssPeakMb !== null);
   if (same.length > 0) {
     const top = same.reduce((a, o) => (o.rssPeakMb! > a.rssPeakMb! ? o : a));
-    return { mb: top.rssPeakMb!, source: `measured ${fmt(top.rssPeakMb!)} MB on ${top.cellId} (${top.profile})`, rule: 'memory' };
+    return { mb: top.rssPeakMb!, source: `measured ${formatShort(top.rssPeakMb!)} MB on ${top.cellId} (${top.profile})`, rule: 'memory' };
   }
   const points: MemoryPoint[] = state.outcomes.filter((o) => o.rssPeakMb !== null).map((o) => ({ weightsMb: o.weightsMb, ctx: o.ctx, rssMb: o.rssPeakMb! }));
   const fit = fitMemory(points);
@@ -175,11 +168,11 @@ export function estimateMemory(c: PlannerCell, state: RunState): MemoryEstimate 
   if (fit && predicted !== null) {
     // The weights are read into memory whatever the fit says, so the file size is a floor.
     const mb = Math.max(predicted, c.model.bytes / MB);
-    return { mb, source: `memory trend predicts ${fmt(mb)} MB (${describeFit(fit)})`, rule: 'memory-trend' };
+    return { mb, source: `memory trend predicts ${formatShort(mb)} MB (${describeFit(fit)})`, rule: 'memory-trend' };
   }
-  if (c.memory) return { mb: c.memory.bytes / MB, source: `${c.memory.basis} = ${fmt(c.memory.bytes / MB)} MB`, rule: 'memory' };
-  const mb = (c.model.bytes / MB) * MEMORY_FACTOR;
-  return { mb, source: `file ${fmt(c.model.bytes / MB)} MB × ${MEMORY_FACTOR} = ${fmt(mb)} MB`, rule: 'memory' };
+  if (c.memory) return { mb: c.memory.bytes / MB, source: `${c.memory.basis} = ${formatShort(c.memory.bytes / MB)} MB`, rule: 'memory' };
+  const mb = estimateMemory(c.model.bytes, null, c.cell.ctx)!.bytes / MB;
+  return { mb, source: `file ${formatShort(c.model.bytes / MB)} MB × ${MEMORY_OVERHEAD_FACTOR} = ${formatShort(mb)} MB`, rule: 'memory' };
 }
 
 /** A quantization of a model failed when something stopped it (load, speed, memory, a skip) and no cell of it passed. */
@@ -194,7 +187,7 @@ function quantFailed(model: string, quant: string, state: RunState, limits: Plan
 
 /** Rules that need nothing measured: the mode and the memory pre-check on the file size. */
 function staticDecision(c: PlannerCell, state: RunState, limits: PlannerLimits): Decision {
-  const memoryMb = estimateMemory(c, state);
+  const memoryMb = memoryNeed(c, state);
   if (limits.quants && !limits.quants.includes(c.cell.quant)) {
     return { run: false, rule: 'mode', reason: `${limits.mode} mode runs ${limits.quants.join(' and ')} only`, memoryMb };
   }
@@ -205,7 +198,7 @@ function staticDecision(c: PlannerCell, state: RunState, limits: PlannerLimits):
   const over = caps.find((cap) => memoryMb.mb > cap.mb);
   if (over) {
     const label = memoryMb.rule === 'memory-trend' ? 'memory trend' : 'memory pre-check';
-    return { run: false, rule: memoryMb.rule, reason: `${label}: needs about ${fmt(memoryMb.mb)} MB (${memoryMb.source}), over ${over.what} ${fmt(over.mb)} MB`, memoryMb };
+    return { run: false, rule: memoryMb.rule, reason: `${label}: needs about ${formatShort(memoryMb.mb)} MB (${memoryMb.source}), over ${over.what} ${formatShort(over.mb)} MB`, memoryMb };
   }
   return { run: true, memoryMb };
 }
@@ -219,7 +212,7 @@ function staticDecision(c: PlannerCell, state: RunState, limits: PlannerLimits):
 export function decide(c: PlannerCell, before: RunState, limits: PlannerLimits, profile?: string): Decision {
   // What this cell did in this very profile before (a resumed run) is about to be measured again: it does not count.
   const state = profile === undefined ? before : withoutEntry(before, c.cell.id, profile);
-  if (!limits.enabled) return { run: true, memoryMb: estimateMemory(c, state) };
+  if (!limits.enabled) return { run: true, memoryMb: memoryNeed(c, state) };
   const first = staticDecision(c, state, limits);
   if (!first.run) return first;
   const { memoryMb } = first;
@@ -253,7 +246,7 @@ function withoutEntry(state: RunState, cellId: string, profile: string): RunStat
 
 /** The decision for a dry run: only the rules decidable before anything runs. */
 export function decideBeforeRun(c: PlannerCell, limits: PlannerLimits): Decision {
-  return limits.enabled ? staticDecision(c, emptyRunState(), limits) : { run: true, memoryMb: estimateMemory(c, emptyRunState()) };
+  return limits.enabled ? staticDecision(c, emptyRunState(), limits) : { run: true, memoryMb: memoryNeed(c, emptyRunState()) };
 }
 
 /** A new state with the outcome of one profile in one cell. */

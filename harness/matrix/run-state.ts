@@ -4,12 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import si from 'systeminformation';
+import { QUICK_QUANTS } from '../config/quants.ts';
 import type { BenchConfig } from '../config/schema.ts';
 import { withLock } from '../llama/lock.ts';
 import { writeFileAtomic } from '../paths.ts';
 import { stderrProgress } from '../progress.ts';
 import {
-  QUICK_QUANTS,
   decide,
   decideBeforeRun,
   emptyRunState,

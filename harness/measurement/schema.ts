@@ -5,7 +5,9 @@ export const summarySchema = z.object({
   n: z.number(),
   mean: z.number(),
   median: z.number(),
+  /** Sample standard deviation (n - 1 denominator); 0 for a single sample. */
   sd: z.number(),
+  /** Coefficient of variation, sd / mean; null when the mean is 0. */
   cv: z.number().nullable(),
   min: z.number(),
   max: z.number(),
@@ -76,15 +78,8 @@ export function failed(unit: string, reason: string): Metric {
   return { value: null, unit, status: 'error', reason };
 }
 
-export const cellSchema = z.object({
-  id: z.string(),
-  slug: z.string(),
-  model: z.string(),
-  quant: z.string(),
-  threads: z.number().int(),
-  ctx: z.number().int(),
-  priority: z.string(),
-  // Matrix knobs, present only when the config sets that axis.
+/** Matrix knobs, in cell-id order: present on a cell only when the config sets that axis. */
+export const knobsSchema = z.object({
   poll: z.number().int().optional(),
   batch_size: z.number().int().optional(),
   ubatch_size: z.number().int().optional(),
@@ -93,6 +88,20 @@ export const cellSchema = z.object({
   mmap: z.boolean().optional(),
   flash_attn: z.enum(['on', 'off', 'auto']).optional(),
   affinity: z.string().optional(),
+});
+export type Knobs = z.infer<typeof knobsSchema>;
+export type KnobName = keyof Knobs;
+export const KNOB_NAMES = Object.keys(knobsSchema.shape) as KnobName[];
+
+export const cellSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  model: z.string(),
+  quant: z.string(),
+  threads: z.number().int(),
+  ctx: z.number().int(),
+  priority: z.string(),
+  ...knobsSchema.shape,
 });
 export type Cell = z.infer<typeof cellSchema>;
 
@@ -146,3 +155,8 @@ export const measurementSchema = z.object({
   files: z.record(z.string(), z.string()),
 });
 export type CellMeasurement = z.infer<typeof measurementSchema>;
+
+/** A cell's rating from its verdicts, best first; `not rated` when it has nothing to rate (report/ratings.ts decides). */
+export const RATINGS = ['excellent', 'good', 'acceptable', 'poor', 'failed'] as const;
+export const ratingSchema = z.enum([...RATINGS, 'not rated']);
+export type Rating = z.infer<typeof ratingSchema>;

@@ -3,7 +3,7 @@ import type { CommonMetricName } from '../budgets/catalogue.ts';
 import type { SampleRow, SamplerResult } from '../sampler/sampler.ts';
 import type { BootstrapOptions } from '../stats/bootstrap.ts';
 import { seriesMeanInterval, seriesQuantileInterval, type Interval } from '../stats/interval.ts';
-import { sortSamples, summarize } from '../stats/summary.ts';
+import { mean, sortSamples, summarize } from '../stats/summary.ts';
 import type { Plan } from '../plan.ts';
 
 export function bootstrapOptions(plan: Plan): BootstrapOptions {
@@ -26,10 +26,6 @@ export function rowsIn(rows: readonly SampleRow[], from: number, to: number): Sa
 
 function values(rows: readonly SampleRow[], pick: (r: SampleRow) => number | null): number[] {
   return rows.map(pick).filter((v): v is number => v !== null);
-}
-
-function mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 /** A sensor's metric: its value over the window, or `skipped` with the sampler's reason, never a zero. */
@@ -86,7 +82,7 @@ export function resourceMetrics(
     cpu_p99_pct: cappedNote(cpu ? withInterval(ok(cpu.p99, unit, cpu), seriesQuantileInterval(cpuSamples, sortSamples(cpuSamples), 0.99, level)) : lacking(unit, noCpu!)),
     cpu_peak_pct: cappedNote(cpu ? ok(cpu.max, unit) : lacking(unit, noCpu!)),
     rss_peak_mb: rss.length > 0 ? ok(Math.max(...rss), 'MB') : lacking('MB', noRss!),
-    rss_mean_mb: rss.length > 0 ? ok(rss.reduce((a, b) => a + b, 0) / rss.length, 'MB') : lacking('MB', noRss!),
+    rss_mean_mb: rss.length > 0 ? ok(mean(rss), 'MB') : lacking('MB', noRss!),
     // Swap is system-wide: growth from the server's start to the end of the cell.
     swap_growth_mb:
       swap.length > 0

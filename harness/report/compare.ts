@@ -1,25 +1,6 @@
-import { z } from 'zod';
 import { KEY_METRICS, betterOf, isProfileName } from '../budgets/catalogue.ts';
 import type { RunReport } from './model.ts';
-
-export const comparisonRowSchema = z.object({
-  cellId: z.string(),
-  profile: z.string(),
-  metric: z.string(),
-  before: z.number(),
-  after: z.number(),
-  deltaPct: z.number().nullable(),
-  /**
-   * Worse than before by more than this run's confidence interval allows (only flagged where there is one, and
-   * only for a metric the registry gives a better side).
-   */
-  regression: z.boolean(),
-  improvement: z.boolean(),
-});
-export type ComparisonRow = z.infer<typeof comparisonRowSchema>;
-
-export const comparisonSchema = z.object({ baselineRunId: z.string(), rows: z.array(comparisonRowSchema), unmatched: z.array(z.string()) });
-export type Comparison = z.infer<typeof comparisonSchema>;
+import type { Comparison, ComparisonRow } from './part-schemas.ts';
 
 /**
  * Per cell and profile present in both runs, each key or budgeted figure before and after. A change counts as a

@@ -1,15 +1,51 @@
 import { budgetKey } from '../budgets/budget.ts';
 import { betterOf, verdictFor, verdictHome } from '../budgets/catalogue.ts';
-import type { Metric } from '../measurement/schema.ts';
-import { KNOB_NAMES } from '../matrix/cells.ts';
+import { KNOB_NAMES, type Cell, type Metric, type Verdict } from '../measurement/schema.ts';
 import { sortCells, type RunReport } from './model.ts';
 
+/** One line of the CSV: a metric of a cell (with its verdict, when budgeted), a cell without any, or a cell not run. */
+interface Line {
+  runId: string;
+  profile: string;
+  cellId: string;
+  /** Absent for a cell the run did not get to. */
+  cell?: Cell;
+  cellState: string;
+  metric?: string;
+  value?: Metric;
+  verdict?: Verdict;
+  status: string;
+  reason?: string;
+}
+
+type Column = readonly [header: string, get: (line: Line) => unknown];
+
 // Knob columns are always present (empty when the axis is not set), so the file's shape does not depend on the config.
-const COLUMNS = [
-  'run_id', 'profile', 'cell', 'model', 'quant', 'threads', 'ctx', 'priority', ...KNOB_NAMES, 'cell_state',
-  'metric', 'value', 'unit', 'status', 'reason', 'budget', 'verdict', 'margin', 'budget_used',
-  'better', 'ci_low', 'ci_high', 'ci_level',
-] as const;
+const COLUMNS: readonly Column[] = [
+  ['run_id', (l) => l.runId],
+  ['profile', (l) => l.profile],
+  ['cell', (l) => l.cellId],
+  ['model', (l) => l.cell?.model],
+  ['quant', (l) => l.cell?.quant],
+  ['threads', (l) => l.cell?.threads],
+  ['ctx', (l) => l.cell?.ctx],
+  ['priority', (l) => l.cell?.priority],
+  ...KNOB_NAMES.map((k): Column => [k, (l) => l.cell?.[k]]),
+  ['cell_state', (l) => l.cellState],
+  ['metric', (l) => l.metric],
+  ['value', (l) => l.value?.value],
+  ['unit', (l) => l.value?.unit ?? l.verdict?.unit],
+  ['status', (l) => l.status],
+  ['reason', (l) => l.reason],
+  ['budget', (l) => (l.verdict ? `${l.verdict.op} ${l.verdict.limit}` : '')],
+  ['verdict', (l) => l.verdict?.status],
+  ['margin', (l) => l.verdict?.margin],
+  ['budget_used', (l) => l.verdict?.used],
+  ['better', (l) => (l.metric === undefined ? undefined : betterOf(l.profile, l.metric))],
+  ['ci_low', (l) => l.value?.ci?.low],
+  ['ci_high', (l) => l.value?.ci?.high],
+  ['ci_level', (l) => l.value?.ci?.level],
+];
 
 /**
  * Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula (some strip a leading tab or CR first,
@@ -26,31 +62,30 @@ function field(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Long format: one row per cell, profile and metric, with its budget verdict when it has one. */
-export function scoreboardCsv(report: RunReport): string {
-  const rows: string[] = [COLUMNS.join(',')];
+function lines(report: RunReport): Line[] {
+  const out: Line[] = [];
   for (const c of sortCells(report.cells)) {
-    const base = [report.runId, c.profile, c.cell.id, c.cell.model, c.cell.quant, c.cell.threads, c.cell.ctx, c.cell.priority, ...KNOB_NAMES.map((k) => c.cell[k]), c.state];
-    // A verdict on an aggregation no metric names (ttft_s at p(90)) gets a row of its own, named "ttft_s p(90)".
+    const base = { runId: report.runId, profile: c.profile, cellId: c.cell.id, cell: c.cell, cellState: c.state };
+    // A verdict on an aggregation no metric names (ttft_s at p(90)) gets a line of its own, named "ttft_s p(90)".
     const homeless = new Map(c.verdicts.filter((v) => verdictHome(c.profile, v) === null).map((v) => [budgetKey(v), v]));
     const names = [...new Set([...Object.keys(c.metrics), ...c.verdicts.map((v) => verdictHome(c.profile, v) ?? budgetKey(v))])].sort();
-    if (names.length === 0) rows.push([...base, '', '', '', 'error', c.error ?? 'no measurement', '', '', '', '', '', '', '', ''].map(field).join(','));
+    if (names.length === 0) out.push({ ...base, status: 'error', reason: c.error ?? 'no measurement' });
     for (const name of names) {
       const v = homeless.get(name) ?? verdictFor(c.profile, name, c.verdicts);
       const m: Metric | undefined = homeless.has(name) ? (v!.value === null ? undefined : { value: v!.value, unit: v!.unit, status: 'ok' }) : c.metrics[name];
-      rows.push(
-        [
-          ...base, name, m?.value, m?.unit ?? v?.unit, m?.status ?? 'error', m?.reason ?? (m ? '' : v?.reason),
-          v ? `${v.op} ${v.limit}` : '', v?.status, v?.margin, v?.used,
-          betterOf(c.profile, name), m?.ci?.low, m?.ci?.high, m?.ci?.level,
-        ].map(field).join(','),
-      );
+      out.push({ ...base, metric: name, value: m, verdict: v, status: m?.status ?? 'error', reason: m?.reason ?? (m ? '' : v?.reason) });
     }
   }
-  // What the run did not get to (interrupted, or still going): one row each, so the CSV alone shows the gap.
+  // What the run did not get to (interrupted, or still going): one line each, so the CSV alone shows the gap.
   const why = report.interrupted ? 'not run: the run was interrupted' : 'not run yet';
   for (const n of report.notRun ?? []) {
-    rows.push([report.runId, n.profile, n.cell, ...Array<string>(5 + KNOB_NAMES.length).fill(''), 'not-run', '', '', '', 'skipped', why, '', '', '', '', '', '', '', ''].map(field).join(','));
+    out.push({ runId: report.runId, profile: n.profile, cellId: n.cell, cellState: 'not-run', status: 'skipped', reason: why });
   }
+  return out;
+}
+
+/** Long format: one row per cell, profile and metric, with its budget verdict when it has one. */
+export function scoreboardCsv(report: RunReport): string {
+  const rows = [COLUMNS.map(([header]) => header).join(','), ...lines(report).map((l) => COLUMNS.map(([, get]) => field(get(l))).join(','))];
   return `${rows.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { CellReport } from './model.ts';
+import type { DegradationRow } from './part-schemas.ts';
 
 /** Approximate bits per weight of llama.cpp quantizations, to rank precision; unknown names fall back to their digit. */
 const BITS_PER_WEIGHT: Record<string, number> = {
@@ -11,22 +11,6 @@ const BITS_PER_WEIGHT: Record<string, number> = {
 export function quantBits(quant: string): number {
   return BITS_PER_WEIGHT[quant.toUpperCase()] ?? Number(/(\d+)/.exec(quant)?.[1] ?? 0);
 }
-
-export const degradationRowSchema = z.object({
-  model: z.string(),
-  ctx: z.number(),
-  baselineQuant: z.string(),
-  quant: z.string(),
-  metric: z.string(),
-  /** How the answers were asked: free-form, or constrained to {"answer": …} by a JSON Schema; both sides use the same. */
-  mode: z.enum(['free', 'constrained']).optional(),
-  score: z.number(),
-  baselineScore: z.number(),
-  /** (score − baseline score) × 100: negative is a loss. */
-  deltaPoints: z.number(),
-  flagged: z.boolean(),
-});
-export type DegradationRow = z.infer<typeof degradationRowSchema>;
 
 /** The answer mode a score metric was measured in: `score_math_constrained` is constrained, `score_math` free-form. */
 export function answerMode(metric: string): 'free' | 'constrained' {

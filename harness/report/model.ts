@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { cellSchema, measurementSchema, metricSchema, verdictSchema } from '../measurement/schema.ts';
-import { degradationRowSchema } from './degradation.ts';
-import { cellScoreSchema, recommendationSchema } from './recommend.ts';
-import { comparisonSchema } from './compare.ts';
+import { cellSchema, measurementSchema, metricSchema, ratingSchema, verdictSchema, type CellMeasurement } from '../measurement/schema.ts';
+import { cellScoreSchema, comparisonSchema, degradationRowSchema, recommendationSchema } from './part-schemas.ts';
 import { pairedComparisonSchema } from '../analysis/paired.ts';
 
 export const testOutcomeSchema = z.object({
@@ -12,6 +10,20 @@ export const testOutcomeSchema = z.object({
   error: z.string().optional(),
 });
 
+/**
+ * What a cell report keeps of its measurement: the facts it has no field of its own for. Profile, cell, state, error
+ * and metrics stand once, on the cell report. An older scoreboard, which stored them here too, still reads: zod drops
+ * the extra keys.
+ */
+export const cellMeasurementFactsSchema = measurementSchema.omit({ profile: true, cell: true, state: true, error: true, metrics: true });
+export type CellMeasurementFacts = z.infer<typeof cellMeasurementFactsSchema>;
+
+/** The measurement without what the cell report already says. */
+export function measurementFacts(m: CellMeasurement): CellMeasurementFacts {
+  const { profile: _profile, cell: _cell, state: _state, error: _error, metrics: _metrics, ...facts } = m;
+  return facts;
+}
+
 export const cellReportSchema = z.object({
   profile: z.string(),
   cell: cellSchema,
@@ -20,9 +32,9 @@ export const cellReportSchema = z.object({
   metrics: z.record(z.string(), metricSchema),
   verdicts: z.array(verdictSchema),
   counts: z.object({ pass: z.number(), fail: z.number(), inconclusive: z.number().default(0), skipped: z.number(), error: z.number() }),
-  measurement: measurementSchema.optional(),
+  measurement: cellMeasurementFactsSchema.optional(),
   tests: z.array(testOutcomeSchema),
-  rating: z.enum(['excellent', 'good', 'acceptable', 'poor', 'failed', 'not rated']).optional(),
+  rating: ratingSchema.optional(),
   ratingReason: z.string().optional(),
   /** For a cell skipped as a duplicate: the cell id whose results stand for it. */
   representative: z.string().optional(),
@@ -146,14 +158,4 @@ export function metEveryBudget(ranked: readonly CellStanding[]): CellStanding[] 
 /** Stable order, so two runs of the same matrix diff cleanly. */
 export function sortCells(cells: CellReport[]): CellReport[] {
   return [...cells].sort((a, b) => (a.profile === b.profile ? a.cell.id.localeCompare(b.cell.id) : a.profile.localeCompare(b.profile)));
-}
-
-
-export function formatValue(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '—';
-  const a = Math.abs(v);
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  if (a >= 1) return v.toFixed(2);
-  return v.toPrecision(2);
 }

@@ -1,8 +1,7 @@
 import { verdictLabel } from '../budgets/budget.ts';
-import type { Verdict } from '../measurement/schema.ts';
+import type { Rating, Verdict } from '../measurement/schema.ts';
 
-export const RATINGS = ['excellent', 'good', 'acceptable', 'poor', 'failed'] as const;
-export type Rating = (typeof RATINGS)[number] | 'not rated';
+export { RATINGS, type Rating } from '../measurement/schema.ts';
 
 /** Headroom every budget must keep for a rating: 50 % for excellent, 20 % for good. */
 export const RATING_HEADROOM = { excellent: 0.5, good: 0.2 } as const;

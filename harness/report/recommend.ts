@@ -1,6 +1,7 @@
 import { verdictLabel } from '../budgets/budget.ts';
-import { z } from 'zod';
+import { formatShort } from '../units.ts';
 import type { CellReport } from './model.ts';
+import type { CellScore, Recommendation } from './part-schemas.ts';
 import { candidates, select, type Selection } from './select.ts';
 
 export interface UseCase {
@@ -50,23 +51,6 @@ export const USE_CASES: UseCase[] = [
   },
 ];
 
-export const recommendationSchema = z.object({
-  useCase: z.string(),
-  title: z.string(),
-  /**
-   * `provisional`: the best cell missed no budget, but some of its budgets are inconclusive or skipped, so it is
-   * not known to meet them; no cell met every budget outright.
-   */
-  status: z.enum(['recommended', 'provisional', 'none-passed', 'not-measured']),
-  cellId: z.string().nullable(),
-  runnerUp: z.string().nullable(),
-  score: z.number().nullable(),
-  /** Why: the winner's budgets with their headroom, its weighted figures, or why nothing qualified. */
-  reasons: z.array(z.string()),
-  ruledOut: z.array(z.object({ cellId: z.string(), because: z.string() })),
-});
-export type Recommendation = z.infer<typeof recommendationSchema>;
-
 function pct(x: number | null): string {
   return x === null ? '' : ` (${Math.round(x * 100)} % of budget used)`;
 }
@@ -74,7 +58,7 @@ function pct(x: number | null): string {
 function describe(useCase: UseCase, s: Selection, title = useCase.title): Recommendation {
   const ruledOut = s.excluded.map((e) => ({
     cellId: e.cellId,
-    because: `${e.profile}: ${verdictLabel(e.verdict)}${e.verdict.value === null ? ` ${e.verdict.status} (${e.verdict.reason ?? ''})` : ` ${round(e.verdict.value)} ${e.verdict.unit}, limit ${e.verdict.op} ${e.verdict.limit}`}`,
+    because: `${e.profile}: ${verdictLabel(e.verdict)}${e.verdict.value === null ? ` ${e.verdict.status} (${e.verdict.reason ?? ''})` : ` ${formatShort(e.verdict.value)} ${e.verdict.unit}, limit ${e.verdict.op} ${e.verdict.limit}`}`,
   }));
   if (!s.winner) {
     return { useCase: useCase.id, title, status: 'none-passed', cellId: null, runnerUp: null, score: null, reasons: ['no configuration met every budget of ' + s.profiles.join(' and ')], ruledOut };
@@ -86,15 +70,11 @@ function describe(useCase: UseCase, s: Selection, title = useCase.title): Recomm
   const reasons = w.contributions
     .slice()
     .sort((a, b) => b.weight * b.normalised - a.weight * a.normalised)
-    .map((c) => `${c.key} = ${round(c.value)} (normalised ${c.normalised.toFixed(2)}, weight ${c.weight})`);
+    .map((c) => `${c.key} = ${formatShort(c.value)} (normalised ${c.normalised.toFixed(2)}, weight ${c.weight})`);
   if (s.runnerUp) reasons.push(`runner-up ${s.runnerUp.cellId} scored ${s.runnerUp.score.toFixed(3)} against ${w.score.toFixed(3)}`);
   if (s.missing.length) reasons.push(`not measured or without a better side, so not weighed: ${s.missing.join(', ')}`);
   const status = unresolved.length > 0 ? 'provisional' : 'recommended';
   return { useCase: useCase.id, title, status, cellId: w.cellId, runnerUp: s.runnerUp?.cellId ?? null, score: w.score, reasons: [...unresolved, ...reasons], ruledOut };
-}
-
-function round(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(3))) : '—';
 }
 
 /** One recommendation per use case plus an overall best (with the configured weights and every profile that ran). */
@@ -115,7 +95,7 @@ export function recommend(cells: readonly CellReport[], overallWeights: Record<s
     const c = all.find((x) => x.cellId === r.cellId)!;
     const u = r.useCase === 'overall' ? overall : USE_CASES.find((x) => x.id === r.useCase)!;
     for (const { profile, verdict } of c.verdicts) {
-      if (u.profiles.includes(profile) && verdict.status === 'pass') r.reasons.push(`passed ${profile}: ${verdictLabel(verdict)} ${round(verdict.value!)} ${verdict.unit}${pct(verdict.used)}`);
+      if (u.profiles.includes(profile) && verdict.status === 'pass') r.reasons.push(`passed ${profile}: ${verdictLabel(verdict)} ${formatShort(verdict.value!)} ${verdict.unit}${pct(verdict.used)}`);
     }
   }
   return out;
@@ -130,9 +110,6 @@ export const SCORE_FORMULAS = {
   efficiency: 'decode tok/s × context tokens ÷ peak RSS in GB (interactive profile)',
   costBenefit: 'overall quality score × decode tok/s ÷ peak RSS in GB, scaled so the best cell is 100',
 };
-
-export const cellScoreSchema = z.object({ cellId: z.string(), efficiency: z.number().nullable(), costBenefit: z.number().nullable() });
-export type CellScore = z.infer<typeof cellScoreSchema>;
 
 /** Efficiency and cost-benefit per cell id; null where a needed figure was not measured. */
 export function cellScores(cells: readonly CellReport[]): CellScore[] {

@@ -3,6 +3,8 @@
  * No script: hover details live in <title> children, which browsers show natively.
  */
 
+import { formatFixed } from '../units.ts';
+import { maxPerBucket } from './downsample.ts';
 import { escapeHtml } from './escape.ts';
 
 export interface Series { label: string; points: { x: number; y: number }[] }
@@ -53,16 +55,6 @@ const esc = escapeHtml;
 /** Coordinates: two decimals are finer than a pixel and keep the output short and stable. */
 function num(n: number): string {
   return String(Math.round(n * 100) / 100);
-}
-
-/** Values for people, read the same way as the report's tables. */
-function shown(v: number): string {
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  if (a >= 1) return v.toFixed(2);
-  return v.toPrecision(2);
 }
 
 /** Counts code points, not UTF-16 units, so an ellipsis never splits an emoji. */
@@ -200,7 +192,7 @@ function limitLine(limit: { y: number; label: string }, frame: Frame, sy: (v: nu
   const y = sy(limit.y);
   const label = truncate(limit.label);
   return (
-    `<g><title>${esc(`${limit.label}: ${shown(limit.y)}`)}</title>` +
+    `<g><title>${esc(`${limit.label}: ${formatFixed(limit.y)}`)}</title>` +
     `<line x1="${num(frame.left)}" y1="${num(y)}" x2="${num(frame.right)}" y2="${num(y)}" stroke="${RED}" stroke-width="1.5" stroke-dasharray="6 4"/>` +
     `<text x="${num(frame.right - 2)}" y="${num(y - 4)}" text-anchor="end" fill="${RED}"${HALO}>${esc(label)}</text></g>`
   );
@@ -225,26 +217,6 @@ function highest(values: readonly number[]): number {
 
 function finitePoints(points: readonly Point[]): Point[] {
   return points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).sort((a, b) => a.x - b.x);
-}
-
-/**
- * At most MAX_POINTS points, first and last kept; each bucket keeps its highest sample,
- * because the chart exists to show spikes and an average would flatten them away.
- */
-function downsample(points: Point[]): Point[] {
-  if (points.length <= MAX_POINTS) return points;
-  const inner = points.length - 2;
-  const buckets = MAX_POINTS - 2;
-  const kept: Point[] = [points[0]!];
-  for (let b = 0; b < buckets; b++) {
-    const start = 1 + Math.floor((b * inner) / buckets);
-    const end = 1 + Math.floor(((b + 1) * inner) / buckets);
-    let highest = points[start]!;
-    for (let i = start + 1; i < end; i++) if (points[i]!.y > highest.y) highest = points[i]!;
-    kept.push(highest);
-  }
-  kept.push(points[points.length - 1]!);
-  return kept;
 }
 
 interface LegendEntry { label: string; swatch: (x: number, y: number) => string }
@@ -283,7 +255,7 @@ export function lineChart(opts: {
   const height = size(opts.height, 240);
   const series = opts.series.map((s, i) => {
     const all = finitePoints(s.points);
-    return { label: s.label, colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!, all, drawn: downsample(all) };
+    return { label: s.label, colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!, all, drawn: maxPerBucket(all, MAX_POINTS) };
   });
   const everything = series.flatMap((s) => s.all);
   if (everything.length === 0) return emptyChart(width, `${opts.yLabel}: no samples`);
@@ -318,7 +290,7 @@ export function lineChart(opts: {
     if (s.drawn.length === 0) return '';
     const peak = highest(s.all.map((p) => p.y));
     const sampled = s.drawn.length < s.all.length ? `, ${s.drawn.length} of ${s.all.length} samples drawn (highest of each stretch)` : `, ${s.all.length} samples`;
-    const title = `<title>${esc(`${s.label}: peak ${shown(peak)}${sampled}`)}</title>`;
+    const title = `<title>${esc(`${s.label}: peak ${formatFixed(peak)}${sampled}`)}</title>`;
     if (s.drawn.length === 1) {
       const only = s.drawn[0]!;
       return `<circle cx="${num(sx(only.x))}" cy="${num(sy(only.y))}" r="2.5" fill="${s.colour}">${title}</circle>`;
@@ -385,7 +357,7 @@ export function percentileChart(opts: {
       const top = sy(Math.max(0, v));
       return (
         `<rect x="${num(firstBar + i * barWidth)}" y="${num(top)}" width="${num(barWidth - 1)}" height="${num(frame.bottom - top)}" fill="${p.colour}">` +
-        `<title>${esc(`${r.label}: ${p.key} ${shown(v)} ${opts.unit}`)}</title></rect>`
+        `<title>${esc(`${r.label}: ${p.key} ${formatFixed(v)} ${opts.unit}`)}</title></rect>`
       );
     });
     const y = frame.bottom + 14;
@@ -410,20 +382,14 @@ export function percentileChart(opts: {
   );
 }
 
-function dominates(a: Point, b: Point): boolean {
-  return a.x >= b.x && a.y >= b.y && (a.x > b.x || a.y > b.y);
-}
-
-/** The Pareto-optimal subset for maximising both x and y, sorted by x ascending; ties (identical points) are all kept. */
-export function paretoFront<T extends { x: number; y: number }>(points: readonly T[]): T[] {
-  // A point without both values cannot be ranked; quadratic is fine for the few hundred cells a run has.
-  const ranked = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-  return ranked.filter((p) => !ranked.some((q) => dominates(q, p))).sort((a, b) => a.x - b.x || b.y - a.y);
-}
-
-/** Scatter of points (x = speed, y = quality); points on the Pareto front (no other point has both x ≥ and y ≥ with one strictly greater) are drawn filled and joined by a line; others hollow. */
-export function paretoChart(opts: {
-  points: { label: string; x: number; y: number }[];
+/**
+ * Scatter of points (x = speed, y = quality); the points of `front` (analysis/pareto.ts decides them: no other point
+ * has both x ≥ and y ≥ with one strictly greater) are drawn filled and joined by a line, in the order given; others hollow.
+ */
+export function paretoChart<P extends { label: string; x: number; y: number }>(opts: {
+  points: P[];
+  /** Some of `points` (the same objects), by x ascending. */
+  front: readonly P[];
   xLabel: string;
   yLabel: string;
   width?: number;
@@ -434,8 +400,9 @@ export function paretoChart(opts: {
   const points = opts.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   if (points.length === 0) return emptyChart(width, `${opts.yLabel} against ${opts.xLabel}: no points`);
 
-  const front = paretoFront(points);
-  const onFront = new Set(front);
+  // Only points that are drawn can be on the drawn front.
+  const front = opts.front.filter((p) => points.includes(p));
+  const onFront = new Set<{ label: string; x: number; y: number }>(front);
   const xAxis = niceAxis(Math.min(0, ...points.map((p) => p.x)), Math.max(...points.map((p) => p.x)));
   const yAxis = niceAxis(Math.min(0, ...points.map((p) => p.y)), Math.max(...points.map((p) => p.y)));
   const frame: Frame = { left: leftMargin(yAxis), right: width - 20, top: 16, bottom: height - 40 };
@@ -444,7 +411,7 @@ export function paretoChart(opts: {
 
   const dot = (p: { label: string; x: number; y: number }): string => {
     const best = onFront.has(p);
-    const title = `${p.label}: ${opts.xLabel} ${shown(p.x)}, ${opts.yLabel} ${shown(p.y)}${best ? ' (Pareto front)' : ''}`;
+    const title = `${p.label}: ${opts.xLabel} ${formatFixed(p.x)}, ${opts.yLabel} ${formatFixed(p.y)}${best ? ' (Pareto front)' : ''}`;
     const paint = best ? `fill="${BLUE}" stroke="${BLUE}"` : `fill="#fff" stroke="${GREY}" stroke-width="1.5"`;
     return `<circle cx="${num(sx(p.x))}" cy="${num(sy(p.y))}" r="4" ${paint}><title>${esc(title)}</title></circle>`;
   };

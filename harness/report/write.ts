@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../paths.ts';
 import { scoreboardCsv } from './csv.ts';
+import { maxPerBucket } from './downsample.ts';
 import { reportHtml, type Timeline } from './html.ts';
 import { countVerdicts, overallVerdict, runReportSchema, sortCells, type OverallVerdict, type RunReport } from './model.ts';
 import { readGradedItems } from './read-evidence.ts';
@@ -36,18 +37,6 @@ const TIMELINE_POINTS = 60;
 /** A samples file larger than this is not charted (100 ms ticks for a day are about 90 MB). */
 const MAX_SAMPLES_BYTES = 256 * 1024 * 1024;
 
-/** At most `n` points, keeping each bucket's highest value: these charts are about spikes. */
-function bucketMax(points: { x: number; y: number }[], n: number): { x: number; y: number }[] {
-  if (points.length <= n) return points;
-  const size = points.length / n;
-  const out: { x: number; y: number }[] = [];
-  for (let b = 0; b < n; b++) {
-    const slice = points.slice(Math.floor(b * size), Math.floor((b + 1) * size));
-    if (slice.length) out.push(slice.reduce((m, p) => (p.y > m.y ? p : m)));
-  }
-  return out;
-}
-
 /** CPU and RSS over time per cell, from each cell's metrics_samples.csv (absent or unreadable: no chart). */
 export function readTimelines(runDir: string, report: RunReport): Map<string, Timeline> {
   const out = new Map<string, Timeline>();
@@ -71,7 +60,7 @@ export function readTimelines(runDir: string, report: RunReport): Map<string, Ti
       if (f[cpu!]) cpuPoints.push({ x, y: Number(f[cpu!]) });
       if (f[rss!]) rssPoints.push({ x, y: Number(f[rss!]) });
     }
-    out.set(`${c.cell.slug}/${c.profile}`, { cpu: bucketMax(cpuPoints, TIMELINE_POINTS), rss: bucketMax(rssPoints, TIMELINE_POINTS) });
+    out.set(`${c.cell.slug}/${c.profile}`, { cpu: maxPerBucket(cpuPoints, TIMELINE_POINTS), rss: maxPerBucket(rssPoints, TIMELINE_POINTS) });
   }
   return out;
 }

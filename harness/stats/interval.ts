@@ -16,7 +16,7 @@
  */
 import jstat from 'jstat';
 import { mulberry32 } from './prng.ts';
-import { type SortedSamples } from './summary.ts';
+import { mean, type SortedSamples } from './summary.ts';
 
 export const INTERVAL_METHODS = {
   'student-t': 'Student-t interval of the mean',
@@ -55,7 +55,6 @@ export const SERIES_MIN_EFFECTIVE_N = 10;
 /** Sokal's window constant: sum autocorrelations up to the first lag M with M ≥ C·τ(M). */
 const SOKAL_C = 5;
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 function sampleSd(xs: readonly number[], m = mean(xs)): number {
   let v = 0;
   for (const x of xs) v += (x - m) ** 2;

@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { summarySchema } from '../measurement/schema.ts';
+
 /**
  * Descriptive statistics over measured samples.
  *
@@ -28,35 +31,28 @@ export function percentile(samples: SortedSamples, q: number): number {
   return samples[lo]! + (h - lo) * (samples[hi]! - samples[lo]!);
 }
 
-export interface Summary {
-  n: number;
-  mean: number;
-  median: number;
-  /** Sample standard deviation (n - 1 denominator); 0 for a single sample. */
-  sd: number;
-  /** Coefficient of variation, sd / mean; null when the mean is 0. */
-  cv: number | null;
-  min: number;
-  max: number;
-  p50: number;
-  p95: number;
-  p99: number;
+/** The shape `summarize` returns, as the result schema declares it (measurement/schema.ts `summarySchema`). */
+export type Summary = z.infer<typeof summarySchema>;
+
+/** Arithmetic mean, summed in the order given; NaN for no samples (callers that can have none say what that means). */
+export function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 export function summarize(samples: readonly number[]): Summary | null {
   if (samples.length === 0) return null;
   const s = sortSamples(samples);
   const n = s.length;
-  const mean = s.reduce((acc, x) => acc + x, 0) / n;
-  const variance = n > 1 ? s.reduce((acc, x) => acc + (x - mean) ** 2, 0) / (n - 1) : 0;
+  const average = mean(s);
+  const variance = n > 1 ? s.reduce((acc, x) => acc + (x - average) ** 2, 0) / (n - 1) : 0;
   const sd = Math.sqrt(variance);
   const p50 = percentile(s, 0.5);
   return {
     n,
-    mean,
+    mean: average,
     median: p50,
     sd,
-    cv: mean === 0 ? null : sd / mean,
+    cv: average === 0 ? null : sd / average,
     min: s[0]!,
     max: s[n - 1]!,
     p50,

@@ -34,6 +34,15 @@ describe('idle + interactive on tiny', () => {
     expect(run.output).toMatch(/\| tiny Q4_K_M t1 c1024 nice10 +\|/);
   });
 
+  test('each cell stores its figures once: on the cell, not again inside its measurement', () => {
+    expect(report.cells.length).toBeGreaterThan(0);
+    for (const c of report.cells) {
+      expect(Object.keys(c.metrics).length, c.profile).toBeGreaterThan(0);
+      expect(c.measurement?.files, c.profile).toBeDefined();
+      for (const twice of ['metrics', 'cell', 'profile', 'state', 'error']) expect(Object.keys(c.measurement!), c.profile).not.toContain(twice);
+    }
+  });
+
   test('writes every result file', () => {
     for (const f of ['plan.json', 'scoreboard.json', 'scoreboard.csv', 'report.html']) expect(existsSync(path.join(runDir, f)), f).toBe(true);
     for (const profile of ['idle', 'interactive']) {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { configSchema } from '../../harness/config/schema.ts';
-import { renderDryRun } from '../../harness/matrix/dry-run.ts';
+import { renderDryRun } from '../../harness/dry-run/render.ts';
 import { MAX_SCAN_DEPTH, scanModels } from '../../harness/models/scan.ts';
 
 function configWith(modelDir: string) {

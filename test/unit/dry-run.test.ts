@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { dryRunExitCode, renderDryRun, type DryRunReport } from '../../harness/matrix/dry-run.ts';
+import { dryRunExitCode, renderDryRun, type DryRunReport } from '../../harness/dry-run/render.ts';
 import { formatBytes } from '../../harness/units.ts';
 
 function report(overrides: Partial<DryRunReport> = {}): DryRunReport {

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../harness/config/errors.ts';
 import { loadConfig } from '../../harness/config/load.ts';
+import { DEFAULT_QUANT_ORDER } from '../../harness/config/quants.ts';
 import { configSchema } from '../../harness/config/schema.ts';
 import { fitMemory, leastSquares, predictMemory } from '../../harness/matrix/memory-trend.ts';
 import {
-  DEFAULT_QUANT_ORDER,
   decide,
   emptyRunState,
   orderCells,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { heatMap, lineChart, paretoChart, paretoFront, percentileChart } from '../../harness/report/svg.ts';
+import { paretoFront } from '../../harness/analysis/pareto.ts';
+import { heatMap, lineChart, paretoChart, percentileChart } from '../../harness/report/svg.ts';
 
 const HOSTILE = '<script>alert("x")</script>&\'';
 
@@ -56,30 +57,11 @@ const grid = {
   ] as const,
 };
 
-describe('paretoFront', () => {
-  test('keeps exactly the points nothing beats on both axes, by x ascending', () => {
-    expect(paretoFront(scatter).map((p) => p.label)).toEqual(['e', 'b', 'c']);
-  });
-  test('identical points are all kept, a point equal on one axis and worse on the other is not', () => {
-    const points = [
-      { id: 1, x: 2, y: 2 },
-      { id: 2, x: 2, y: 2 },
-      { id: 3, x: 2, y: 1 },
-      { id: 4, x: 1, y: 2 },
-    ];
-    expect(paretoFront(points).map((p) => p.id)).toEqual([1, 2]);
-  });
-  test('empty and non-finite input', () => {
-    expect(paretoFront([])).toEqual([]);
-    expect(paretoFront([{ x: Number.NaN, y: 9 }, { x: 1, y: 1 }])).toEqual([{ x: 1, y: 1 }]);
-  });
-});
-
 describe('charts are self-contained SVG', () => {
   test.each([
     ['lineChart', () => lineChart({ series, xLabel: 'time s', yLabel: 'CPU %', yMax: 100, limit: { y: 25, label: 'budget' } })],
     ['percentileChart', () => percentileChart({ rows, unit: 's', limit: { y: 2.5, label: 'p95 budget' } })],
-    ['paretoChart', () => paretoChart({ points: scatter, xLabel: 'tok/s', yLabel: 'score' })],
+    ['paretoChart', () => paretoChart({ points: scatter, front: paretoFront(scatter), xLabel: 'tok/s', yLabel: 'score' })],
     ['heatMap', () => heatMap({ ...grid, cells: [...grid.cells], title: 'verdicts' })],
   ])('%s: well formed and deterministic', (_, render) => {
     const svg = render();
@@ -96,11 +78,12 @@ describe('charts are self-contained SVG', () => {
 });
 
 describe('escaping', () => {
+  const hostilePoint = { label: HOSTILE, x: 1, y: 1 };
   const charts = [
     lineChart({ series: [{ label: HOSTILE, points: [{ x: 0, y: 1 }, { x: 1, y: 2 }] }, series[0]!], xLabel: HOSTILE, yLabel: HOSTILE, limit: { y: 1, label: HOSTILE } }),
     lineChart({ series: [], xLabel: HOSTILE, yLabel: HOSTILE }),
     percentileChart({ rows: [{ label: HOSTILE, p50: 1, p95: 2, p99: 3 }], unit: HOSTILE, limit: { y: 1, label: HOSTILE } }),
-    paretoChart({ points: [{ label: HOSTILE, x: 1, y: 1 }], xLabel: HOSTILE, yLabel: HOSTILE }),
+    paretoChart({ points: [hostilePoint], front: [hostilePoint], xLabel: HOSTILE, yLabel: HOSTILE }),
     heatMap({ rowLabels: [HOSTILE], columnLabels: [HOSTILE], cells: [{ row: 0, column: 0, status: 'fail', text: HOSTILE, tooltip: HOSTILE }], title: HOSTILE }),
   ];
   test.each(charts.map((svg, i) => [i, svg] as const))('chart %i shows data only as text', (_, svg) => {
@@ -195,7 +178,7 @@ describe('percentileChart', () => {
 
 describe('paretoChart', () => {
   test('front points filled, labelled and joined; the others hollow; every point has a tooltip', () => {
-    const svg = paretoChart({ points: scatter, xLabel: 'tok/s', yLabel: 'score' });
+    const svg = paretoChart({ points: scatter, front: paretoFront(scatter), xLabel: 'tok/s', yLabel: 'score' });
     expect(svg.match(/<circle [^>]*fill="#3b7dd8"/g)).toHaveLength(3);
     expect(svg.match(/<circle [^>]*fill="#fff"/g)).toHaveLength(2);
     expect(svg.match(/<title>/g)).toHaveLength(5);

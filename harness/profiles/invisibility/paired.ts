@@ -7,13 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { analyzePairedSession, widestHalfWidthPct, type PairedComparison, type PairSpec, type ProbePhase } from '../../analysis/paired.ts';
 import { PRIORITY_PRESETS } from '../../config/schema.ts';
 import { startServer, type RunningServer } from '../../llama/launch.ts';
-import { KNOB_NAMES } from '../../matrix/cells.ts';
-import type { Cell } from '../../measurement/schema.ts';
+import { KNOB_NAMES, type Cell } from '../../measurement/schema.ts';
 import type { Plan, PlannedCell } from '../../plan.ts';
 import { processCpuNs } from '../../sampler/proc.ts';
-import { percentile, sortSamples } from '../../stats/summary.ts';
+import { mean, percentile, sortSamples } from '../../stats/summary.ts';
 import { startBackgroundLoad } from '../background-load.ts';
-import { startProbe, type PhaseResult } from './workload.ts';
+import { startProbe, type PhaseResult } from './probe-process.ts';
 import { dataFile, loadPrompts } from '../prompts.ts';
 
 /** The axes a pair may differ in; model, quantization and context make the group. */
@@ -112,7 +111,7 @@ export async function runPairedSession({ plan, group, cells, dir, log }: Session
     const phases: ProbePhase[] = [];
     const record = (round: number, cell: string | null, r: PhaseResult, serverCpuPct: number | null) => {
       const lateness = r.latenessMs.length > 0 ? percentile(sortSamples(r.latenessMs), 0.99) : 0;
-      phases.push({ round, cell, taskMs: r.foregroundMs.reduce((a, b) => a + b, 0) / r.foregroundMs.length, latenessP99Ms: lateness, cpuSharePct: r.cpuSharePct, serverCpuPct });
+      phases.push({ round, cell, taskMs: mean(r.foregroundMs), latenessP99Ms: lateness, cpuSharePct: r.cpuSharePct, serverCpuPct });
     };
     const analyze = (stopReason: string) =>
       analyzePairedSession({ group, phases, cells: cells.map((c) => c.cell.id), pairs: specs, level, stopReason, loadAverage: { start: loadStart, end: loadavg()[0]! } });

@@ -4,7 +4,7 @@ import { chat, type ChatRecord } from '../../client/chat.ts';
 import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
 import { corpusDocSchema, loadGoldenSet, readJsonl, retrievalQuerySchema } from '../../scoring/goldens.ts';
 import { bm25Rank, precisionRecall, readDocIds, type RetrievalScore } from '../../scoring/retrieval.ts';
-import { summarize } from '../../stats/summary.ts';
+import { mean, summarize } from '../../stats/summary.ts';
 import { chainOfVerification, type Ask } from './cove.ts';
 import { dataFile } from '../prompts.ts';
 import { askGolden, goldenMetrics, type GoldenOutcome } from './goldens.ts';
@@ -15,8 +15,6 @@ import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 function take<T>(items: T[], limit: number | null): T[] {
   return limit === null ? items : items.slice(0, limit);
 }
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** A failed request, whether the client returned the failure or threw it. */
 function failedRecord(error: unknown, t0: number): ChatRecord {

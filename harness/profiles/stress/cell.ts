@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stressCell, type RatedCell } from '../../matrix/planner.ts';
 import type { Plan, PlannedCell } from '../../plan.ts';
-import type { Rating } from '../../report/ratings.ts';
+import type { Rating } from '../../measurement/schema.ts';
 
 const WORST_FIRST: readonly Rating[] = ['failed', 'poor', 'not rated', 'acceptable', 'good', 'excellent'];
 

@@ -5,6 +5,7 @@ import { rssSlope } from '../../analysis/leak.ts';
 import { healthy } from '../../llama/launch.ts';
 import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
 import type { SampleRow } from '../../sampler/sampler.ts';
+import { mean } from '../../stats/summary.ts';
 import { startBackgroundLoad } from '../background-load.ts';
 import { settingsOf } from '../mode.ts';
 import { dataFile, loadPrompts } from '../prompts.ts';
@@ -27,8 +28,8 @@ type Vitals = {
   healthy: number;
 };
 
-function mean(xs: number[]): number | null {
-  return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+function meanOrNull(xs: number[]): number | null {
+  return xs.length > 0 ? mean(xs) : null;
 }
 function pick(rows: SampleRow[], get: (r: SampleRow) => number | null): number[] {
   return rows.map(get).filter((v): v is number => v !== null);
@@ -82,11 +83,11 @@ export const workload: Workload<'stress'> = async (ctx) => {
     const row: Vitals = {
       t_s: (now - start) / 1000,
       tps: tpsSoFar,
-      cpu_pct: mean(pick(window, (r) => r.cpuMachinePct)),
+      cpu_pct: meanOrNull(pick(window, (r) => r.cpuMachinePct)),
       rss_mb: pick(window, (r) => r.rssMb).at(-1) ?? null,
       swap_mb: swap.at(-1) ?? null,
       temperature_c: temperature.length > 0 ? Math.max(...temperature) : null,
-      frequency_mhz: mean(pick(window, (r) => r.frequencyMhz)),
+      frequency_mhz: meanOrNull(pick(window, (r) => r.frequencyMhz)),
       healthy: alive ? 1 : 0,
     };
     timeline.push(row);
@@ -127,7 +128,7 @@ export const workload: Workload<'stress'> = async (ctx) => {
   metrics.requests_failed = ok(failures, 'requests');
   const streamed = tokens.reduce((a, b) => a + b, 0);
   const noTokens = streamed === 0 ? `no tokens streamed in ${requests} request(s)${firstError ? `: ${firstError}` : ''}` : null;
-  const meanTps = mean(timeline.map((r) => r.tps).filter((v) => Number.isFinite(v)));
+  const meanTps = meanOrNull(timeline.map((r) => r.tps).filter((v) => Number.isFinite(v)));
   metrics.decode_tps_mean = noTokens ? failed('tok/s', noTokens) : meanTps !== null ? ok(meanTps, 'tok/s') : skipped('tok/s', 'no interval completed');
 
   const drop = { baselineSec: settings.interval_s, dropPct: settings.throttle_drop_pct, sustainSec: 2 * settings.interval_s };

@@ -3,6 +3,7 @@ import type { ProfileMetrics } from '../../budgets/catalogue.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { streamCompletion, type RequestRecord } from '../../client/completion.ts';
 import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
+import { mean } from '../../stats/summary.ts';
 import { settingsOf } from '../mode.ts';
 import type { Workload, WorkloadContext } from '../run-cell.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
@@ -31,7 +32,7 @@ async function idleWindow(ctx: WorkloadContext, seconds: number): Promise<{ cpu:
   const rows = rowsIn(ctx.sampler.snapshot(), from, performance.now());
   const cpu = rows.map((r) => r.cpuMachinePct).filter((v): v is number => v !== null);
   const rss = rows.map((r) => r.rssMb).filter((v): v is number => v !== null);
-  return { cpu: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null, rss: rss.length ? rss.reduce((a, b) => a + b, 0) / rss.length : null };
+  return { cpu: cpu.length ? mean(cpu) : null, rss: rss.length ? mean(rss) : null };
 }
 
 const SLEEPING = /entering sleeping state/;

@@ -1,6 +1,7 @@
 import { verdictLabel } from '../../budgets/budget.ts';
 import { KEY_METRICS, isProfileName, verdictFor } from '../../budgets/catalogue.ts';
-import { formatValue, overallVerdict, type CellReport } from '../model.ts';
+import { formatFixed } from '../../units.ts';
+import { overallVerdict, type CellReport } from '../model.ts';
 import { runRelativePath } from '../run-path.ts';
 import type { Series } from '../svg.ts';
 import { anchor, budgetText, escapeHtml, figure, label, levelPrefix, SYMBOL, titleCase, usedText } from './common.ts';
@@ -58,7 +59,7 @@ export function sparkline(points: Series['points'], unit: string, fixedMax?: num
   return (
     `<span class="spark"><svg viewBox="0 0 ${SPARK_W} ${SPARK_H}" width="${SPARK_W}" height="${SPARK_H}" role="img" aria-label="${escapeHtml(unit)} over time">` +
     `<rect width="${SPARK_W}" height="${SPARK_H}" fill="#f7f9fb"/><polyline fill="none" stroke="#3b7dd8" stroke-width="1.2" points="${coords}"/></svg>` +
-    `<small>peak ${escapeHtml(formatValue(peak))} ${escapeHtml(unit)} · ${escapeHtml(formatValue(x1 - x0))} s</small></span>`
+    `<small>peak ${escapeHtml(formatFixed(peak))} ${escapeHtml(unit)} · ${escapeHtml(formatFixed(x1 - x0))} s</small></span>`
   );
 }
 
@@ -83,7 +84,7 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
       (v) =>
         `<tr class="${escapeHtml(v.status)}"><td>${escapeHtml(verdictLabel(v))}</td><td class="num">${figure(c.profile, v.metric, v.value)}</td>` +
         `<td>${escapeHtml(`${SYMBOL[v.op]} ${v.limit} ${v.unit}`)}</td><td>${escapeHtml(v.status)}</td>` +
-        `<td class="num">${usedText(v.used)}</td><td>${escapeHtml(v.ci ? `${formatValue(v.ci.low)} – ${formatValue(v.ci.high)}` : '')}</td>` +
+        `<td class="num">${usedText(v.used)}</td><td>${escapeHtml(v.ci ? `${formatFixed(v.ci.low)} – ${formatFixed(v.ci.high)}` : '')}</td>` +
         `<td>${escapeHtml(v.reason ?? '')}${v.samplesToResolve ? escapeHtml(`; about ${v.samplesToResolve} samples would resolve it`) : ''}${v.ciNote ? `<small class="means">no interval: ${escapeHtml(v.ciNote)}</small>` : ''}</td></tr>`,
     )
     .join('');
@@ -95,7 +96,7 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
     .map(
       ([k, m]) =>
         `<tr${m.status === 'ok' ? '' : ` class="${escapeHtml(m.status)}"`}><td>${label(c.profile, k)}</td><td class="num">${figure(c.profile, k, m.value)}</td>` +
-        `<td>${escapeHtml(m.status)}</td><td>${escapeHtml(m.stats ? `n=${m.stats.n}, p50 ${formatValue(m.stats.p50)}, p99 ${formatValue(m.stats.p99)}` : '')}${escapeHtml(m.reason ?? '')}</td></tr>`,
+        `<td>${escapeHtml(m.status)}</td><td>${escapeHtml(m.stats ? `n=${m.stats.n}, p50 ${formatFixed(m.stats.p50)}, p99 ${formatFixed(m.stats.p99)}` : '')}${escapeHtml(m.reason ?? '')}</td></tr>`,
     )
     .join('');
   const responses = c.sampleResponses.map((r) => `<pre class="response">${escapeHtml(r)}</pre>`).join('');

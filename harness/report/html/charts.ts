@@ -1,3 +1,4 @@
+import { paretoFront } from '../../analysis/pareto.ts';
 import { verdictFor } from '../../budgets/catalogue.ts';
 import { quantBits } from '../degradation.ts';
 import { overallVerdict, type CellReport } from '../model.ts';
@@ -51,7 +52,7 @@ export function qualitySpeedChart(cells: CellReport[]): string {
     .map((c) => ({ label: c.cellId, x: c.figures.get('interactive.decode_tps_mean'), y: c.figures.get('quality.score_overall') }))
     .filter((p): p is { label: string; x: number; y: number } => p.x !== undefined && p.y !== undefined);
   if (points.length === 0) return '';
-  return paretoChart({ points, xLabel: 'decode tok/s (interactive)', yLabel: 'overall quality score' });
+  return paretoChart({ points, front: paretoFront(points), xLabel: 'decode tok/s (interactive)', yLabel: 'overall quality score' });
 }
 
 /** One line per completed cell from a series table the profile recorded (see `series` in the measurement). */

@@ -2,7 +2,8 @@ import { verdictLabel } from '../../budgets/budget.ts';
 import { bandText } from '../../budgets/bands.ts';
 import { metricDefinition } from '../../budgets/catalogue.ts';
 import type { Verdict } from '../../measurement/schema.ts';
-import { formatValue, type CellReport } from '../model.ts';
+import { formatFixed } from '../../units.ts';
+import type { CellReport } from '../model.ts';
 import { escapeHtml } from '../escape.ts';
 
 export { escapeHtml };
@@ -16,7 +17,7 @@ export function usedText(used: number | null): string {
 
 export function budgetText(v: Verdict): string {
   const used = v.used === null ? '' : `, ${usedText(v.used)} of budget used`;
-  const ci = v.ci ? `, ${Math.round(v.ci.level * 100)} % CI ${formatValue(v.ci.low)}–${formatValue(v.ci.high)}` : '';
+  const ci = v.ci ? `, ${Math.round(v.ci.level * 100)} % CI ${formatFixed(v.ci.low)}–${formatFixed(v.ci.high)}` : '';
   return `${verdictLabel(v)} ${SYMBOL[v.op]} ${v.limit} ${v.unit}: ${v.status}${v.value === null ? ` (${v.reason ?? 'no value'})` : used}${ci}`;
 }
 
@@ -38,7 +39,7 @@ export function figure(profile: string, metric: string, value: number | null | u
   // Flags are stored as 0/1 so budgets can judge them; a person reads yes/no.
   if (d?.flag && (value === 0 || value === 1)) return value === 1 ? 'yes' : 'no';
   const meaning = bandText(d?.bands, value);
-  return `${escapeHtml(formatValue(value))}${meaning ? ` <small class="means">${escapeHtml(meaning)}</small>` : ''}`;
+  return `${escapeHtml(formatFixed(value))}${meaning ? ` <small class="means">${escapeHtml(meaning)}</small>` : ''}`;
 }
 
 export function anchor(c: CellReport): string {

@@ -1,5 +1,6 @@
 import { verdictLabel } from '../../budgets/budget.ts';
-import { formatValue, metEveryBudget, standings, type CellReport, type RunReport } from '../model.ts';
+import { formatFixed } from '../../units.ts';
+import { metEveryBudget, standings, type CellReport, type RunReport } from '../model.ts';
 import { escapeHtml, label, levelPrefix, SYMBOL } from './common.ts';
 
 /**
@@ -16,7 +17,7 @@ export function answer(cells: CellReport[]): string {
   const unresolvedNote = unresolvedOnly.length
     ? `<p class="provisional"><b>${unresolvedOnly.length} more configuration${unresolvedOnly.length === 1 ? '' : 's'} missed nothing but ${unresolvedOnly.length === 1 ? 'is' : 'are'} not known to meet every budget</b> (inconclusive or not measurable here):<ul>${unresolvedOnly
         .slice(0, SHOWN)
-        .map((s) => `<li>${escapeHtml(s.cellId)}: ${escapeHtml(list(s.unresolved, (v) => v.status + (v.value !== null ? ` at ${formatValue(v.value)}` : '')))}</li>`)
+        .map((s) => `<li>${escapeHtml(s.cellId)}: ${escapeHtml(list(s.unresolved, (v) => v.status + (v.value !== null ? ` at ${formatFixed(v.value)}` : '')))}</li>`)
         .join('')}</ul></p>`
     : '';
   if (clean.length > 0) {
@@ -28,7 +29,7 @@ export function answer(cells: CellReport[]): string {
     .filter((s) => s.measured && !s.errored && s.missed.length > 0)
     .slice(0, 3)
     .map((s) => {
-      const why = list(s.missed, (v) => `${formatValue(v.value)}${v.unit === 'score' ? '' : ` ${v.unit}`} (limit ${SYMBOL[v.op]} ${v.limit})`);
+      const why = list(s.missed, (v) => `${formatFixed(v.value)}${v.unit === 'score' ? '' : ` ${v.unit}`} (limit ${SYMBOL[v.op]} ${v.limit})`);
       return `<li><b>${escapeHtml(s.cellId)}</b> missed ${s.missed.length}: ${escapeHtml(why)}</li>`;
     });
   return `<div class="answer none"><b>No configuration met every budget.</b>${unresolvedNote}${items.length ? ` Closest${unresolvedNote ? ' among those that missed some' : ''}:<ul>${items.join('')}</ul>` : ''}</div>`;
@@ -58,8 +59,8 @@ export function scoresTable(report: RunReport): string {
   const rows = d.scores
     .map(
       (s) =>
-        `<tr><td class="id">${escapeHtml(s.cellId)}</td><td class="num" data-v="${s.efficiency ?? ''}">${escapeHtml(formatValue(s.efficiency))}</td>` +
-        `<td class="num" data-v="${s.costBenefit ?? ''}">${escapeHtml(formatValue(s.costBenefit))}</td></tr>`,
+        `<tr><td class="id">${escapeHtml(s.cellId)}</td><td class="num" data-v="${s.efficiency ?? ''}">${escapeHtml(formatFixed(s.efficiency))}</td>` +
+        `<td class="num" data-v="${s.costBenefit ?? ''}">${escapeHtml(formatFixed(s.costBenefit))}</td></tr>`,
     )
     .join('');
   return (
@@ -86,7 +87,7 @@ export function degradationSection(report: RunReport): string {
     const tds = metrics.map((m) => {
       const r = rs.find((x) => x.metric === m);
       if (!r) return '<td class="num">—</td>';
-      const title = `${formatValue(r.score)} vs ${formatValue(r.baselineScore)} on ${r.baselineQuant}`;
+      const title = `${formatFixed(r.score)} vs ${formatFixed(r.baselineScore)} on ${r.baselineQuant}`;
       return `<td class="num ${r.flagged ? 'fail' : 'pass'}" title="${escapeHtml(title)}">${r.deltaPoints > 0 ? '+' : ''}${escapeHtml(r.deltaPoints.toFixed(1))}</td>`;
     });
     return `<tr><td class="id">${escapeHtml(`${first.model} c${first.ctx}`)}</td><td>${escapeHtml(first.quant)} <small>vs ${escapeHtml(first.baselineQuant)}</small></td>${tds.join('')}</tr>`;
@@ -109,7 +110,7 @@ export function comparisonSection(report: RunReport): string {
       const delta = r.deltaPct === null ? '—' : `${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)} %`;
       return (
         `<tr><td class="id">${escapeHtml(r.cellId)}</td><td>${escapeHtml(r.profile)}</td><td>${label(r.profile, r.metric)}</td>` +
-        `<td class="num">${escapeHtml(formatValue(r.before))}</td><td class="num">${escapeHtml(formatValue(r.after))}</td>` +
+        `<td class="num">${escapeHtml(formatFixed(r.before))}</td><td class="num">${escapeHtml(formatFixed(r.after))}</td>` +
         `<td class="num ${cls}" data-v="${r.deltaPct ?? ''}">${escapeHtml(delta)}</td><td>${r.regression ? 'regression' : r.improvement ? 'improvement' : 'within noise'}</td></tr>`
       );
     })

@@ -1,8 +1,9 @@
 import type { PairedComparison } from '../../analysis/paired.ts';
-import { formatValue } from '../model.ts';
+import { levelText } from '../../budgets/budget.ts';
+import { formatFixed } from '../../units.ts';
 import { escapeHtml } from './common.ts';
 
-const signed = (x: number | null) => (x === null ? '—' : `${x > 0 ? '+' : ''}${formatValue(x)}`);
+const signed = (x: number | null) => (x === null ? '—' : `${x > 0 ? '+' : ''}${formatFixed(x)}`);
 const range = (ci: { low: number; high: number } | undefined) => (ci ? `${signed(ci.low)} to ${signed(ci.high)}` : 'no interval');
 
 /** The invisibility profile's paired comparisons: each pair's difference with its interval and why it came out so. */
@@ -10,13 +11,13 @@ export function pairedSection(comparisons: readonly PairedComparison[] | undefin
   if (!comparisons || comparisons.length === 0) return '';
   return comparisons
     .map((c) => {
-      const level = `${Number((c.level * 100).toPrecision(4))} %`;
+      const level = levelText(c.level);
       const cells = c.cells
         .map(
           (x) =>
             `<tr><td class="id">${escapeHtml(x.cell)}</td><td class="num">${escapeHtml(signed(x.slowdownPct))} %</td><td>${escapeHtml(range(x.slowdownCi))}</td>` +
-            `<td class="num">${escapeHtml(formatValue(x.probeCpuSharePct))} %</td><td class="num">${escapeHtml(x.serverCpuPct === null ? '—' : `${formatValue(x.serverCpuPct)} %`)}</td>` +
-            `<td class="num">${escapeHtml(formatValue(x.latenessP99Ms))}</td></tr>`,
+            `<td class="num">${escapeHtml(formatFixed(x.probeCpuSharePct))} %</td><td class="num">${escapeHtml(x.serverCpuPct === null ? '—' : `${formatFixed(x.serverCpuPct)} %`)}</td>` +
+            `<td class="num">${escapeHtml(formatFixed(x.latenessP99Ms))}</td></tr>`,
         )
         .join('');
       const pairs = c.pairs

@@ -1,14 +1,14 @@
 // Gathers what `npm run bench -- --dry-run` prints: the model scan, HEAD requests for the hub files the planned cells
 // need (never a GET), and each cell's model file and predicted memory. Starts no server and builds nothing.
-import type { LoadedConfig } from './config/load.ts';
-import { expandMatrix } from './matrix/cells.ts';
-import { availableMemoryMb, modeRuns, plannerDryRun } from './matrix/run-state.ts';
-import type { DryRunCell, DryRunDownload, DryRunReport } from './matrix/dry-run.ts';
-import { planDownloads, type DownloadOptions } from './models/hub.ts';
-import { hubFileFor, hubFileLabel, modelDirOf } from './models/hub-models.ts';
-import { estimateMemory } from './models/memory.ts';
-import { readGgufMetadata, type GgufMetadata } from './models/metadata.ts';
-import { scanModels, type ScanEntry } from './models/scan.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import { expandMatrix } from '../matrix/cells.ts';
+import { availableMemoryMb, modeRuns, plannerDryRun } from '../matrix/run-state.ts';
+import type { DryRunCell, DryRunDownload, DryRunReport } from './render.ts';
+import { planDownloads, type DownloadOptions } from '../models/hub.ts';
+import { hubFileFor, hubFileLabel, modelDirOf } from '../models/hub-models.ts';
+import { estimateMemory, kvCacheTypes } from '../models/memory.ts';
+import { readGgufMetadata, type GgufMetadata } from '../models/metadata.ts';
+import { scanModels, type ScanEntry } from '../models/scan.ts';
 
 export type DryRunOptions = Pick<DownloadOptions, 'endpoint' | 'token' | 'hfHome'> & {
   /** A `-t` selection, as the real run would apply it: only the cells it keeps are listed (and their files fetched). */
@@ -64,9 +64,10 @@ export async function prepareDryRun(loaded: LoadedConfig, opts: DryRunOptions = 
     const download = downloads.find((d) => d.model === c.model && d.quant === c.quant);
     infos.set(keyOf(c.model, c.quant), await fileInfo(entry, download));
   }
+  const kvCache = kvCacheTypes(config.llama.extra_args, process.env);
   const dryCells: DryRunCell[] = cells.map((c) => {
     const info = infos.get(keyOf(c.model, c.quant)) ?? { file: '(not needed in this mode)', bytes: null, metadata: null };
-    return { id: c.id, file: info.file, bytes: info.bytes, memory: estimateMemory(info.bytes, info.metadata, c.ctx) };
+    return { id: c.id, file: info.file, bytes: info.bytes, memory: estimateMemory(info.bytes, info.metadata, c.ctx, kvCache) };
   });
   // In the planner's order, with the skips known before running (mode, memory pre-check).
   return {

@@ -1,0 +1,40 @@
+import { describe, expect, test } from 'vitest';
+import { formatFixed, formatShort } from '../../harness/units.ts';
+
+describe('formatFixed: tables and charts', () => {
+  test.each([
+    [null, '—'],
+    [undefined, '—'],
+    [0, '0'],
+    [1234.5, '1235'],
+    [123.4, '123'],
+    [12.34, '12.3'],
+    [1.234, '1.23'],
+    [2, '2.00'],
+    [0.1234, '0.12'],
+    [-12.34, '-12.3'],
+  ])('%s → %s', (v, shown) => {
+    expect(formatFixed(v)).toBe(shown);
+  });
+});
+
+describe('formatShort: figures in sentences', () => {
+  test.each([
+    [1.5, '1.5'],
+    [31, '31'],
+    [0.12345, '0.123'],
+    [99.95, '100'],
+    [1252.4, '1252'],
+    [4096, '4096'],
+    [-0.5, '-0.5'],
+    [Number.NaN, '—'],
+    [Number.POSITIVE_INFINITY, '—'],
+  ])('%s → %s', (v, shown) => {
+    expect(formatShort(v)).toBe(shown);
+  });
+  test('more digits on request: whole from 10^(digits − 1) up', () => {
+    expect(formatShort(2.34567, 4)).toBe('2.346');
+    expect(formatShort(12345.6, 4)).toBe('12346');
+    expect(formatShort(999.94, 4)).toBe('999.9');
+  });
+});
