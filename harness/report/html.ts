@@ -129,7 +129,10 @@ export function reportHtml(
     ['Started', report.createdAt],
     ['Host', `${h.cpu}, ${h.cores} cores, ${h.memoryGb} GB RAM`],
     ['OS', `${h.os}, kernel ${h.kernel}`],
-    ['llama.cpp', `${report.llama.version} (${report.llama.commit}), ${report.llama.source}`],
+    // A remote target was not started here: the server's URL and the version it reported, not a local build.
+    report.llama.source === 'remote'
+      ? ['Server', `${report.llama.serverPath}, ${report.llama.version || 'version not reported'}${report.llama.commit ? ` (${report.llama.commit})` : ''}; not started by this run (remote target)`]
+      : ['llama.cpp', `${report.llama.version} (${report.llama.commit}), ${report.llama.source}`],
     ['Config', `${report.config.file} (sha256 ${report.config.hash.slice(0, 12)})`],
     ...(report.bandwidth ? [['Memory bandwidth', `${report.bandwidth.gbPerSec.toFixed(1)} GB/s (${report.bandwidth.method})`]] : []),
   ];

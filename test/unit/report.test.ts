@@ -80,6 +80,12 @@ describe('report exporters', () => {
     ]);
     expect(reportHtml(sampled)).toContain('latency p95 3.00 s (limit ≤ 2.5)');
   });
+  test('a remote target is shown as the server it is, not as a local llama.cpp build', () => {
+    const remote: RunReport = { ...report, llama: { version: 'b7000', commit: '', serverPath: 'http://127.0.0.1:8080', source: 'remote' } };
+    const html = reportHtml(remote);
+    expect(html).toContain('http://127.0.0.1:8080, b7000; not started by this run (remote target)');
+    expect(html).not.toMatch(/<b>llama\.cpp:<\/b>/);
+  });
   test('terminal table shows the failing cell', () => {
     expect(terminalTable(report)).toMatch(/tiny Q4_K_M t2 c1024 nice10 .*FAIL 1\/1/);
   });
