@@ -25,11 +25,18 @@ const QUALITY = `  quality:
     constrained_sets: []
     cove: { limit: 1 }
     retrieval: { limit: 1 }
+  concurrency:
+    enabled: true
 `;
 
-function config(extra = '') {
-  return tinyConfig(`${QUICK}${extra}`, (t) => t.replace('profiles:\n', `profiles:\n${QUALITY}`));
+function config(extra = '', interactiveBudgets = '') {
+  return tinyConfig(`${QUICK}${extra}`, (t) => t.replace('profiles:\n', `profiles:\n${QUALITY}`).replace('    max_tokens: 128\n', `    max_tokens: 128\n${interactiveBudgets}`));
 }
+
+// The fake's pace is a timer in this test process: its latency spread says how busy the machine is, not how a server
+// behaves, so the budgets on that spread are off there (the path is what that run checks).
+const FAKE_TIMING_BUDGETS_OFF = `    budgets: { latency_p99_over_p50: "off", latency_s: "off", ttft_s: "off" }
+`;
 
 function report(outDir: string): RunReport {
   return JSON.parse(readFileSync(path.join(runDirIn(outDir)!, 'scoreboard.json'), 'utf8')) as RunReport;
@@ -80,7 +87,7 @@ describe('remote-llama: a llama-server started outside the harness', () => {
       await sleep(200);
     }
     for (const [key, extra] of [
-      ['withPid', ['--pid', String(pid), '--profile', 'interactive,quality,wake']],
+      ['withPid', ['--pid', String(pid), '--profile', 'interactive,quality,wake,concurrency']],
       ['withoutPid', ['--profile', 'interactive,idle,wake']],
     ] as const) {
       const { file, outDir } = config();
@@ -116,6 +123,20 @@ describe('remote-llama: a llama-server started outside the harness', () => {
     expect(quality.state, run.output).toBe('completed');
     expect(quality.metrics.score_overall).toMatchObject({ status: 'ok' });
     expect(quality.metrics.cpu_mean_pct).toMatchObject({ status: 'ok' });
+  });
+
+  test('concurrency runs against the slots the server has: no relaunch, every level says how many slots it shared', () => {
+    const { run, outDir } = runs.withPid!;
+    const c = cellOf(report(outDir), 'concurrency');
+    expect(c.state, run.output).toBe('completed');
+    expect(run.output).toMatch(/was started elsewhere: every level shares its own \d+ slot\(s\); --parallel is not set here/);
+    const levels = c.measurement!.series!.levels!;
+    expect(levels.map((l) => l.clients)).toEqual([1, 2]);
+    for (const l of levels) {
+      expect(l.slots).toBeGreaterThanOrEqual(1);
+      expect(l.aggregate_tps).toBeGreaterThan(0);
+    }
+    expect(c.metrics.cpu_p99_pct).toMatchObject({ status: 'ok' });
   });
 
   test('wake is skipped: it needs a relaunch, which a server started elsewhere cannot give', () => {
@@ -219,7 +240,7 @@ describe('remote-openai: an OpenAI-compatible server that is not llama-server', 
     fake = openAiFake(key, seen);
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`;
-    const { file, outDir } = config(`target:\n  kind: remote-openai\n  url: ${url}\n  model: fake-model\n  api_key_env: FAKE_OPENAI_KEY\n`);
+    const { file, outDir } = config(`target:\n  kind: remote-openai\n  url: ${url}\n  model: fake-model\n  api_key_env: FAKE_OPENAI_KEY\n`, FAKE_TIMING_BUDGETS_OFF);
     result = { run: await runBench(file, ['--profile', 'interactive,long-context,wake'], { env: { FAKE_OPENAI_KEY: key } }).done, outDir };
   }, 600_000);
 

@@ -9,7 +9,8 @@ import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 /**
  * N clients at once against N server slots (--parallel N), for each N: aggregate tok/s, per-request p95 latency and
- * CPU p99. The figures at the most clients are the budgets; every level is in the `levels` series.
+ * CPU p99. The figures at the most clients are the budgets; every level is in the `levels` series. A server started
+ * elsewhere cannot be relaunched with N slots: its clients share the slots it has, which the log and the series say.
  */
 export const workload: Workload<'concurrency'> = async (ctx) => {
   const { plan, sampler, record, log } = ctx;
@@ -20,9 +21,12 @@ export const workload: Workload<'concurrency'> = async (ctx) => {
   let metrics: ProfileMetrics<'concurrency'> = {};
   let single: Metric | null = null;
   let failures = 0;
+  const canRelaunch = ctx.backend.capabilities.has('relaunch');
+  const serverSlots = plan.target?.facts?.slots ?? null;
+  if (!canRelaunch) log(`${ctx.backend.label} was started elsewhere: every level shares its own ${serverSlots ?? 'unreported number of'} slot(s); --parallel is not set here`);
   for (const [li, clients] of levels.entries()) {
     // The cell's context is shared by the slots (llama-server's unified KV cache), as it would be in use.
-    if (li > 0 || clients !== plan.config.llama.parallel) await ctx.relaunch({ parallel: clients });
+    if (canRelaunch && (li > 0 || clients !== plan.config.llama.parallel)) await ctx.relaunch({ parallel: clients });
     const from = performance.now();
     const results: RequestRecord[][] = await Promise.all(
       Array.from({ length: clients }, async (_, client) => {
@@ -44,7 +48,8 @@ export const workload: Workload<'concurrency'> = async (ctx) => {
     const level = levelFigures(flat, clients, (to - from) / 1000, settings.request_timeout_s);
     failures += level.failed;
     if (li === 0) single = level.aggregate.value !== null ? ok(level.aggregate.value / clients, 'tok/s') : failed('tok/s', `no single-client figure: ${level.aggregate.reason}`);
-    series.push({ clients, aggregate_tps: level.aggregate.value, latency_p95_s: level.latencyP95.value, cpu_p99_pct: window.cpu_p99_pct?.value ?? null, failed: level.failed });
+    const slots = canRelaunch ? clients : serverSlots;
+    series.push({ clients, slots, aggregate_tps: level.aggregate.value, latency_p95_s: level.latencyP95.value, cpu_p99_pct: window.cpu_p99_pct?.value ?? null, failed: level.failed });
     log(`${clients} client(s): ${level.aggregate.value?.toFixed(1) ?? '?'} tok/s in all, p95 latency ${level.latencyP95.value?.toFixed(2) ?? '?'} s, CPU p99 ${window.cpu_p99_pct?.value?.toFixed(0) ?? '?'} %, ${level.failed} failed`);
     if (li === levels.length - 1) {
       metrics = { ...window };
