@@ -77,7 +77,11 @@ describe.skipIf(process.platform !== 'linux')('Sampler on real processes', () =>
 
   test('a process that exits leaves null CPU, not a crash', async () => {
     const c = await child('console.log("go"); setTimeout(() => process.exit(0), 150)');
-    const { rows } = await sample(c.pid!, 400);
+    const s = new Sampler(c.pid!, { intervalMs: 100 }).start();
+    // Wait for the exit itself (reaped: its /proc entry is gone), not a fixed time a loaded machine may not honour.
+    if (c.exitCode === null && c.signalCode === null) await once(c, 'exit');
+    s.tick();
+    const { rows } = s.stop();
     expect(rows.at(-1)!.cpuCorePct).toBeNull();
     expect(rows.at(-1)!.pids).toBe(0);
   });
