@@ -36,7 +36,7 @@ export default [
       sequence: { groupOrder: 101 },
       globalSetup: ['./test/e2e/provision.ts'],
       setupFiles: ['./harness/vitest/worker-guard.ts'],
-      testTimeout: 600_000,
+      testTimeout: 1_200_000,
       hookTimeout: 1_200_000,
     },
   }),

@@ -1,3 +1,4 @@
+import { ownConnection } from './connection.ts';
 import { request } from 'undici';
 import { authHeaders, endpointFor } from './endpoints.ts';
 import { ClientError, oneLine, readCapped, requestDeadline, responseByteCap } from './limits.ts';
@@ -54,6 +55,7 @@ export async function requestChat(baseUrl: string, req: ChatRequest): Promise<Ch
   const url = native ? `${baseUrl}/v1/chat/completions` : `${baseUrl}/chat/completions`;
   try {
     const res = await request(url, {
+      reset: ownConnection(url),
       method: 'POST',
       headers: { 'content-type': 'application/json', ...authHeaders(baseUrl, url) },
       body: JSON.stringify({

@@ -1,3 +1,4 @@
+import { ownConnection } from './connection.ts';
 import { request } from 'undici';
 import { authHeaders, endpointFor } from './endpoints.ts';
 import { ClientError, oneLine, readCapped, requestDeadline, responseByteCap } from './limits.ts';
@@ -73,7 +74,9 @@ export async function getJson(baseUrl: string, path: string, timeoutMs: number, 
   try {
     const res = await request(
       url,
-      body === undefined ? { headers: auth, signal: deadline.signal } : { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body, signal: deadline.signal },
+      body === undefined
+        ? { headers: auth, signal: deadline.signal, reset: ownConnection(url) }
+        : { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body, signal: deadline.signal, reset: ownConnection(url) },
     );
     answered = true;
     text = await readCapped(res, responseByteCap());

@@ -1,6 +1,7 @@
 // One streaming request, whatever the API: POST a body, read the answer within the byte cap and the deadline, feed
 // each chunk to the API's parser with its arrival time, stop at once when the answer holds more tokens than asked
 // for. Shared by llama-server's /completion, OpenAI's /chat/completions and Ollama's /api/chat.
+import { ownConnection } from './connection.ts';
 import { request } from 'undici';
 import type { CompletionRequest, RequestRecord } from './completion.ts';
 import { cappedChunks, checkDeclaredLength, ClientError, oneLine, readCapped, requestDeadline, responseByteCap } from './limits.ts';
@@ -38,6 +39,7 @@ export async function streamRequest(
       headers: { 'content-type': 'application/json', ...headers },
       body,
       signal: deadline.signal,
+      reset: ownConnection(url),
     });
     answered = true;
     if (res.statusCode !== 200) throw new ClientError('http', `HTTP ${res.statusCode}: ${oneLine(await readCapped(res, cap), 300)}`);

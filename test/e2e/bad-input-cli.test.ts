@@ -64,7 +64,7 @@ describe.concurrent('npm run bench with bad input: exit 2, nothing created or st
     expect(r.stderr).toMatch(/--dryrun: unknown option; did you mean --dry-run\?/);
     expect(r.stderr).toMatch(/--profil: unknown option; did you mean --profile idle\?/);
     expectNothingStarted(r, outDir);
-  }, 120_000);
+  }, 1_200_000);
 
   test('--config without a value', async () => {
     const { file, outDir } = tinyConfig();
@@ -72,7 +72,7 @@ describe.concurrent('npm run bench with bad input: exit 2, nothing created or st
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/--config: expected a value \(--config FILE\), got nothing/);
     expectNothingStarted(r, outDir);
-  }, 120_000);
+  }, 1_200_000);
 
   test('the config path is a directory', async () => {
     const { file, outDir } = tinyConfig();
@@ -80,7 +80,7 @@ describe.concurrent('npm run bench with bad input: exit 2, nothing created or st
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/\(document\): is a directory; expected a YAML file/);
     expectNothingStarted(r, outDir);
-  }, 120_000);
+  }, 1_200_000);
 
   test('-t matching no cell, with --dry-run', async () => {
     const { file, outDir } = tinyConfig();
@@ -89,7 +89,7 @@ describe.concurrent('npm run bench with bad input: exit 2, nothing created or st
     expect(r.stderr).toMatch(/-t: "Q8_0" matches no cell .*tiny Q4_K_M t1 c1024 nice10/);
     expect(r.stdout).toBe('');
     expectNothingStarted(r, outDir);
-  }, 120_000);
+  }, 1_200_000);
 
   test('a re-binding extra argument, a model_dir at / and a file that is not GGUF, with their lines', async () => {
     const { file, outDir } = tinyConfig('llama:\n  extra_args: [--host, 0.0.0.0, --webui]\n', (t) => `model_dir: /\n${t}`);
@@ -106,7 +106,7 @@ describe.concurrent('npm run bench with bad input: exit 2, nothing created or st
     expect(r.stderr).toContain(`llama.extra_args[0] (line ${line('extra_args')}): "--host" is refused`);
     expect(r.stderr).toContain(`llama.extra_args[2] (line ${line('extra_args')}): "--webui" is refused`);
     expectNothingStarted(r, outDir);
-  }, 120_000);
+  }, 1_200_000);
 
   test('a YAML alias bomb', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bad-input-bomb-'));
@@ -117,7 +117,7 @@ describe.concurrent('npm run bench with bad input: exit 2, nothing created or st
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/\(document\) \(line 2\): YAML aliases expand to too much data/);
     expectNothingStarted(r, path.join(dir, 'results'));
-  }, 120_000);
+  }, 1_200_000);
 
   test('npm run report: an unknown flag and a run id that is a path', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bad-input-report-'));
@@ -128,5 +128,5 @@ describe.concurrent('npm run bench with bad input: exit 2, nothing created or st
     expect(r.stderr).toMatch(/--lst: unknown option; did you mean --list\?/);
     expect(r.stderr).toMatch(/\.\.\/x: got "\.\.\/x" \(a path, not a run id\)/);
     expectNothingStarted(r, outDir);
-  }, 120_000);
+  }, 1_200_000);
 });

@@ -81,5 +81,5 @@ describe.skipIf(process.platform !== 'linux')('dry run with a model larger than 
     // No run was started: no run directory, no server.log anywhere, and the file is still the magic and holes.
     expect(existsSync(outDir)).toBe(false);
     expect(statSync(huge).blocks).toBe(blocks);
-  }, 60_000);
+  }, 1_200_000);
 });

@@ -79,7 +79,7 @@ describe.skipIf(!canMount)('a full disk', () => {
       expect(output).not.toMatch(/llama-server pid \d+ ready/);
       expect(output).not.toMatch(/crashed/);
       expect(walk(mountPoint).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    }, 180_000);
+    }, 1_200_000);
   });
 
   test('filling up mid-cell ends the run with exit 1 or 2, a stopped server, no temp file and no lock left', async () => {
@@ -110,5 +110,5 @@ describe.skipIf(!canMount)('a full disk', () => {
       if (run.child.exitCode === null) process.kill(-run.child.pid!, 'SIGKILL');
       if (filler) rmSync(filler, { force: true });
     }
-  }, 300_000);
+  }, 1_200_000);
 });

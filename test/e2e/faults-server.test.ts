@@ -83,7 +83,7 @@ describe.skipIf(process.platform !== 'linux')('a server lost mid-cell', () => {
 
   beforeAll(async () => {
     [idle, interactive] = await Promise.all([idleKilled(), interactiveKilledAndStopped()]);
-  }, 400_000);
+  }, 1_200_000);
 
   afterAll(() => {
     for (const pgid of groups.splice(0)) {

@@ -23,7 +23,7 @@ describe('a custom LLAMA_SERVER', () => {
     expect(output).toContain('libllama.so.0: cannot open shared object file');
     expect(output).toContain('Fix: point LLAMA_SERVER at a working llama-server, or unset it to use the cached build.');
     expect(output).not.toMatch(/crashed|building llama\.cpp/);
-  }, 120_000);
+  }, 1_200_000);
 
   test.skipIf(process.platform !== 'linux')('one without llama-quantize beside it, on a model that needs no quantizing, builds nothing', async () => {
     // The llama-server this test run uses (the e2e global setup built or found it), alone in a directory, and an
@@ -45,5 +45,5 @@ describe('a custom LLAMA_SERVER', () => {
     expect(existsSync(path.join(cache, 'llm-budget-bench', 'llama.cpp'))).toBe(false);
     expect(readdirSync(outDir).filter((d) => /^\d{8}-/.test(d))).toHaveLength(1);
     expect(serversTagged(tag)).toEqual([]);
-  }, 180_000);
+  }, 1_200_000);
 });

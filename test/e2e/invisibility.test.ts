@@ -50,7 +50,7 @@ describe.skipIf(process.platform !== 'linux')('priority presets on a real llama-
     } finally {
       await server.stop();
     }
-  }, 180_000);
+  }, 1_200_000);
 });
 
 test('the invisibility profile reports slowdown and lateness per cell, and a paired comparison of the cells', async () => {
@@ -117,4 +117,4 @@ test('the invisibility profile reports slowdown and lateness per cell, and a pai
   const html = readFileSync(path.join(outDir, runId, 'report.html'), 'utf8');
   expect(html).toContain('Paired comparison: tiny Q4_K_M c1024');
   expect(html).toContain(pair.explanation.replace(/&/g, '&amp;').slice(0, 40));
-}, 600_000);
+}, 1_200_000);

@@ -19,7 +19,7 @@ describe('idle + interactive on tiny', () => {
     expect(runs, run.output).toHaveLength(1);
     runDir = path.join(outDir, runs[0]!);
     report = JSON.parse(readFileSync(path.join(runDir, 'scoreboard.json'), 'utf8')) as RunReport;
-  }, 300_000);
+  }, 1_200_000);
 
   test('the exit code is the gate: non-zero exactly when a budget failed or errored (an inconclusive one passes under warn)', () => {
     // The fixture leaves verdicts.on_inconclusive at its default, warn: an inconclusive verdict warns, it does not fail.
@@ -142,5 +142,5 @@ describe('an impossible budget fails the run', () => {
     expect(v.value!).toBeGreaterThan(0.001);
     // The figure judged is the stored p95 of the same samples.
     expect(v.value!).toBeCloseTo(report.cells[0]!.metrics.latency_p95_s!.value!, 6);
-  }, 300_000);
+  }, 1_200_000);
 });

@@ -36,7 +36,7 @@ describe('planner', () => {
     expect(existsSync(path.join(runDir, 'tiny_Q4_K_M_t1_c1024_nice10', 'idle', 'server.log'))).toBe(false);
     const state = read<RunState>(path.join(runDir, 'run-state.json'));
     expect(state.skips).toEqual([expect.objectContaining({ cellId: 'tiny Q4_K_M t1 c1024 nice10', profile: 'idle', rule: 'memory', reason: row.error })]);
-  }, 120_000);
+  }, 1_200_000);
 
   test('a cell that misses the speed threshold skips the larger model at the same quantization; smaller models run first', async () => {
     const { file, outDir } = tinyConfig(
@@ -67,7 +67,7 @@ describe('planner', () => {
     const state = read<RunState>(path.join(runDir, 'run-state.json'));
     expect(state.outcomes).toEqual([expect.objectContaining({ cellId: 'tiny Q4_K_M t1 c1024 nice10', profile: 'interactive', loadFailed: false, decodeTpsMean: decode })]);
     expect(state.outcomes[0]!.rssPeakMb).toBeGreaterThan(10);
-  }, 150_000);
+  }, 1_200_000);
 
   test("what one profile file measured decides in the next: idle's peak RSS over the cap skips interactive", async () => {
     // The GGUF estimate for tiny Q4_K_M (about 20 MB) is under a 30 MB cap, so idle runs it; its real peak RSS
@@ -86,5 +86,5 @@ describe('planner', () => {
     expect(interactive.state).toBe('skipped');
     expect(interactive.error).toBe(reason);
     expect(run.output).toContain(`[tiny Q4_K_M t1 c1024 nice10 · interactive] skipped by the planner: ${reason}`);
-  }, 120_000);
+  }, 1_200_000);
 });

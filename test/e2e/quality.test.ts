@@ -46,7 +46,7 @@ describe('quality profile on tiny', () => {
       const report = JSON.parse(readFileSync(path.join(outDir, runId, 'scoreboard.json'), 'utf8')) as RunReport;
       runs.push({ outDir, runId, run, report });
     }
-  }, 600_000);
+  }, 1_200_000);
 
   test('writes category scores, floors, CoVe and retrieval metrics, and degradation deltas', () => {
     const { report, run } = runs[0]!;

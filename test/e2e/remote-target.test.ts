@@ -242,7 +242,7 @@ describe('remote-openai: an OpenAI-compatible server that is not llama-server', 
     url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`;
     const { file, outDir } = config(`target:\n  kind: remote-openai\n  url: ${url}\n  model: fake-model\n  api_key_env: FAKE_OPENAI_KEY\n`, FAKE_TIMING_BUDGETS_OFF);
     result = { run: await runBench(file, ['--profile', 'interactive,long-context,wake'], { env: { FAKE_OPENAI_KEY: key } }).done, outDir };
-  }, 600_000);
+  }, 1_200_000);
 
   afterAll(async () => {
     await new Promise<void>((resolve) => fake.close(() => resolve()));

@@ -69,5 +69,5 @@ describe('report.html in Chromium', () => {
     expect(await tab.locator('pre.response img, pre.response script, pre.response svg').count()).toBe(0);
     expect(await tab.locator('pre.response', { hasText: '<img src=x onerror=' }).count()).toBe(1);
     await tab.screenshot({ path: page.replace(/\.html$/, '.png'), fullPage: true });
-  }, 120_000);
+  }, 1_200_000);
 });

@@ -73,7 +73,7 @@ describe('a forged scoreboard in Chromium', () => {
     expect(r.output).toContain(`wrote ${path.join(cli.runDir, 'report.html')}`);
     pages.push({ name: 're-rendered by npm run report', file: path.join(cli.runDir, 'report.html'), runDir: cli.runDir });
     browser = await chromium.launch({ executablePath: chromiumPath.path, args: CHROMIUM_ARGS });
-  }, 300_000);
+  }, 1_200_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -152,5 +152,5 @@ describe('a forged scoreboard in Chromium', () => {
       expect(tab.url()).toBe(`${runUrl}${SAFE_FILE}`);
       await tab.close();
     }
-  }, 180_000);
+  }, 1_200_000);
 });

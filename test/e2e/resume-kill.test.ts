@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunReport } from '../../harness/report/model.ts';
+import { measurementFacts, type RunReport } from '../../harness/report/model.ts';
 import { runBench, runDirIn, serversTagged, tinyConfig, waitFor, waitWhileRunning, type Finished } from './helpers.ts';
 
 const TAG = `e2e-resume-kill-${process.pid}`;
@@ -40,7 +40,7 @@ describe.skipIf(process.platform !== 'linux')('SIGKILL after two of three cells,
     killed = await run.done;
     partial = readReport(runDir);
     mtimes = [FIRST, SECOND].map((c) => statSync(summaryOf(runDir, c)).mtimeMs);
-  }, 300_000);
+  }, 1_200_000);
 
   afterAll(() => {
     try {
@@ -82,7 +82,10 @@ describe.skipIf(process.platform !== 'linux')('SIGKILL after two of three cells,
     expect(report.cells.every((c) => c.state === 'completed')).toBe(true);
     expect(Object.fromEntries(report.cells.map((c) => [c.cell.id, c.reused ?? false]))).toEqual({ [FIRST]: true, [SECOND]: true, [THIRD]: false });
     const stored = report.cells.find((c) => c.cell.id === FIRST)!;
-    expect(stored.measurement).toEqual(JSON.parse(readFileSync(summaryOf(runDir, FIRST), 'utf8')).measurement);
+    // The reused cell reports its checkpoint: its facts under `measurement`, its figures once, on the cell.
+    const checkpoint = JSON.parse(readFileSync(summaryOf(runDir, FIRST), 'utf8')).measurement;
+    expect(stored.measurement).toEqual(measurementFacts(checkpoint));
+    expect(stored.metrics).toEqual(checkpoint.metrics);
 
     // The CSV and the all-runs index agree: one run entry, each cell once.
     const csv = readFileSync(path.join(runDir, 'scoreboard.csv'), 'utf8');
@@ -93,5 +96,5 @@ describe.skipIf(process.platform !== 'linux')('SIGKILL after two of three cells,
     expect(entries).toHaveLength(1);
     expect(entries[0]!.partial).toBe(false);
     expect(entries[0]!.cells.map((c) => `${c.profile} · ${c.cell}`).sort()).toEqual(CELLS.map((c) => `idle · ${c}`).sort());
-  }, 180_000);
+  }, 1_200_000);
 });

@@ -86,7 +86,7 @@ describe.concurrent('flows on tiny', () => {
         ['tiny Q4_K_M t2 c512 nice10', 'interactive', true],
       ]);
       expect(readdirSync(runDir).filter((d) => d.startsWith('tiny_'))).toHaveLength(2);
-    }, 300_000);
+    }, 1_200_000);
 
     test('an unreachable floor: exit 1, nothing found, the closest named, still fewer evaluations than the matrix', async () => {
       const { file, outDir } = tuneConfig('>= 1000000000');
@@ -100,7 +100,7 @@ describe.concurrent('flows on tiny', () => {
       expectJudgedByMeasurement(runDir, tune, 1e9);
       expect(run.output).toMatch(/\[tune\] no cell passes every interactive budget; closest: tiny Q4_K_M t[12] c512 nice10 \(interactive: decode speed \(server timings\) mean = [\d.]+ tok\/s/);
       expect(run.output).toContain('[tune] evaluated 2 of 8 cells');
-    }, 300_000);
+    }, 1_200_000);
 
     test('a bad profile name exits 2 with the list of profiles, before anything is prepared', async () => {
       const { file, outDir } = tuneConfig('>= 1');
@@ -108,7 +108,7 @@ describe.concurrent('flows on tiny', () => {
       expect(run.code, run.output).toBe(2);
       expect(run.output).toMatch(/--tune: got "interactiv", expected one of: idle, interactive, quality, /);
       expect(existsSync(outDir)).toBe(false);
-    }, 60_000);
+    }, 1_200_000);
   });
 
   describe('--flow guided', () => {
@@ -172,6 +172,6 @@ describe.concurrent('flows on tiny', () => {
         ]),
       );
       expect(report.cells.filter((c) => c.profile !== 'stress' && c.state === 'completed').every((c) => c.reused)).toBe(true);
-    }, 420_000);
+    }, 1_200_000);
   });
 });

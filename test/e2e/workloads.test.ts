@@ -26,7 +26,7 @@ beforeAll(async () => {
   const runId = readdirSync(outDir).find((d) => /^\d{8}-/.test(d))!;
   report = JSON.parse(readFileSync(path.join(outDir, runId, 'scoreboard.json'), 'utf8')) as RunReport;
   html = readFileSync(path.join(outDir, runId, 'report.html'), 'utf8');
-}, 400_000);
+}, 1_200_000);
 
 describe('long-context', () => {
   test('measures each size cold and repeated; prefill grows with size and the repeat is served from the cache', () => {
