@@ -22,6 +22,9 @@ export default {
   thresholds: { high: 90, low: 85, break: null },
   concurrency: 2,
   timeoutMS: 20000,
+  dryRunTimeoutMinutes: 30,
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
   ignorePatterns: ['results', 'reports', '.vitest-reports', 'html'],
 };

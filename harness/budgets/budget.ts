@@ -121,8 +121,7 @@ export function aggregate(metric: Metric, a: Aggregation, options?: AggregationO
   if (metric.samples && metric.samples.length > 0) {
     const samples = metric.samples;
     const sorted = sortSamples(samples);
-    const withInterval = (value: number, interval: Interval | null) =>
-      interval ? { value, ...(interval.ci ? { ci: interval.ci } : {}), ...(interval.note ? { ciNote: interval.note } : {}) } : { value };
+    const withInterval = (value: number, interval: Interval) => ({ value, ...(interval.ci ? { ci: interval.ci } : {}), ...(interval.note ? { ciNote: interval.note } : {}) });
     switch (a.kind) {
       case 'p':
       case 'med': {
@@ -198,15 +197,17 @@ export function evaluateBudget(budget: Budget, metric: Metric | undefined, optio
   const ci = figure.ci;
   if (ci) verdict.ci = ci;
   else if (figure.ciNote) verdict.ciNote = figure.ciNote;
-  // The interval's end on the failing side: where an upper limit would be crossed first, and a lower one.
-  const far = ci ? (upper ? ci.high : ci.low) : null;
   // A failing estimate is a fail whatever its interval says: the interval can only withhold a pass, never grant one.
-  if (ci && far !== null && passes && !holds(budget.op, far, budget.limit)) {
-    verdict.status = 'inconclusive';
-    verdict.reason = `the estimate passes, but its ${levelText(ci.level)} interval [${formatNumber(ci.low)}, ${formatNumber(ci.high)}] reaches past the limit`;
-    const n = metric.samples?.length ?? metric.stats?.n;
-    // An interval's half-width shrinks with √n: n' = n · (reach past the estimate / distance to the limit)².
-    if (n && value !== budget.limit) verdict.samplesToResolve = Math.ceil(n * ((far - value) / (budget.limit - value)) ** 2);
+  if (ci && passes) {
+    // The interval's end on the failing side: where an upper limit would be crossed first, and a lower one.
+    const far = upper ? ci.high : ci.low;
+    if (!holds(budget.op, far, budget.limit)) {
+      verdict.status = 'inconclusive';
+      verdict.reason = `the estimate passes, but its ${levelText(ci.level)} interval [${formatNumber(ci.low)}, ${formatNumber(ci.high)}] reaches past the limit`;
+      const n = metric.samples?.length ?? metric.stats?.n;
+      // An interval's half-width shrinks with √n: n' = n · (reach past the estimate / distance to the limit)².
+      if (n && value !== budget.limit) verdict.samplesToResolve = Math.ceil(n * ((far - value) / (budget.limit - value)) ** 2);
+    }
   }
   return verdict;
 }

@@ -88,7 +88,9 @@ export function recommend(cells: readonly CellReport[], overallWeights: Record<s
     return describe(u, select(all, u.weights, u.profiles));
   });
   const overall: UseCase = { id: 'overall', title: 'Overall best', profiles: [...ran].sort(), weights: overallWeights };
-  out.unshift(describe(overall, select(all, overallWeights, overall.profiles)));
+  // With no profile completed there is no threshold to meet: no pick, rather than a cell that never ran.
+  const nothingRan = { useCase: overall.id, title: overall.title, status: 'not-measured' as const, cellId: null, runnerUp: null, score: null, reasons: ['no profile completed in this run'], ruledOut: [] };
+  out.unshift(ran.size === 0 ? nothingRan : describe(overall, select(all, overallWeights, overall.profiles)));
   // The winner's budgets and their headroom: the evidence a person checks first.
   for (const r of out) {
     if (!r.cellId) continue;

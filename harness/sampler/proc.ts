@@ -55,7 +55,7 @@ export const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ is 100 on every mainstream
  * where schedstat is missing, utime + stime from /proc/<pid>/stat (10 ms resolution).
  */
 export function processCpuNs(pid: number, proc = '/proc', knownTids?: string[]): number | null {
-  let tids: string[] = [];
+  let tids: string[];
   try {
     tids = knownTids ?? readdirSync(`${proc}/${pid}/task`);
   } catch {
