@@ -3,10 +3,11 @@
 import { describe, expect, test } from 'vitest';
 import { evaluateBudget, makeBudget } from '../../harness/budgets/budget.ts';
 import { failed, ok, skipped, type Metric, type Verdict } from '../../harness/measurement/schema.ts';
-import { compareRuns, comparisonSchema } from '../../harness/report/compare.ts';
+import { compareRuns } from '../../harness/report/compare.ts';
+import { cellScoreSchema, comparisonSchema, recommendationSchema } from '../../harness/report/part-schemas.ts';
 import type { CellReport, RunReport } from '../../harness/report/model.ts';
 import { headroom, rateCell } from '../../harness/report/ratings.ts';
-import { cellScores, cellScoreSchema, efficiency, recommend, recommendationSchema, SCORE_FORMULAS, USE_CASES } from '../../harness/report/recommend.ts';
+import { cellScores, efficiency, recommend, SCORE_FORMULAS, USE_CASES } from '../../harness/report/recommend.ts';
 import { candidates, select, type Candidate } from '../../harness/report/select.ts';
 
 const ci = (low: number, high: number) => ({ low, high, level: 0.95, resamples: 1000 });
