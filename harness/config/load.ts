@@ -156,7 +156,9 @@ function resolveBudgets(ctx: CheckContext): Record<ProfileName, Budget[]> {
       entries.set(budgetKey({ metric, aggregation: parsed.aggregation?.kind === 'value' ? null : parsed.aggregation }), { metric, source });
     };
     for (const [metric, sources] of Object.entries(DEFAULT_BUDGETS[profile])) for (const source of list(sources)) add(metric, source);
-    for (const [key, value] of Object.entries(user)) {
+    // Older names after the metrics they stand for: a list on `cpu_pct` replaces its defaults, not `cpu_mean_pct: …`.
+    const ordered = Object.entries(user).sort(([a], [b]) => Number(!!metricDefinition(profile, a)?.alias) - Number(!!metricDefinition(profile, b)?.alias));
+    for (const [key, value] of ordered) {
       const at = (i: number | null) => where(['profiles', profile, 'budgets', key, ...(i === null ? [] : [i])]);
       const definition = metricDefinition(profile, key);
       if (!definition) {

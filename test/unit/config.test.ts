@@ -69,6 +69,11 @@ describe('loadConfig', () => {
     expect(metrics).toContain('cpu_pct mean <= 35');
     expect(c.warnings.map((w) => w.message)).toEqual(['latency_p95_s is an older name for latency_s at p(95): it still works; the new form is latency_s: "p(95) <= 0.001"']);
   });
+  test('an older name written before its new metric keeps its budget: the new metric\'s list replaces only the defaults', () => {
+    const c = loadConfig(write('m.yaml', `${VALID}profiles:\n  interactive:\n    budgets:\n      cpu_mean_pct: "<= 30"\n      cpu_pct: "p(99) <= 60"\n`));
+    const cpu = c.budgets.interactive.filter((b) => b.metric === 'cpu_pct').map((b) => b.source);
+    expect(cpu.sort()).toEqual(['mean <= 30', 'p(99) <= 60']);
+  });
   test('an aggregation that does not fit the metric is exit 2 at its list position', () => {
     const e = problems(`${VALID}profiles:\n  interactive:\n    budgets:\n      ttft_s: ["p(95) <= 3", "<= 3"]\n      rss_peak_mb: "p(95) <= 900"\n`);
     expect(e.exitCode).toBe(2);
