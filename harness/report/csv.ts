@@ -72,8 +72,10 @@ function lines(report: RunReport): Line[] {
     if (names.length === 0) out.push({ ...base, status: 'error', reason: c.error ?? 'no measurement' });
     for (const name of names) {
       const v = homeless.get(name) ?? verdictFor(c.profile, name, c.verdicts);
-      const m: Metric | undefined = homeless.has(name) ? (v!.value === null ? undefined : { value: v!.value, unit: v!.unit, status: 'ok' }) : c.metrics[name];
-      out.push({ ...base, metric: name, value: m, verdict: v, status: m?.status ?? 'error', reason: m?.reason ?? (m ? '' : v?.reason) });
+      // A homeless verdict's figure is the aggregation it judged, with that aggregation's own interval.
+      const m: Metric | undefined = homeless.has(name) ? (v!.value === null ? undefined : { value: v!.value, unit: v!.unit, status: 'ok', ...(v!.ci ? { ci: v!.ci } : {}) }) : c.metrics[name];
+      const status = m?.status ?? (v?.status === 'skipped' ? 'skipped' : 'error');
+      out.push({ ...base, metric: name, value: m, verdict: v, status, reason: m?.reason ?? (m ? '' : v?.reason) });
     }
   }
   // What the run did not get to (interrupted, or still going): one line each, so the CSV alone shows the gap.
