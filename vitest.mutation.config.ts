@@ -12,5 +12,8 @@ export default defineConfig({
     // neither tests the code under mutation.
     exclude: ['test/unit/sampler.test.ts', 'test/unit/schemas.test.ts'],
     reporters: ['dot'],
+    // Instrumented code runs slower, and a mutation run often shares the machine (a hung mutant is still caught by
+    // Stryker's own timeout).
+    testTimeout: 120_000,
   },
 });
