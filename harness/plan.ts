@@ -149,25 +149,20 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   }
   // A server started elsewhere: nothing to build, no model file to make or fetch, no roofline (its memory system
   // and file are not known here); what the server says it is stands for the llama.cpp build.
+  // What every plan records of the run, whatever the server.
+  const run = { runId, runDir, configFile, configHash: loaded.hash, config: loaded.config, budgets: loaded.budgets };
   if (remote) {
     const { target, llama } = remote;
-    const host = await readHost();
     const plan: Plan = {
-      bandwidth: { error: `not measured: ${target.url} was not started here, so its decode roofline is not known` },
-      runId,
-      runDir,
-      configFile,
-      configHash: loaded.hash,
+      ...run,
       createdAt: new Date().toISOString(),
-      host,
+      bandwidth: { error: `not measured: ${target.url} was not started here, so its decode roofline is not known` },
+      host: await readHost(),
       llama,
       target,
-      config: loaded.config,
-      budgets: loaded.budgets,
       cells: expandMatrix(loaded.config).map((cell) => ({ cell, model: { path: '', sha256: '', bytes: 0 }, memory: null })),
     };
-    writeFileAtomic(path.join(runDir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
-    return plan;
+    return writePlan(plan);
   }
   const [llama, host] = await Promise.all([resolveLlama(loaded.config.llama.server_path, progress), readHost()]);
   const cells = expandMatrix(loaded.config);
@@ -186,19 +181,18 @@ export async function preparePlan(options: { configFile?: string; runId?: string
     planned.push({ cell, model, memory: estimateMemory(model.bytes, model.metadata ?? null, cell.ctx, kvCache) });
   }
   const plan: Plan = {
+    ...run,
     bandwidth: await measureBandwidth(progress),
-    runId,
-    runDir,
-    configFile,
-    configHash: loaded.hash,
     createdAt: new Date().toISOString(),
     host,
     llama,
-    config: loaded.config,
-    budgets: loaded.budgets,
     // The planner's traversal: by quantization (planner.quant_order), smaller models first.
     cells: loaded.config.planner.enabled ? orderCells(planned, loaded.config.planner.quant_order) : planned,
   };
-  writeFileAtomic(path.join(runDir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
+  return writePlan(plan);
+}
+
+function writePlan(plan: Plan): Plan {
+  writeFileAtomic(path.join(plan.runDir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
   return plan;
 }
