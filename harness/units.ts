@@ -25,6 +25,14 @@ export function formatFixed(v: number | null | undefined): string {
   return v.toPrecision(2);
 }
 
+/** Units that count things: a whole count reads "4", not "4.00". */
+const COUNT_UNITS = new Set(['requests', 'crashes', 'endpoints', 'threads', 'items', 'errors']);
+
+/** A metric's figure in a table: a whole count as an integer, anything else as `formatFixed`. */
+export function formatFigure(v: number | null | undefined, unit: string | undefined): string {
+  return typeof v === 'number' && Number.isInteger(v) && unit !== undefined && COUNT_UNITS.has(unit) ? String(v) : formatFixed(v);
+}
+
 /**
  * A figure in a sentence: at most `digits` significant digits without trailing zeros ("1.5", "0.123"), and whole
  * from 10^(digits − 1) up, so a large figure is never cut to fewer digits than its integer part has ("1252",

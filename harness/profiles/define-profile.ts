@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { FamilyName, MetricDefinition, MetricFamily } from '../budgets/metric.ts';
 import type { Metric } from '../measurement/schema.ts';
+import type { ServerOverrides } from '../server/backend.ts';
 import type { Capability } from '../server/capabilities.ts';
 
 /** A chart of a series table the workload recorded (see `series` in the measurement): one line per cell. */
@@ -22,9 +23,36 @@ export interface SeriesChart {
   limitOf?: string;
 }
 
+/**
+ * Discrete outcomes along one axis, one strip per cell: each row of `table` is a mark at `x`, coloured by the
+ * outcome whose index is in column `outcome` (the first outcome is the good one); `hollow` names a 0/1 column.
+ */
+export interface OutcomeStrip {
+  kind: 'outcome-strip';
+  title: string;
+  note: string;
+  table: string;
+  x: string;
+  outcome: string;
+  outcomes: readonly string[];
+  hollow?: string;
+  xLabel: string;
+}
+
+/** A series table shown as it is, one small table per cell; `names` turn a column's codes (0, 1, …) into words. */
+export interface TableView {
+  kind: 'table';
+  title: string;
+  note: string;
+  table: string;
+  columns: readonly { key: string; label: string; names?: readonly string[] }[];
+}
+
 /** Report sections a profile asks for: a block of series charts, or one of the report's own views. */
 export type ProfileChart =
   | { kind: 'block'; title: string; note: string; charts: readonly SeriesChart[] }
+  | OutcomeStrip
+  | TableView
   | { kind: 'latency-percentiles' }
   | { kind: 'quality-speed' }
   | { kind: 'quality-degradation' }
@@ -69,6 +97,8 @@ export interface ProfileDefinition<
    * a backend without it skips the profile's cells with the reason.
    */
   needs?: readonly Capability[] | ((settings: z.output<S>) => readonly Capability[]);
+  /** Server settings the profile's server starts with, on top of the cell's (sleep-race: --sleep-idle-seconds). */
+  server?: (settings: z.output<S>) => ServerOverrides;
   /** How long one cell's setup may take (server launches, the workload, its timeouts), from the settings in force. */
   setupTimeoutS: (settings: z.output<S>, ctx: SetupContext) => number;
   charts?: readonly ProfileChart[];

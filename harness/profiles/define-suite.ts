@@ -4,6 +4,7 @@ import { configureClient } from '../client/limits.ts';
 import type { Cell } from '../measurement/schema.ts';
 import { plannerSkip as askPlanner, recordPlannerOutcome } from '../matrix/run-state.ts';
 import type { Plan } from '../plan.ts';
+import type { ServerOverrides } from '../server/backend.ts';
 import { describeMissing, missingCapabilities } from '../server/capabilities.ts';
 import { describeTarget, targetOf } from '../server/target.ts';
 import { profileNeeds } from './define-profile.ts';
@@ -45,6 +46,7 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
   const cannotRun = missing.length > 0 ? describeMissing(profile, missing, describeTarget(target)) : null;
   const setupTimeoutMs =
     (definition.setupTimeoutS as (s: unknown, ctx: { loadTimeoutS: number }) => number)(settingsInForce, { loadTimeoutS: plan.config.llama.load_timeout_s }) * 1000;
+  const serverOverrides = (definition as { server?: (s: unknown) => ServerOverrides }).server?.(settingsInForce);
   configureClient(plan.config.client);
   const settings = plan.config.profiles[profile];
   const resuming = inject('resume') !== undefined;
@@ -78,7 +80,7 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
       // A resumed run (`--resume`, BENCH_RESUME) reuses a completed measurement taken under the same conditions.
       const stored = resuming ? storedOutcome(plan, planned, profile) : null;
       reused = stored !== null;
-      outcome = stored ?? (await runCell(plan, planned, profile, workload));
+      outcome = stored ?? (await runCell(plan, planned, profile, workload, serverOverrides ? { overrides: serverOverrides } : {}));
     }, setupTimeoutMs);
     // Planner: what this cell measured decides about the cells after it (in this profile and the next ones).
     beforeAll(async () => {

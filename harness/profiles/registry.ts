@@ -8,10 +8,11 @@ import { interactive } from './interactive/profile.ts';
 import { invisibility } from './invisibility/profile.ts';
 import { longContext } from './long-context/profile.ts';
 import { quality } from './quality/profile.ts';
+import { sleepRace } from './sleep-race/profile.ts';
 import { stress } from './stress/profile.ts';
 import { wake } from './wake/profile.ts';
 
-export const PROFILES = [idle, interactive, quality, invisibility, longContext, batch, wake, concurrency, stress] as const;
+export const PROFILES = [idle, interactive, quality, invisibility, longContext, batch, wake, sleepRace, concurrency, stress] as const;
 
 export type RegisteredProfile = (typeof PROFILES)[number];
 export type ProfileName = RegisteredProfile['name'];

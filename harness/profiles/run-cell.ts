@@ -34,6 +34,12 @@ export interface WorkloadContext {
    * resolves while it is fine. A workload that waits (idle) races its waits against it; runCell errors the cell.
    */
   serverLost: Promise<string>;
+  /**
+   * For a workload whose measurement is the loss itself (the sleep race counts crashes): forgets the loss seen so
+   * far, so the cell is judged on its figures, and watches afresh (`serverLost` is a new promise). Returns the cause,
+   * or null when none was seen. Call it before `relaunch`.
+   */
+  acceptLoss: () => string | null;
   /** Appends one line to responses.jsonl (model output is untrusted text: it is stored, never interpreted). */
   record: (response: Record<string, unknown>) => void;
   log: (message: string) => void;
@@ -139,6 +145,14 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
       record,
       log,
       serverLost,
+      acceptLoss: () => {
+        const cause = lostCause;
+        if (cause === null) return null;
+        lostCause = null;
+        ctx.serverLost = new Promise<string>((resolve) => (announceLost = resolve));
+        log(`${backend.label} loss recorded by the workload, not held against the cell: ${cause.split('\n')[0]}`);
+        return cause;
+      },
       addSeries: (name: string, rows: Record<string, number | null>[]) => void (series[name] = rows),
       relaunch: async (o: ServerOverrides) => {
         watch?.release();

@@ -5,6 +5,7 @@ import { cellDetails, profileTable, type Timeline } from './html/cells.ts';
 import type { DeclaredProfile } from '../profiles/define-profile.ts';
 import { PROFILES } from '../profiles/registry.ts';
 import { latencyChart, qualitySpeedChart, seriesBlock, verdictHeatMap } from './html/charts.ts';
+import { outcomeStripView, tableView } from './html/views.ts';
 import { anchor, escapeHtml, levelPrefix, titleCase } from './html/common.ts';
 import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
 import { evidenceSection, type GradedItem } from './html/evidence.ts';
@@ -107,6 +108,10 @@ function profileSection(report: RunReport, profile: string, cells: CellReport[],
         return degradationSection(report);
       case 'paired-comparison':
         return pairedSection(report.pairedComparisons);
+      case 'outcome-strip':
+        return outcomeStripView(chart, cells);
+      case 'table':
+        return tableView(chart, cells);
     }
   });
   return `<section><h2>${escapeHtml(titleCase(profile))}</h2>${verdictHeatMap(profile, cells)}${profileTable(profile, cells)}${extra.join('')}</section>`;

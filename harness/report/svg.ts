@@ -497,3 +497,50 @@ export function heatMap(opts: {
 
   return svg(width, height, opts.title ?? 'heat map', title + headers.join('') + rowHeads.join('') + frame + body.join(''));
 }
+
+/** Outcome colours: the first outcome is the good one; later ones are worse. */
+const OUTCOME_COLOURS = [GREEN, AMBER, ORANGE, RED, GREY];
+
+/**
+ * Discrete outcomes along one axis, one strip per row (e.g. race requests at their offsets from a deadline): each
+ * mark is coloured by its outcome; a hollow mark carries a second fact (e.g. the server was already asleep).
+ */
+export function stripChart(opts: {
+  rows: { label: string; marks: { x: number; outcome: number; hollow: boolean; tooltip: string }[] }[];
+  outcomes: readonly string[];
+  xLabel: string;
+  hollowLabel?: string;
+  width?: number;
+}): string {
+  const width = size(opts.width, 640);
+  const rows = opts.rows.map((r) => ({ ...r, marks: r.marks.filter((m) => Number.isFinite(m.x) && Number.isInteger(m.outcome) && m.outcome >= 0) }));
+  const xs = rows.flatMap((r) => r.marks.map((m) => m.x));
+  if (xs.length === 0) return emptyChart(width, 'no requests recorded');
+  const axis = niceAxis(lowest(xs), highest(xs));
+  const ROW_H = 22;
+  const left = Math.min(220, Math.max(...rows.map((r) => textWidth(truncate(r.label)))) + 12);
+  const legendEntries: LegendEntry[] = opts.outcomes.map((o, i) => ({
+    label: o,
+    swatch: (x, y) => `<rect x="${num(x)}" y="${num(y - 5)}" width="12" height="10" fill="${OUTCOME_COLOURS[Math.min(i, OUTCOME_COLOURS.length - 1)]}"/>`,
+  }));
+  if (opts.hollowLabel) legendEntries.push({ label: opts.hollowLabel, swatch: (x, y) => `<circle cx="${num(x + 6)}" cy="${num(y)}" r="4.5" fill="#fff" stroke="${GREY}" stroke-width="2"/>` });
+  const key = legend(legendEntries, left, width - 8, 10);
+  const frame: Frame = { left, right: width - 12, top: key.height + 14, bottom: key.height + 14 + rows.length * ROW_H };
+  const height = frame.bottom + 36;
+  const sx = scale(axis, frame.left, frame.right);
+  const strips = rows.map((r, i) => {
+    const y = frame.top + (i + 0.5) * ROW_H;
+    const marks = r.marks.map((m) => {
+      const colour = OUTCOME_COLOURS[Math.min(m.outcome, OUTCOME_COLOURS.length - 1)];
+      const paint = m.hollow ? `fill="#fff" stroke="${colour}" stroke-width="2"` : `fill="${colour}"`;
+      return `<circle cx="${num(sx(m.x))}" cy="${num(y)}" r="4.5" ${paint}><title>${esc(m.tooltip)}</title></circle>`;
+    });
+    return (
+      `<line x1="${num(frame.left)}" y1="${num(y)}" x2="${num(frame.right)}" y2="${num(y)}" stroke="${GRID}"/>` +
+      `<text x="${num(left - 6)}" y="${num(y + 4)}" text-anchor="end"><title>${esc(r.label)}</title>${esc(truncate(r.label))}</text>` +
+      marks.join('')
+    );
+  });
+  const zero = axis.min < 0 && axis.max > 0 ? `<line x1="${num(sx(0))}" y1="${num(frame.top)}" x2="${num(sx(0))}" y2="${num(frame.bottom)}" stroke="${AXIS}" stroke-dasharray="3 3"/>` : '';
+  return svg(width, height, opts.xLabel, key.svg + zero + strips.join('') + `<line x1="${num(frame.left)}" y1="${num(frame.bottom)}" x2="${num(frame.right)}" y2="${num(frame.bottom)}" stroke="${AXIS}"/>` + xGrid(axis, frame, sx, opts.xLabel, height));
+}

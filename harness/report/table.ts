@@ -1,5 +1,5 @@
 import { KEY_METRICS, isProfileName, metricDefinition } from '../budgets/catalogue.ts';
-import { formatFixed } from '../units.ts';
+import { formatFigure } from '../units.ts';
 import { overallVerdict, sortCells, type RunReport } from './model.ts';
 
 /** A compact markdown table per profile, like llama-bench's output: cell × key metrics × verdict. */
@@ -18,7 +18,7 @@ export function terminalTable(report: RunReport): string {
       const v = overallVerdict(c);
       const budgets = v === 'fail' ? `FAIL ${c.counts.fail}/${c.verdicts.length}` : v === 'error' ? 'ERROR' : v;
       const verdict = c.rating ? `${c.rating} (${budgets})` : budgets;
-      return [c.cell.id, ...keys.map((k) => formatFixed(c.metrics[k]?.value)), verdict];
+      return [c.cell.id, ...keys.map((k) => formatFigure(c.metrics[k]?.value, c.metrics[k]?.unit)), verdict];
     });
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => `| ${r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ')} |`;

@@ -21,7 +21,7 @@ beforeAll(async () => {
   const { file, outDir } = tinyConfig('planner:\n  mode: quick\n', (t) =>
     t.replace('profiles:\n', 'profiles:\n  concurrency:\n    enabled: true\n  stress:\n    quick: { duration_s: 10, interval_s: 2 }\n'),
   );
-  const run = await runVitest(['--project', 'long-context', '--project', 'batch', '--project', 'wake', '--project', 'concurrency', '--project', 'stress'], file).done;
+  const run = await runVitest(['--project', 'long-context', '--project', 'batch', '--project', 'wake', '--project', 'sleep-race', '--project', 'concurrency', '--project', 'stress'], file).done;
   output = run.output;
   const runId = readdirSync(outDir).find((d) => /^\d{8}-/.test(d))!;
   report = JSON.parse(readFileSync(path.join(outDir, runId, 'scoreboard.json'), 'utf8')) as RunReport;
@@ -101,6 +101,29 @@ describe('wake', () => {
     expect(c.measurement!.series!.poll!.map((r) => r.poll)).toEqual([0, 50, 100]);
     // asleep, llama-server has unloaded the model
     expect(value(c, 'asleep_rss_mb')!).toBeLessThan(value(c, 'awake_rss_mb')!);
+    // the busiest idle thread, at the cell's settings and per --poll level: a share of one core, never above it
+    expect(c.metrics.idle_max_thread_pct?.status).toBe('ok');
+    expect(value(c, 'idle_max_thread_pct')!).toBeGreaterThanOrEqual(0);
+    expect(value(c, 'idle_max_thread_pct')!).toBeLessThanOrEqual(100);
+    for (const r of c.measurement!.series!.poll!) expect(r.idle_max_thread_pct).toEqual(expect.any(Number));
+    expect(c.metrics.idle_max_thread_poll0_pct?.status).toBe('ok');
+  });
+});
+
+describe('sleep-race', () => {
+  test('requests around the sleep deadline each get an outcome; monitoring scraped each endpoint while asleep', () => {
+    const c = cell('sleep-race');
+    expect(c.state, c.error).toBe('completed');
+    // quick: the grid -50, 0, 50 ms and one random offset
+    expect(value(c, 'race_trials')).toBe(4);
+    const rows = c.measurement!.series!.race!;
+    expect(rows).toHaveLength(4);
+    for (const r of rows) expect([0, 1, 2, 3]).toContain(r.outcome);
+    expect([...rows.map((r) => r.planned_ms)].sort((a, b) => a! - b!)).toEqual(expect.arrayContaining([-50, 0, 50]));
+    const counts = ['race_answered', 'race_wrong', 'race_hangs', 'race_crashes'].map((m) => value(c, m)!);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(4);
+    expect(c.measurement!.series!.monitoring!.map((r) => r.endpoint)).toEqual([0, 1, 2]);
+    expect(c.metrics.monitoring_wakes?.status).toBe('ok');
   });
 });
 
@@ -116,7 +139,7 @@ describe('concurrency', () => {
 });
 
 test('the HTML report has a section per profile with its curve, per-document times and timeline', () => {
-  for (const title of ['Long-context curve', 'Batch: time per document', 'Stress timeline', 'Idle CPU by --poll level', 'Concurrency scaling']) {
+  for (const title of ['Long-context curve', 'Batch: time per document', 'Stress timeline', 'Idle CPU by --poll level', 'Busiest thread while idle, by --poll level', 'Requests around the sleep deadline', 'Monitoring a sleeping server', 'Concurrency scaling']) {
     expect(html).toContain(title);
   }
   expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(10);

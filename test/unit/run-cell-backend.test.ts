@@ -191,6 +191,37 @@ describe('runCell through a ServerBackend', () => {
     expect(measurement.error).toMatch(/^the fake server exited \(code 1\)/);
   });
 
+  test('a loss the workload records as its measurement (the sleep race) is forgiven once; a later loss still errors the cell', async () => {
+    const plan = makePlan();
+    const fake = fakeBackend({ pid: process.pid, loseAfterMs: 20, capabilities: ['relaunch'] });
+    const seen: (string | null)[] = [];
+    const inner = await idle();
+    const forgiving: Workload<'idle'> = async (ctx) => {
+      seen.push(ctx.acceptLoss());
+      await ctx.serverLost;
+      seen.push(ctx.acceptLoss());
+      // nothing more was lost: nothing to accept, and the fresh promise has not resolved
+      seen.push(ctx.acceptLoss());
+      await ctx.relaunch({ extraArgs: ['--sleep-idle-seconds', '1'] });
+      return inner(ctx);
+    };
+    // the relaunched fake is lost again 20 ms later, during idle: that loss is not accepted, so the cell errors
+    const first = await runCell(plan, plan.cells[0]!, 'idle', forgiving, { backend: fake.make });
+    expect(seen).toEqual([null, 'the fake server exited (code 1)', null]);
+    expect(first.measurement.state).toBe('errored');
+    expect(first.measurement.error).toMatch(/^the fake server exited \(code 1\)/);
+
+    const once = fakeBackend({ pid: process.pid, loseAfterMs: 20 });
+    const acceptOnly: Workload<'idle'> = async (ctx) => {
+      await ctx.serverLost;
+      ctx.acceptLoss();
+      return inner(ctx);
+    };
+    // lost once (accepted), never again: the cell completes on its figures
+    const second = await runCell(plan, plan.cells[0]!, 'idle', acceptOnly, { backend: once.make });
+    expect(second.measurement.state, second.measurement.error).toBe('completed');
+  });
+
   test('a server that stops answering after the workload errors the cell', async () => {
     const plan = makePlan();
     const fake = fakeBackend({ pid: null, answers: 'the fake server did not answer /health' });

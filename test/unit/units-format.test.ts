@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatFixed, formatShort } from '../../harness/units.ts';
+import { formatFigure, formatFixed, formatShort } from '../../harness/units.ts';
 
 describe('formatFixed: tables and charts', () => {
   test.each([
@@ -36,5 +36,21 @@ describe('formatShort: figures in sentences', () => {
     expect(formatShort(2.34567, 4)).toBe('2.346');
     expect(formatShort(12345.6, 4)).toBe('12346');
     expect(formatShort(999.94, 4)).toBe('999.9');
+  });
+});
+
+describe('formatFigure: counts read as whole numbers', () => {
+  test('a whole count of requests, crashes, endpoints or threads has no decimals', () => {
+    expect(formatFigure(4, 'requests')).toBe('4');
+    expect(formatFigure(0, 'crashes')).toBe('0');
+    expect(formatFigure(123456, 'endpoints')).toBe('123456');
+    expect(formatFigure(3, 'threads')).toBe('3');
+  });
+
+  test('anything else as formatFixed: a mean of counts, another unit, no value', () => {
+    expect(formatFigure(2.5, 'requests')).toBe('2.50');
+    expect(formatFigure(4, 's')).toBe('4.00');
+    expect(formatFigure(4, undefined)).toBe('4.00');
+    expect(formatFigure(null, 'requests')).toBe('—');
   });
 });

@@ -7,6 +7,8 @@ import { DURATION_LIMIT, MAX_DURATION_S } from '../../limits.ts';
 import { defineProfile, type ProfileRuntime } from '../define-profile.ts';
 import { judged, seconds, withQuick } from '../settings.ts';
 
+const CORE = '% of a core';
+
 export const settings = withQuick(
   {
     /** Idle time before the first request, whose speed is compared with a warm request's. */
@@ -43,8 +45,14 @@ export const wake = defineProfile({
     asleep_rss_mb: lower('RSS asleep', 'MB', MEMORY_MB_BANDS),
     asleep_cpu_pct: lower('CPU asleep', MACHINE, MACHINE_CPU_BANDS),
     sleep_wake_ttft_s: lower('TTFT waking from sleep', 's', TTFT_BANDS),
+    // A process mean over many idle threads hides one thread spinning at a whole core (llama.cpp #27687).
+    idle_max_thread_pct: lower('busiest thread while idle', CORE),
+    idle_busy_threads: lower('threads above 5 % of a core while idle', 'threads'),
   },
-  families: [family('idle_cpu_poll', '_pct', /^[0-9]{1,3}$/, (level) => lower(`idle CPU at --poll ${level}`, MACHINE, MACHINE_CPU_BANDS))],
+  families: [
+    family('idle_cpu_poll', '_pct', /^[0-9]{1,3}$/, (level) => lower(`idle CPU at --poll ${level}`, MACHINE, MACHINE_CPU_BANDS)),
+    family('idle_max_thread_poll', '_pct', /^[0-9]{1,3}$/, (level) => lower(`busiest idle thread at --poll ${level}`, CORE)),
+  ],
   key: [
     'warm_ttft_s',
     'wake_ttft_s',
@@ -54,11 +62,14 @@ export const wake = defineProfile({
     'idle_cpu_poll100_pct',
     'asleep_rss_mb',
     'sleep_wake_ttft_s',
+    'idle_max_thread_pct',
   ],
   // An always-on service is mostly idle: waking it must not cost much more than a warm request.
   budgets: {
     wake_ttft_ratio: '<= 3',
     asleep_cpu_pct: '<= 1',
+    // No thread spins while nobody talks to the server.
+    idle_max_thread_pct: '<= 5',
   },
   needs: ['relaunch', 'sleep', 'process'],
   setupTimeoutS: (s, { loadTimeoutS }) => {
@@ -71,6 +82,15 @@ export const wake = defineProfile({
       title: 'Idle CPU by --poll level',
       note: 'Idle CPU of the server after one request, for each llama-server --poll level (0 sleeps while waiting, 100 busy-polls).',
       charts: [{ kind: 'series', table: 'poll', x: 'poll', y: 'idle_cpu_pct', xLabel: '--poll level', yLabel: 'idle CPU (% of machine)' }],
+    },
+    {
+      kind: 'block',
+      title: 'Busiest thread while idle, by --poll level',
+      note: 'The idle server\'s busiest thread, as % of one core, after one request at each --poll level: a spinning thread shows here even when the process mean is low. The dashed line is the idle_max_thread_pct budget (checked at the cell\'s own settings).',
+      charts: [
+        { kind: 'series', table: 'poll', x: 'poll', y: 'idle_max_thread_pct', xLabel: '--poll level', yLabel: 'busiest thread (% of a core)', limitOf: 'idle_max_thread_pct' },
+        { kind: 'series', table: 'poll', x: 'poll', y: 'idle_busy_threads', xLabel: '--poll level', yLabel: 'threads above 5 % of a core' },
+      ],
     },
   ],
   load: (): Promise<ProfileRuntime> => import('./workload.ts'),

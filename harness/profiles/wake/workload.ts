@@ -6,6 +6,7 @@ import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
 import { mean } from '../../stats/summary.ts';
 import { settingsOf } from '../mode.ts';
 import type { Workload, WorkloadContext } from '../run-cell.ts';
+import { idleSpin, threadTimes, type IdleSpin } from '../../sampler/threads.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 const PROMPT = 'Write one sentence about keeping a computer quiet while it works.';
@@ -24,16 +25,33 @@ async function ask(ctx: WorkloadContext, label: string): Promise<RequestRecord> 
   return r;
 }
 
-/** Idle CPU of the server over `seconds`, after `settle` seconds, as % of the machine. */
-async function idleWindow(ctx: WorkloadContext, seconds: number): Promise<{ cpu: number | null; rss: number | null }> {
+/** A thread above this share of a core while nothing is asked of the server is spinning. */
+const SPIN_ABOVE_PCT = 5;
+
+/** Per-thread CPU over an idle wait: the busiest thread, which a process mean over many idle threads would hide. */
+async function idleThreads(pid: number | null, wait: () => Promise<unknown>): Promise<IdleSpin | null> {
+  const before = pid === null ? null : threadTimes(pid);
+  await wait();
+  const after = pid === null ? null : threadTimes(pid);
+  return before && after ? idleSpin(before, after, SPIN_ABOVE_PCT) : null;
+}
+
+/** Idle CPU of the server over `seconds` as % of the machine, its RSS, and its busiest thread. */
+async function idleWindow(ctx: WorkloadContext, seconds: number): Promise<{ cpu: number | null; rss: number | null; spin: IdleSpin | null }> {
   const from = performance.now();
-  await sleep(seconds * 1000);
+  const spin = await idleThreads(ctx.server.pid, () => sleep(seconds * 1000));
   ctx.sampler.tick();
   const rows = rowsIn(ctx.sampler.snapshot(), from, performance.now());
   const cpu = rows.map((r) => r.cpuMachinePct).filter((v): v is number => v !== null);
   const rss = rows.map((r) => r.rssMb).filter((v): v is number => v !== null);
-  return { cpu: cpu.length ? mean(cpu) : null, rss: rss.length ? mean(rss) : null };
+  return { cpu: cpu.length ? mean(cpu) : null, rss: rss.length ? mean(rss) : null, spin };
 }
+
+const CORE = '% of a core';
+const spinMetric = (spin: IdleSpin | null): Metric =>
+  spin?.busiestPct != null ? ok(spin.busiestPct, CORE) : failed(CORE, 'no thread of the server could be read before and after the idle wait');
+const spinNote = (spin: IdleSpin | null) =>
+  spin?.busiestPct != null ? `busiest thread ${spin.busiestPct.toFixed(2)} % of a core (${spin.threads[0]!.name || spin.threads[0]!.thread}), ${spin.busyThreads} thread(s) above ${SPIN_ABOVE_PCT} %` : 'threads unreadable';
 
 const SLEEPING = /entering sleeping state/;
 
@@ -53,7 +71,7 @@ export const workload: Workload<'wake'> = async (ctx) => {
   const warm = await ask(ctx, 'warm');
   log(`warm TTFT ${warm.ttftMs?.toFixed(1)} ms; idling ${settings.idle_before_s} s`);
   const from = performance.now();
-  await sleep(settings.idle_before_s * 1000);
+  const spinAtDefaults = await idleThreads(ctx.server.pid, () => sleep(settings.idle_before_s * 1000));
   const woken = await ask(ctx, 'after idle');
   sampler.tick();
   const all = sampler.snapshot();
@@ -64,6 +82,9 @@ export const workload: Workload<'wake'> = async (ctx) => {
   metrics.wake_ttft_ratio = warm.ttftMs && woken.ttftMs !== null ? ok(woken.ttftMs / warm.ttftMs, '×') : failed('×', 'needs both TTFTs');
   metrics.warm_decode_tps = warm.decodeTps !== null ? ok(warm.decodeTps, 'tok/s') : skipped('tok/s', 'too few tokens to time decoding');
   metrics.wake_decode_tps = woken.decodeTps !== null ? ok(woken.decodeTps, 'tok/s') : skipped('tok/s', 'too few tokens to time decoding');
+  metrics.idle_max_thread_pct = spinMetric(spinAtDefaults);
+  metrics.idle_busy_threads = spinAtDefaults ? ok(spinAtDefaults.busyThreads, 'threads') : failed('threads', 'no thread of the server could be read');
+  log(`idle ${settings.idle_before_s} s at the cell's settings: ${spinNote(spinAtDefaults)}`);
   log(`TTFT after ${settings.idle_before_s} s idle: ${woken.ttftMs?.toFixed(1)} ms (${metrics.wake_ttft_ratio.value?.toFixed(2)}× warm)`);
 
   for (const level of settings.poll_levels) {
@@ -71,9 +92,10 @@ export const workload: Workload<'wake'> = async (ctx) => {
     // One request, so the worker threads exist and wait in their polling loop, as they would between requests.
     await ask(ctx, `poll ${level}`);
     const idle = await idleWindow(ctx, settings.idle_s);
-    series.push({ poll: level, idle_cpu_pct: idle.cpu, idle_rss_mb: idle.rss });
+    series.push({ poll: level, idle_cpu_pct: idle.cpu, idle_rss_mb: idle.rss, idle_max_thread_pct: idle.spin?.busiestPct ?? null, idle_busy_threads: idle.spin?.busyThreads ?? null });
     metrics[`idle_cpu_poll${level}_pct`] = idle.cpu !== null ? ok(idle.cpu, '% of machine') : failed('% of machine', 'no CPU samples');
-    log(`--poll ${level}: idle CPU ${idle.cpu?.toFixed(2)} % of the machine`);
+    metrics[`idle_max_thread_poll${level}_pct`] = spinMetric(idle.spin);
+    log(`--poll ${level}: idle CPU ${idle.cpu?.toFixed(2)} % of the machine; ${spinNote(idle.spin)}`);
   }
   if (settings.poll_levels.length > 0) ctx.addSeries('poll', series);
 

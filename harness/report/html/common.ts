@@ -2,7 +2,7 @@ import { verdictLabel } from '../../budgets/budget.ts';
 import { bandText } from '../../budgets/bands.ts';
 import { metricDefinition } from '../../budgets/catalogue.ts';
 import type { Verdict } from '../../measurement/schema.ts';
-import { formatFixed } from '../../units.ts';
+import { formatFigure, formatFixed } from '../../units.ts';
 import type { CellReport } from '../model.ts';
 import { escapeHtml } from '../escape.ts';
 
@@ -39,7 +39,7 @@ export function figure(profile: string, metric: string, value: number | null | u
   // Flags are stored as 0/1 so budgets can judge them; a person reads yes/no.
   if (d?.flag && (value === 0 || value === 1)) return value === 1 ? 'yes' : 'no';
   const meaning = bandText(d?.bands, value);
-  return `${escapeHtml(formatFixed(value))}${meaning ? ` <small class="means">${escapeHtml(meaning)}</small>` : ''}`;
+  return `${escapeHtml(formatFigure(value, d?.unit))}${meaning ? ` <small class="means">${escapeHtml(meaning)}</small>` : ''}`;
 }
 
 export function anchor(c: CellReport): string {

@@ -1,0 +1,115 @@
+// The always-on safety checks against real processes: the sleep race survives a server that crashes as it falls
+// asleep (a wrapper around the real llama-server sends it SIGSEGV the first time it logs that it sleeps; the harness
+// must record the crash at that offset, relaunch, and go on), and the per-thread idle reader finds one spinning
+// thread among idle ones in a real child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, test } from 'vitest';
+import { resolveLlama } from '../../harness/llama/resolve.ts';
+import { silentProgress } from '../../harness/progress.ts';
+import { OUTCOME_CODE } from '../../harness/profiles/sleep-race/outcome.ts';
+import type { RunReport } from '../../harness/report/model.ts';
+import { idleSpin, threadTimes } from '../../harness/sampler/threads.ts';
+import { runBench, runDirIn, serversTagged, tinyConfig, waitFor } from './helpers.ts';
+
+const TAG = `e2e-sleep-crash-${process.pid}`;
+
+/**
+ * A llama-server that dies of SIGSEGV the first time it enters its sleeping state: a watcher started before `exec`
+ * (so the server keeps the wrapper's pid) counts "entering sleeping state" in the server's log (its stderr) and kills
+ * it when a new one appears. A marker file makes only the first launch crash.
+ */
+function crashingServer(realServer: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sleep-crash-'));
+  const wrapper = path.join(dir, 'llama-server');
+  writeFileSync(
+    wrapper,
+    `#!/bin/bash
+marker="${dir}/crashed-once"
+if [ "$1" != "--version" ] && [ ! -e "$marker" ]; then
+  touch "$marker"
+  pid=$$
+  (
+    log=$(readlink /proc/$pid/fd/2)
+    start=$(grep -c "entering sleeping state" "$log" 2>/dev/null || true)
+    while kill -0 $pid 2>/dev/null; do
+      now=$(grep -c "entering sleeping state" "$log" 2>/dev/null || true)
+      if [ "\${now:-0}" -gt "\${start:-0}" ]; then kill -SEGV $pid; exit 0; fi
+      sleep 0.02
+    done
+  ) &
+fi
+exec "${realServer}" "$@"
+`,
+  );
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
+
+describe('sleep race against a server that crashes as it falls asleep', () => {
+  test('the crash is recorded at its offset, the server relaunched, the race goes on, and the budget fails', async () => {
+    const { serverPath } = await resolveLlama(null, silentProgress);
+    const wrapper = crashingServer(serverPath);
+    // Offsets past the sleep check (it runs once a second), so the first request surely finds the server asleep.
+    const { file, outDir } = tinyConfig(
+      `planner:\n  mode: quick\nllama:\n  extra_args: [--alias, ${TAG}]\n`,
+      (t) => t.replace('profiles:\n', 'profiles:\n  sleep-race:\n    quick: { sleep_idle_s: 1, from_ms: 1100, to_ms: 1300, step_ms: 200, random_offsets: 0, monitor_endpoints: [health], monitor_s: 1 }\n'),
+    );
+    const run = await runBench(file, ['--profile', 'sleep-race'], { env: { LLAMA_SERVER: wrapper } }).done;
+    // race_crashes <= 0 fails: exit 1, and the cell itself completed (the crash is the measurement)
+    expect(run.code, run.output).toBe(1);
+    const runDir = runDirIn(outDir)!;
+    const report = JSON.parse(readFileSync(path.join(runDir, 'scoreboard.json'), 'utf8')) as RunReport;
+    const c = report.cells.find((x) => x.profile === 'sleep-race')!;
+    expect(c.state, c.error).toBe('completed');
+    expect(c.metrics.race_crashes).toMatchObject({ status: 'ok', value: 1 });
+    expect(c.metrics.race_trials).toMatchObject({ status: 'ok', value: 2 });
+    expect(c.metrics.race_answered).toMatchObject({ status: 'ok', value: 1 });
+    const rows = c.measurement!.series!.race!;
+    expect(rows.map((r) => r.outcome)).toEqual([OUTCOME_CODE.crashed, OUTCOME_CODE.answered]);
+    expect(rows[0]!.offset_ms!).toBeGreaterThanOrEqual(1000);
+    expect(c.verdicts.find((v) => v.metric === 'race_crashes')?.status).toBe('fail');
+    expect(run.output).toMatch(/offset [\d.]+ ms: crashed/);
+    expect(run.output).toMatch(/relaunched \(pid \d+, --sleep-idle-seconds 1\)/);
+    const responses = readFileSync(path.join(runDir, c.cell.slug, 'sleep-race', 'responses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const crashed = responses.find((r) => r.outcome === 'crashed')!;
+    expect(String(crashed.server_lost)).toMatch(/SIGSEGV/);
+    // after the relaunch the race went on, and monitoring ran on the new server
+    expect(c.measurement!.series!.monitoring).toHaveLength(1);
+    expect(serversTagged(TAG)).toEqual([]);
+  });
+});
+
+describe('idle spin detection on a real process', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => child?.kill('SIGKILL'));
+
+  test('one spinning thread among idle ones: found, and the only one above 5 % of a core', async () => {
+    // Four workers: one spins, three wait on an Atomics.wait that never ends.
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      new Worker('for (;;) {}', { eval: true });
+      for (let i = 0; i < 3; i++) new Worker('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)', { eval: true });
+      setInterval(() => {}, 1 << 30);
+      console.log('ready');`;
+    child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child!.stdout!.once('data', () => resolve()));
+    const pid = child.pid!;
+    // The spinning worker has started once one thread has run for a while (a progress signal, not a fixed delay).
+    await waitFor('the spinning worker to run', 60_000, () => {
+      const t = threadTimes(pid);
+      return t !== null && [...t.ns.values()].some((ns) => ns > 2e8);
+    });
+    const before = threadTimes(pid)!;
+    await sleep(1500);
+    const spin = idleSpin(before, threadTimes(pid)!, 5);
+    expect(spin.threads.length).toBeGreaterThanOrEqual(5);
+    // On a loaded 2-core machine the spinner still gets a good part of a core; idle threads next to nothing.
+    expect(spin.busiestPct!).toBeGreaterThan(30);
+    expect(spin.threads.filter((t) => t.pctOfCore > 30)).toHaveLength(1);
+    expect(spin.threads[1]!.pctOfCore).toBeLessThan(spin.busiestPct! / 3);
+  });
+});
