@@ -56,6 +56,7 @@ describe('the monitoring table', () => {
     expect(html).toContain('<td>no</td>');
     expect(html).toContain('<td>yes</td>');
     expect(html).toContain('<td class="num">33.5</td>');
+    expect(html).toContain('<td class="num">4</td>');
     expect(html).toContain('<td>—</td>');
     expect(html.match(/<tr>/g)).toHaveLength(3);
   });

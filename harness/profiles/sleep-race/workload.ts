@@ -9,6 +9,7 @@ import { processState } from '../../llama/proc-state.ts';
 import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
 import { processRssBytes } from '../../sampler/proc.ts';
 import { settingsOf } from '../mode.ts';
+import type { SuiteOptions } from '../define-suite.ts';
 import type { Workload, WorkloadContext } from '../run-cell.ts';
 import { classifyTrial, countOutcomes, OUTCOME_CODE, type RaceOutcome } from './outcome.ts';
 import { raceOffsets } from './offsets.ts';
@@ -202,3 +203,9 @@ async function monitoring(ctx: WorkloadContext, s: Settings): Promise<Partial<Re
   if (s.monitor_endpoints.length === 0) return { monitoring_wakes: skipped('endpoints', 'no monitor_endpoints configured') };
   return { monitoring_wakes: ok(wakes, 'endpoints') };
 }
+
+/** Whether sleep mode is safe depends on the build and the model file (how long a wake-up reloads), not on threads or priority. */
+export const suite: SuiteOptions = {
+  representative: (_plan, cell) => `${cell.model} ${cell.quant}`,
+  duplicateBecause: 'the sleep race tests the build and the model file, not this cell\'s threads, context or priority',
+};

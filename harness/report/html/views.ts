@@ -43,7 +43,8 @@ export function tableView(view: TableView, cells: CellReport[]): string {
         const v = row[col.key];
         if (typeof v !== 'number') return '<td>—</td>';
         const named = col.names?.[v];
-        return named !== undefined ? `<td>${escapeHtml(named)}</td>` : `<td class="num">${escapeHtml(formatFixed(v))}</td>`;
+        // Counts (requests, answered) read as whole numbers; measurements by magnitude.
+        return named !== undefined ? `<td>${escapeHtml(named)}</td>` : `<td class="num">${escapeHtml(Number.isInteger(v) ? String(v) : formatFixed(v))}</td>`;
       });
       return `<tr>${tds.join('')}</tr>`;
     });
