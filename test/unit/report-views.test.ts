@@ -8,7 +8,7 @@ const strip = sleepRace.charts!.find((c) => c.kind === 'outcome-strip') as Outco
 const table = sleepRace.charts!.find((c) => c.kind === 'table') as TableView;
 
 function cell(id: string, series: Record<string, Record<string, number | null>[]>, state = 'completed', llamaVersion = 'b7000'): CellReport {
-  return { profile: 'sleep-race', state, cell: { id, slug: id }, measurement: { series, build: { llamaVersion } } } as unknown as CellReport;
+  return { profile: 'sleep-race', state, cell: { id, slug: id }, measurement: { series, build: { llamaVersion, llamaCommit: 'de3ff81' } } } as unknown as CellReport;
 }
 
 const race = [
@@ -25,7 +25,7 @@ describe('the sleep race strip', () => {
     expect(html.match(/<circle /g)!.length).toBe(4 + 1); // four marks and the hollow legend swatch
     expect(html).toContain('<title>2.10 ms: crashed (found it asleep)</title>');
     expect(html).toContain('<title>-48.7 ms: answered</title>');
-    expect(html).toContain('tiny Q4 · llama.cpp b7000: 1 answered, 1 wrong, 1 hung, 1 crashed');
+    expect(html).toContain('tiny Q4 · llama.cpp b7000 (de3ff81): 1 answered, 1 wrong, 1 hung, 1 crashed');
     // a crashed mark found asleep is drawn hollow in red; an answered one filled green
     expect(html).toMatch(/<circle [^>]*fill="#fff" stroke="#d9534f"[^>]*><title>2.10 ms: crashed/);
     expect(html).toMatch(/<circle [^>]*fill="#5cb85c"><title>-48.7 ms: answered/);

@@ -204,8 +204,11 @@ async function monitoring(ctx: WorkloadContext, s: Settings): Promise<Partial<Re
   return { monitoring_wakes: ok(wakes, 'endpoints') };
 }
 
-/** Whether sleep mode is safe depends on the build and the model file (how long a wake-up reloads), not on threads or priority. */
+/**
+ * Whether sleep mode is safe depends on the build and the model (how long a wake-up reloads it), not on threads or
+ * priority: once per model keeps the default run's cost to one race per model (about 2.5 minutes each).
+ */
 export const suite: SuiteOptions = {
-  representative: (_plan, cell) => `${cell.model} ${cell.quant}`,
-  duplicateBecause: 'the sleep race tests the build and the model file, not this cell\'s threads, context or priority',
+  representative: (_plan, cell) => cell.model,
+  duplicateBecause: 'the sleep race tests the llama.cpp build with this model, not its quantization, threads, context or priority',
 };

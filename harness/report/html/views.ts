@@ -10,8 +10,9 @@ const recorded = (cells: CellReport[], table: string) => cells.filter((c) => c.s
 
 /** The row label says which llama.cpp build was tested: whether sleep mode is safe depends on it. */
 function rowLabel(c: CellReport): string {
-  const build = c.measurement?.build?.llamaVersion;
-  return build ? `${c.cell.id} · llama.cpp ${build}` : c.cell.id;
+  const build = c.measurement?.build;
+  if (!build?.llamaVersion) return c.cell.id;
+  return `${c.cell.id} · llama.cpp ${build.llamaVersion}${build.llamaCommit ? ` (${build.llamaCommit})` : ''}`;
 }
 
 export function outcomeStripView(view: OutcomeStrip, cells: CellReport[]): string {
