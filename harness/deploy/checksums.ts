@@ -42,7 +42,7 @@ export async function writeChecksums(dir: string): Promise<Map<string, string>> 
   return sums;
 }
 
-const LINE = /^([0-9a-f]{64}) [ *]([A-Za-z0-9._/-]+)$/;
+const LINE = /^([0-9a-f]{64}) [ *]([A-Za-z0-9._@/-]+)$/;
 
 /** SHA256SUMS as a map; a malformed line, an unsafe path or a file named twice is a BundleError. */
 export function parseChecksums(text: string): Map<string, string> {

@@ -1,7 +1,7 @@
 // `npm run export`: a finished run's chosen cell as a bundle directory and a .tar.gz. Everything is written into a
 // temporary directory beside the destination and renamed into place whole, so a bundle is either complete (with
 // its SHA256SUMS) or absent; the archive likewise.
-import { constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as tar from 'tar';
 import { countVerdicts } from '../report/model.ts';
@@ -133,6 +133,7 @@ export async function exportBundle(run: RunFiles, options: ExportOptions): Promi
     for (const [rel, text] of Object.entries(unitFiles(unitContext(manifest, DEFAULT_TARGET, options.nodePath, options.repoRoot)))) write(rel, text);
     write('INSTALL.txt', installText(DEFAULT_TARGET));
     await writeChecksums(staging);
+    chmodSync(staging, 0o755); // mkdtemp made it private; a bundle is as readable as the files in it
     renameSync(staging, dir);
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
