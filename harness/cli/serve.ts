@@ -4,7 +4,7 @@
 // file, a run's recommended cell or a deployed bundle. Prints the exact command line and the URL, and on Ctrl+C
 // (SIGINT, SIGTERM, SIGHUP) stops the server's whole process group before exiting: no orphan llama-server.
 import path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
 import { PRIORITY_PRESETS, type PriorityName } from '../config/schema.ts';
 import { BundleError } from '../deploy/checksums.ts';
@@ -121,7 +121,8 @@ async function main(argv: string[]): Promise<number> {
   let bundle = null;
   if (v.bundle !== undefined && problems.length === 0) {
     try {
-      bundle = await openBundle(path.resolve(v.bundle), { modelCacheDir: runs.loaded?.config.model_dir ?? defaultModelDir(), progress: stderrProgress });
+      // The deployment itself, not <target>/current: a later switch must not change the files under a running server.
+      bundle = await openBundle(realpathSync(v.bundle), { modelCacheDir: runs.loaded?.config.model_dir ?? defaultModelDir(), progress: stderrProgress });
     } catch (e) {
       if (!(e instanceof BundleError)) throw e;
       problems.push(cl('--bundle', e.message));
