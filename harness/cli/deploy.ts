@@ -45,6 +45,16 @@ to (current unchanged), 2 bad input (command line, a bundle that fails its check
 const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** `<target>/current` must be absent or the symlink deploy switches; anything else is the user's to move away. */
+function currentProblem(target: string): string | null {
+  try {
+    currentDeployment(path.resolve(target));
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 function printHistory(target: string): number {
   const { records, unreadable } = readHistory(target);
   const current = currentDeployment(target);
@@ -87,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
     else if (!statSync(bundle).isDirectory() && !/\.(tar\.gz|tgz)$/.test(bundle)) problems.push(cl(bundle, 'is neither a directory nor a .tar.gz; expected a bundle from npm run export'));
   }
   if (v.target !== undefined && existsSync(v.target) && !statSync(v.target).isDirectory()) problems.push(cl('--target', `${v.target} exists and is not a directory`));
+  if (v.target !== undefined && currentProblem(v.target)) problems.push(cl('--target', currentProblem(v.target)!));
   if (v.target !== undefined && (v.rollback || v.history) && !existsSync(v.target)) problems.push(cl('--target', `${v.target} does not exist: nothing was deployed there`));
   const configFile = configPathFromEnv(v.config);
   let config = null;

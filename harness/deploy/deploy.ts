@@ -146,7 +146,7 @@ export async function deploy(o: DeployOptions): Promise<Outcome> {
     return finish({ ...record, switched: true, current: id }, 0);
   }
   rmSync(final, { recursive: true, force: true });
-  return finish({ ...record, deployment: record.verdict === 'pass' ? null : id }, record.verdict === 'pass' ? 0 : 1);
+  return finish(record, record.verdict === 'pass' ? 0 : 1);
 }
 
 /** Switches `current` back to the deployment before it (the last passing one still on disk), with a record. */

@@ -28,7 +28,7 @@ export const historyRecordSchema = z.object({
   /** The deployment `current` pointed at before this attempt, and after it. */
   previous: z.string().nullable(),
   current: z.string().nullable(),
-  /** For a deploy: the deployment this attempt unpacked (removed again unless it was switched to). */
+  /** The deployment this attempt unpacked (removed again unless it was switched to; null when the bundle was refused), or a rollback went to. */
   deployment: z.string().nullable(),
   loadTest: z.object({ exitCode: z.number().nullable(), resultsDir: z.string(), failed: z.array(z.string()) }).nullable(),
 });
