@@ -13,6 +13,9 @@ import { terminalTable } from '../report/table.ts';
 import { readRunReport, writeRunReport, type RunIndexEntry } from '../report/write.ts';
 import { isRunId, runIdProblem } from '../run-id.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { bestFor, mergeRun, readRegistry, REGISTRY_FILE, type Registry } from '../deploy/registry.ts';
+import { USE_CASE_IDS, useCaseId } from '../deploy/run-files.ts';
+import { writeFileAtomic } from '../paths.ts';
 
 const FORMATS = ['html', 'table'] as const;
 const REPORT_FLAGS = {
@@ -20,24 +23,50 @@ const REPORT_FLAGS = {
   baseline: { type: 'string', value: 'RUN-ID' },
   list: { type: 'boolean' },
   config: { type: 'string', value: 'FILE' },
+  best: { type: 'boolean' },
+  'use-case': { type: 'string', value: 'NAME' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies FlagSpecs;
 
 const HELP = `usage: npm run report -- [RUN-ID] [--format html|table] [--baseline RUN-ID] [--list] [--config FILE]
+       npm run report -- --best [--use-case NAME]
 
   RUN-ID            the run to rebuild (default: the latest run with a scoreboard.json)
   --format FORMAT   html (default): rewrite scoreboard.{json,csv} and report.html; table: print the scoreboard
   --baseline ID     compare with an earlier run
   --list            list past runs with their verdict counts
+  --best            the model the latest tests recommend, from <output.dir>/registry.json (exit 1: none is)
+  --use-case NAME   with --best: ${USE_CASE_IDS.join(', ')} (default overall)
   --config FILE     the config whose output.dir holds the runs (default: $BENCH_CONFIG, else ./bench.config.yaml)
 
 Exit codes: 0 done, 2 bad input (command line, config, unknown run), 3 crash.`;
 
 const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 
+/** The registry's pick for `useCase`; without a registry yet, one is built from the runs' scoreboards first. */
+function printBest(dir: string, runs: readonly string[], useCase: string): number {
+  let registry: Registry = readRegistry(dir);
+  if (!existsSync(path.join(dir, REGISTRY_FILE)) && runs.length > 0) {
+    for (const id of runs) registry = mergeRun(registry, readRunReport(dir, id));
+    writeFileAtomic(path.join(dir, REGISTRY_FILE), `${JSON.stringify(registry, null, 2)}\n`);
+  }
+  const best = bestFor(registry, useCase);
+  if (!best) {
+    process.stdout.write(`no model is recommended for ${useCase} by its latest test (${registry.models.length} model(s) in ${path.join(dir, REGISTRY_FILE)})\n`);
+    return 1;
+  }
+  const { entry: e, pick } = best;
+  process.stdout.write(
+    `best for ${useCase}: ${e.model} ${e.quant} (cell "${pick.cellId}", ${pick.status}${pick.score === null ? '' : `, score ${pick.score.toFixed(3)}`})\n` +
+      `last tested ${e.lastTestedAt} in run ${e.lastRunId}\n` +
+      `run it: npm run serve -- --from-run ${e.lastRunId}${useCase === 'overall' ? ' --use-case overall' : ` --use-case ${useCase}`}\n`,
+  );
+  return 0;
+}
+
 function main(argv: string[]): number {
   const parsed = parseCommandLine(argv, REPORT_FLAGS, { positionals: { max: 1, what: 'run id' } });
-  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; help?: boolean };
+  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; best?: boolean; 'use-case'?: string; help?: boolean };
   if (v.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -48,6 +77,9 @@ function main(argv: string[]): number {
   if (runArg !== undefined && !isRunId(runArg)) problems.push(cl(runArg, runIdProblem(runArg)));
   if (v.baseline !== undefined && !isRunId(v.baseline)) problems.push(cl('--baseline', runIdProblem(v.baseline)));
   if (v.list && (runArg !== undefined || v.baseline !== undefined || v.format !== undefined)) problems.push(cl('--list', 'lists runs; expected no run id, --baseline or --format with it'));
+  if (v.best && (v.list || runArg !== undefined || v.baseline !== undefined || v.format !== undefined)) problems.push(cl('--best', 'reads the registry; expected no run id, --list, --baseline or --format with it'));
+  if (v['use-case'] !== undefined && !v.best) problems.push(cl('--use-case', 'applies to --best only'));
+  if (v['use-case'] !== undefined && !USE_CASE_IDS.includes(v['use-case'])) problems.push(cl('--use-case', `got "${v['use-case']}", expected one of: ${USE_CASE_IDS.join(', ')}`));
 
   const configFile = configPathFromEnv(v.config);
   let dir = path.resolve(process.env.BENCH_OUTPUT_DIR ?? 'results');
@@ -63,10 +95,12 @@ function main(argv: string[]): number {
   const runs = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(path.join(dir, d, 'scoreboard.json'))).sort() : [];
   if (problems.length === 0) {
     if (runArg !== undefined && !runs.includes(runArg)) problems.push(cl(runArg, `no run ${runArg} with a scoreboard.json under ${dir}; runs: ${runs.join(', ') || 'none'}`));
-    if (runArg === undefined && !v.list && runs.length === 0) problems.push(cl('RUN-ID', `no run with a scoreboard.json under ${dir}`));
+    if (runArg === undefined && !v.list && !v.best && runs.length === 0) problems.push(cl('RUN-ID', `no run with a scoreboard.json under ${dir}`));
     if (v.baseline !== undefined && !runs.includes(v.baseline)) problems.push(cl('--baseline', `no run ${v.baseline} with a scoreboard.json under ${dir}; runs: ${runs.join(', ') || 'none'}`));
   }
   if (problems.length > 0) throw new ConfigError(configFile, problems);
+
+  if (v.best) return printBest(dir, runs, useCaseId(v['use-case'] ?? 'overall'));
 
   if (v.list) {
     let index: RunIndexEntry[] = [];

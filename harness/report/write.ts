@@ -7,6 +7,7 @@ import { reportHtml, type Timeline } from './html.ts';
 import { countVerdicts, overallVerdict, runReportSchema, sortCells, type OverallVerdict, type RunReport } from './model.ts';
 import { readGradedItems } from './read-evidence.ts';
 import { smallCellFile } from './cell-file.ts';
+import { updateRegistry } from '../deploy/registry.ts';
 
 export interface RunIndexEntry {
   runId: string;
@@ -30,6 +31,7 @@ export function writeRunReport(runDir: string, report: RunReport, options: { htm
     writeFileAtomic(written[2]!, reportHtml(sorted, readTimelines(runDir, sorted), readGradedItems(runDir, sorted)));
   }
   updateRunIndex(path.dirname(runDir), sorted);
+  updateRegistry(path.dirname(runDir), sorted);
   return written;
 }
 
