@@ -131,6 +131,10 @@ describe('a list is not its last item (bug: "A, B, C and D" was graded as D)', (
     check(extractAnswer('I computed 12 and 14 and 16.', num), { state: 'list', values: [12, 14, 16], rule: 'the last statement: a list "12 and 14"' });
     check(extractAnswer('It is benign and suspicious.', label), { state: 'list', values: ['benign', 'suspicious'], rule: 'the last statement: a list "benign and suspicious"' });
   });
+  test('a list of the inputs followed by the answer still answers', () => {
+    check(extractAnswer('With 78 and 85 she needs 92.', num), { state: 'answer', value: 92, rule: 'the last statement, its last clause, the number after "needs"' });
+    check(extractAnswer('12, 14 and 16 are all wrong; 18', num), { state: 'answer', value: 18, rule: 'the last statement, its last clause' });
+  });
 });
 
 describe('hedges, refusals and no answer', () => {
