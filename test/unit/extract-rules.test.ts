@@ -3,7 +3,7 @@
 // wrong rule is luck). Written against surviving mutants of extract.ts and last-assertion.ts.
 import { describe, expect, test } from 'vitest';
 import { extractAnswer, prepareOutput, showExtraction, type Extraction } from '../../harness/scoring/extract.ts';
-import { choiceFinder, labelFinder } from '../../harness/scoring/finders.ts';
+import { choiceFinder, exactFinder, labelFinder } from '../../harness/scoring/finders.ts';
 import { numberFinder } from '../../harness/scoring/numbers.ts';
 
 const num = numberFinder((a, b) => Math.abs(a - b) < 1e-9);
@@ -174,5 +174,23 @@ describe('what is removed before reading, and how an extraction is shown', () =>
     expect(showExtraction({ state: 'none', rule: '', text: '' }, show)).toBeNull();
     expect(showExtraction({ state: 'list', values: [1, 2], rule: '', text: '' }, show)).toBe('#1 | #2');
     expect(showExtraction({ state: 'ambiguous', values: [3, 4], rule: '', text: '' }, show)).toBe('#3 | #4');
+  });
+});
+
+describe('a negation reaches to the start of its clause only', () => {
+  test('a line break or a full stop ends the negated clause', () => {
+    check(extractAnswer('That is not\n14', num), { state: 'answer', value: 14, rule: 'the last statement' });
+    check(extractAnswer('Not B\nA', choice), { state: 'answer', value: 'A', rule: 'the last statement' });
+    check(extractAnswer('Not B. A', choice), { state: 'answer', value: 'A', rule: 'the last statement' });
+  });
+});
+
+describe('open answers: only the final statement is read', () => {
+  test('a final statement without the answer is no answer, or a refusal when it refuses', () => {
+    const paris = exactFinder('Paris', [], ['Lyon']);
+    check(extractAnswer('Paris is lovely in spring. I like it.', paris), { state: 'none', rule: 'no answer found in the final statement' });
+    check(extractAnswer('I like Paris in spring. I cannot answer that.', paris), { state: 'none', rule: 'refusal' });
+    check(extractAnswer('I like it. Paris is lovely', paris), { state: 'answer', value: 'paris', rule: 'the last statement' });
+    check(extractAnswer('Lyon, I think. Not Paris', paris), { state: 'answer', value: 'lyon', rule: 'bare answer in the first sentence' });
   });
 });
