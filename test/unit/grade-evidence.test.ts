@@ -121,6 +121,17 @@ describe('form graders: their rule and detail pass through', () => {
   });
 });
 
+describe('form graders with nothing to read: the rule is the detail', () => {
+  test.each([
+    ['', 'empty output'],
+    ['<think>never', 'reasoning block never closed: no answer after it'],
+  ])('%j', (output, why) => {
+    for (const grader of [g({ type: 'regex', pattern: 'x' }), g({ type: 'count', unit: 'words', max: 3 }), g({ type: 'keywords', all: ['x'] })]) {
+      expect(grade(grader, output, '')).toEqual({ score: 0, evidence: { extracted: null, rule: why }, detail: why });
+    }
+  });
+});
+
 describe('JSON answers', () => {
   const S = { type: 'object', properties: { answer: { enum: ['yes', 'no'] }, n: { type: 'integer' } }, required: ['answer'], additionalProperties: false };
   const rule = "json: object at character 0, validated against the item's JSON Schema";
@@ -131,6 +142,17 @@ describe('JSON answers', () => {
   test('a miss names the path, the message and the allowed values', () => {
     expect(gradeJson(S, '{"answer": "maybe"}')).toEqual({ score: 0, evidence: { extracted: '{"answer":"maybe"}', rule }, detail: '/answer must be equal to one of the allowed values ["yes","no"]' });
     expect(gradeJson(S, '{"answer": "no", "n": 1.5}')).toEqual({ score: 0, evidence: { extracted: '{"answer":"no","n":1.5}', rule }, detail: '/n must be integer' });
+  });
+  test('errors on the object itself are "(object)"; several are joined with "; "', () => {
+    expect(gradeJson(S, '{"n": 1}').detail).toBe("(object) must have required property 'answer'");
+    expect(gradeJson(S, '{"answer":"yes","n":2,"z":1}').detail).toBe('(object) must NOT have additional properties');
+    expect(gradeJson(S, '{"answer":"maybe","n":1.5}').detail).toBe('/answer must be equal to one of the allowed values ["yes","no"]; /n must be integer');
+  });
+  test('the object of the right shape is picked among several', () => {
+    expect(gradeJson(S, '{"x": 1} then {"answer": "yes"}')).toEqual({
+      score: 1,
+      evidence: { extracted: '{"answer":"yes"}', rule: "json: object at character 14, the only well-shaped object of 2, validated against the item's JSON Schema" },
+    });
   });
   test('empty output and no object', () => {
     expect(gradeJson(S, '   ')).toEqual({ score: 0, evidence: { extracted: null, rule: 'empty output' }, detail: 'empty output' });
