@@ -20,6 +20,7 @@ describe('schema defaults and refusals', () => {
     expect(() => g({ type: 'choice', choices: ['a', 'B'] })).toThrow(/must match pattern/);
     expect(() => g({ type: 'id', pattern: 'x', flags: 'g' })).toThrow(/must match pattern/);
     expect(() => g({ type: 'json', schema: { type: 'nonsense' } })).toThrow(/not a valid JSON Schema: schema is invalid/);
+    expect(graderSchema.safeParse({ type: 'json', schema: { type: 'nonsense' } }).error?.issues.map((i) => [i.code, i.path])).toEqual([['custom', ['schema']]]);
     expect(() => g({ type: 'label', labels: ['only'] })).toThrow();
   });
 });
