@@ -1,9 +1,10 @@
 // The whole Grade of each grader type (harness/scoring/graders.ts): score, the evidence a person audits (what was
 // extracted, which rule decided) and the detail of a miss. Every expectation is read off the output by hand.
 import { describe, expect, test } from 'vitest';
-import { grade, gradeJson, graderSchema, numericReference, numericWithin, type GraderInput } from '../../harness/scoring/graders.ts';
+import { grade, gradeJson, graderSchema, numericReference, numericWithin, type Grader, type GraderInput } from '../../harness/scoring/graders.ts';
 
 const g = (x: GraderInput) => graderSchema.parse(x);
+const numeric = (x: { tolerance?: number; relative?: boolean } = {}) => graderSchema.parse({ type: 'numeric', ...x }) as Extract<Grader, { type: 'numeric' }>;
 const ATTACK = String.raw`\bT\d{4}(?:\.\d{3})?\b`;
 
 describe('schema defaults and refusals', () => {
@@ -71,13 +72,13 @@ describe('closed answers: evidence and detail', () => {
     });
   });
   test('numericWithin: a relative epsilon for large values, an absolute one near zero', () => {
-    const exact = numericWithin(g({ type: 'numeric' }));
+    const exact = numericWithin(numeric());
     expect(exact(1e9, 1e9 + 0.5)).toBe(true); // 1e-9 × 1e9 = 1
     expect(exact(1e9, 1e9 + 2)).toBe(false);
     expect(exact(0, 1e-9)).toBe(true);
     expect(exact(0, 2e-9)).toBe(false);
-    expect(numericWithin(g({ type: 'numeric', tolerance: 1, relative: true }))(-3, -2)).toBe(true); // |−2| × 1
-    expect(numericWithin(g({ type: 'numeric', tolerance: 0.5, relative: true }))(-3.5, -2)).toBe(false); // 1.5 > 0.5 × 2
+    expect(numericWithin(numeric({ tolerance: 1, relative: true }))(-3, -2)).toBe(true); // |−2| × 1
+    expect(numericWithin(numeric({ tolerance: 0.5, relative: true }))(-3.5, -2)).toBe(false); // 1.5 > 0.5 × 2
   });
   test('numericReference reads money and refuses prose', () => {
     expect(numericReference('$1,250.00')).toBe(1250);
