@@ -182,6 +182,8 @@ describe('a negation reaches to the start of its clause only', () => {
     check(extractAnswer('That is not\n14', num), { state: 'answer', value: 14, rule: 'the last statement' });
     check(extractAnswer('Not B\nA', choice), { state: 'answer', value: 'A', rule: 'the last statement' });
     check(extractAnswer('Not B. A', choice), { state: 'answer', value: 'A', rule: 'the last statement' });
+    // "not negative, or" would negate across "or"; the comma ends the negated clause first
+    check(extractAnswer('The count is not negative, or 14.', num), { state: 'answer', value: 14, rule: 'the last statement' });
   });
 });
 
