@@ -167,6 +167,8 @@ describe('what is removed before reading, and how an extraction is shown', () =>
     expect(prepareOutput('<think>no</think>**４２**')).toEqual({ text: '42', notes: ['<think> block'], unclosed: false });
     expect(prepareOutput('<think>never closed')).toEqual({ text: '', notes: ['unclosed <think> block'], unclosed: true });
     expect(prepareOutput('plain')).toEqual({ text: 'plain', notes: [], unclosed: false });
+    // an indented check section is named without its indentation
+    expect(prepareOutput('42\n   Check: 6 × 7 = 42   ')).toEqual({ text: '42', notes: ['section "Check: 6 × 7 = 42"'], unclosed: false });
   });
   test('showExtraction: the value, nothing, or every value joined', () => {
     const show = (v: number) => `#${v}`;
