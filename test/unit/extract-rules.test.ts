@@ -167,6 +167,9 @@ describe('what is removed before reading, and how an extraction is shown', () =>
     expect(prepareOutput('<think>no</think>**４２**')).toEqual({ text: '42', notes: ['<think> block'], unclosed: false });
     expect(prepareOutput('<think>never closed')).toEqual({ text: '', notes: ['unclosed <think> block'], unclosed: true });
     expect(prepareOutput('plain')).toEqual({ text: 'plain', notes: [], unclosed: false });
+    // a pleasantry one before the last sentence goes too; a long verification is named by its first 40 characters
+    expect(prepareOutput('42. I hope this helps! Bye now.')).toEqual({ text: '42.  Bye now.', notes: ['pleasantry "I hope this helps!"'], unclosed: false });
+    expect(prepareOutput('42. To verify, multiply six by seven and compare both of the results.')).toEqual({ text: '42.', notes: ['verification "To verify, multiply six by seven and com"'], unclosed: false });
     // an indented check section is named without its indentation
     expect(prepareOutput('42\n   Check: 6 × 7 = 42   ')).toEqual({ text: '42', notes: ['section "Check: 6 × 7 = 42"'], unclosed: false });
   });
