@@ -2,7 +2,7 @@
 // level or scale of the series, batch sizes follow τ, and a series with no positive autocorrelation gets the very
 // ranks of independent samples.
 import { describe, expect, test } from 'vitest';
-import { autocorrelationTime, meanInterval, quantileInterval, seriesMeanInterval, seriesQuantileInterval } from '../../harness/stats/interval.ts';
+import { autocorrelationTime, meanInterval, orderStatisticRanks, quantileInterval, seriesMeanInterval, seriesQuantileInterval } from '../../harness/stats/interval.ts';
 import { mulberry32 } from '../../harness/stats/prng.ts';
 import { sortSamples } from '../../harness/stats/summary.ts';
 
@@ -78,5 +78,18 @@ describe('bootstrap-t with resamples that have no spread', () => {
     const got = meanInterval(xs, 0.95, { resamples: 999, seed: 5 }).ci!;
     expect(got.low).toBeCloseTo(m - ts[999 - 25]! * se, 9);
     expect(got.high).toBeCloseTo(m - ts[24]! * se, 9);
+  });
+});
+
+describe('order-statistic ranks: among pairs of equal width the balanced one wins, wherever it is found', () => {
+  test('median of 6 at 60 %: (2, 5), not the first 3-wide pair (1, 4)', () => {
+    // Binomial(6, ½) CDF ×64: 1, 7, 22, 42, 57, 63, 64. No 2-wide pair reaches 60 % ((2, 4): 35/64). 3-wide:
+    // (1, 4) covers 41/64 with tails 1/64 and 22/64; (2, 5) covers 50/64 with tails 7/64 and 7/64; (3, 6) mirrors (1, 4).
+    expect(orderStatisticRanks(6, 0.5, 0.6)).toEqual({ l: 2, u: 5, coverage: expect.closeTo(50 / 64, 12) });
+  });
+  test('p75 of 8 at 50 %: (6, 8), the later of two 2-wide pairs', () => {
+    // Binomial(8, ¾) CDF: c4 .11381, c5 .32146, c6 .63292, c7 .89989. (5, 7): c6 − c4 = .5191, tails .1138 / .3671;
+    // (6, 8): c7 − c5 = .5784, tails .3215 / .1001, the smaller imbalance.
+    expect(orderStatisticRanks(8, 0.75, 0.5)).toEqual({ l: 6, u: 8, coverage: expect.closeTo(0.578430, 5) });
   });
 });
