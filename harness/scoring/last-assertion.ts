@@ -59,8 +59,12 @@ export function byLastAssertion<T>(r: Reader<T>, spans: Span[], ctx: ExtractCont
   const withCands = main.filter((p) => r.within(p.start, p.end).length);
   if (withCands.length === 0) return r.decide(r.within(s.start, s.end), why, false);
   // Across several clauses "=" says nothing: "Maria = 36 years, son = 12 years".
-  const whole = r.decide(withCands.flatMap((p) => r.within(p.start, p.end)), why, false, withCands.length === 1);
+  const all = withCands.flatMap((p) => r.within(p.start, p.end));
+  const whole = r.decide(all, why, false, withCands.length === 1);
   if (whole?.state === 'answer' || withCands.length === 1) return whole;
+  // A list that runs to the last candidate ("A, B, C and D") is a list, not its last item; "with 78 and 85 she needs
+  // 92" lists the inputs and then answers.
+  if (whole?.state === 'list' && r.relation(all.at(-2)!, all.at(-1)!) === 'list') return whole;
   // "Between A and B, B is riskier": the last main clause says it (or the one that repeats the question's words).
   const focusOf = (p: { text: string }) => [...focus].filter((w) => mentions(p.text, w)).length;
   // A hypothetical ("rule 2 would deny it") gives way to a plain statement.
