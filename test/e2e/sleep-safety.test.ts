@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, test } from 'vitest';
 import { resolveLlama } from '../../harness/llama/resolve.ts';
 import { silentProgress } from '../../harness/progress.ts';
@@ -104,12 +103,18 @@ describe('idle spin detection on a real process', () => {
       return t !== null && [...t.ns.values()].some((ns) => ns > 2e8);
     });
     const before = threadTimes(pid)!;
-    await sleep(1500);
-    const spin = idleSpin(before, threadTimes(pid)!, 5);
+    // The window ends once the spinner has run 0.3 s in it (a progress signal): on a machine at load 20 it gets a
+    // tenth of a core, so a fixed window would measure the load, not the threads.
+    const after = await waitFor('the spinner to run 0.3 s in the window', 120_000, () => {
+      const t = threadTimes(pid);
+      return t !== null && [...t.ns].some(([k, ns]) => ns - (before.ns.get(k) ?? ns) > 3e8) ? t : null;
+    });
+    const spin = idleSpin(before, after, 5);
     expect(spin.threads.length).toBeGreaterThanOrEqual(5);
-    // On a loaded 2-core machine the spinner still gets a good part of a core; idle threads next to nothing.
-    expect(spin.busiestPct!).toBeGreaterThan(30);
-    expect(spin.threads.filter((t) => t.pctOfCore > 30)).toHaveLength(1);
-    expect(spin.threads[1]!.pctOfCore).toBeLessThan(spin.busiestPct! / 3);
+    expect(spin.busiestPct!).toBeGreaterThan(0);
+    // One thread stands out, whatever its share of a loaded machine: every other ran under a fifth of it.
+    const standsOut = idleSpin(before, after, spin.busiestPct! / 5);
+    expect(standsOut.busyThreads).toBe(1);
+    expect(spin.threads[1]!.pctOfCore).toBeLessThan(spin.busiestPct! / 5);
   });
 });
