@@ -1,0 +1,160 @@
+/**
+ * The energy side of a cell, at the I/O edge: which source the figures come from (RAPL counters, a coefficient, or
+ * none, with the reason), snapshots at the instants a workload marks (a request sent, its first token, its last),
+ * the idle baseline, and finally the figures (metrics.ts does the arithmetic).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EnergyConfig } from '../config/energy-schema.ts';
+import { CPU_COUNT } from '../sampler/proc.ts';
+import type { SampleRow } from '../sampler/sampler.ts';
+import { coefficientNamed, describeCoefficient, loadBenchmarks, type EnergyCoefficient } from './benchmarks.ts';
+import { energyFailed, energyMetrics, energySkipped, type EnergyMetrics, type RequestEnergy } from './metrics.ts';
+import { powercapRoot, RaplReader, type RaplSnapshot } from './rapl.ts';
+import { cpuShare, vcpuJoules } from './windows.ts';
+
+/** An instant a workload marked: its time, and the counters then when they are read. */
+export interface EnergyMark {
+  at: number;
+  rapl: RaplSnapshot | null;
+}
+
+/** One request's marks; split and end are null when no token came. */
+export interface RequestMarks {
+  start: EnergyMark;
+  split: EnergyMark | null;
+  end: EnergyMark | null;
+  inputTokens: number | null;
+  outputTokens: number;
+}
+
+export type EnergySource =
+  | { kind: 'rapl'; reader: RaplReader; basis: string }
+  | { kind: 'estimate'; coefficient: EnergyCoefficient; basis: string }
+  | { kind: 'none'; reason: string };
+
+/** Where a cell's energy figures come from, given the config and whether the server shares this machine. */
+export function energySource(config: EnergyConfig, configFile: string, sameHost: string | null, env: NodeJS.ProcessEnv = process.env): EnergySource {
+  if (config.mode === 'off') return { kind: 'none', reason: 'energy.mode is off in the config' };
+  if (sameHost !== null) return { kind: 'none', reason: `${sameHost}: this machine's counters do not measure it, and an estimate from this machine's CPU would not either` };
+  let raplWhy: string | null = null;
+  if (config.mode !== 'estimated') {
+    const root = powercapRoot(config.powercap_root, env);
+    const reader = RaplReader.open(root);
+    if (!('skipped' in reader)) {
+      const packages = reader.domains.filter((d) => d.package).map((d) => `${d.id} ${d.name}`);
+      return { kind: 'rapl', reader, basis: `measured: RAPL package counters under ${root} (${packages.join(', ')})` };
+    }
+    if (config.mode === 'measured') return { kind: 'none', reason: `${reader.skipped} (energy.mode: measured allows no estimate)` };
+    raplWhy = reader.skipped;
+  }
+  let coefficient: EnergyCoefficient;
+  try {
+    coefficient = coefficientNamed(loadBenchmarks(config.benchmarks_file, configFile), config.estimate);
+  } catch (e) {
+    return { kind: 'none', reason: `no estimate: ${(e as Error).message}${raplWhy ? `; and ${raplWhy}` : ''}` };
+  }
+  const why = raplWhy ? ` (no live counter: ${raplWhy})` : ' (energy.mode: estimated)';
+  return { kind: 'estimate', coefficient, basis: `${describeCoefficient(coefficient, CPU_COUNT)}${why}` };
+}
+
+export class EnergyRecorder {
+  /** The first counter read that failed mid-cell: every figure then errors with it. */
+  private readError: string | null = null;
+
+  constructor(readonly source: EnergySource) {}
+
+  get active(): boolean {
+    return this.source.kind !== 'none';
+  }
+
+  mark(): EnergyMark {
+    let rapl: RaplSnapshot | null = null;
+    if (this.source.kind === 'rapl' && this.readError === null) {
+      try {
+        rapl = this.source.reader.snapshot();
+      } catch (e) {
+        this.readError = `a RAPL counter stopped reading mid-cell: ${(e as Error).message}`;
+      }
+    }
+    return { at: rapl?.at ?? performance.now(), rapl };
+  }
+
+  /** Marks the start and end of `seconds` with the server loaded and idle (ends early if the server is lost). */
+  async idleBaseline(seconds: number, serverLost: Promise<string>, tick: () => void): Promise<{ from: EnergyMark; to: EnergyMark } | null> {
+    if (!this.active || seconds <= 0) return null;
+    tick();
+    const from = this.mark();
+    const lost = await Promise.race([sleep(seconds * 1000).then(() => null), serverLost]);
+    tick();
+    const to = this.mark();
+    return lost === null ? { from, to } : null;
+  }
+
+  /** Joules between two marks, from the counters or the coefficient; null when the estimate has no CPU reading. */
+  private joules(a: EnergyMark, b: EnergyMark, rows: readonly SampleRow[], tokens?: { input: number | null; output: number; phase: 'prefill' | 'decode' }): number | null {
+    const s = this.source;
+    if (s.kind === 'rapl') return a.rapl && b.rapl ? s.reader.packageJoules(a.rapl, b.rapl) : null;
+    if (s.kind !== 'estimate') return null;
+    const c = s.coefficient;
+    if (c.kind === 'watts_per_vcpu') return vcpuJoules(rows, a.at, b.at, c, CPU_COUNT);
+    const idleJ = (c.idle_w * Math.max(0, b.at - a.at)) / 1000;
+    if (!tokens) return idleJ;
+    const n = tokens.phase === 'prefill' ? tokens.input : tokens.output;
+    const whPer1000 = tokens.phase === 'prefill' ? c.prefill_wh_per_1000 : c.decode_wh_per_1000;
+    return n === null ? null : idleJ + (whPer1000 * n * 3600) / 1000;
+  }
+
+  /** The cell's energy figures. `noProcess`: why the server's CPU share cannot be attributed (null when it can). */
+  finish(input: {
+    requests: readonly RequestMarks[];
+    baseline: { from: EnergyMark; to: EnergyMark } | null;
+    baselineS: number;
+    window: { from: EnergyMark; to: EnergyMark };
+    rows: readonly SampleRow[];
+    noProcess: string | null;
+    grid: { gPerKwh: number; source: string };
+  }): EnergyMetrics {
+    const s = this.source;
+    if (s.kind === 'none') return energySkipped(s.reason);
+    if (this.readError) return energyFailed(this.readError);
+    const rows = input.rows;
+    const requests: RequestEnergy[] = [];
+    let unmeasured = 0;
+    for (const r of input.requests) {
+      if (!r.split || !r.end) continue;
+      const prefillJ = this.joules(r.start, r.split, rows, { input: r.inputTokens, output: r.outputTokens, phase: 'prefill' });
+      const decodeJ = this.joules(r.split, r.end, rows, { input: r.inputTokens, output: r.outputTokens, phase: 'decode' });
+      if (prefillJ === null || decodeJ === null) {
+        unmeasured++;
+        continue;
+      }
+      const share = input.noProcess === null ? cpuShare(rows, r.start.at, r.end.at) : null;
+      requests.push({ startAt: r.start.at, splitAt: r.split.at, endAt: r.end.at, prefillJ, decodeJ, inputTokens: r.inputTokens, outputTokens: r.outputTokens, share });
+    }
+    let idle: { watts: number; seconds: number } | { none: string };
+    if (input.baselineS <= 0) idle = { none: 'energy.idle_baseline_s is 0' };
+    else if (!input.baseline) idle = { none: 'the idle baseline was cut short (the server was lost)' };
+    else {
+      const seconds = (input.baseline.to.at - input.baseline.from.at) / 1000;
+      const j = this.joules(input.baseline.from, input.baseline.to, rows);
+      idle = j === null || seconds <= 0 ? { none: 'no CPU reading in the idle baseline to estimate from' } : { watts: j / seconds, seconds };
+    }
+    const w = input.window;
+    let windowJ = this.joules(w.from, w.to, rows);
+    // A per-token coefficient knows nothing of time but its idle watts: the window is the requests' energy plus idle between them.
+    if (s.kind === 'estimate' && s.coefficient.kind === 'wh_per_1000_tokens' && windowJ !== null) {
+      for (const r of requests) windowJ += r.prefillJ + r.decodeJ - (s.coefficient.idle_w * (r.endAt - r.startAt)) / 1000;
+    }
+    const windowS = (w.to.at - w.from.at) / 1000;
+    return energyMetrics({
+      method: s.kind === 'rapl' ? 'measured' : 'estimated',
+      basis: s.basis,
+      requests,
+      ...(requests.length === 0 ? { noRequests: unmeasured > 0 ? `no CPU reading over the ${unmeasured} answered request(s) to estimate from` : 'no request was answered with a token' } : {}),
+      idle,
+      noAttribution: input.noProcess === null ? null : `no process to attribute energy to: ${input.noProcess}`,
+      window: windowJ === null ? { none: 'no reading over the measured window' } : { joules: windowJ, seconds: windowS },
+      grid: input.grid,
+    });
+  }
+}
