@@ -12,11 +12,17 @@ import { energyFailed, energyMetrics, energySkipped, type EnergyMetrics, type Re
 import { powercapRoot, RaplReader, type RaplSnapshot } from './rapl.ts';
 import { cpuShare, vcpuJoules } from './windows.ts';
 
-/** An instant a workload marked: its time, and the counters then when they are read. */
+/** An instant a workload marked: its time, and the package joules counted since the recorder's first read (RAPL only). */
 export interface EnergyMark {
   at: number;
-  rapl: RaplSnapshot | null;
+  packageJ: number | null;
 }
+
+/**
+ * How often the counters are read between marks, so a counter never wraps twice between two reads (a long decode on
+ * a part with a small range would otherwise lose a whole range).
+ */
+export const KEEP_READING_MS = 250;
 
 /** One request's marks; split and end are null when no token came. */
 export interface RequestMarks {
@@ -60,23 +66,53 @@ export function energySource(config: EnergyConfig, configFile: string, sameHost:
 export class EnergyRecorder {
   /** The first counter read that failed mid-cell: every figure then errors with it. */
   private readError: string | null = null;
+  private last: RaplSnapshot | null = null;
+  private totalJ = 0;
+  private timer: NodeJS.Timeout | null = null;
 
-  constructor(readonly source: EnergySource) {}
+  constructor(readonly source: EnergySource) {
+    if (source.kind === 'rapl') {
+      this.read();
+      this.timer = setInterval(() => this.read(), KEEP_READING_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Stops reading the counters between marks. */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Reads the counters and adds the package joules since the last read; null once a read has failed. */
+  private read(): { at: number; packageJ: number } | null {
+    if (this.source.kind !== 'rapl' || this.readError !== null) return null;
+    try {
+      const now = this.source.reader.snapshot();
+      if (this.last) this.totalJ += this.source.reader.packageJoules(this.last, now);
+      this.last = now;
+      return { at: now.at, packageJ: this.totalJ };
+    } catch (e) {
+      this.readError = `a RAPL counter stopped reading mid-cell: ${(e as Error).message}`;
+      this.close();
+      return null;
+    }
+  }
 
   get active(): boolean {
     return this.source.kind !== 'none';
   }
 
   mark(): EnergyMark {
-    let rapl: RaplSnapshot | null = null;
-    if (this.source.kind === 'rapl' && this.readError === null) {
-      try {
-        rapl = this.source.reader.snapshot();
-      } catch (e) {
-        this.readError = `a RAPL counter stopped reading mid-cell: ${(e as Error).message}`;
-      }
-    }
-    return { at: rapl?.at ?? performance.now(), rapl };
+    const r = this.read();
+    return r ?? { at: performance.now(), packageJ: null };
+  }
+
+  /** A request's marks for responses.jsonl: epoch ms (comparable across processes) and, from the counters, joules per phase. */
+  describeMarks(start: EnergyMark, split: EnergyMark | null, end: EnergyMark | null): Record<string, number | null> {
+    const epoch = (m: EnergyMark | null) => (m ? performance.timeOrigin + m.at : null);
+    const j = (a: EnergyMark | null, b: EnergyMark | null) => (a?.packageJ != null && b?.packageJ != null ? b.packageJ - a.packageJ : null);
+    return { start_epoch_ms: epoch(start), split_epoch_ms: epoch(split), end_epoch_ms: epoch(end), prefill_j: j(start, split), decode_j: j(split, end) };
   }
 
   /** Marks the start and end of `seconds` with the server loaded and idle (ends early if the server is lost). */
@@ -93,7 +129,7 @@ export class EnergyRecorder {
   /** Joules between two marks, from the counters or the coefficient; null when the estimate has no CPU reading. */
   private joules(a: EnergyMark, b: EnergyMark, rows: readonly SampleRow[], tokens?: { input: number | null; output: number; phase: 'prefill' | 'decode' }): number | null {
     const s = this.source;
-    if (s.kind === 'rapl') return a.rapl && b.rapl ? s.reader.packageJoules(a.rapl, b.rapl) : null;
+    if (s.kind === 'rapl') return a.packageJ !== null && b.packageJ !== null ? b.packageJ - a.packageJ : null;
     if (s.kind !== 'estimate') return null;
     const c = s.coefficient;
     if (c.kind === 'watts_per_vcpu') return vcpuJoules(rows, a.at, b.at, c, CPU_COUNT);
@@ -114,6 +150,7 @@ export class EnergyRecorder {
     noProcess: string | null;
     grid: { gPerKwh: number; source: string };
   }): EnergyMetrics {
+    this.close();
     const s = this.source;
     if (s.kind === 'none') return energySkipped(s.reason);
     if (this.readError) return energyFailed(this.readError);

@@ -6,6 +6,7 @@ import { COMMON_METRICS, aliasOf, higher, lower, neither, sampled } from '../../
 import { DURATION_LIMIT, MAX_DURATION_S } from '../../limits.ts';
 import { defineProfile, type ProfileRuntime } from '../define-profile.ts';
 import { judged, plainSettings } from '../settings.ts';
+import { ENERGY_METRICS } from '../../energy/declare.ts';
 
 /** llama-bench's decode runs beside the server (repetitions and a warm-up), one answer's length each, for the serving overhead. */
 export const LLAMA_BENCH_REQUESTS = 5 + 1;
@@ -54,6 +55,8 @@ export const interactive = defineProfile({
     llama_bench_decode_tps: neither('llama-bench decode speed (same file, threads, build)', 'tok/s'),
     serving_overhead_pct: lower('serving overhead (server vs llama-bench decode)', '%'),
     requests_failed: lower('failed requests', 'requests'),
+    // Energy per request (start, first token, last token) and per cell: measured, attributed or estimated (harness/energy/).
+    ...ENERGY_METRICS,
   },
   key: ['ttft_p50_s', 'latency_p95_s', 'latency_p99_over_p50', 'decode_tps_mean', 'cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb'],
   budgets: {
