@@ -86,7 +86,7 @@ describe('RAPL domains', () => {
     expect(probeRapl(garbage)).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/not a counter/) });
   });
 
-  test('permission denied (the default since Linux 5.10 for non-root): skipped, naming the file and the fix', () => {
+  test('permission denied (non-root users, since the fix for CVE-2020-8694): skipped, naming the file and the fix', () => {
     const root = tree({ ...zone('intel-rapl:0', 'package-0', 5), ...zone('intel-rapl:0:0', 'core', 5) });
     const denying: PowercapFs = {
       readdir: (d) => readdirSync(d),
