@@ -33,6 +33,7 @@ export const ENERGY_REQUEST_METRICS = {
   active_energy_weighted_output_wh_per_1000_tokens: perRequest('active Wh per 1000 e-tokens (less idle)', 'Wh'),
   e_llm_wh: perRequest('server energy per request (E_llm, by CPU-time share)', 'Wh'),
   e_llm_wh_per_1000_output_tokens: perRequest('server energy per 1000 output tokens (E_llm)', 'Wh'),
+  m_eff_wh_per_1000_output_tokens: perRequest('M_eff per 1000 output tokens (E_llm × server active time ÷ wall time)', 'Wh'),
   co2_g: perRequest('carbon per request', 'gCO2e'),
   co2_g_per_1000_e_tokens: perRequest('carbon per 1000 e-tokens', 'gCO2e'),
 } as const satisfies Record<string, MetricDefinition>;
@@ -43,6 +44,8 @@ export const ENERGY_CELL_METRICS = {
   window_energy_wh: lower('energy of the measured window', 'Wh'),
   window_co2_g: lower('carbon of the measured window', 'gCO2e'),
   mean_power_w: neither('mean power while answering', 'W'),
+  // How far the server's own account of its busy time (timings) is from the wall time E_llm covers; flagged above 20 %.
+  m_eff_vs_e_llm_pct: neither('M_eff vs E_llm deviation', '%'),
 } as const satisfies Record<string, MetricDefinition>;
 
 export const ENERGY_METRICS = { ...ENERGY_REQUEST_METRICS, ...ENERGY_CELL_METRICS } as const;

@@ -21,7 +21,12 @@ export interface RequestEnergy {
   outputTokens: number;
   /** The server tree's share of all CPU time over the request; null when it cannot be told. */
   share: number | null;
+  /** The server's own busy time for the request (timings.prompt_ms + predicted_ms); null when it sent no timings. */
+  serverActiveMs: number | null;
 }
+
+/** M_eff above E_llm by more than this share is flagged (Behaviour Lab's threshold). */
+export const M_EFF_FLAG_PCT = 20;
 
 export interface EnergyInput {
   /** What the energy figures came from: RAPL counters, or a coefficient. */
@@ -113,12 +118,27 @@ export function energyMetrics(input: EnergyInput): EnergyMetrics {
   if (input.noAttribution !== null) {
     out.e_llm_wh = { ...skipped('Wh', input.noAttribution), method: attributedMethod };
     out.e_llm_wh_per_1000_output_tokens = { ...skipped('Wh', input.noAttribution), method: attributedMethod };
+    out.m_eff_wh_per_1000_output_tokens = { ...skipped('Wh', input.noAttribution), method: attributedMethod };
+    out.m_eff_vs_e_llm_pct = { ...skipped('%', input.noAttribution), method: attributedMethod };
   } else {
     const shareBasis = `${basis}; × the server process tree's share of all CPU time over the request (schedstat ÷ /proc/stat)`;
     const noShare = 'the machine was idle or its CPU could not be read over the request, so there is no CPU-time share';
     const llm = (r: RequestEnergy) => (r.share === null ? null : (r.prefillJ + r.decodeJ) * r.share);
     out.e_llm_wh = series(rs.map((r) => { const j = llm(r); return j === null ? null : wh(j); }), 'Wh', attributedMethod, shareBasis, noShare);
     out.e_llm_wh_per_1000_output_tokens = series(rs.map((r) => { const j = llm(r); return j === null ? null : per1000(j, r.outputTokens); }), 'Wh', attributedMethod, shareBasis, noShare);
+    // M_eff: E_llm scaled by the server's own busy time over the wall time the request took.
+    const activeShare = (r: RequestEnergy) => (r.serverActiveMs === null || r.endAt <= r.startAt ? null : r.serverActiveMs / (r.endAt - r.startAt));
+    const mEff = (r: RequestEnergy) => { const j = llm(r); const a = activeShare(r); return j === null || a === null ? null : j * a; };
+    const noTimings = 'the server sent no timings (prompt_ms, predicted_ms) or there is no CPU-time share';
+    const mEffBasis = `${shareBasis}; × (timings.prompt_ms + predicted_ms) ÷ the request's wall time`;
+    out.m_eff_wh_per_1000_output_tokens = series(rs.map((r) => { const j = mEff(r); return j === null ? null : per1000(j, r.outputTokens); }), 'Wh', attributedMethod, mEffBasis, noTimings);
+    const deviations = rs.flatMap((r) => { const j = llm(r); const m = mEff(r); return j === null || m === null || j <= 0 ? [] : [(Math.abs(j - m) / j) * 100]; });
+    if (deviations.length === 0) out.m_eff_vs_e_llm_pct = { ...skipped('%', noTimings), method: attributedMethod };
+    else {
+      const dev = deviations.reduce((a, b) => a + b, 0) / deviations.length;
+      const flag = dev > M_EFF_FLAG_PCT ? `FLAGGED: above ${M_EFF_FLAG_PCT} %, the server was busy for only part of the wall time E_llm covers (queueing, HTTP, sampling outside its timings, or a busy machine); ` : '';
+      out.m_eff_vs_e_llm_pct = { ...ok(dev, '%'), method: attributedMethod, reason: `${flag}mean over ${deviations.length} request(s) of |E_llm − M_eff| ÷ E_llm; ${mEffBasis}` };
+    }
   }
 
   // Carbon: gross energy × the grid's intensity.

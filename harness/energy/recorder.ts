@@ -31,6 +31,8 @@ export interface RequestMarks {
   end: EnergyMark | null;
   inputTokens: number | null;
   outputTokens: number;
+  /** The server's own busy time (timings.prompt_ms + predicted_ms); null without timings. */
+  serverActiveMs?: number | null;
 }
 
 export type EnergySource =
@@ -166,7 +168,7 @@ export class EnergyRecorder {
         continue;
       }
       const share = input.noProcess === null ? cpuShare(rows, r.start.at, r.end.at) : null;
-      requests.push({ startAt: r.start.at, splitAt: r.split.at, endAt: r.end.at, prefillJ, decodeJ, inputTokens: r.inputTokens, outputTokens: r.outputTokens, share });
+      requests.push({ startAt: r.start.at, splitAt: r.split.at, endAt: r.end.at, prefillJ, decodeJ, inputTokens: r.inputTokens, outputTokens: r.outputTokens, share, serverActiveMs: r.serverActiveMs ?? null });
     }
     let idle: { watts: number; seconds: number } | { none: string };
     if (input.baselineS <= 0) idle = { none: 'energy.idle_baseline_s is 0' };

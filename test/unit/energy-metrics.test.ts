@@ -13,6 +13,7 @@ const req = (over: Partial<RequestEnergy> = {}): RequestEnergy => ({
   inputTokens: 10,
   outputTokens: 100,
   share: 0.5,
+  serverActiveMs: 1000,
   ...over,
 });
 
@@ -46,6 +47,15 @@ describe('energy figures from the marks (hand-checked)', () => {
     expect(m.e_llm_wh).toMatchObject({ status: 'ok', method: 'attributed' });
     expect(m.e_llm_wh!.value).toBeCloseTo(19.8 / 3600, 12);
     expect(m.e_llm_wh_per_1000_output_tokens!.value).toBeCloseTo((19.8 / 3600 / 100) * 1000, 12);
+    // M_eff: E_llm × 1000 ms active ÷ 1200 ms wall = 16.5 J; 16.7 % below E_llm, not flagged
+    expect(m.m_eff_wh_per_1000_output_tokens!.value).toBeCloseTo((16.5 / 3600 / 100) * 1000, 12);
+    expect(m.m_eff_vs_e_llm_pct!.value).toBeCloseTo(100 / 6, 9);
+    expect(m.m_eff_vs_e_llm_pct!.reason).not.toMatch(/FLAGGED/);
+    const busy = energyMetrics(base({ requests: [req({ serverActiveMs: 600 })] })).m_eff_vs_e_llm_pct!;
+    expect(busy.value).toBeCloseTo(50, 9);
+    expect(busy.reason).toMatch(/^FLAGGED: above 20 %/);
+    const noTimings = energyMetrics(base({ requests: [req({ serverActiveMs: null })] }));
+    expect(noTimings.m_eff_vs_e_llm_pct).toMatchObject({ status: 'skipped', value: null });
     // carbon: 0.011 Wh = 1.1e-5 kWh × 500 g = 5.5 mg
     expect(m.co2_g!.value).toBeCloseTo(0.0055, 12);
     expect(m.co2_g!.reason).toMatch(/500 gCO2e\/kWh \(test grid\)/);

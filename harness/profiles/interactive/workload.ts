@@ -53,7 +53,10 @@ export const workload: Workload<'interactive'> = async ({ plan, planned, server,
           }
         : {}),
     });
-    if (!warmup && r.ok) marks.push({ start, split, end, inputTokens: r.promptTokens, outputTokens: r.outputTokens });
+    if (!warmup && r.ok) {
+      const serverActiveMs = r.timings ? r.timings.prompt_ms + r.timings.predicted_ms : null;
+      marks.push({ start, split, end, inputTokens: r.promptTokens, outputTokens: r.outputTokens, serverActiveMs });
+    }
     record({
       index: i,
       warmup,
