@@ -23,6 +23,11 @@ export const energySchema = z
     estimate: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a coefficient name such as ccf_aws_vcpu').default(DEFAULT_ENERGY_ESTIMATE),
     /** Another coefficients file, relative to the config file; its entries are added to (and override) the built-in ones. */
     benchmarks_file: z.string().min(1).nullable().default(null),
+    /**
+     * A Scaphandre Prometheus exporter (e.g. http://127.0.0.1:8080/metrics) for E_llm from per-process power;
+     * SCAPHANDRE_URL overrides it. Without it, E_llm is the RAPL energy × the server's CPU-time share.
+     */
+    scaphandre_url: z.url({ protocol: /^https?$/ }).nullable().default(null),
     /** Idle power of the loaded server, measured before each interactive cell's requests; 0 leaves it (and the active figures) out. */
     idle_baseline_s: z.number().min(0).max(MAX_DURATION_S, DURATION_LIMIT).default(3),
     /** gCO2e per kWh of the electricity used, and where that figure comes from (shown beside every carbon figure). */

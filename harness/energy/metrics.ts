@@ -23,6 +23,8 @@ export interface RequestEnergy {
   share: number | null;
   /** The server's own busy time for the request (timings.prompt_ms + predicted_ms); null when it sent no timings. */
   serverActiveMs: number | null;
+  /** The server's own energy from a per-process source (Scaphandre), when `EnergyInput.llm` says to use it. */
+  llmJ?: number | null;
 }
 
 /** M_eff above E_llm by more than this share is flagged (Behaviour Lab's threshold). */
@@ -41,6 +43,10 @@ export interface EnergyInput {
   noAttribution: string | null;
   window: { joules: number; seconds: number } | { none: string };
   grid: { gPerKwh: number; source: string };
+  /** E_llm from a per-process source (each request's `llmJ`) instead of the CPU-time share; `basis` names it. */
+  llm?: { basis: string } | null;
+  /** Why a per-process source was given up for the CPU-time share (a failed scrape), said in E_llm's reason. */
+  llmFallback?: string | null;
 }
 
 export type EnergyMetrics = Partial<Record<EnergyMetricName, Metric>>;
@@ -114,16 +120,20 @@ export function energyMetrics(input: EnergyInput): EnergyMetrics {
   }
 
   // Per-process attribution: energy × the server tree's share of all CPU time. On an estimate it stays an estimate.
-  const attributedMethod: EnergyMethod = method === 'measured' ? 'attributed' : 'estimated';
+  // Scaphandre's per-process power is attributed by the exporter from its own counters, whatever this cell's gross source.
+  const attributedMethod: EnergyMethod = method === 'measured' || input.llm ? 'attributed' : 'estimated';
   if (input.noAttribution !== null) {
     out.e_llm_wh = { ...skipped('Wh', input.noAttribution), method: attributedMethod };
     out.e_llm_wh_per_1000_output_tokens = { ...skipped('Wh', input.noAttribution), method: attributedMethod };
     out.m_eff_wh_per_1000_output_tokens = { ...skipped('Wh', input.noAttribution), method: attributedMethod };
     out.m_eff_vs_e_llm_pct = { ...skipped('%', input.noAttribution), method: attributedMethod };
   } else {
-    const shareBasis = `${basis}; × the server process tree's share of all CPU time over the request (schedstat ÷ /proc/stat)`;
-    const noShare = 'the machine was idle or its CPU could not be read over the request, so there is no CPU-time share';
-    const llm = (r: RequestEnergy) => (r.share === null ? null : (r.prefillJ + r.decodeJ) * r.share);
+    const fallback = input.llmFallback ? `${input.llmFallback}; ` : '';
+    const shareBasis = input.llm
+      ? input.llm.basis
+      : `${fallback}${basis}; × the server process tree's share of all CPU time over the request (schedstat ÷ /proc/stat)`;
+    const noShare = input.llm ? 'the per-process power series does not cover the request' : 'the machine was idle or its CPU could not be read over the request, so there is no CPU-time share';
+    const llm = (r: RequestEnergy) => (input.llm ? (r.llmJ ?? null) : r.share === null ? null : (r.prefillJ + r.decodeJ) * r.share);
     out.e_llm_wh = series(rs.map((r) => { const j = llm(r); return j === null ? null : wh(j); }), 'Wh', attributedMethod, shareBasis, noShare);
     out.e_llm_wh_per_1000_output_tokens = series(rs.map((r) => { const j = llm(r); return j === null ? null : per1000(j, r.outputTokens); }), 'Wh', attributedMethod, shareBasis, noShare);
     // M_eff: E_llm scaled by the server's own busy time over the wall time the request took.

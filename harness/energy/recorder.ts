@@ -11,6 +11,7 @@ import { coefficientNamed, describeCoefficient, loadBenchmarks, type EnergyCoeff
 import { energyFailed, energyMetrics, energySkipped, type EnergyMetrics, type RequestEnergy } from './metrics.ts';
 import { powercapRoot, RaplReader, type RaplSnapshot } from './rapl.ts';
 import { cpuShare, vcpuJoules } from './windows.ts';
+import { integrate, type ScaphandreScraper } from './scaphandre.ts';
 
 /** An instant a workload marked: its time, and the package joules counted since the recorder's first read (RAPL only). */
 export interface EnergyMark {
@@ -71,6 +72,8 @@ export class EnergyRecorder {
   private last: RaplSnapshot | null = null;
   private totalJ = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** A per-process power source for E_llm (Scaphandre), when one is configured and the server has a pid. */
+  scaphandre: ScaphandreScraper | null = null;
 
   constructor(readonly source: EnergySource) {
     if (source.kind === 'rapl') {
@@ -168,7 +171,18 @@ export class EnergyRecorder {
         continue;
       }
       const share = input.noProcess === null ? cpuShare(rows, r.start.at, r.end.at) : null;
-      requests.push({ startAt: r.start.at, splitAt: r.split.at, endAt: r.end.at, prefillJ, decodeJ, inputTokens: r.inputTokens, outputTokens: r.outputTokens, share, serverActiveMs: r.serverActiveMs ?? null });
+      const llmJ = this.scaphandre ? integrate(this.scaphandre.samples, r.start.at, r.end.at) : null;
+      requests.push({ startAt: r.start.at, splitAt: r.split.at, endAt: r.end.at, prefillJ, decodeJ, inputTokens: r.inputTokens, outputTokens: r.outputTokens, share, serverActiveMs: r.serverActiveMs ?? null, llmJ });
+    }
+    // E_llm: Scaphandre's per-process power where it covered every request; else the CPU-time share, saying why.
+    let llm: { basis: string } | null = null;
+    let llmFallback: string | null = null;
+    const sc = this.scaphandre;
+    if (sc && input.noProcess === null) {
+      const uncovered = requests.filter((r) => r.llmJ === null || r.llmJ === undefined).length;
+      if (sc.failure) llmFallback = `the Scaphandre exporter at ${sc.url} failed mid-run (${sc.failure.message}): fell back from Scaphandre to the CPU-time share`;
+      else if (uncovered > 0) llmFallback = `Scaphandre's series at ${sc.url} did not cover ${uncovered} request(s): fell back from Scaphandre to the CPU-time share`;
+      else llm = { basis: `Scaphandre exporter at ${sc.url}: scaph_process_power_consumption_microwatts of the server's process tree only (other processes left out), integrated over each request (${sc.samples.length} scrapes)` };
     }
     let idle: { watts: number; seconds: number } | { none: string };
     if (input.baselineS <= 0) idle = { none: 'energy.idle_baseline_s is 0' };
@@ -194,6 +208,8 @@ export class EnergyRecorder {
       noAttribution: input.noProcess === null ? null : `no process to attribute energy to: ${input.noProcess}`,
       window: windowJ === null ? { none: 'no reading over the measured window' } : { joules: windowJ, seconds: windowS },
       grid: input.grid,
+      llm,
+      llmFallback,
     });
   }
 }

@@ -11,6 +11,8 @@ import type { Workload } from '../run-cell.ts';
 import { llamaBenchFor, servingOverhead } from './serving-overhead.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 import { EnergyRecorder, energySource, type EnergyMark, type RequestMarks } from '../../energy/recorder.ts';
+import { SCAPHANDRE_ENV, ScaphandreScraper } from '../../energy/scaphandre.ts';
+import { processTree } from '../../sampler/proc.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
 export const workload: Workload<'interactive'> = async ({ plan, planned, server, backend, sampler, record, log, serverLost }) => {
@@ -22,6 +24,11 @@ export const workload: Workload<'interactive'> = async ({ plan, planned, server,
   // Energy: three marks per request (sent, first token, last token) and an idle baseline before the measured ones.
   const energyConfig = plan.config.energy;
   const energy = new EnergyRecorder(energySource(energyConfig, plan.configFile, backend.capabilities.has('same-host') ? null : `${backend.label} may run on another host`));
+  const scaphandreUrl = process.env[SCAPHANDRE_ENV] || energyConfig.scaphandre_url;
+  const serverPid = server.pid;
+  if (scaphandreUrl && energy.active && serverPid !== null) {
+    energy.scaphandre = new ScaphandreScraper(scaphandreUrl, () => new Set(processTree(serverPid))).start();
+  }
   const marks: RequestMarks[] = [];
   let baseline: Awaited<ReturnType<EnergyRecorder['idleBaseline']>> = null;
   let windowFrom: EnergyMark | null = null;
@@ -78,6 +85,7 @@ export const workload: Workload<'interactive'> = async ({ plan, planned, server,
   }
   const measured = excludeWarmup(sent, profile.warmup);
   const windowTo = energy.mark();
+  await energy.scaphandre?.stop();
   sampler.tick();
   const all = sampler.snapshot();
   const energyFigures = energy.finish({
