@@ -1,5 +1,5 @@
 // The energy block is bad input like any other: exit 2 naming the YAML path and line, before anything starts.
-import { describe, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { accepts, BASE, rejects, sandbox } from './bad-input-helpers.ts';
 
 describe('energy config', () => {
@@ -19,4 +19,20 @@ describe('energy config', () => {
     accepts(sandbox(`${BASE}energy:\n  mode: measured\n  estimate: nothing-here\n`));
     accepts(sandbox(`${BASE}energy:\n  powercap_root: /nonexistent\n  grid_intensity_g_per_kwh: 30\n  grid_intensity_source: "my supplier, 2026"\n`));
   });
+});
+
+describe('npm run calibrate: bad input exits 2 before anything runs', () => {
+  test('no RAPL, a bad name and too few runs are all named at once', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const path = await import('node:path');
+    const sb = sandbox();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../../harness/cli/calibrate.ts'), '--config', sb.configFile, '--name', 'bad name', '--runs', '1'], {
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_POWERCAP_ROOT: path.join(sb.dir, 'no-powercap') },
+    });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--name: got "bad name"/);
+    expect(r.stderr).toMatch(/--runs: got "1", expected a whole number from 2/);
+    expect(r.stderr).toMatch(/calibration needs measured energy: no RAPL on this machine/);
+  }, 60_000);
 });
