@@ -45,6 +45,8 @@ export interface EnergyInput {
   grid: { gPerKwh: number; source: string };
   /** E_llm from a per-process source (each request's `llmJ`) instead of the CPU-time share; `basis` names it. */
   llm?: { basis: string } | null;
+  /** Why the active figures mean nothing though there is an idle figure (an estimate that saturated at idle). */
+  noActive?: string | null;
   /** Why a per-process source was given up for the CPU-time share (a failed scrape), said in E_llm's reason. */
   llmFallback?: string | null;
 }
@@ -102,6 +104,11 @@ export function energyMetrics(input: EnergyInput): EnergyMetrics {
     for (const n of ['idle_power_w'] as const) out[n] = { ...skipped('W', input.idle.none), method };
     for (const n of ['active_prefill_wh', 'active_decode_wh', 'active_total_wh', 'active_prefill_wh_per_1000_input_tokens', 'active_decode_wh_per_1000_output_tokens', 'active_energy_weighted_output_wh_per_1000_tokens'] as const) {
       out[n] = { ...skipped('Wh', `no idle baseline to subtract: ${input.idle.none}`), method };
+    }
+  } else if (input.noActive) {
+    out.idle_power_w = labelled(ok(input.idle.watts, 'W'), method, `${basis}; mean over ${input.idle.seconds.toFixed(1)} s with the model loaded and no request`);
+    for (const n of ['active_prefill_wh', 'active_decode_wh', 'active_total_wh', 'active_prefill_wh_per_1000_input_tokens', 'active_decode_wh_per_1000_output_tokens', 'active_energy_weighted_output_wh_per_1000_tokens'] as const) {
+      out[n] = { ...skipped('Wh', input.noActive), method };
     }
   } else {
     const idleW = input.idle.watts;

@@ -10,7 +10,10 @@ import type { SampleRow } from '../sampler/sampler.ts';
 import { coefficientNamed, describeCoefficient, loadBenchmarks, type EnergyCoefficient } from './benchmarks.ts';
 import { energyFailed, energyMetrics, energySkipped, type EnergyMetrics, type RequestEnergy } from './metrics.ts';
 import { powercapRoot, RaplReader, type RaplSnapshot } from './rapl.ts';
-import { cpuShare, vcpuJoules } from './windows.ts';
+import { cpuShare, meanOver, vcpuJoules } from './windows.ts';
+
+/** A machine this busy during the idle baseline leaves a per-vCPU estimate no room to show a request's own cost. */
+export const SATURATED_BUSY_PCT = 90;
 import { integrate, type ScaphandreScraper } from './scaphandre.ts';
 
 /** An instant a workload marked: its time, and the package joules counted since the recorder's first read (RAPL only). */
@@ -192,6 +195,15 @@ export class EnergyRecorder {
       const j = this.joules(input.baseline.from, input.baseline.to, rows);
       idle = j === null || seconds <= 0 ? { none: 'no CPU reading in the idle baseline to estimate from' } : { watts: j / seconds, seconds };
     }
+    // A per-vCPU estimate is capped at every vCPU busy: with the machine already there at idle (other work), the
+    // request's increment is invisible, and "active" would be noise around 0, not a measurement of the request.
+    let noActive: string | null = null;
+    if (s.kind === 'estimate' && s.coefficient.kind === 'watts_per_vcpu' && input.baseline && !('none' in idle)) {
+      const busy = meanOver(rows, input.baseline.from.at, input.baseline.to.at, (r) => r.systemCpuPct);
+      if (busy !== null && busy >= SATURATED_BUSY_PCT) {
+        noActive = `the machine was already ${busy.toFixed(0)} % busy (other work) during the idle baseline, so a per-vCPU estimate, capped at full load, cannot show a request's own cost; E_llm (the server's CPU-time share) still can`;
+      }
+    }
     const w = input.window;
     let windowJ = this.joules(w.from, w.to, rows);
     // A per-token coefficient knows nothing of time but its idle watts: the window is the requests' energy plus idle between them.
@@ -210,6 +222,7 @@ export class EnergyRecorder {
       grid: input.grid,
       llm,
       llmFallback,
+      noActive,
     });
   }
 }

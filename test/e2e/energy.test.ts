@@ -88,6 +88,9 @@ describe('with a fake powercap tree (BENCH_POWERCAP_ROOT)', () => {
       expect(m.reason, name).toMatch(/RAPL package counters under .*powercap/);
     }
     expect(c.metrics.total_wh!.stats!.n).toBe(6);
+    // The sampler's package energy of the window reads the same counters, across their wraps.
+    expect(c.metrics.energy_j).toMatchObject({ status: 'ok', method: 'measured' });
+    expect(c.metrics.energy_j!.value!).toBeGreaterThan(30);
     expect(c.metrics.total_wh!.stats!.p5).toBeDefined();
   });
 

@@ -104,3 +104,22 @@ describe('estimated figures from sampler rows', () => {
     expect(f2.window_energy_wh!.value).toBeCloseTo(0.101 + (2 * 1.1) / 3600, 12);
   });
 });
+
+describe('a saturated machine', () => {
+  test('an estimate whose idle baseline already had every vCPU busy leaves the active figures skipped, saying why', () => {
+    const rec = new EnergyRecorder(energySource(energySchema.parse({}), configFile, null, noTree));
+    const m = (at: number) => ({ at, packageJ: null });
+    const row = (since: number, at: number, system: number): SampleRow => ({
+      at, since, cpuCorePct: 20, cpuMachinePct: 10, rssMb: 1, pids: 1, systemCpuPct: system, swapUsedMb: 0,
+      psiCpuPct: null, psiMemoryPct: null, psiIoPct: null, temperatureC: null, frequencyMhz: null, energyJ: null,
+    });
+    const f = rec.finish({
+      requests: [{ start: m(1000), split: m(1100), end: m(2100), inputTokens: 10, outputTokens: 100 }],
+      baseline: { from: m(0), to: m(1000) }, baselineS: 1, window: { from: m(1000), to: m(2100) },
+      rows: [row(0, 1000, 97), row(1000, 2100, 100)], noProcess: null, grid: { gPerKwh: 480, source: 'x' },
+    });
+    expect(f.idle_power_w!.status).toBe('ok');
+    expect(f.active_total_wh).toMatchObject({ status: 'skipped', value: null, method: 'estimated', reason: expect.stringMatching(/already 97 % busy .* cannot show a request's own cost/) });
+    expect(f.e_llm_wh!.status).toBe('ok');
+  });
+});
