@@ -2,7 +2,9 @@
 // (an estimate from a named coefficient, or nothing), the idle baseline before each cell, and the grid intensity
 // that turns energy into carbon. Pure zod, like the rest of the config schema.
 import { z } from 'zod';
-import { DURATION_LIMIT, MAX_DURATION_S } from '../limits.ts';
+
+/** The longest idle baseline: the interactive profile's setup time allows this much for it. */
+export const MAX_IDLE_BASELINE_S = 60;
 
 /** World average carbon intensity of electricity generation, 2023. */
 export const DEFAULT_GRID_INTENSITY_G_PER_KWH = 480;
@@ -29,7 +31,7 @@ export const energySchema = z
      */
     scaphandre_url: z.url({ protocol: /^https?$/ }).nullable().default(null),
     /** Idle power of the loaded server, measured before each interactive cell's requests; 0 leaves it (and the active figures) out. */
-    idle_baseline_s: z.number().min(0).max(MAX_DURATION_S, DURATION_LIMIT).default(3),
+    idle_baseline_s: z.number().min(0).max(MAX_IDLE_BASELINE_S, `(the interactive cell's setup time allows ${MAX_IDLE_BASELINE_S} s for it)`).default(3),
     /** gCO2e per kWh of the electricity used, and where that figure comes from (shown beside every carbon figure). */
     grid_intensity_g_per_kwh: z.number().min(0).max(5000).default(DEFAULT_GRID_INTENSITY_G_PER_KWH),
     grid_intensity_source: z.string().min(1).default(DEFAULT_GRID_INTENSITY_SOURCE),
