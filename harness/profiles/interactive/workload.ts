@@ -10,8 +10,7 @@ import { dataFile, loadPrompts } from '../prompts.ts';
 import type { Workload } from '../run-cell.ts';
 import { llamaBenchFor, servingOverhead } from './serving-overhead.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
-import { EnergyRecorder, energySource, type EnergyMark, type RequestMarks } from '../../energy/recorder.ts';
-import { SCAPHANDRE_ENV, ScaphandreScraper } from '../../energy/scaphandre.ts';
+import type { EnergyMark, EnergyRecorder, RequestMarks } from '../../energy/recorder.ts';
 import { processTree } from '../../sampler/proc.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
@@ -23,6 +22,9 @@ export const workload: Workload<'interactive'> = async ({ plan, planned, server,
   let from = 0;
   // Energy: three marks per request (sent, first token, last token) and an idle baseline before the measured ones.
   const energyConfig = plan.config.energy;
+  // Loaded when a cell runs, like the workload itself: importing the profiles stays quick.
+  const { EnergyRecorder, energySource } = await import('../../energy/recorder.ts');
+  const { SCAPHANDRE_ENV, ScaphandreScraper } = await import('../../energy/scaphandre.ts');
   const energy = new EnergyRecorder(energySource(energyConfig, plan.configFile, backend.capabilities.has('same-host') ? null : `${backend.label} may run on another host`));
   const scaphandreUrl = process.env[SCAPHANDRE_ENV] || energyConfig.scaphandre_url;
   const serverPid = server.pid;
