@@ -73,6 +73,7 @@ export interface RunReport {
           p50: number;
           p95: number;
           p99: number;
+          p5?: number;
         };
         ci?: {
           low: number;
@@ -84,6 +85,7 @@ export interface RunReport {
         ciNote?: string;
         samples?: number[];
         sampleKind?: "independent" | "series";
+        method?: "measured" | "attributed" | "estimated";
       };
     };
     verdicts: {

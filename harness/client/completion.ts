@@ -19,6 +19,8 @@ export interface CompletionRequest {
   cachePrompt?: boolean;
   /** Bytes of answer accepted; default: the configured cap (`client.max_response_mb`). */
   maxResponseBytes?: number;
+  /** Called as each chunk with output arrives (`first`: the first output), e.g. for the energy split and end snapshots. */
+  onOutput?: (first: boolean) => void;
 }
 
 export interface RequestRecord extends LatencyRecord {

@@ -65,6 +65,10 @@ export class OllamaStream implements TokenParser {
     return this.exceeded;
   }
 
+  get outputEvents(): number {
+    return this.result.tokenTimes.length;
+  }
+
   push(chunk: string, arrivedAt: number): void {
     this.now = arrivedAt;
     this.buffer += chunk;

@@ -13,6 +13,8 @@ export interface TokenParser {
   end(): StreamResult;
   /** The token count of the first event past the limit, or null: reading stops there. */
   readonly tokensOverLimit: number | null;
+  /** Events that carried output so far (for `onOutput`). */
+  readonly outputEvents: number;
 }
 
 export function tooManyTokens(got: number, asked: number): ClientError {
@@ -25,7 +27,7 @@ export async function streamRequest(
   body: string,
   headers: Record<string, string>,
   parser: TokenParser,
-  req: Pick<CompletionRequest, 'maxTokens' | 'timeoutMs' | 'maxResponseBytes'>,
+  req: Pick<CompletionRequest, 'maxTokens' | 'timeoutMs' | 'maxResponseBytes' | 'onOutput'>,
 ): Promise<RequestRecord> {
   const cap = req.maxResponseBytes ?? responseByteCap();
   const startedAt = Date.now();
@@ -46,9 +48,11 @@ export async function streamRequest(
     checkDeclaredLength(res, cap);
     const decoder = new TextDecoder();
     for await (const chunk of cappedChunks(res.body, cap)) {
+      const seen = parser.outputEvents;
       parser.push(decoder.decode(chunk, { stream: true }), performance.now());
       const over = parser.tokensOverLimit;
       if (over !== null) throw tooManyTokens(over, req.maxTokens);
+      if (req.onOutput && parser.outputEvents > seen) req.onOutput(seen === 0);
     }
   } catch (e) {
     error = deadline.fail(e, answered).message;

@@ -81,6 +81,11 @@ export class CompletionStream {
     return this.exceeded;
   }
 
+  /** Events that carried output so far. */
+  get outputEvents(): number {
+    return this.result.tokenTimes.length;
+  }
+
   push(chunk: string, arrivedAt: number): void {
     this.now = arrivedAt;
     this.parser.feed(chunk);

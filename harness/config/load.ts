@@ -1,3 +1,4 @@
+import { checkEnergy } from './energy-checks.ts';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -132,6 +133,7 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   checkSelection(ctx);
   checkPlanner(ctx);
   checkTarget(ctx);
+  checkEnergy(ctx);
   const budgets = resolveBudgets(ctx);
   if (ctx.problems.length > 0) throw new ConfigError(file, ctx.problems);
   return { file, hash: createHash('sha256').update(read.text).digest('hex'), config, budgets, warnings: ctx.warnings, where };

@@ -4,6 +4,7 @@ import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, i
 import type { DeclaredProfile } from '../profiles/define-profile.ts';
 import { PROFILES, type ProfileName, type ProfileOf } from '../profiles/registry.ts';
 import { DEFAULT_TARGET, targetSchema } from './target-schema.ts';
+import { energySchema } from './energy-schema.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
@@ -180,6 +181,8 @@ export const configSchema = z.strictObject({
   output: z.strictObject({ dir: z.string().default('results') }).default({ dir: 'results' }),
   /** The server measured: a llama-server launched per cell (default), or one started elsewhere (harness/config/target-schema.ts). */
   target: targetSchema.default(DEFAULT_TARGET),
+  /** Energy figures: RAPL, or an estimate from a named coefficient, an idle baseline, carbon (harness/config/energy-schema.ts). */
+  energy: energySchema,
 });
 
 export type BenchConfig = z.infer<typeof configSchema>;

@@ -14,6 +14,8 @@ export const summarySchema = z.object({
   p50: z.number(),
   p95: z.number(),
   p99: z.number(),
+  /** 5th percentile, where a figure reports a 5–95 % range (the energy figures). */
+  p5: z.number().optional(),
 });
 
 export const confidenceIntervalSchema = z.object({
@@ -47,6 +49,12 @@ export const metricSchema = z.object({
   samples: z.array(z.number()).optional(),
   /** `series`: neighbouring samples are correlated (sampler ticks, token gaps); `independent`: one per request. */
   sampleKind: z.enum(['independent', 'series']).optional(),
+  /**
+   * How an energy figure was obtained: `measured` (RAPL counters), `attributed` (measured energy × the server's share
+   * of the CPU time), `estimated` (a coefficient, named with its source in `reason`). Figures of different methods
+   * are never combined into one number.
+   */
+  method: z.enum(['measured', 'attributed', 'estimated']).optional(),
 });
 export type Metric = z.infer<typeof metricSchema>;
 export type MetricStatus = z.infer<typeof metricStatusSchema>;

@@ -7,6 +7,7 @@ import { ok, skipped, withoutSamples, type CellMeasurement, type Metric, type Ve
 import { explainWriteError, writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { Sampler, samplesCsv } from '../sampler/sampler.ts';
+import { powercapRoot } from '../energy/rapl.ts';
 import type { BackendFactory, ServerBackend, ServerHandle, ServerOverrides, ServerWatch } from '../server/backend.ts';
 import { createBackend } from '../server/create.ts';
 import { bootstrapOptions } from './window.ts';
@@ -127,7 +128,11 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     const firstLoadMs = server.loadMs;
     log(backend.describeReady());
     if (backend.processNote) log(backend.processNote);
-    sampler = new Sampler(server.pid, { intervalMs: plan.config.sampler.interval_ms, ...(backend.noProcess ? { noProcess: backend.noProcess } : {}) }).start();
+    sampler = new Sampler(server.pid, {
+      intervalMs: plan.config.sampler.interval_ms,
+      powercapRoot: powercapRoot(plan.config.energy?.powercap_root ?? null),
+      ...(backend.noProcess ? { noProcess: backend.noProcess } : {}),
+    }).start();
     const counters = [await countersAt(backend, t0)];
     const record = (response: Record<string, unknown>) => {
       try {

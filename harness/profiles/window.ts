@@ -51,6 +51,11 @@ export function unreadRows(rows: readonly SampleRow[], pick: (r: SampleRow) => n
   );
 }
 
+/** The package energy of a window comes from the RAPL counters: labelled `measured` when there is a figure. */
+function measuredEnergy(m: Metric): Metric {
+  return m.status === 'ok' ? { ...m, method: 'measured' } : m;
+}
+
 /** CPU, memory, swap and sensor metrics over a measurement window, shared by every profile. */
 export function resourceMetrics(
   rows: readonly SampleRow[],
@@ -94,6 +99,6 @@ export function resourceMetrics(
     temperature_max_c: sensor(rows, (r) => r.temperatureC, '°C', missing.temperature, (xs) => Math.max(...xs)),
     frequency_mean_mhz: sensor(rows, (r) => r.frequencyMhz, 'MHz', missing.frequency, mean),
     // A package energy counter: what the whole machine used during the window.
-    energy_j: sensor(rows, (r) => r.energyJ, 'J', missing.energy, (xs) => Math.max(0, xs[xs.length - 1]! - xs[0]!)),
+    energy_j: measuredEnergy(sensor(rows, (r) => r.energyJ, 'J', missing.energy, (xs) => Math.max(0, xs[xs.length - 1]! - xs[0]!))),
   };
 }

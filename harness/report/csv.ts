@@ -45,6 +45,8 @@ const COLUMNS: readonly Column[] = [
   ['ci_low', (l) => l.value?.ci?.low],
   ['ci_high', (l) => l.value?.ci?.high],
   ['ci_level', (l) => l.value?.ci?.level],
+  // How an energy figure was obtained: measured, attributed or estimated (empty for other figures).
+  ['method', (l) => l.value?.method],
 ];
 
 /**

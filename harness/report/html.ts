@@ -11,6 +11,7 @@ import { answer, comparisonSection, degradationSection, recommendationCards, sco
 import { evidenceSection, type GradedItem } from './html/evidence.ts';
 import { pairedSection } from './html/paired.ts';
 import { runStatus } from './html/run-status.ts';
+import { ENERGY_STYLE, energySection, energyTotals } from './html/energy.ts';
 
 export { escapeHtml } from './html/common.ts';
 export type { Timeline } from './html/cells.ts';
@@ -37,7 +38,7 @@ pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f9;padding:8px;bo
 .card{border:1px solid #e3e6ea;border-radius:8px;padding:10px 12px}.card h4{margin:0 0 4px}.card.skipped{color:#667}
 .pick{font-weight:700;font-size:15px}.pick.none{font-weight:400}.small{font-size:12px;color:#556}.reasons{font-size:12px;padding-left:18px;margin:6px 0}
 section.interrupted{padding:6px 12px;border-radius:6px}.not-run{margin:4px 0;columns:2}
-input.filter{padding:5px 8px;width:320px;border:1px solid #ccd;border-radius:4px;margin:6px 0}`;
+input.filter{padding:5px 8px;width:320px;border:1px solid #ccd;border-radius:4px;margin:6px 0}${ENERGY_STYLE}`;
 
 /** The page's only script: sortable columns and the row filter. Its hash goes in the CSP, so no other script runs. */
 const SCRIPT = `
@@ -140,6 +141,7 @@ export function reportHtml(
       : ['llama.cpp', `${report.llama.version} (${report.llama.commit}), ${report.llama.source}`],
     ['Config', `${report.config.file} (sha256 ${report.config.hash.slice(0, 12)})`],
     ...(report.bandwidth ? [['Memory bandwidth', `${report.bandwidth.gbPerSec.toFixed(1)} GB/s (${report.bandwidth.method})`]] : []),
+    ...((e) => (e ? [['Energy and carbon', e]] : []))(energyTotals(cells)),
   ];
   const chips =
     `<span class="pass">${counts.pass} within budget</span><span class="fail">${counts.fail} over budget</span>` +
@@ -170,6 +172,7 @@ Hover a figure for its budget and headroom. Percentiles: ${escapeHtml(report.per
 ${recommendationCards(report)}
 ${comparisonSection(report)}
 ${profiles.map((p) => profileSection(report, p, cells.filter((c) => c.profile === p), declared)).join('\n')}
+${energySection(cells)}
 ${overviewTable(cells)}
 ${scoresTable(report)}
 <h2>Cells in detail</h2>

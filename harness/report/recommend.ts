@@ -49,6 +49,13 @@ export const USE_CASES: UseCase[] = [
     profiles: ['batch'],
     weights: { 'batch.docs_per_hour': 3, 'batch.doc_seconds_cv_pct': 1, 'batch.cpu_mean_pct': 1 },
   },
+  {
+    // Energy per answer and the always-on cost; measured or estimated alike within a run (one source per machine).
+    id: 'energy',
+    title: 'Energy-frugal',
+    profiles: ['interactive'],
+    weights: { 'interactive.energy_weighted_output_wh_per_1000_tokens': 3, 'interactive.idle_power_w': 2, 'interactive.latency_p95_s': 1 },
+  },
 ];
 
 function pct(x: number | null): string {

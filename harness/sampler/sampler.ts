@@ -1,5 +1,6 @@
 import { CPU_COUNT, pressureStallUs, processCpuNs, processRssBytes, processTreeTasks, swapUsedBytes, systemCpuTimes, type SystemCpuTimes } from './proc.ts';
-import { readEnergy, readFrequency, readTemperature, type SensorReading } from './sensors.ts';
+import { readFrequency, readTemperature, type SensorReading } from './sensors.ts';
+import { powercapRoot, RaplReader, type RaplSnapshot } from '../energy/rapl.ts';
 
 /** One tick. Rates (CPU %, PSI %) cover the interval since the previous tick; null where there is no reading. */
 export interface SampleRow {
@@ -21,6 +22,7 @@ export interface SampleRow {
   psiIoPct: number | null;
   temperatureC: number | null;
   frequencyMhz: number | null;
+  /** RAPL package energy since the sampler's first reading, J (each counter's wrap-around already undone). */
   energyJ: number | null;
   /**
    * CPU time (ms) that read above the whole machine in this tick and was moved to the next one: schedstat brings a
@@ -36,6 +38,8 @@ export interface SamplerOptions {
   noProcess?: string;
   proc?: string;
   sys?: string;
+  /** The powercap tree with the RAPL counters; default BENCH_POWERCAP_ROOT, else /sys/class/powercap. */
+  powercapRoot?: string;
 }
 
 /** `process`: the server's own process tree (CPU, RSS), absent when the server runs where it cannot be sampled. */
@@ -64,7 +68,11 @@ export class Sampler {
   private prev: Previous | null = null;
   /** CPU time (ns) over the machine's capacity in the last tick, credited to the next. */
   private cpuCarryNs = 0;
-  private readonly sensors: { temperature: boolean; frequency: boolean; energy: boolean; psi: boolean };
+  private readonly sensors: { temperature: boolean; frequency: boolean; psi: boolean };
+  /** RAPL counters and the package joules they added up to so far (read every tick, so no wrap is missed). */
+  private readonly rapl: RaplReader | null;
+  private raplLast: RaplSnapshot | null = null;
+  private raplTotalJ = 0;
 
   /** `rootPid` null: no process to sample (the machine-wide figures still are); `options.noProcess` says why. */
   constructor(
@@ -83,9 +91,24 @@ export class Sampler {
     this.sensors = {
       temperature: probe('temperature', readTemperature(this.sys)),
       frequency: probe('frequency', readFrequency(this.sys)),
-      energy: probe('energy', readEnergy(this.sys)),
       psi,
     };
+    const rapl = RaplReader.open(options.powercapRoot ?? (options.sys ? `${options.sys}/class/powercap` : powercapRoot(null)));
+    if ('skipped' in rapl) this.unavailable.energy = rapl.skipped;
+    this.rapl = 'skipped' in rapl ? null : rapl;
+  }
+
+  /** Package joules since the first reading; null when the counters could not be read this time. */
+  private energyNow(): number | null {
+    if (!this.rapl) return null;
+    try {
+      const now = this.rapl.snapshot();
+      if (this.raplLast) this.raplTotalJ += this.rapl.packageJoules(this.raplLast, now);
+      this.raplLast = now;
+      return this.raplTotalJ;
+    } catch {
+      return null;
+    }
   }
 
   start(): this {
@@ -132,6 +155,7 @@ export class Sampler {
     // sampler held up mid-walk on a busy machine divided a longer CPU-time delta by a shorter wall interval (CPU p99
     // of a decoding t2 cell read 101 % of the machine).
     const at = performance.now();
+    const energyJ = this.energyNow();
     let rss: number | null = null;
     for (const pid of pids) {
       const r = processRssBytes(pid, this.proc);
@@ -184,7 +208,7 @@ export class Sampler {
       psiIoPct: rate(psi[2], prev.psi[2]),
       temperatureC: read(this.sensors.temperature, () => readTemperature(this.sys)),
       frequencyMhz: read(this.sensors.frequency, () => readFrequency(this.sys)),
-      energyJ: read(this.sensors.energy, () => readEnergy(this.sys)),
+      energyJ,
       ...(carriedNs > 0 ? { cpuCarriedMs: carriedNs / 1e6 } : {}),
     });
   }

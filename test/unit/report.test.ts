@@ -52,8 +52,8 @@ describe('report exporters', () => {
   });
   test('CSV: one row per metric with its budget verdict', () => {
     const lines = scoreboardCsv(report).trim().split('\n');
-    expect(lines[0]).toBe('run_id,profile,cell,model,quant,threads,ctx,priority,poll,batch_size,ubatch_size,threads_batch,mlock,mmap,flash_attn,affinity,cell_state,metric,value,unit,status,reason,budget,verdict,margin,budget_used,better,ci_low,ci_high,ci_level');
-    expect(lines).toContain('20260101-000000-abcdef,interactive,tiny Q4_K_M t2 c1024 nice10,tiny,Q4_K_M,2,1024,nice10,,,,,,,,,completed,latency_p95_s,3,s,ok,,<= 2.5,fail,-0.5,1.2,lower,,,');
+    expect(lines[0]).toBe('run_id,profile,cell,model,quant,threads,ctx,priority,poll,batch_size,ubatch_size,threads_batch,mlock,mmap,flash_attn,affinity,cell_state,metric,value,unit,status,reason,budget,verdict,margin,budget_used,better,ci_low,ci_high,ci_level,method');
+    expect(lines).toContain('20260101-000000-abcdef,interactive,tiny Q4_K_M t2 c1024 nice10,tiny,Q4_K_M,2,1024,nice10,,,,,,,,,completed,latency_p95_s,3,s,ok,,<= 2.5,fail,-0.5,1.2,lower,,,,');
     expect(lines).toHaveLength(3);
   });
   test('CSV: a budget on an aggregation sits on the row of the figure it judges, or on a row of its own', () => {

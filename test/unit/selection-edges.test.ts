@@ -486,6 +486,7 @@ describe('the use cases', () => {
       ['accuracy', 'Accuracy-critical', ['quality']],
       ['long-context', 'Long context', ['long-context']],
       ['batch', 'Batch', ['batch']],
+      ['energy', 'Energy-frugal', ['interactive']],
     ]);
     for (const u of USE_CASES) {
       expect(Object.keys(u.weights).length, u.id).toBeGreaterThan(0);

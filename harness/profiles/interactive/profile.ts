@@ -6,6 +6,8 @@ import { COMMON_METRICS, aliasOf, higher, lower, neither, sampled } from '../../
 import { DURATION_LIMIT, MAX_DURATION_S } from '../../limits.ts';
 import { defineProfile, type ProfileRuntime } from '../define-profile.ts';
 import { judged, plainSettings } from '../settings.ts';
+import { ENERGY_METRICS } from '../../energy/declare.ts';
+import { MAX_IDLE_BASELINE_S } from '../../config/energy-schema.ts';
 
 /** llama-bench's decode runs beside the server (repetitions and a warm-up), one answer's length each, for the serving overhead. */
 export const LLAMA_BENCH_REQUESTS = 5 + 1;
@@ -54,6 +56,8 @@ export const interactive = defineProfile({
     llama_bench_decode_tps: neither('llama-bench decode speed (same file, threads, build)', 'tok/s'),
     serving_overhead_pct: lower('serving overhead (server vs llama-bench decode)', '%'),
     requests_failed: lower('failed requests', 'requests'),
+    // Energy per request (start, first token, last token) and per cell: measured, attributed or estimated (harness/energy/).
+    ...ENERGY_METRICS,
   },
   key: ['ttft_p50_s', 'latency_p95_s', 'latency_p99_over_p50', 'decode_tps_mean', 'cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb'],
   budgets: {
@@ -67,7 +71,8 @@ export const interactive = defineProfile({
     // A request that failed is not a fast one: it would otherwise just drop out of the percentiles.
     requests_failed: '<= 0',
   },
-  setupTimeoutS: (s, { loadTimeoutS }) => loadTimeoutS + (s.warmup + s.repetitions + LLAMA_BENCH_REQUESTS) * s.request_timeout_s + 60,
+  // The energy idle baseline (energy.idle_baseline_s, at most MAX_IDLE_BASELINE_S) waits before the measured requests.
+  setupTimeoutS: (s, { loadTimeoutS }) => loadTimeoutS + (s.warmup + s.repetitions + LLAMA_BENCH_REQUESTS) * s.request_timeout_s + 60 + MAX_IDLE_BASELINE_S,
   charts: [{ kind: 'latency-percentiles' }],
   load: (): Promise<ProfileRuntime> => import('./workload.ts'),
 });

@@ -10,25 +10,62 @@ import { dataFile, loadPrompts } from '../prompts.ts';
 import type { Workload } from '../run-cell.ts';
 import { llamaBenchFor, servingOverhead } from './serving-overhead.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
+import type { EnergyMark, EnergyRecorder, RequestMarks } from '../../energy/recorder.ts';
+import { processTree } from '../../sampler/proc.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
-export const workload: Workload<'interactive'> = async ({ plan, planned, server, sampler, record, log }) => {
+export const workload: Workload<'interactive'> = async ({ plan, planned, server, backend, sampler, record, log, serverLost }) => {
   const profile = plan.config.profiles.interactive;
   const prompts = loadPrompts(dataFile(plan.configFile, profile.prompts));
   const total = profile.warmup + profile.repetitions;
   const sent: RequestRecord[] = [];
   let from = 0;
+  // Energy: three marks per request (sent, first token, last token) and an idle baseline before the measured ones.
+  const energyConfig = plan.config.energy;
+  // Loaded when a cell runs, like the workload itself: importing the profiles stays quick.
+  const { EnergyRecorder, energySource } = await import('../../energy/recorder.ts');
+  const { SCAPHANDRE_ENV, ScaphandreScraper } = await import('../../energy/scaphandre.ts');
+  const energy = new EnergyRecorder(energySource(energyConfig, plan.configFile, backend.capabilities.has('same-host') ? null : `${backend.label} may run on another host`));
+  const scaphandreUrl = process.env[SCAPHANDRE_ENV] || energyConfig.scaphandre_url;
+  const serverPid = server.pid;
+  if (scaphandreUrl && energy.active && serverPid !== null) {
+    energy.scaphandre = new ScaphandreScraper(scaphandreUrl, () => new Set(processTree(serverPid))).start();
+  }
+  const marks: RequestMarks[] = [];
+  let baseline: Awaited<ReturnType<EnergyRecorder['idleBaseline']>> = null;
+  let windowFrom: EnergyMark | null = null;
   for (let i = 0; i < total; i++) {
     const warmup = i < profile.warmup;
-    if (i === profile.warmup) from = performance.now();
+    if (i === profile.warmup) {
+      baseline = await energy.idleBaseline(energyConfig.idle_baseline_s, serverLost, () => sampler.tick());
+      if (baseline) log(`idle baseline: ${((baseline.to.at - baseline.from.at) / 1000).toFixed(1)} s with the model loaded and no request`);
+      from = performance.now();
+      windowFrom = energy.mark();
+    }
     const prompt = prompts[i % prompts.length]!;
+    let split: EnergyMark | null = null;
+    let end: EnergyMark | null = null;
+    const start = energy.mark();
     const r = await streamCompletion(server.baseUrl, {
       prompt: prompt.prompt,
       maxTokens: profile.max_tokens,
       seed: plan.config.llama.seed,
       ignoreEos: true,
       timeoutMs: profile.request_timeout_s * 1000,
+      ...(energy.active
+        ? {
+            onOutput: (first: boolean) => {
+              const m = energy.mark();
+              if (first) split = m;
+              end = m;
+            },
+          }
+        : {}),
     });
+    if (!warmup && r.ok) {
+      const serverActiveMs = r.timings ? r.timings.prompt_ms + r.timings.predicted_ms : null;
+      marks.push({ start, split, end, inputTokens: r.promptTokens, outputTokens: r.outputTokens, serverActiveMs });
+    }
     record({
       index: i,
       warmup,
@@ -42,14 +79,26 @@ export const workload: Workload<'interactive'> = async ({ plan, planned, server,
       output_tokens: r.outputTokens,
       prompt_tokens: r.promptTokens,
       timings: r.timings,
+      ...(energy.active ? { energy: energy.describeMarks(start, split, end) } : {}),
       text: r.text,
     });
     sent.push(r);
     if (!r.ok) log(`request ${i} failed: ${r.error}`);
   }
   const measured = excludeWarmup(sent, profile.warmup);
+  const windowTo = energy.mark();
+  await energy.scaphandre?.stop();
   sampler.tick();
   const all = sampler.snapshot();
+  const energyFigures = energy.finish({
+    requests: marks,
+    baseline,
+    baselineS: energyConfig.idle_baseline_s,
+    window: { from: windowFrom ?? windowTo, to: windowTo },
+    rows: all,
+    noProcess: sampler.missingSensors().process ?? null,
+    grid: { gPerKwh: energyConfig.grid_intensity_g_per_kwh, source: energyConfig.grid_intensity_source },
+  });
   log(`${measured.filter((r) => r.ok).length}/${measured.length} measured requests succeeded`);
   const bootstrap = bootstrapOptions(plan);
   const requests = requestMetrics(measured, bootstrap, profile.request_timeout_s);
@@ -59,6 +108,7 @@ export const workload: Workload<'interactive'> = async ({ plan, planned, server,
   return {
     ...resources,
     ...requests,
+    ...energyFigures,
     ...rooflineMetrics(plan, planned, requests.server_decode_tps_mean),
     ...servingOverhead(requests.server_decode_tps_mean, bench, plan.llama.commit),
   };

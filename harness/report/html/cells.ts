@@ -1,3 +1,4 @@
+import { methodBadge } from './energy.ts';
 import { verdictLabel } from '../../budgets/budget.ts';
 import { KEY_METRICS, isProfileName, verdictFor } from '../../budgets/catalogue.ts';
 import { formatFixed } from '../../units.ts';
@@ -96,7 +97,7 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
     .map(
       ([k, m]) =>
         `<tr${m.status === 'ok' ? '' : ` class="${escapeHtml(m.status)}"`}><td>${label(c.profile, k)}</td><td class="num">${figure(c.profile, k, m.value)}</td>` +
-        `<td>${escapeHtml(m.status)}</td><td>${escapeHtml(m.stats ? `n=${m.stats.n}, p50 ${formatFixed(m.stats.p50)}, p99 ${formatFixed(m.stats.p99)}` : '')}${escapeHtml(m.reason ?? '')}</td></tr>`,
+        `<td>${escapeHtml(m.status)}${methodBadge(m)}</td><td>${escapeHtml(m.stats ? `n=${m.stats.n}, p50 ${formatFixed(m.stats.p50)}, p99 ${formatFixed(m.stats.p99)}` : '')}${escapeHtml(m.reason ?? '')}</td></tr>`,
     )
     .join('');
   const responses = c.sampleResponses.map((r) => `<pre class="response">${escapeHtml(r)}</pre>`).join('');
