@@ -26,6 +26,7 @@ import { configSchema, type BenchConfig } from './schema.ts';
 import { applyTargetOverride, type TargetOverride } from './target-schema.ts';
 import { checkTarget, targetOverrideFrom } from './target-checks.ts';
 import { closest } from './suggest.ts';
+import { checkMiddleware } from '../middleware/checks.ts';
 
 export { modelQuants } from './checks.ts';
 
@@ -132,6 +133,7 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   checkSelection(ctx);
   checkPlanner(ctx);
   checkTarget(ctx);
+  checkMiddleware(ctx, file);
   const budgets = resolveBudgets(ctx);
   if (ctx.problems.length > 0) throw new ConfigError(file, ctx.problems);
   return { file, hash: createHash('sha256').update(read.text).digest('hex'), config, budgets, warnings: ctx.warnings, where };
