@@ -29,7 +29,9 @@ export type ProfileChart =
   | { kind: 'quality-speed' }
   | { kind: 'quality-degradation' }
   | { kind: 'paired-comparison' }
-  | { kind: 'middleware-comparison' };
+  | { kind: 'middleware-comparison' }
+  | { kind: 'crossover' }
+  | { kind: 'variability' };
 
 /** What a server must offer for a profile to run on it (harness/server/capabilities.ts, pure data); missing ones skip the profile with the reason. */
 export type { Capability } from '../server/capabilities.ts';

@@ -3,6 +3,7 @@
 // the Vitest projects, the metric registry, the default budgets and the report's sections follow from this list.
 import { batch } from './batch/profile.ts';
 import { concurrency } from './concurrency/profile.ts';
+import { crossover } from './crossover/profile.ts';
 import { idle } from './idle/profile.ts';
 import { interactive } from './interactive/profile.ts';
 import { invisibility } from './invisibility/profile.ts';
@@ -11,7 +12,7 @@ import { quality } from './quality/profile.ts';
 import { stress } from './stress/profile.ts';
 import { wake } from './wake/profile.ts';
 
-export const PROFILES = [idle, interactive, quality, invisibility, longContext, batch, wake, concurrency, stress] as const;
+export const PROFILES = [idle, interactive, quality, invisibility, longContext, batch, wake, concurrency, crossover, stress] as const;
 
 export type RegisteredProfile = (typeof PROFILES)[number];
 export type ProfileName = RegisteredProfile['name'];
