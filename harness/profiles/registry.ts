@@ -10,9 +10,10 @@ import { invisibility } from './invisibility/profile.ts';
 import { longContext } from './long-context/profile.ts';
 import { quality } from './quality/profile.ts';
 import { stress } from './stress/profile.ts';
+import { temperature } from './temperature/profile.ts';
 import { wake } from './wake/profile.ts';
 
-export const PROFILES = [idle, interactive, quality, invisibility, longContext, batch, wake, concurrency, crossover, stress] as const;
+export const PROFILES = [idle, interactive, quality, invisibility, longContext, batch, wake, concurrency, crossover, temperature, stress] as const;
 
 export type RegisteredProfile = (typeof PROFILES)[number];
 export type ProfileName = RegisteredProfile['name'];

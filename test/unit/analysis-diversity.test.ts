@@ -55,3 +55,26 @@ test('spread: sample sd and CV', () => {
   expect(spread([3])).toEqual({ mean: 3, sd: null, cv: null });
   expect(spread([0, 0]).cv).toBeNull();
 });
+
+describe('temperatureRow (hand-computed)', async () => {
+  const { temperatureRow } = await import('../../harness/profiles/temperature/workload.ts');
+  test('diversity within each prompt, averaged over prompts; spread and pass rate over every run', () => {
+    const row = temperatureRow(0.7, [
+      // prompt 1: identical runs → distinct-2 = 1/2 ("a b" twice), edit distance 0
+      { texts: ['a b', 'a b'], tokens: [2, 4], tps: [10, 20], scores: [] },
+      // prompt 2 (graded): "x y" / "x z" → bigrams xy, xz: distinct-2 = 1; edit distance 1/3; scores 1 and 0
+      { texts: ['x y', 'x z'], tokens: [6, 8], tps: [30, 40], scores: [1, 0] },
+    ]);
+    expect(row.distinct_2).toBeCloseTo((0.5 + 1) / 2, 12);
+    expect(row.edit_distance).toBeCloseTo((0 + 1 / 3) / 2, 12);
+    expect(row.length_mean).toBe(5); // 2, 4, 6, 8
+    expect(row.length_sd).toBeCloseTo(Math.sqrt(20 / 3), 12);
+    expect(row.tps_mean).toBe(25);
+    expect(row.pass_rate).toBe(0.5);
+    expect(row).toMatchObject({ temperature: 0.7, runs: 4, graded: 2 });
+  });
+  test('no answers: nulls, not zeros', () => {
+    const row = temperatureRow(1.2, [{ texts: [], tokens: [], tps: [], scores: [] }]);
+    expect(row).toMatchObject({ runs: 0, distinct_2: null, edit_distance: null, pass_rate: null, length_mean: null });
+  });
+});

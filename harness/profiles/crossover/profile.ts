@@ -17,6 +17,8 @@ export const settings = withQuick(
   },
   { sizes: [16, 64, 256, 640], max_tokens: 16, repetitions: 2 },
   judged([]),
+  // Off by default, like concurrency: `profiles.<name>.enabled: true` (or the e2e) turns it on.
+  false,
 );
 
 export const crossover = defineProfile({
