@@ -68,7 +68,7 @@ export const temperature = defineProfile({
   key: ['edit_distance_t0', 'edit_distance_t1_2', 'distinct2_t1_2', 'pass_rate_t0', 'pass_rate_t1_2', 'pass_rate_drop'],
   budgets: { requests_failed: '<= 0' },
   setupTimeoutS: (s, { loadTimeoutS }) => loadTimeoutS + s.temperatures.length * s.runs * (s.prompt_limit + s.graded_limit) * s.request_timeout_s * 2,
-  charts: [{ kind: 'variability' }],
+  charts: [{ kind: 'variability' }, { kind: 'middleware-comparison' }],
   usesMiddleware: true,
   load: (): Promise<ProfileRuntime> => import('./workload.ts'),
 });
