@@ -15,13 +15,6 @@ export async function countTokens(baseUrl: string, content: string, addSpecial =
   return tokens.length;
 }
 
-/** The prompt text llama-server's chat template makes of `messages` (/apply-template). */
-export async function applyTemplate(baseUrl: string, messages: readonly ChatMessage[], timeoutMs = 60_000): Promise<string> {
-  const body = (await getJson(baseUrl, '/apply-template', timeoutMs, JSON.stringify({ messages }))) as { prompt?: unknown } | null;
-  if (typeof body?.prompt !== 'string') throw new ClientError('malformed', '/apply-template answered without a prompt');
-  return body.prompt;
-}
-
 export interface MiddlewareCall {
   composed: ComposedRequest;
   answer: ChatRecord;

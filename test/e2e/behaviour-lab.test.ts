@@ -14,10 +14,11 @@ import { CHROMIUM_ARGS, findOrInstallChromium } from './browser.ts';
 import { childEnv, ROOT, runVitest, tinyConfig, type Finished } from './helpers.ts';
 
 // Tiny has no chat template of its own; the legacy path applies the fallback (as in the quality e2e).
+// Quick mode: each profile's quick settings, and the Q4_K_M and Q5_K_M files (the compare command uses both).
 const EXTRA = `llama:
   extra_args: [--no-jinja]
 planner:
-  mode: full
+  mode: quick
 `;
 const PROFILES = `  crossover:
     enabled: true
@@ -35,7 +36,7 @@ function labConfig() {
     t
       .replace('  priority: [nice10]', '  priority: [nice10]\n  middleware: [none, with-context]')
       .replace('profiles:\n', `profiles:\n${PROFILES}`)
-      .replace('quants: [Q4_K_M]', 'quants: [Q4_K_M, Q8_0]')
+      .replace('quants: [Q4_K_M]', 'quants: [Q4_K_M, Q5_K_M]')
   );
 }
 
@@ -69,7 +70,7 @@ describe('behaviour lab on tiny', () => {
     report = JSON.parse(readFileSync(path.join(runDir, 'scoreboard.json'), 'utf8')) as RunReport;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'harness/cli/compare.ts'), '--config', file, '--models', 'tiny:Q4_K_M,tiny:Q8_0', '--temps', '0,1.2', '--preset', 'concise', '--aliases', 'Base,Creative,Q8,Q8 hot', '--prompts', '1', '--graded', '1', '--max-tokens', '12'],
+      ['--import', 'tsx', path.join(ROOT, 'harness/cli/compare.ts'), '--config', file, '--models', 'tiny:Q4_K_M,tiny:Q5_K_M', '--temps', '0,1.2', '--preset', 'concise', '--aliases', 'Base,Creative,Q5,Q5 hot', '--prompts', '1', '--graded', '1', '--max-tokens', '12'],
       { cwd: ROOT, env: childEnv(file), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -174,8 +175,8 @@ describe('behaviour lab on tiny', () => {
   test('compare: aligned panes with aliases, token counts, tok/s and grades; model text stays text', async ({ skip }) => {
     expect(compare.code, compare.output).toBe(0);
     const data = JSON.parse(readFileSync(path.join(compareDir, 'compare.json'), 'utf8')) as ComparisonData;
-    expect(data.panes.map((p) => p.alias)).toEqual(['Base', 'Creative', 'Q8', 'Q8 hot']);
-    expect(data.panes.map((p) => p.cellId?.split(' ')[1])).toEqual(['Q4_K_M', 'Q4_K_M', 'Q8_0', 'Q8_0']);
+    expect(data.panes.map((p) => p.alias)).toEqual(['Base', 'Creative', 'Q5', 'Q5 hot']);
+    expect(data.panes.map((p) => p.cellId?.split(' ')[1])).toEqual(['Q4_K_M', 'Q4_K_M', 'Q5_K_M', 'Q5_K_M']);
     expect(data.prompts).toHaveLength(2);
     for (const row of data.answers) for (const a of row) expect(a).toMatchObject({ ok: true });
     expect(data.answers[1]!.every((a) => a!.score !== null)).toBe(true);
