@@ -73,7 +73,7 @@ export const workload: Workload<'crossover'> = async (ctx) => {
   addSeries('steps', rows);
   addSeries('crossing', [
     found.state === 'crossed'
-      ? { tokens: found.tokens, low: found.low, high: found.high, reached: 1 }
+      ? { tokens: found.tokens, low: found.low, high: found.high, step_below: found.between[0], step_above: found.between[1], reached: 1 }
       : { tokens: null, low: null, high: null, reached: found.state === 'below-ladder' ? -1 : 0 },
   ]);
   if (found.state === 'crossed') {

@@ -72,7 +72,9 @@ export function crossoverSection(cells: readonly CellReport[]): string {
         const y = i <= 0 ? pts[0]?.y : pts[i - 1]!.y + ((pts[i]!.y - pts[i - 1]!.y) * (x - pts[i - 1]!.x)) / (pts[i]!.x - pts[i - 1]!.x);
         const interval = `[${crossing.low ?? '…'}, ${crossing.high ?? '…'}]`;
         if (y !== undefined) series.push({ label: `crossover ≈ ${x.toFixed(0)} tokens ${interval}`, points: [{ x, y }] });
-        caption = `prefill overtakes decode at ≈ <b>${escapeHtml(x.toFixed(0))}</b> prompt tokens, interval ${escapeHtml(interval)}`;
+        const steps = typeof crossing.step_below === 'number' ? ` (between the ${crossing.step_below}- and ${crossing.step_above}-token steps)` : '';
+        const open = crossing.low === null || crossing.high === null ? '; "…": no step on that side is clearly past the crossing at this many repetitions' : '';
+        caption = `prefill overtakes decode at ≈ <b>${escapeHtml(x.toFixed(0))}</b> prompt tokens${escapeHtml(steps)}, interval ${escapeHtml(interval)}${escapeHtml(open)}`;
       } else {
         caption = escapeHtml(c.metrics.crossover_prompt_tokens?.reason ?? 'no crossover within the ladder');
       }
