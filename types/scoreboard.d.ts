@@ -53,6 +53,7 @@ export interface RunReport {
       mmap?: boolean;
       flash_attn?: "on" | "off" | "auto";
       affinity?: string;
+      middleware?: string;
     };
     state: "completed" | "errored" | "skipped" | "not-run";
     error?: string;

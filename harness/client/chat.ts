@@ -9,6 +9,8 @@ export interface ChatRequest {
   maxTokens: number;
   seed: number;
   timeoutMs: number;
+  /** Sampling temperature; default 0 (deterministic, as the graded profiles need). */
+  temperature?: number;
   /** OpenAI-style `response_format` (e.g. json_schema): llama-server constrains decoding to it with a grammar. */
   responseFormat?: Record<string, unknown>;
   /** Bytes of answer accepted; default: the configured cap (`client.max_response_mb`). */
@@ -62,7 +64,7 @@ export async function requestChat(baseUrl: string, req: ChatRequest): Promise<Ch
         ...(endpoint.model ? { model: endpoint.model } : {}),
         messages: req.messages,
         max_tokens: req.maxTokens,
-        temperature: 0,
+        temperature: req.temperature ?? 0,
         seed: req.seed,
         stream: false,
         ...(native ? { cache_prompt: false } : {}),

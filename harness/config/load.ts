@@ -27,6 +27,7 @@ import { configSchema, type BenchConfig } from './schema.ts';
 import { applyTargetOverride, type TargetOverride } from './target-schema.ts';
 import { checkTarget, targetOverrideFrom } from './target-checks.ts';
 import { closest } from './suggest.ts';
+import { checkMiddleware } from '../middleware/checks.ts';
 
 export { modelQuants } from './checks.ts';
 
@@ -134,6 +135,7 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   checkPlanner(ctx);
   checkTarget(ctx);
   checkEnergy(ctx);
+  checkMiddleware(ctx, file);
   const budgets = resolveBudgets(ctx);
   if (ctx.problems.length > 0) throw new ConfigError(file, ctx.problems);
   return { file, hash: createHash('sha256').update(read.text).digest('hex'), config, budgets, warnings: ctx.warnings, where };

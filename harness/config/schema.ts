@@ -5,6 +5,7 @@ import type { DeclaredProfile } from '../profiles/define-profile.ts';
 import { PROFILES, type ProfileName, type ProfileOf } from '../profiles/registry.ts';
 import { DEFAULT_TARGET, targetSchema } from './target-schema.ts';
 import { energySchema } from './energy-schema.ts';
+import { middlewareSectionSchema } from '../middleware/config.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
@@ -139,7 +140,11 @@ export const configSchema = z.strictObject({
     flash_attn: z.array(z.enum(['on', 'off', 'auto'])).min(1).optional(),
     /** CPU lists for taskset, e.g. ["0", "0-1"]; overrides llama.cpu_affinity. */
     affinity: z.array(z.string().regex(/^[0-9,-]+$/, 'expected a CPU list such as "0" or "0-1"')).min(1).optional(),
+    /** Prompt-middleware presets (middleware.presets, plus none, concise, with-context) for profiles that send chat requests. */
+    middleware: z.array(name).min(1).optional(),
   }),
+  /** Prompt middleware: system-prompt presets, conversation context, free-form injections (harness/middleware). */
+  middleware: middlewareSectionSchema,
   profiles: profilesSchema,
   llama: z
     .strictObject({

@@ -16,15 +16,19 @@ export const KNOB_AXES = {
   affinity: (v: string) => `cpu${v}`,
 } as const satisfies Record<KnobName, (v: never) => string>;
 
-type CoreFields = Pick<Cell, 'model' | 'quant' | 'threads' | 'ctx' | 'priority'>;
+type CoreFields = Pick<Cell, 'model' | 'quant' | 'threads' | 'ctx' | 'priority'> & Pick<Cell, 'middleware'>;
+
+/** How a middleware preset reads in a cell id (last, after the knobs): `-t mw-concise` selects its cells. */
+export const middlewareIdPart = (name: string) => `mw-${name}`;
 
 /**
  * A readable, stable id such as `small Q4_K_M t2 c2048 nice10 poll0`: it is the describe title, so `-t Q4_K_M`
  * finds it. The five core axes always appear; a knob appears only when its axis varies (`varying`).
  */
-export function cellId(c: CoreFields & Knobs, varying: readonly KnobName[] = KNOB_NAMES): string {
+export function cellId(c: CoreFields & Knobs, varying: readonly KnobName[] = KNOB_NAMES, middlewareVaries = true): string {
   const knobs = KNOB_NAMES.filter((k) => varying.includes(k) && c[k] !== undefined).map((k) => (KNOB_AXES[k] as (v: unknown) => string)(c[k]));
-  return [`${c.model} ${c.quant} t${c.threads} c${c.ctx} ${c.priority}`, ...knobs].join(' ');
+  const mw = middlewareVaries && c.middleware !== undefined ? [middlewareIdPart(c.middleware)] : [];
+  return [`${c.model} ${c.quant} t${c.threads} c${c.ctx} ${c.priority}`, ...knobs, ...mw].join(' ');
 }
 
 export function cellSlug(id: string): string {
@@ -48,6 +52,9 @@ export function expandMatrix(config: BenchConfig): Cell[] {
   const { matrix } = config;
   const varying = KNOB_NAMES.filter((k) => new Set(matrix[k] as readonly unknown[] | undefined).size > 1);
   const knobs = knobCombinations(matrix);
+  // Like a knob, the middleware axis is in the id only when it varies; without the axis a cell has no middleware field.
+  const middlewares: (string | undefined)[] = matrix.middleware ?? [undefined];
+  const middlewareVaries = new Set(middlewares).size > 1;
   const cells: Cell[] = [];
   for (const modelName of matrix.models) {
     const model = config.models.find((m) => m.name === modelName);
@@ -59,8 +66,11 @@ export function expandMatrix(config: BenchConfig): Cell[] {
         for (const ctx of matrix.ctx) {
           for (const priority of matrix.priority) {
             for (const k of knobs) {
-              const id = cellId({ model: modelName, quant, threads, ctx, priority, ...k }, varying);
-              cells.push({ id, slug: cellSlug(id), model: modelName, quant, threads, ctx, priority, ...k });
+              for (const middleware of middlewares) {
+                const mw = middleware === undefined ? {} : { middleware };
+                const id = cellId({ model: modelName, quant, threads, ctx, priority, ...k, ...mw }, varying, middlewareVaries);
+                cells.push({ id, slug: cellSlug(id), model: modelName, quant, threads, ctx, priority, ...k, ...mw });
+              }
             }
           }
         }

@@ -110,6 +110,8 @@ export const cellSchema = z.object({
   ctx: z.number().int(),
   priority: z.string(),
   ...knobsSchema.shape,
+  /** The prompt-middleware preset of the cell (matrix.middleware); absent when the matrix has no such axis. */
+  middleware: z.string().optional(),
 });
 export type Cell = z.infer<typeof cellSchema>;
 

@@ -56,7 +56,10 @@ export type ProfileChart =
   | { kind: 'latency-percentiles' }
   | { kind: 'quality-speed' }
   | { kind: 'quality-degradation' }
-  | { kind: 'paired-comparison' };
+  | { kind: 'paired-comparison' }
+  | { kind: 'middleware-comparison' }
+  | { kind: 'crossover' }
+  | { kind: 'variability' };
 
 /** What a server must offer for a profile to run on it (harness/server/capabilities.ts, pure data); missing ones skip the profile with the reason. */
 export type { Capability } from '../server/capabilities.ts';
@@ -102,6 +105,8 @@ export interface ProfileDefinition<
   /** How long one cell's setup may take (server launches, the workload, its timeouts), from the settings in force. */
   setupTimeoutS: (settings: z.output<S>, ctx: SetupContext) => number;
   charts?: readonly ProfileChart[];
+  /** Sends chat requests through the prompt middleware (matrix.middleware); other profiles measure such cells once. */
+  usesMiddleware?: boolean;
   load: () => Promise<ProfileRuntime>;
 }
 

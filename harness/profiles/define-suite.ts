@@ -8,6 +8,7 @@ import type { ServerOverrides } from '../server/backend.ts';
 import { describeMissing, missingCapabilities } from '../server/capabilities.ts';
 import { describeTarget, targetOf } from '../server/target.ts';
 import { profileNeeds } from './define-profile.ts';
+import { withoutMiddleware } from '../middleware/cells.ts';
 import { settingsOf } from './mode.ts';
 import { profileOf, type ProfileName } from './registry.ts';
 import { storedOutcome } from './resume.ts';
@@ -52,14 +53,18 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
   const resuming = inject('resume') !== undefined;
   const cells = plan.cells.map((c) => [c.cell.id, c] as const);
   const firstWithKey = new Map<string, string>();
+  // A profile that sends no chat requests measures the same thing under every middleware preset: once.
+  const ignoresMiddleware = !definition.usesMiddleware && new Set(plan.cells.map((c) => c.cell.middleware)).size > 1;
+  const keyOf = (c: Cell, id: string) => options.representative?.(plan, c) ?? (ignoresMiddleware ? withoutMiddleware(c) : id);
   for (const [id, c] of cells) {
-    const key = options.representative?.(plan, c.cell) ?? id;
+    const key = keyOf(c.cell, id);
     if (!firstWithKey.has(key)) firstWithKey.set(key, id);
   }
   let chosen: { id: string; why: string } | undefined;
   describe.skipIf(!settings.enabled).each(cells)('%s', (id, planned) => {
-    const representative = firstWithKey.get(options.representative?.(plan, planned.cell) ?? id)!;
-    const duplicate = representative !== id ? `measured once on ${representative}${options.duplicateBecause ? `: ${options.duplicateBecause}` : ''}` : null;
+    const representative = firstWithKey.get(keyOf(planned.cell, id))!;
+    const because = options.duplicateBecause ?? (ignoresMiddleware ? `the ${profile} profile sends no chat requests, so the middleware preset does not change it` : undefined);
+    const duplicate = representative !== id ? `measured once on ${representative}${because ? `: ${because}` : ''}` : null;
     let outcome: CellOutcome | undefined;
     let reused = false;
     // Planner (harness/matrix/planner.ts): is the cell worth launching, given what the cells before it learned?

@@ -3,6 +3,7 @@
 // the Vitest projects, the metric registry, the default budgets and the report's sections follow from this list.
 import { batch } from './batch/profile.ts';
 import { concurrency } from './concurrency/profile.ts';
+import { crossover } from './crossover/profile.ts';
 import { idle } from './idle/profile.ts';
 import { interactive } from './interactive/profile.ts';
 import { invisibility } from './invisibility/profile.ts';
@@ -10,9 +11,10 @@ import { longContext } from './long-context/profile.ts';
 import { quality } from './quality/profile.ts';
 import { sleepRace } from './sleep-race/profile.ts';
 import { stress } from './stress/profile.ts';
+import { temperature } from './temperature/profile.ts';
 import { wake } from './wake/profile.ts';
 
-export const PROFILES = [idle, interactive, quality, invisibility, longContext, batch, wake, sleepRace, concurrency, stress] as const;
+export const PROFILES = [idle, interactive, quality, invisibility, longContext, batch, wake, sleepRace, concurrency, crossover, temperature, stress] as const;
 
 export type RegisteredProfile = (typeof PROFILES)[number];
 export type ProfileName = RegisteredProfile['name'];

@@ -10,6 +10,7 @@ import { anchor, escapeHtml, levelPrefix, titleCase } from './html/common.ts';
 import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
 import { evidenceSection, type GradedItem } from './html/evidence.ts';
 import { pairedSection } from './html/paired.ts';
+import { crossoverSection, middlewareSection, variabilitySection } from './html/lab.ts';
 import { runStatus } from './html/run-status.ts';
 import { ENERGY_STYLE, energySection, energyTotals } from './html/energy.ts';
 
@@ -113,6 +114,12 @@ function profileSection(report: RunReport, profile: string, cells: CellReport[],
         return outcomeStripView(chart, cells);
       case 'table':
         return tableView(chart, cells);
+      case 'middleware-comparison':
+        return middlewareSection(cells);
+      case 'crossover':
+        return crossoverSection(cells);
+      case 'variability':
+        return variabilitySection(cells);
     }
   });
   return `<section><h2>${escapeHtml(titleCase(profile))}</h2>${verdictHeatMap(profile, cells)}${profileTable(profile, cells)}${extra.join('')}</section>`;

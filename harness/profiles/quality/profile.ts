@@ -7,6 +7,7 @@ import { COMMON_METRICS, family, higher, lower, neither, words } from '../../bud
 import { DURATION_LIMIT, MAX_DURATION_S } from '../../limits.ts';
 import { defineProfile, type ProfileRuntime } from '../define-profile.ts';
 import { judged } from '../settings.ts';
+import { MIDDLEWARE_METRICS } from '../../middleware/metrics.ts';
 
 export const settings = z
   .strictObject({
@@ -77,6 +78,7 @@ export const quality = defineProfile({
     score_comprehension_constrained: higher('comprehension score, constrained answers', 'score'),
     score_reasoning_constrained: higher('reasoning score, constrained answers', 'score'),
     score_format_constrained: higher('format score, constrained answers', 'score'),
+    ...MIDDLEWARE_METRICS,
   },
   families: [
     family('score_', '_constrained', /^[a-z0-9_]+$/, (c) => higher(`${words(c)} score, constrained answers`, 'score')),
@@ -102,6 +104,7 @@ export const quality = defineProfile({
     requests_failed: '<= 0',
   },
   setupTimeoutS: (_s, { loadTimeoutS }) => loadTimeoutS + 3600,
-  charts: [{ kind: 'quality-speed' }, { kind: 'quality-degradation' }],
+  charts: [{ kind: 'quality-speed' }, { kind: 'quality-degradation' }, { kind: 'middleware-comparison' }],
+  usesMiddleware: true,
   load: (): Promise<ProfileRuntime> => import('./workload.ts'),
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ProfileMetrics } from '../../budgets/catalogue.ts';
-import { chat, type ChatRecord } from '../../client/chat.ts';
+import type { ChatRecord } from '../../client/chat.ts';
 import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
 import { corpusDocSchema, loadGoldenSet, readJsonl, retrievalQuerySchema } from '../../scoring/goldens.ts';
 import { bm25Rank, precisionRecall, readDocIds, type RetrievalScore } from '../../scoring/retrieval.ts';
@@ -11,6 +11,9 @@ import { askGolden, goldenMetrics, type GoldenOutcome } from './goldens.ts';
 import type { SuiteOptions } from '../define-suite.ts';
 import type { Workload, WorkloadContext } from '../run-cell.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
+import { chatWithMiddleware, compositionRecord, type MiddlewareCall } from '../../middleware/send.ts';
+import { resolveMiddleware } from '../../middleware/resolve.ts';
+import { middlewareMetrics } from '../../middleware/metrics.ts';
 
 function take<T>(items: T[], limit: number | null): T[] {
   return limit === null ? items : items.slice(0, limit);
@@ -29,17 +32,25 @@ export const workload: Workload<'quality'> = async (ctx) => {
   // Like the prompts: beside the config, else the goldens shipped with this package (checked before the run).
   const dir = dataFile(plan.configFile, q.goldens);
   const calls: ChatRecord[] = [];
+  // Every request goes through the cell's middleware preset (none: unchanged), and its tokens are counted by source.
+  const mw = resolveMiddleware(plan.configFile, plan.config.middleware, ctx.planned.cell.middleware);
+  if (mw.name !== 'none') log(`middleware preset ${mw.name}`);
+  const mwCalls: MiddlewareCall[] = [];
   const ask: Ask = async (messages, maxTokens, options = {}) => {
     const t0 = performance.now();
     let r: ChatRecord;
     try {
-      r = await chat(server.baseUrl, { messages, maxTokens, seed: plan.config.llama.seed, timeoutMs: q.request_timeout_s * 1000, ...options });
+      const call = await chatWithMiddleware(server.baseUrl, messages, mw, { maxTokens, seed: plan.config.llama.seed, timeoutMs: q.request_timeout_s * 1000, ...options }, plan.config.middleware.include_thinking);
+      mwCalls.push(call);
+      r = call.answer;
     } catch (e) {
       r = failedRecord(e, t0);
     }
     calls.push(r);
     return r;
   };
+  /** The composition of the item's last request, recorded beside its answer. */
+  const lastComposition = () => (mwCalls.length > 0 ? { composition: compositionRecord(mwCalls.at(-1)!) } : {});
   const from = performance.now();
   const metrics: ProfileMetrics<'quality'> = {};
 
@@ -50,7 +61,7 @@ export const workload: Workload<'quality'> = async (ctx) => {
   for (const { set, item } of items) {
     for (const mode of q.constrained_sets.includes(set) ? (['free', 'constrained'] as const) : (['free'] as const)) {
       const { record: line, outcome } = await askGolden(set, item, mode, ask);
-      record(line);
+      record({ ...line, ...lastComposition() });
       outcomes.push(outcome);
     }
   }
@@ -65,6 +76,7 @@ export const workload: Workload<'quality'> = async (ctx) => {
   const latency = summarize(calls.filter((c) => c.ok).map((c) => c.latencyMs / 1000));
   metrics.answer_latency_p95_s = latency ? ok(latency.p95, 's', latency) : failed('s', 'no request succeeded');
   metrics.requests_failed = ok(calls.filter((c) => !c.ok).length, 'requests');
+  Object.assign(metrics, middlewareMetrics(mwCalls.map((c) => c.overhead), mwCalls.find((c) => c.overheadError)?.overheadError ?? null));
   sampler.tick();
   const rows = sampler.snapshot();
   return { ...resourceMetrics(rowsIn(rows, from, performance.now()), rows, sampler.missingSensors(), bootstrapOptions(plan)), ...metrics };
@@ -159,6 +171,7 @@ async function retrievalMetrics({ plan, record, log }: WorkloadContext, dir: str
 
 /** Answers depend on the model file and context, not on threads or priority (deterministic decoding): graded once each. */
 export const suite: SuiteOptions = {
-  representative: (plan, cell) => (plan.config.profiles.quality.once_per_quant ? `${cell.model} ${cell.quant} c${cell.ctx}` : cell.id),
+  representative: (plan, cell) =>
+    plan.config.profiles.quality.once_per_quant ? `${cell.model} ${cell.quant} c${cell.ctx}${cell.middleware ? ` mw-${cell.middleware}` : ''}` : cell.id,
   duplicateBecause: "the quality results do not depend on this cell's threads or priority",
 };

@@ -1,0 +1,3 @@
+import { defineProfileSuite } from '../define-suite.ts';
+
+await defineProfileSuite('crossover');
