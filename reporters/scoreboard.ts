@@ -13,6 +13,7 @@ import { cellFile } from '../harness/report/cell-file.ts';
 import { readRunReport, writeRunReport } from '../harness/report/write.ts';
 import { enrichReport } from '../harness/report/enrich.ts';
 import { sampleResponses } from './sample-responses.ts';
+import { shardNote } from '../harness/shard/run.ts';
 
 interface CellTests {
   profile: string;
@@ -176,6 +177,10 @@ export default class ScoreboardReporter implements Reporter {
       // Cells left out by a filter such as -t Q4_K_M were not run on purpose: they are not part of this run's report.
       cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
     };
+    if (plan.shard) {
+      report.shard = plan.shard;
+      report.notes = [shardNote(plan.shard)];
+    }
     if (this.paired.size > 0) report.pairedComparisons = [...this.paired.values()].sort((a, b) => a.group.localeCompare(b.group));
     if (this.interruption) {
       report.interrupted = true;

@@ -13,6 +13,7 @@ import { terminalTable } from '../report/table.ts';
 import { readRunReport, writeRunReport, type RunIndexEntry } from '../report/write.ts';
 import { isRunId, runIdProblem } from '../run-id.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { REPORT_MODE_FLAGS, REPORT_MODES_HELP, checkModeFlags, runReportMode, type ModeValues } from './report-modes.ts';
 
 const FORMATS = ['html', 'table'] as const;
 const REPORT_FLAGS = {
@@ -21,6 +22,7 @@ const REPORT_FLAGS = {
   list: { type: 'boolean' },
   config: { type: 'string', value: 'FILE' },
   help: { type: 'boolean', short: 'h' },
+  ...REPORT_MODE_FLAGS,
 } as const satisfies FlagSpecs;
 
 const HELP = `usage: npm run report -- [RUN-ID] [--format html|table] [--baseline RUN-ID] [--list] [--config FILE]
@@ -30,14 +32,16 @@ const HELP = `usage: npm run report -- [RUN-ID] [--format html|table] [--baselin
   --baseline ID     compare with an earlier run
   --list            list past runs with their verdict counts
   --config FILE     the config whose output.dir holds the runs (default: $BENCH_CONFIG, else ./bench.config.yaml)
+${REPORT_MODES_HELP}
 
-Exit codes: 0 done, 2 bad input (command line, config, unknown run), 3 crash.`;
+Exit codes: 0 done, 2 bad input (command line, config, unknown run), 3 crash; --merge: 1 when the merged verdict
+fails (a budget missed, a cell errored, a shard missing or cut short).`;
 
 const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, REPORT_FLAGS, { positionals: { max: 1, what: 'run id' } });
-  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; help?: boolean };
+  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; help?: boolean } & ModeValues;
   if (v.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -47,6 +51,7 @@ function main(argv: string[]): number {
   if (v.format !== undefined && !(FORMATS as readonly string[]).includes(v.format)) problems.push(cl('--format', `got "${v.format}", expected one of: ${FORMATS.join(', ')}`));
   if (runArg !== undefined && !isRunId(runArg)) problems.push(cl(runArg, runIdProblem(runArg)));
   if (v.baseline !== undefined && !isRunId(v.baseline)) problems.push(cl('--baseline', runIdProblem(v.baseline)));
+  const mode = checkModeFlags(v, { runArg, problems });
   if (v.list && (runArg !== undefined || v.baseline !== undefined || v.format !== undefined)) problems.push(cl('--list', 'lists runs; expected no run id, --baseline or --format with it'));
 
   const configFile = configPathFromEnv(v.config);
@@ -60,6 +65,8 @@ function main(argv: string[]): number {
       problems.push(...e.problems);
     }
   }
+  if (mode !== null && problems.length === 0) return runReportMode(mode, v, { dir, configFile });
+  if (problems.length > 0 && mode !== null) throw new ConfigError(configFile, problems);
   const runs = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(path.join(dir, d, 'scoreboard.json'))).sort() : [];
   if (problems.length === 0) {
     if (runArg !== undefined && !runs.includes(runArg)) problems.push(cl(runArg, `no run ${runArg} with a scoreboard.json under ${dir}; runs: ${runs.join(', ') || 'none'}`));
@@ -103,7 +110,7 @@ function main(argv: string[]): number {
 }
 
 try {
-  process.exit(main(process.argv.slice(2)));
+  process.exit(await main(process.argv.slice(2)));
 } catch (e) {
   if (e instanceof ConfigError) {
     process.stderr.write(`${e.message}\n`);
