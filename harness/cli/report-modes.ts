@@ -9,6 +9,9 @@ import { newRunId } from '../plan.ts';
 import { mergedExitCode } from '../shard/merge.ts';
 import { mergeShardDir } from '../shard/merge-files.ts';
 import type { FlagSpecs } from './args.ts';
+import { readFleetInput, writeFleet } from '../fleet/files.ts';
+import { fleetTable } from '../fleet/render.ts';
+import type { FleetInput } from '../fleet/compare.ts';
 
 export const REPORT_MODE_FLAGS = {
   merge: { type: 'string', value: 'DIR' },
@@ -63,6 +66,14 @@ export function checkModeFlags(v: ModeValues, ctx: { runArg: string | undefined;
   if (v.out !== undefined && mode === null) problems.push(cl('--out', 'says where --merge, --fleet or --history write; expected one of them with it'));
   if (v.merge !== undefined && (!existsSync(v.merge) || !statSync(v.merge).isDirectory())) problems.push(cl('--merge', `got "${v.merge}", expected a directory holding the shard runs`));
   if (v.out !== undefined && existsSync(v.out) && !statSync(v.out).isDirectory()) problems.push(cl('--out', `got "${v.out}", a file; expected a directory`));
+  if (v.fleet !== undefined) {
+    const args = v.fleet.flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
+    if (args.length < 2) problems.push(cl('--fleet', `got ${args.length} run(s), expected at least two (one per host)`));
+    for (const a of args) {
+      const got = readFleetInput(a);
+      if ('problem' in got) problems.push(cl('--fleet', got.problem));
+    }
+  }
   if (v.export !== undefined && v.export !== 'csv') problems.push(cl('--export', `got "${v.export}", expected csv`));
   if (v.testNamePattern !== undefined) {
     try {
@@ -76,6 +87,7 @@ export function checkModeFlags(v: ModeValues, ctx: { runArg: string | undefined;
 
 export async function runReportMode(mode: ReportMode, v: ModeValues, ctx: { dir: string; configFile: string }): Promise<number> {
   if (mode === 'merge') return runMerge(v.merge!, v.out, ctx.configFile);
+  if (mode === 'fleet') return runFleet(v.fleet!, v.out ?? path.join(ctx.dir, 'fleet'));
   throw new Error(`report mode ${mode} is not built yet`);
 }
 
@@ -92,4 +104,12 @@ function runMerge(dir: string, out: string | undefined, configFile: string): num
       `${missing.length ? `; missing shard(s): ${missing.join(', ')}` : ''}; merged verdict: ${code === 0 ? 'every budget met' : report.partial ? `partial (${report.endReason})` : 'a budget missed or a cell errored'}\n`,
   );
   return code;
+}
+
+function runFleet(args: string[], outDir: string): number {
+  const inputs = args.flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean).map((a) => readFleetInput(a) as FleetInput);
+  const { view, written } = writeFleet(path.resolve(outDir), inputs);
+  process.stdout.write(`${fleetTable(view)}\n\n`);
+  for (const file of written) process.stdout.write(`wrote ${file}\n`);
+  return 0;
 }
