@@ -12,6 +12,12 @@ import type { FlagSpecs } from './args.ts';
 import { readFleetInput, writeFleet } from '../fleet/files.ts';
 import { fleetTable } from '../fleet/render.ts';
 import type { FleetInput } from '../fleet/compare.ts';
+import { writeFileAtomic } from '../paths.ts';
+import { readHistory, historyFile } from '../history/db.ts';
+import { HistoryVersionError } from '../history/schema.ts';
+import { backfillHistory } from '../history/files.ts';
+import { runCount, trend } from '../history/query.ts';
+import { historyCsv, historyHtml, historyTable } from '../history/render.ts';
 
 export const REPORT_MODE_FLAGS = {
   merge: { type: 'string', value: 'DIR' },
@@ -88,6 +94,7 @@ export function checkModeFlags(v: ModeValues, ctx: { runArg: string | undefined;
 export async function runReportMode(mode: ReportMode, v: ModeValues, ctx: { dir: string; configFile: string }): Promise<number> {
   if (mode === 'merge') return runMerge(v.merge!, v.out, ctx.configFile);
   if (mode === 'fleet') return runFleet(v.fleet!, v.out ?? path.join(ctx.dir, 'fleet'));
+  if (mode === 'history') return runHistory(v, ctx);
   throw new Error(`report mode ${mode} is not built yet`);
 }
 
@@ -112,4 +119,35 @@ function runFleet(args: string[], outDir: string): number {
   process.stdout.write(`${fleetTable(view)}\n\n`);
   for (const file of written) process.stdout.write(`wrote ${file}\n`);
   return 0;
+}
+
+async function runHistory(v: ModeValues, ctx: { dir: string; configFile: string }): Promise<number> {
+  const file = historyFile(ctx.dir);
+  try {
+    // Runs finished before the database existed (or copied in) join it first; the JSON index is left as it is.
+    const added = await backfillHistory(ctx.dir);
+    if (added > 0) process.stderr.write(`recorded ${added} earlier run(s) in ${file}\n`);
+    const metrics = v.metric?.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
+    const { series, runs } = await readHistory(file, (db) => ({
+      series: trend(db, { ...(v.testNamePattern !== undefined ? { cellPattern: new RegExp(v.testNamePattern) } : {}), ...(metrics?.length ? { metrics } : {}) }),
+      runs: runCount(db),
+    }));
+    if (v.export === 'csv') {
+      process.stdout.write(historyCsv(series));
+      return 0;
+    }
+    if (series.length === 0) {
+      process.stdout.write(`no series in ${file} (${runs} finished run(s))${v.testNamePattern !== undefined || metrics ? ' match -t / --metric' : ''}\n`);
+      return 0;
+    }
+    const drifts = series.reduce((n, s) => n + s.drift.drifts.length, 0);
+    process.stdout.write(`${runs} finished run(s) in ${file}; ${series.length} series, ${drifts} drift(s)${historyTable(series)}\n\n`);
+    const html = path.resolve(v.out ?? ctx.dir, 'history.html');
+    writeFileAtomic(html, historyHtml(series));
+    process.stdout.write(`wrote ${html}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof HistoryVersionError) throw new ConfigError(ctx.configFile, [{ path: file, message: e.message, source: 'command line' }]);
+    throw e;
+  }
 }
