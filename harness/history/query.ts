@@ -20,22 +20,35 @@ export interface TrendSeries {
   drift: DriftResult;
 }
 
-const SERIES_SQL = `
+/** Above this many cells the filter is applied while reading rather than in the SQL (SQLite caps bound parameters). */
+const MAX_BOUND_CELLS = 500;
+
+const seriesSql = (cells: number | null, metrics: number) => `
 SELECT c.profile, c.cell_id, m.name, m.unit, r.run_id, r.created_at, h.cpu || ', ' || COALESCE(h.cores, '?') || ' cores', m.value, m.ci_low, m.ci_high, m.status
-FROM metrics m JOIN cells c ON c.id = m.cell_id JOIN runs r ON r.id = c.run_id JOIN hosts h ON h.id = r.host_id
+FROM cells c JOIN metrics m ON m.cell_id = c.id JOIN runs r ON r.id = c.run_id JOIN hosts h ON h.id = r.host_id
 WHERE r.kind != 'shard' AND r.partial = 0
+  ${cells === null ? '' : `AND c.cell_id IN (${Array(cells).fill('?').join(', ')})`}
+  AND m.name IN (${Array(metrics).fill('?').join(', ')})
 ORDER BY c.profile, c.cell_id, m.name, r.created_at, r.run_id`;
 
 export function trend(db: Database, filter: TrendFilter = {}): TrendSeries[] {
-  const rows = db.exec(SERIES_SQL)[0]?.values ?? [];
+  // The cells first (an index lookup), so the series query reads only their metrics rather than every row.
+  const pairs = (db.exec('SELECT DISTINCT profile, cell_id FROM cells')[0]?.values ?? []).map(([p, c]) => ({ profile: String(p), cellId: String(c) }));
+  const kept = pairs.filter((x) => !filter.cellPattern || filter.cellPattern.test(x.cellId));
+  if (kept.length === 0) return [];
+  const metricsOf = (profile: string): readonly string[] => filter.metrics ?? (isProfileName(profile) ? KEY_METRICS[profile] : []);
+  const names = [...new Set(kept.flatMap((x) => metricsOf(x.profile)))];
+  if (names.length === 0) return [];
+  const cellIds = [...new Set(kept.map((x) => x.cellId))];
+  const bound = cellIds.length <= MAX_BOUND_CELLS;
+  const rows = db.exec(seriesSql(bound ? cellIds.length : null, names.length), [...(bound ? cellIds : []), ...names])[0]?.values ?? [];
   const byKey = new Map<string, TrendSeries>();
   for (const [profile, cellId, metric, unit, runId, createdAt, host, value, ciLow, ciHigh, status] of rows) {
     const p = String(profile);
     const id = String(cellId);
     const name = String(metric);
-    if (filter.cellPattern && !filter.cellPattern.test(id)) continue;
-    const wanted = filter.metrics ?? (isProfileName(p) ? KEY_METRICS[p] : []);
-    if (!wanted.includes(name)) continue;
+    if (!bound && filter.cellPattern && !filter.cellPattern.test(id)) continue;
+    if (!metricsOf(p).includes(name)) continue;
     const key = `${p}\0${id}\0${name}`;
     const s = byKey.get(key) ?? { profile: p, cellId: id, metric: name, unit: String(unit), points: [], drift: { baselineRuns: 0, band: null, drifts: [] } };
     s.points.push({
