@@ -162,7 +162,7 @@ export function fleetView(inputs: readonly FleetInput[]): FleetView {
         why:
           best.metOn.length === hosts.length
             ? `met every budget on all ${hosts.length} hosts${everywhere.length > 1 ? `, with the most headroom on its tightest budget among the ${everywhere.length} that did` : ''}${best.tightestUse !== null ? ` (it uses at most ${Math.round(best.tightestUse * 100)} % of a budget)` : ''}`
-            : `no cell met every budget on every host; this one met them on ${best.metOn.length} of ${hosts.length} and misses ${best.hard} budget(s)${best.soft ? `, ${best.soft} unresolved` : ''} elsewhere, the fewest`,
+            : `no cell met every budget on every host; this one met them on ${best.metOn.length} of ${hosts.length} and misses ${best.hard} budget(s)${best.soft ? `, ${best.soft} unresolved` : ''} across the hosts, the fewest`,
         alsoEverywhere: everywhere.slice(1).map((c) => c.cellId),
       };
   return { hosts, rows, recommendations, portable, notEverywhere };

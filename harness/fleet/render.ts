@@ -19,7 +19,7 @@ export function fleetTable(v: FleetView): string {
   const rows = v.rows.map((r) => [r.profile, r.cellId, ...v.hosts.map((h) => r.byHost[h.id]?.verdict ?? '—')]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
-  const recs = v.recommendations.map((r) => `  ${r.host} ${r.title}: ${r.cellId ?? '—'} (${r.status})`);
+  const recs = v.recommendations.filter((r) => r.status !== 'not-measured').map((r) => `  ${r.host} ${r.title}: ${r.cellId ?? '—'} (${r.status})`);
   return [
     'Hosts:',
     ...v.hosts.map((h) => `  ${hostLine(h)}`),
