@@ -30,9 +30,16 @@ if (what === 'report') {
   const [enriched, enrichMs] = time(() => enrichReport(report, SCALE_CONFIG));
   const [json, jsonMs] = time(() => JSON.stringify(enriched, null, 2));
   const [csv, csvMs] = time(() => scoreboardCsv(enriched));
-  const [html, htmlMs] = time(() => reportHtml(enriched, timelines));
+  // The HTML is the part that breaks first: its failure is a result here, reported with the figures before it.
+  let html = '';
+  let htmlMs: number | string;
+  try {
+    [html, htmlMs] = time(() => reportHtml(enriched, timelines));
+  } catch (e) {
+    htmlMs = `failed: ${(e as Error).message.split('\n')[0]} (${(e as Error).stack?.split('\n')[1]?.trim()})`;
+  }
   const heapMb = Math.round(process.memoryUsage().rss / 1e6);
-  console.log(JSON.stringify({ cells: enriched.cells.length, enrichMs, jsonMs, csvMs, htmlMs, totalMs: enrichMs + jsonMs + csvMs + htmlMs, jsonBytes: json.length, csvBytes: csv.length, htmlBytes: Buffer.byteLength(html), rssMb: heapMb }));
+  console.log(JSON.stringify({ cells: enriched.cells.length, enrichMs, jsonMs, csvMs, htmlMs, totalMs: enrichMs + jsonMs + csvMs + (typeof htmlMs === 'number' ? htmlMs : 0), jsonBytes: json.length, csvBytes: csv.length, htmlBytes: Buffer.byteLength(html), rssMb: heapMb }));
 } else if (what === 'history') {
   const runs = Number(a);
   const configurations = Number(b);
