@@ -26,6 +26,8 @@ const REPORT_FLAGS = {
 } as const satisfies FlagSpecs;
 
 const HELP = `usage: npm run report -- [RUN-ID] [--format html|table] [--baseline RUN-ID] [--list] [--config FILE]
+       npm run report -- --merge DIR [--out DIR] | --fleet RUN,RUN[,…] [--out DIR]
+       npm run report -- --history [-t PATTERN] [--metric NAME[,NAME]] [--export csv] [--out DIR]
 
   RUN-ID            the run to rebuild (default: the latest run with a scoreboard.json)
   --format FORMAT   html (default): rewrite scoreboard.{json,csv} and report.html; table: print the scoreboard
