@@ -26,6 +26,7 @@ import { isRemoteTarget } from './config/target-schema.ts';
 import { prepareRemoteTarget } from './server/prepare.ts';
 import type { PlannedTarget } from './server/target.ts';
 import { stderrProgress, type Progress } from './progress.ts';
+import { inShard, shardFromEnv, type Shard } from './shard/shard.ts';
 
 export interface Host {
   cpu: string;
@@ -64,6 +65,8 @@ export interface Plan {
   config: BenchConfig;
   budgets: Record<ProfileName, Budget[]>;
   cells: PlannedCell[];
+  /** `--shard i/n`: this run holds only the cells whose id hashes to shard i of n (`cellsTotal` of the whole matrix). */
+  shard?: Shard & { cellsTotal: number };
 }
 
 /** `YYYYMMDD-HHMMSS-<6 hex>`, sortable by time. */
@@ -150,7 +153,19 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   // A server started elsewhere: nothing to build, no model file to make or fetch, no roofline (its memory system
   // and file are not known here); what the server says it is stands for the llama.cpp build.
   // What every plan records of the run, whatever the server.
-  const run = { runId, runDir, configFile, configHash: loaded.hash, config: loaded.config, budgets: loaded.budgets };
+  const shard = shardFromEnv();
+  const matrix = expandMatrix(loaded.config);
+  const run = {
+    runId,
+    runDir,
+    configFile,
+    configHash: loaded.hash,
+    config: loaded.config,
+    budgets: loaded.budgets,
+    ...(shard ? { shard: { ...shard, cellsTotal: matrix.length } } : {}),
+  };
+  // A shard makes (or fetches) only the model files of its own cells.
+  const shardCells = matrix.filter((c) => inShard(c.id, shard));
   if (remote) {
     const { target, llama } = remote;
     const plan: Plan = {
@@ -160,12 +175,12 @@ export async function preparePlan(options: { configFile?: string; runId?: string
       host: await readHost(),
       llama,
       target,
-      cells: expandMatrix(loaded.config).map((cell) => ({ cell, model: { path: '', sha256: '', bytes: 0 }, memory: null })),
+      cells: shardCells.map((cell) => ({ cell, model: { path: '', sha256: '', bytes: 0 }, memory: null })),
     };
     return writePlan(plan);
   }
   const [llama, host] = await Promise.all([resolveLlama(loaded.config.llama.server_path, progress), readHost()]);
-  const cells = expandMatrix(loaded.config);
+  const cells = shardCells;
   const planned: PlannedCell[] = [];
   const files = new Map<string, ModelFile>();
   const kvCache = kvCacheTypes(loaded.config.llama.extra_args, process.env);

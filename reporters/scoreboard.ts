@@ -13,6 +13,8 @@ import { cellFile } from '../harness/report/cell-file.ts';
 import { readRunReport, writeRunReport } from '../harness/report/write.ts';
 import { enrichReport } from '../harness/report/enrich.ts';
 import { sampleResponses } from './sample-responses.ts';
+import { shardNote } from '../harness/shard/run.ts';
+import { recordInHistory } from '../harness/history/files.ts';
 
 interface CellTests {
   profile: string;
@@ -92,12 +94,18 @@ export default class ScoreboardReporter implements Reporter {
     this.write(true, 'the run is still going', false);
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): void {
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): Promise<void> {
     for (const module of modules) for (const test of module.children.allTests()) this.onTestCaseResult(test);
     if (reason === 'interrupted') this.interruption ??= 'interrupted: the Vitest run was cancelled';
     const report = this.write(reason !== 'passed' && reason !== 'failed', this.interruption ?? `the run ended: ${reason}`, true);
     // A run whose scoreboard could not be written has no result to show, whatever its tests said.
     if (this.writeFailure) process.exitCode = 1;
+    // The run history (results/history.sqlite) gets every finished run; failing to record it never fails the run.
+    if (report && !report.partial) {
+      await recordInHistory(path.dirname(this.runDir()!), report).catch((e: unknown) =>
+        process.stderr.write(`[llm-budget-bench] could not record the run in the history database: ${(e as Error).message}\n`),
+      );
+    }
     if (report && report.cells.length > 0) {
       process.stdout.write(`${terminalTable(report)}\n\n`);
       process.stdout.write(`Scoreboard: ${path.join(this.runDir()!, 'report.html')}\n`);
@@ -176,6 +184,10 @@ export default class ScoreboardReporter implements Reporter {
       // Cells left out by a filter such as -t Q4_K_M were not run on purpose: they are not part of this run's report.
       cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
     };
+    if (plan.shard) {
+      report.shard = plan.shard;
+      report.notes = [shardNote(plan.shard)];
+    }
     if (this.paired.size > 0) report.pairedComparisons = [...this.paired.values()].sort((a, b) => a.group.localeCompare(b.group));
     if (this.interruption) {
       report.interrupted = true;

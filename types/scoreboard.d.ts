@@ -254,4 +254,19 @@ export interface RunReport {
       [k: string]: number[];
     };
   }[];
+  shard?: {
+    index: number;
+    count: number;
+    cellsTotal: number;
+  };
+  shards?: {
+    index: number;
+    count: number;
+    runId: string;
+    host: string;
+    llama: string;
+    cells: number;
+    partial: boolean;
+  }[];
+  notes?: string[];
 }

@@ -20,6 +20,7 @@ import { isRunId, runIdProblem } from '../run-id.ts';
 import { isRemoteTarget, type TargetOverride } from '../config/target-schema.ts';
 import { checkTargetLive } from '../server/prepare.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { SHARD_VAR, inShard, isShard, parseShard, type Shard } from '../shard/shard.ts';
 
 export const BENCH_FLAGS = {
   config: { type: 'string', value: 'FILE' },
@@ -32,6 +33,8 @@ export const BENCH_FLAGS = {
   // A server started elsewhere (target.kind remote-llama unless the config names remote-openai).
   url: { type: 'string', value: 'URL' },
   pid: { type: 'string', value: 'PID' },
+  // Cell-level sharding (harness/shard): this run measures only the cells whose id hashes to shard i of n.
+  shard: { type: 'string', value: 'INDEX/COUNT' },
   help: { type: 'boolean', short: 'h' },
   // Vitest's own options that make sense for a benchmark run, passed on as given.
   testNamePattern: { type: 'string', short: 't', value: 'PATTERN' },
@@ -54,7 +57,6 @@ export const VITEST_REFUSED: Record<string, string> = {
   '-u': 'a benchmark has no snapshots',
   '--root': 'the harness runs from its own folder; choose the config with --config FILE',
   '--dir': 'the harness runs from its own folder; choose the config with --config FILE',
-  '--shard': 'cells run one at a time on one machine; select cells with -t PATTERN',
   '--testTimeout': 'each profile sets its own timeouts from its settings',
   '--hookTimeout': 'each profile sets its own timeouts from its settings',
 };
@@ -70,6 +72,8 @@ export interface BenchRequest {
   baseline?: string;
   /** `--url` / `--pid`: handed to the plan and to Vitest as BENCH_TARGET_URL / BENCH_TARGET_PID. */
   target?: TargetOverride;
+  /** `--shard i/n` (or BENCH_SHARD): only this shard's cells; handed to the plan and to Vitest as BENCH_SHARD. */
+  shard?: Shard;
   /** Vitest options, rebuilt from the parsed flags. */
   vitestArgs: string[];
   /** `-t`: its pattern and which cells it keeps (a cell is kept when any of its tests' full names matches). */
@@ -111,6 +115,13 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
   for (const name of Object.keys(env).sort()) {
     const why = env[name] ? refusedEnvVar(name) : null;
     if (why) problems.push(envProblem(name, why));
+  }
+  let shard: Shard | undefined;
+  const shardText = v.shard ?? (env[SHARD_VAR] || undefined);
+  if (shardText !== undefined) {
+    const parsed = parseShard(shardText);
+    if (isShard(parsed)) shard = parsed;
+    else problems.push(v.shard !== undefined ? cl('--shard', parsed.problem) : envProblem(SHARD_VAR, parsed.problem));
   }
   if (env.BENCH_OUTPUT_DIR && existsSync(env.BENCH_OUTPUT_DIR) && !statSync(env.BENCH_OUTPUT_DIR).isDirectory()) {
     problems.push(envProblem('BENCH_OUTPUT_DIR', `${env.BENCH_OUTPUT_DIR} is a file; expected the folder for run directories`));
@@ -182,6 +193,7 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
   let flow: BenchRequest['flow'];
   if (v.flow !== undefined || v.tune !== undefined) {
     kind = 'flow';
+    if (shardText !== undefined) problems.push(cl(v.shard !== undefined ? '--shard' : SHARD_VAR, `splits the matrix between machines; ${v.tune !== undefined ? '--tune' : '--flow'} walks it step by step in one run, so it cannot be sharded (drop one of them)`));
     if (isRemoteTarget(config.target)) {
       // Both search the axes of a launched llama-server (quantization, threads, context, priority).
       problems.push(cl(v.tune !== undefined ? '--tune' : '--flow', `searches the matrix of a llama-server launched here; the ${config.target.kind} target at ${config.target.url} was started elsewhere with its own settings, so there is nothing to search (run the profiles with npm run bench -- --profile NAME)`));
@@ -215,15 +227,22 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
 
   // -t must keep at least one cell, for the dry run too.
   let selection: BenchRequest['selection'];
+  const ids = kind !== 'flow' && (pattern || shard) ? expandMatrix(config).map((c) => c.id) : [];
+  if (shard && kind !== 'flow' && !ids.some((id) => inShard(id, shard))) {
+    // Not an error: in CI every shard job runs, and an empty one must still leave a (cell-less) scoreboard to merge.
+    loaded.warnings.push({ path: '--shard', source: 'command line', message: `shard ${shard.index}/${shard.count} holds none of the matrix's ${ids.length} cell(s): it measures nothing` });
+  }
+  // The dry run says what kept its cells: "-t <pattern>" and/or the shard.
+  const shardWords = shard ? `--shard ${shard.index}/${shard.count}` : '';
+  if (shard && kind !== 'flow') selection = { pattern: shardWords, keeps: (id: string) => inShard(id, shard) };
   if (pattern && kind !== 'flow') {
-    const ids = expandMatrix(config).map((c) => c.id);
     const titles = testTitles(loaded, profiles);
     const keeps = (id: string) => selectedByPattern(pattern, id, titles);
     if (!ids.some(keeps)) {
       const shown = ids.length > 8 ? `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more` : ids.join(', ');
       problems.push(cl('-t', `"${v.testNamePattern}" matches no cell (nor any test) of the matrix; its cells are: ${shown}`));
     }
-    selection = { pattern: v.testNamePattern!, keeps };
+    selection = shard ? { pattern: `${v.testNamePattern!} with ${shardWords}`, keeps: (id: string) => keeps(id) && inShard(id, shard) } : { pattern: v.testNamePattern!, keeps };
   }
 
   if (config.llama.server_path === null && env.LLAMA_SERVER) {
@@ -244,6 +263,7 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
     ...(baseline ? { baseline } : {}),
     vitestArgs,
     ...(targetOverride ? { target: targetOverride } : {}),
+    ...(shard ? { shard } : {}),
     ...(selection ? { selection } : {}),
     warnings: loaded.warnings,
   };

@@ -24,10 +24,12 @@ import { isRemoteTarget } from '../config/target-schema.ts';
 import { renderRemoteDryRun } from '../server/dry-run.ts';
 import { describeTarget } from '../server/target.ts';
 import { validateBenchInput } from './bench-input.ts';
+import { SHARD_VAR, shardLabel } from '../shard/shard.ts';
+import { blobFileName, writeEmptyShardReport } from '../shard/run.ts';
 
 const EXIT_HARNESS_CRASH = 3;
 const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [-t PATTERN] [--resume RUN-ID] [--dry-run]
-                         [--url URL [--pid PID]]
+                         [--url URL [--pid PID]] [--shard INDEX/COUNT]
 
   --config FILE    config to run (default: $BENCH_CONFIG, else ./bench.config.yaml)
   --profile NAMES  only these profiles (${PROFILE_NAMES.join(', ')}); default: every enabled profile
@@ -40,6 +42,8 @@ const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [-
   --url URL        measure a server started elsewhere instead of launching llama-server (target.kind remote-llama,
                    or the config's remote-openai); loopback only unless target.allow_remote: true
   --pid PID        the process id of the server at --url, sampled for CPU and RSS (without it they are skipped)
+  --shard I/N      run only shard I of N: the cells whose id hashes to it (stable when other cells are added); also
+                   writes Vitest's blob report; merge the shards' runs with npm run report -- --merge DIR
   -h, --help       this text
 
 Vitest options passed on:
@@ -85,6 +89,8 @@ async function main(): Promise<number> {
   const targetEnv = {
     ...(request.target?.url !== undefined ? { [TARGET_URL_VAR]: request.target.url } : {}),
     ...(request.target?.pid !== undefined ? { [TARGET_PID_VAR]: String(request.target.pid) } : {}),
+    // The plan (here and in Vitest's global setup) keeps only this shard's cells.
+    ...(request.shard ? { [SHARD_VAR]: shardLabel(request.shard) } : {}),
   };
   Object.assign(process.env, targetEnv);
   const runId = request.resume || process.env.BENCH_RUN_ID || newRunId();
@@ -93,10 +99,21 @@ async function main(): Promise<number> {
   const { profiles } = request;
   const server = plan.target && plan.target.kind !== 'local-llama' ? `${describeTarget(plan.target)} (${plan.target.facts?.name ?? 'server'} ${plan.target.facts?.reported ?? 'unreported'})` : `llama-server ${plan.llama.version} (${plan.llama.commit}) from ${plan.llama.source}`;
   stderrProgress(`${server}; ${plan.cells.length} cell(s) × ${profiles.length} profile(s): ${profiles.join(', ')}`);
+  if (plan.shard) stderrProgress(`shard ${shardLabel(plan.shard)}: ${plan.cells.length} of the matrix's ${plan.shard.cellsTotal} cell(s)`);
+  if (plan.shard && plan.cells.length === 0) {
+    // Vitest fails a file without tests; an empty shard still leaves a scoreboard for the merge to count.
+    for (const file of writeEmptyShardReport(plan)) stderrProgress(`wrote ${file}`);
+    return 0;
+  }
+  // A shard also writes Vitest's blob report (its own format, for `vitest --merge-reports`); the reporters are
+  // named again because a --reporter on the command line replaces the config's list.
+  const shardArgs = plan.shard
+    ? ['--reporter=default', '--reporter=./reporters/scoreboard.ts', '--reporter=blob', `--outputFile.blob=${path.join(plan.runDir, blobFileName(plan.shard))}`]
+    : [];
 
   const vitest = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const child = spawn(process.execPath, [vitest, 'run', ...profiles.flatMap((p) => ['--project', p]), ...request.vitestArgs], {
+  const child = spawn(process.execPath, [vitest, 'run', ...profiles.flatMap((p) => ['--project', p]), ...shardArgs, ...request.vitestArgs], {
     cwd: root,
     stdio: 'inherit',
     env: {

@@ -16,6 +16,7 @@ import { parseCommandLine, type FlagSpecs } from './args.ts';
 import { bestFor, mergeRun, readRegistry, REGISTRY_FILE, type Registry } from '../deploy/registry.ts';
 import { USE_CASE_IDS, useCaseId } from '../deploy/run-files.ts';
 import { writeFileAtomic } from '../paths.ts';
+import { REPORT_MODE_FLAGS, REPORT_MODES_HELP, checkModeFlags, runReportMode, type ModeValues } from './report-modes.ts';
 
 const FORMATS = ['html', 'table'] as const;
 const REPORT_FLAGS = {
@@ -26,10 +27,13 @@ const REPORT_FLAGS = {
   best: { type: 'boolean' },
   'use-case': { type: 'string', value: 'NAME' },
   help: { type: 'boolean', short: 'h' },
+  ...REPORT_MODE_FLAGS,
 } as const satisfies FlagSpecs;
 
 const HELP = `usage: npm run report -- [RUN-ID] [--format html|table] [--baseline RUN-ID] [--list] [--config FILE]
        npm run report -- --best [--use-case NAME]
+       npm run report -- --merge DIR [--out DIR] | --fleet RUN,RUN[,…] [--out DIR]
+       npm run report -- --history [-t PATTERN] [--metric NAME[,NAME]] [--export csv] [--out DIR]
 
   RUN-ID            the run to rebuild (default: the latest run with a scoreboard.json)
   --format FORMAT   html (default): rewrite scoreboard.{json,csv} and report.html; table: print the scoreboard
@@ -38,8 +42,10 @@ const HELP = `usage: npm run report -- [RUN-ID] [--format html|table] [--baselin
   --best            the model the latest tests recommend, from <output.dir>/registry.json (exit 1: none is)
   --use-case NAME   with --best: ${USE_CASE_IDS.join(', ')} (default overall)
   --config FILE     the config whose output.dir holds the runs (default: $BENCH_CONFIG, else ./bench.config.yaml)
+${REPORT_MODES_HELP}
 
-Exit codes: 0 done, 2 bad input (command line, config, unknown run), 3 crash.`;
+Exit codes: 0 done, 2 bad input (command line, config, unknown run), 3 crash; --merge: 1 when the merged verdict
+fails (a budget missed, a cell errored, a shard missing or cut short).`;
 
 const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 
@@ -64,9 +70,9 @@ function printBest(dir: string, runs: readonly string[], useCase: string): numbe
   return 0;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, REPORT_FLAGS, { positionals: { max: 1, what: 'run id' } });
-  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; best?: boolean; 'use-case'?: string; help?: boolean };
+  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; best?: boolean; 'use-case'?: string; help?: boolean } & ModeValues;
   if (v.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -76,8 +82,10 @@ function main(argv: string[]): number {
   if (v.format !== undefined && !(FORMATS as readonly string[]).includes(v.format)) problems.push(cl('--format', `got "${v.format}", expected one of: ${FORMATS.join(', ')}`));
   if (runArg !== undefined && !isRunId(runArg)) problems.push(cl(runArg, runIdProblem(runArg)));
   if (v.baseline !== undefined && !isRunId(v.baseline)) problems.push(cl('--baseline', runIdProblem(v.baseline)));
+  const mode = checkModeFlags(v, { runArg, problems });
   if (v.list && (runArg !== undefined || v.baseline !== undefined || v.format !== undefined)) problems.push(cl('--list', 'lists runs; expected no run id, --baseline or --format with it'));
   if (v.best && (v.list || runArg !== undefined || v.baseline !== undefined || v.format !== undefined)) problems.push(cl('--best', 'reads the registry; expected no run id, --list, --baseline or --format with it'));
+  if (v.best && mode !== null) problems.push(cl('--best', 'reads the registry; expected no --merge, --fleet or --history with it'));
   if (v['use-case'] !== undefined && !v.best) problems.push(cl('--use-case', 'applies to --best only'));
   if (v['use-case'] !== undefined && !USE_CASE_IDS.includes(v['use-case'])) problems.push(cl('--use-case', `got "${v['use-case']}", expected one of: ${USE_CASE_IDS.join(', ')}`));
 
@@ -92,6 +100,8 @@ function main(argv: string[]): number {
       problems.push(...e.problems);
     }
   }
+  if (mode !== null && problems.length === 0) return runReportMode(mode, v, { dir, configFile });
+  if (problems.length > 0 && mode !== null) throw new ConfigError(configFile, problems);
   const runs = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(path.join(dir, d, 'scoreboard.json'))).sort() : [];
   if (problems.length === 0) {
     if (runArg !== undefined && !runs.includes(runArg)) problems.push(cl(runArg, `no run ${runArg} with a scoreboard.json under ${dir}; runs: ${runs.join(', ') || 'none'}`));
@@ -137,7 +147,7 @@ function main(argv: string[]): number {
 }
 
 try {
-  process.exit(main(process.argv.slice(2)));
+  process.exit(await main(process.argv.slice(2)));
 } catch (e) {
   if (e instanceof ConfigError) {
     process.stderr.write(`${e.message}\n`);

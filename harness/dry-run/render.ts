@@ -71,7 +71,7 @@ function downloadLines(downloads: DryRunDownload[]): string[] {
 
 function cellLines(cells: DryRunCell[], selection: DryRunReport['selection']): string[] {
   const running = cells.filter((c) => c.skip === undefined).length;
-  const selected = selection ? `; -t ${selection.pattern} keeps ${cells.length} of the matrix's ${selection.matrixCells}` : '';
+  const selected = selection ? `; ${selection.pattern.startsWith('--shard') ? '' : '-t '}${selection.pattern} keeps ${cells.length} of the matrix's ${selection.matrixCells}` : '';
   const out = [`cells in order: ${cells.length}${running === cells.length ? '' : ` (${running} to run, ${cells.length - running} skipped)`}${selected}`];
   const rows = cells.map((c, i) => {
     const memory = c.memory ? `memory ≈ ${formatBytes(c.memory.bytes)} (${c.memory.basis})` : 'memory unknown';

@@ -76,6 +76,14 @@ export const runReportSchema = z.object({
   comparison: comparisonSchema.optional(),
   /** The invisibility profile's paired comparisons: configurations against each other in one probe session. */
   pairedComparisons: z.array(pairedComparisonSchema).optional(),
+  /** `--shard i/n`: this run measured only shard i of n (`cellsTotal`: the whole matrix's cells). */
+  shard: z.object({ index: z.number(), count: z.number(), cellsTotal: z.number() }).optional(),
+  /** A merged run (`npm run report -- --merge`): the shard runs it is made of, each with the host that measured it. */
+  shards: z
+    .array(z.object({ index: z.number(), count: z.number(), runId: z.string(), host: z.string(), llama: z.string(), cells: z.number(), partial: z.boolean() }))
+    .optional(),
+  /** What the reader must know to read the run right (e.g. that the planner's rules applied within each shard). */
+  notes: z.array(z.string()).optional(),
 });
 
 export type RunReport = z.infer<typeof runReportSchema>;

@@ -10,7 +10,8 @@ export function runStatus(report: RunReport): string {
   const resumed = reused
     ? `<p class="note">${reused} cell × profile result(s) were measured by an earlier invocation of this run and reused by <code>--resume</code> (same cell, settings, model file and llama.cpp build).</p>`
     : '';
-  return interruption(report) + resumed;
+  const notes = (report.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
+  return interruption(report) + resumed + notes;
 }
 
 function interruption(report: RunReport): string {
