@@ -89,7 +89,8 @@ export function select(all: readonly Candidate[], weights: Record<string, number
   const missing = keys.filter((k) => !present.includes(k));
   const range = new Map(present.map((k) => {
     const vs = eligible.map((c) => c.figures.get(k)).filter((v): v is number => v !== undefined);
-    return [k, { min: Math.min(...vs), max: Math.max(...vs) }] as const;
+    // A reduce, not Math.min(...vs): a scoreboard of 100,000 cells overflows the engine's argument limit.
+    return [k, { min: vs.reduce((m, v) => (v < m ? v : m), Infinity), max: vs.reduce((m, v) => (v > m ? v : m), -Infinity) }] as const;
   }));
   const ranked: Ranked[] = eligible.map((c) => {
     const contributions = present.map((key) => {

@@ -180,7 +180,7 @@ function xGrid(axis: Axis, frame: Frame, sx: (v: number) => number, xLabel: stri
 }
 
 function tickLabelsWidth(axis: Axis): number {
-  return Math.max(...axis.ticks.map((t) => tickLabel(t, axis).length)) * CHAR_W;
+  return highest(axis.ticks.map((t) => tickLabel(t, axis).length)) * CHAR_W;
 }
 
 /** Left margin wide enough for the longest tick label plus the rotated axis title. */
@@ -327,10 +327,10 @@ export function percentileChart(opts: {
   const values = opts.rows.flatMap((r) => PERCENTILES.map((p) => usableValue(r[p.key]))).filter((v): v is number => v !== null);
   if (values.length === 0) return emptyChart(width, `latency percentiles (${opts.unit}): no samples`);
 
-  const yAxis = exactAxis(Math.max(...values, limit?.y ?? 0) * 1.1);
+  const yAxis = exactAxis(Math.max(highest(values), limit?.y ?? 0) * 1.1);
   const right = width - 12;
   const labels = opts.rows.map((r) => truncate(r.label));
-  const longest = Math.max(...labels.map(textWidth));
+  const longest = highest(labels.map(textWidth));
   let left = leftMargin(yAxis);
   // Rotated labels need height instead of width; at 35° they take sin ≈ 0.58 of their length downwards.
   const rotate = longest > (right - left) / opts.rows.length - 4;
@@ -403,8 +403,8 @@ export function paretoChart<P extends { label: string; x: number; y: number }>(o
   // Only points that are drawn can be on the drawn front.
   const front = opts.front.filter((p) => points.includes(p));
   const onFront = new Set<{ label: string; x: number; y: number }>(front);
-  const xAxis = niceAxis(Math.min(0, ...points.map((p) => p.x)), Math.max(...points.map((p) => p.x)));
-  const yAxis = niceAxis(Math.min(0, ...points.map((p) => p.y)), Math.max(...points.map((p) => p.y)));
+  const xAxis = niceAxis(Math.min(0, lowest(points.map((p) => p.x))), highest(points.map((p) => p.x)));
+  const yAxis = niceAxis(Math.min(0, lowest(points.map((p) => p.y))), highest(points.map((p) => p.y)));
   const frame: Frame = { left: leftMargin(yAxis), right: width - 20, top: 16, bottom: height - 40 };
   const sx = scale(xAxis, frame.left, frame.right);
   const sy = scale(yAxis, frame.bottom, frame.top);
@@ -461,12 +461,12 @@ export function heatMap(opts: {
 
   const rowLabels = opts.rowLabels.map((l) => truncate(l));
   const columnLabels = opts.columnLabels.map((l) => truncate(l));
-  const longestColumn = Math.max(...columnLabels.map(textWidth));
+  const longestColumn = highest(columnLabels.map(textWidth));
   // Column names are usually longer than a cell is wide; at 45° they need height and a little room on the right.
   const rotate = longestColumn > cellWidth - 6;
   const titleHeight = opts.title ? 22 : 0;
   const headerHeight = rotate ? longestColumn * 0.71 + 14 : 20;
-  const left = Math.max(...rowLabels.map(textWidth)) + 12;
+  const left = highest(rowLabels.map(textWidth)) + 12;
   const top = titleHeight + headerHeight;
   const width = left + columns * cellWidth + (rotate ? Math.max(8, longestColumn * 0.71 - cellWidth / 2) : 8);
   const height = top + rows * CELL_H + 4;
@@ -518,7 +518,7 @@ export function stripChart(opts: {
   if (xs.length === 0) return emptyChart(width, 'no requests recorded');
   const axis = niceAxis(lowest(xs), highest(xs));
   const ROW_H = 22;
-  const left = Math.min(220, Math.max(...rows.map((r) => textWidth(truncate(r.label)))) + 12);
+  const left = Math.min(220, highest(rows.map((r) => textWidth(truncate(r.label)))) + 12);
   const legendEntries: LegendEntry[] = opts.outcomes.map((o, i) => ({
     label: o,
     swatch: (x, y) => `<rect x="${num(x)}" y="${num(y - 5)}" width="12" height="10" fill="${OUTCOME_COLOURS[Math.min(i, OUTCOME_COLOURS.length - 1)]}"/>`,

@@ -205,3 +205,14 @@ describe('heatMap', () => {
     expect(svg.match(/<rect /g)).toHaveLength(1);
   });
 });
+
+describe('charts of very large runs', () => {
+  // Math.max(...values) throws RangeError past the engine's argument limit (about 120,000 on this Node); a
+  // 100,000-cell scoreboard reached it (docs/scaling.md).
+  test('a scatter and a percentile chart of 200,000 points render instead of throwing', () => {
+    const points = Array.from({ length: 200_000 }, (_, i) => ({ label: `c${i}`, x: i % 97, y: (i % 89) / 89 }));
+    expect(() => paretoChart({ points, front: [points[0]!], xLabel: 'tok/s', yLabel: 'score' })).not.toThrow();
+    const rows = Array.from({ length: 200_000 }, (_, i) => ({ label: `c${i}`, p50: i % 7, p95: i % 11, p99: i % 13 }));
+    expect(() => percentileChart({ rows, unit: 's' })).not.toThrow();
+  });
+});

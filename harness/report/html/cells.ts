@@ -52,7 +52,7 @@ export function sparkline(points: Series['points'], unit: string, fixedMax?: num
   if (finite.length < 2) return '<span class="note">no samples</span>';
   const x0 = finite[0]!.x;
   const x1 = finite[finite.length - 1]!.x;
-  const peak = Math.max(...finite.map((p) => p.y));
+  const peak = finite.reduce((m, p) => (p.y > m ? p.y : m), -Infinity);
   const top = Math.max(fixedMax ?? 0, peak) || 1;
   const coords = finite
     .map((p) => `${Math.round(((p.x - x0) / (x1 - x0 || 1)) * SPARK_W)},${Math.round(SPARK_H - 2 - (p.y / top) * (SPARK_H - 4))}`)
