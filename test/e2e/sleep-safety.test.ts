@@ -49,15 +49,26 @@ exec "${realServer}" "$@"
 }
 
 describe('sleep race against a server that crashes as it falls asleep', () => {
-  test('the crash is recorded at its offset, the server relaunched, the race goes on, and the budget fails', async () => {
+  // Offsets past the sleep check (it runs once a second), so the first request surely finds the server asleep.
+  async function crashRun(maxRelaunches: number) {
     const { serverPath } = await resolveLlama(null, silentProgress);
     const wrapper = crashingServer(serverPath);
-    // Offsets past the sleep check (it runs once a second), so the first request surely finds the server asleep.
     const { file, outDir } = tinyConfig(
       `planner:\n  mode: quick\nllama:\n  extra_args: [--alias, ${TAG}]\n`,
-      (t) => t.replace('profiles:\n', 'profiles:\n  sleep-race:\n    quick: { sleep_idle_s: 1, from_ms: 1100, to_ms: 1300, step_ms: 200, random_offsets: 0, monitor_endpoints: [health], monitor_s: 1 }\n'),
+      (t) =>
+        t.replace(
+          'profiles:\n',
+          `profiles:\n  sleep-race:\n    quick: { sleep_idle_s: 1, from_ms: 1100, to_ms: 1300, step_ms: 200, random_offsets: 0, max_relaunches: ${maxRelaunches}, monitor_endpoints: [health], monitor_s: 1 }\n`,
+        ),
     );
     const run = await runBench(file, ['--profile', 'sleep-race'], { env: { LLAMA_SERVER: wrapper } }).done;
+    return { run, outDir };
+  }
+  // Both runs at once: each has its own wrapper (and crash marker) and its own results.
+  const runs = Promise.all([crashRun(3), crashRun(0)]);
+
+  test('the crash is recorded at its offset, the server relaunched, the race goes on, and the budget fails', async () => {
+    const [{ run, outDir }] = await runs;
     // race_crashes <= 0 fails: exit 1, and the cell itself completed (the crash is the measurement)
     expect(run.code, run.output).toBe(1);
     const runDir = runDirIn(outDir)!;
@@ -77,6 +88,19 @@ describe('sleep race against a server that crashes as it falls asleep', () => {
     const crashed = responses.find((r) => r.outcome === 'crashed')!;
     expect(String(crashed.server_lost)).toMatch(/SIGSEGV/);
     // after the relaunch the race went on, and monitoring ran on the new server
+    expect(c.measurement!.series!.monitoring).toHaveLength(1);
+    expect(serversTagged(TAG)).toEqual([]);
+  });
+
+  test('past max_relaunches the race stops naming the offsets left, and the cell still completes on a live server', async () => {
+    const [, { run, outDir }] = await runs;
+    expect(run.code, run.output).toBe(1);
+    const report = JSON.parse(readFileSync(path.join(runDirIn(outDir)!, 'scoreboard.json'), 'utf8')) as RunReport;
+    const c = report.cells.find((x) => x.profile === 'sleep-race')!;
+    expect(c.state, c.error).toBe('completed');
+    expect(c.metrics.race_trials).toMatchObject({ status: 'ok', value: 1 });
+    expect(c.metrics.race_crashes).toMatchObject({ status: 'ok', value: 1 });
+    expect(run.output).toMatch(/needed 1 relaunches \(more than max_relaunches 0\): the race stops, 1 offsets untried/);
     expect(c.measurement!.series!.monitoring).toHaveLength(1);
     expect(serversTagged(TAG)).toEqual([]);
   });

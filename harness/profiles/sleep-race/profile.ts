@@ -30,7 +30,7 @@ export const settings = withQuick(
     /** A request with no complete answer within this bound is `hung`. */
     request_timeout_s: seconds.default(30),
     max_tokens: z.number().int().min(1).default(8),
-    /** The race stops after this many relaunches (each crash or hang needs one), naming the offsets left untried. */
+    /** Each crash or hang relaunches the server; past this many relaunches the race stops, naming the offsets left untried. */
     max_relaunches: z.number().int().min(0).default(3),
     /** Endpoints scraped while the server sleeps, one after the other, to see which wake it. */
     monitor_endpoints: z.array(z.enum(MONITORED_ENDPOINTS)).default([...MONITORED_ENDPOINTS]),
@@ -72,7 +72,7 @@ export const sleepRace = defineProfile({
     const trials = Math.floor((s.to_ms - s.from_ms) / s.step_ms) + 2 + s.random_offsets;
     const perTrial = s.sleep_idle_s + 2 + s.request_timeout_s;
     const monitoring = s.monitor_endpoints.length * (s.monitor_s + s.sleep_idle_s + 35);
-    return (2 + s.max_relaunches) * loadTimeoutS + 2 * trials * perTrial + monitoring + 60;
+    return (3 + s.max_relaunches) * loadTimeoutS + 2 * trials * perTrial + monitoring + 60;
   },
   charts: [
     {

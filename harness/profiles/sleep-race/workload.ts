@@ -148,13 +148,14 @@ export const workload: Workload<'sleep-race'> = async (ctx) => {
     ctx.record({ phase: 'race', offset_ms: offset, planned_ms: planned, outcome, why, found_asleep: foundAsleep, ok: r.ok, error: r.error, ttft_ms: r.ttftMs, e2e_ms: r.e2eMs, text: r.text, ...(cause ? { server_lost: cause } : {}) });
     if (outcome !== 'answered') log(`offset ${offset.toFixed(1)} ms: ${outcome} (${why})${cause ? `: ${cause.split('\n')[0]}` : ''}`);
     if (outcome === 'crashed' || outcome === 'hung') {
-      if (relaunches >= s.max_relaunches) {
-        untried = offsets.length - i - 1;
-        log(`the server needed ${relaunches} relaunches already (max_relaunches): the race stops, ${untried} offsets untried`);
-        break;
-      }
+      // Relaunched even when the race stops: monitoring and the cell's last check need a live server.
       relaunches++;
       await ctx.relaunch(relaunchArgs);
+      if (relaunches > s.max_relaunches) {
+        untried = offsets.length - i - 1;
+        log(`the server needed ${relaunches} relaunches (more than max_relaunches ${s.max_relaunches}): the race stops, ${untried} offsets untried`);
+        break;
+      }
     }
     lastEnd = outcome === 'answered' ? doneAt : await prime();
   }
