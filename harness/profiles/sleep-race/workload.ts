@@ -61,7 +61,7 @@ async function stateAfterFailure(ctx: WorkloadContext, boundMs: number): Promise
   return lost || exited(ctx.server.pid) ? 'gone' : 'stuck';
 }
 
-/** Sleep requests land the moment they should; the server sends `expected` tokens (end-of-text ignored). */
+/** One request of the race: exactly `max_tokens` asked (end-of-text ignored, no prompt cache), timed from when it was sent. */
 async function ask(ctx: WorkloadContext, s: Settings) {
   const sentAt = performance.now();
   const r = await streamCompletion(ctx.server.baseUrl, {
@@ -96,9 +96,9 @@ async function scrape(baseUrl: string, endpoint: string, timeoutMs: number): Pro
 }
 
 /**
- * Is --sleep-idle-seconds safe on this build? The server is relaunched with it; after each answer the next request is
- * sent at an offset around the moment the server would go to sleep, and its fate recorded. A crash or a hang is an
- * outcome, not the end of the cell: the server is relaunched (up to `max_relaunches`) and the race goes on. Then,
+ * Is --sleep-idle-seconds safe on this build? The server starts with it; after each answer the next request is sent
+ * at an offset around the moment the server would go to sleep, and its fate recorded. A crash or a hang is an
+ * outcome, not the end of the cell: the server is relaunched and the race goes on (past `max_relaunches` it stops). Then,
  * asleep, each monitoring endpoint is scraped on its own to see whether it wakes the server.
  */
 export const workload: Workload<'sleep-race'> = async (ctx) => {
