@@ -6,14 +6,13 @@ import { notRunCells, selectedByPattern } from '../harness/matrix/checkpoint.ts'
 import type { Plan } from '../harness/plan.ts';
 import type { CellMeasurement, Verdict } from '../harness/measurement/schema.ts';
 import type { PairedComparison } from '../harness/analysis/paired.ts';
-import { PERCENTILE_METHOD } from '../harness/stats/summary.ts';
 import { measurementFacts, type CellReport, type RunReport, type TestOutcome } from '../harness/report/model.ts';
 import { terminalTable } from '../harness/report/table.ts';
 import { cellFile } from '../harness/report/cell-file.ts';
 import { readRunReport, writeRunReport } from '../harness/report/write.ts';
 import { enrichReport } from '../harness/report/enrich.ts';
 import { sampleResponses } from './sample-responses.ts';
-import { shardNote } from '../harness/shard/run.ts';
+import { reportShell, shardNote } from '../harness/shard/run.ts';
 import { recordInHistory } from '../harness/history/files.ts';
 
 interface CellTests {
@@ -165,21 +164,7 @@ export default class ScoreboardReporter implements Reporter {
     if (!runDir || (this.seen.size === 0 && !this.interruption) || !existsSync(path.join(runDir, 'plan.json'))) return null;
     const plan = JSON.parse(readFileSync(path.join(runDir, 'plan.json'), 'utf8')) as Plan;
     const report: RunReport = {
-      schemaVersion: 1,
-      runId: plan.runId,
-      createdAt: plan.createdAt,
-      finishedAt: new Date().toISOString(),
-      partial,
-      endReason,
-      host: { ...plan.host },
-      llama: { version: plan.llama.version, commit: plan.llama.commit, serverPath: plan.llama.serverPath, source: plan.llama.source },
-      config: { file: plan.configFile, hash: plan.configHash },
-      models: plan.config.models.map((m) =>
-        m.builtin
-          ? { name: m.name, kind: 'builtin' as const, detail: `the generated ${m.builtin} default model (random weights)` }
-          : { name: m.name, kind: 'file' as const, detail: m.path ?? Object.values(m.files ?? {}).join(', ') },
-      ),
-      percentileMethod: PERCENTILE_METHOD,
+      ...reportShell(plan, partial, endReason),
       ...(plan.bandwidth && plan.bandwidth.error === undefined ? { bandwidth: { gbPerSec: plan.bandwidth.gbPerSec, method: plan.bandwidth.method } } : {}),
       // Cells left out by a filter such as -t Q4_K_M were not run on purpose: they are not part of this run's report.
       cells: [...this.seen.values()].filter((g) => !g.tests.every(wasFilteredOut)).map((g) => cellReport(g, runDir, plan)),
