@@ -4,35 +4,12 @@ import { authHeaders, endpointFor } from './endpoints.ts';
 import { ClientError, oneLine, readCapped, requestDeadline, responseByteCap } from './limits.ts';
 import { streamOllamaChat } from './ollama.ts';
 import { streamOpenAiChat } from './openai.ts';
-import { CompletionStream, type LatencyRecord, type ServerTimings } from './stream.ts';
+import { CompletionStream } from './stream.ts';
 import { streamRequest } from './stream-request.ts';
+import type { CompletionRequest, RequestRecord } from './request-types.ts';
 
-export interface CompletionRequest {
-  /** Text, or token ids (exact prompt sizes, as the long-context ladder needs). */
-  prompt: string | number[];
-  maxTokens: number;
-  seed: number;
-  /** Generate exactly maxTokens: the random-weight default models emit end-of-text at random. */
-  ignoreEos: boolean;
-  timeoutMs: number;
-  /** Let the server reuse the KV cache of an earlier prompt with the same prefix (off: every request pays full prefill). */
-  cachePrompt?: boolean;
-  /** Bytes of answer accepted; default: the configured cap (`client.max_response_mb`). */
-  maxResponseBytes?: number;
-  /** Called as each chunk with output arrives (`first`: the first output), e.g. for the energy split and end snapshots. */
-  onOutput?: (first: boolean) => void;
-}
-
-export interface RequestRecord extends LatencyRecord {
-  ok: boolean;
-  error: string | null;
-  /** ms since the epoch, for the responses file. */
-  startedAt: number;
-  promptTokens: number | null;
-  text: string;
-  stopType: string | null;
-  timings: ServerTimings | null;
-}
+// Callers import the request shapes from here, beside the function that takes them.
+export type { CompletionRequest, RequestRecord } from './request-types.ts';
 
 /**
  * One streaming `/completion` request with deterministic decoding (temperature 0, fixed seed). Never throws: a

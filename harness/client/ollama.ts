@@ -2,7 +2,7 @@
 // to be Ollama: its stream is newline-delimited JSON, and its last line carries the server's own timings
 // (prompt_eval_count / prompt_eval_duration, eval_count / eval_duration, in nanoseconds), which the OpenAI API
 // does not. They become the same `timings` llama-server reports, so the server-side figures work the same way.
-import type { CompletionRequest, RequestRecord } from './completion.ts';
+import type { CompletionRequest, RequestRecord } from './request-types.ts';
 import { authHeaders, type EndpointSettings } from './endpoints.ts';
 import { notSent } from './openai.ts';
 import type { ServerTimings, StreamResult } from './stream.ts';

@@ -2,7 +2,7 @@
 // /chat/completions with `stream_options.include_usage`, so token counts come from the server's `usage`. Only
 // fields of OpenAI's own API are sent (no `ignore_eos`, no `cache_prompt`): a strict server refuses others, so an
 // answer may end before max_tokens, and the figures count the tokens it really had.
-import type { CompletionRequest, RequestRecord } from './completion.ts';
+import type { CompletionRequest, RequestRecord } from './request-types.ts';
 import { authHeaders, type EndpointSettings } from './endpoints.ts';
 import { CompletionStream } from './stream.ts';
 import { streamRequest } from './stream-request.ts';

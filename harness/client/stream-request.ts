@@ -3,7 +3,7 @@
 // for. Shared by llama-server's /completion, OpenAI's /chat/completions and Ollama's /api/chat.
 import { ownConnection } from './connection.ts';
 import { request } from 'undici';
-import type { CompletionRequest, RequestRecord } from './completion.ts';
+import type { CompletionRequest, RequestRecord } from './request-types.ts';
 import { cappedChunks, checkDeclaredLength, ClientError, oneLine, readCapped, requestDeadline, responseByteCap } from './limits.ts';
 import { latencies, type StreamResult } from './stream.ts';
 
