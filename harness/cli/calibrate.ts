@@ -16,6 +16,7 @@ import { readBenchmarks } from '../energy/benchmarks.ts';
 import { writeFileAtomic } from '../paths.ts';
 import { newRunId, outputDir } from '../plan.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { runCli } from './run-cli.ts';
 
 const FLAGS = {
   name: { type: 'string', value: 'NAME' },
@@ -119,13 +120,4 @@ function main(argv: string[]): number {
   return status === 0 || status === 1 ? 0 : 1;
 }
 
-try {
-  process.exit(main(process.argv.slice(2)));
-} catch (e) {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(EXIT_BAD_INPUT);
-  }
-  process.stderr.write(`llm-budget-bench calibrate crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(3);
-}
+runCli('calibrate', main);

@@ -2,7 +2,7 @@
 // `npm run compare -- --models a,b [--temps 0,0.7] [--preset concise] [--aliases Base,Creative] [--config FILE]`
 // The same prompts' answers from several models, quantizations and temperatures, side by side in one HTML page.
 import path from 'node:path';
-import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
+import { ConfigError, type ConfigProblem } from '../config/errors.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { panesOf, parseModels, parseTemps } from '../compare/model.ts';
 import { runComparison } from '../compare/run.ts';
@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../paths.ts';
 import { preparePlan } from '../plan.ts';
 import { compareHtml } from '../report/html/compare.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { runCli } from './run-cli.ts';
 
 const FLAGS = {
   models: { type: 'string', value: 'MODEL[:QUANT],…' },
@@ -96,14 +97,4 @@ async function main(argv: string[]): Promise<number> {
   return failedPanes.length > 0 || failedAnswers > 0 ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(EXIT_BAD_INPUT);
-    }
-    process.stderr.write(`llm-budget-bench compare crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(3);
-  },
-);
+runCli('compare', main);

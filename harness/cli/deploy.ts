@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
+import { ConfigError, type ConfigProblem } from '../config/errors.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { deploy, rollback, type Outcome } from '../deploy/deploy.ts';
 import { currentDeployment, readHistory } from '../deploy/history.ts';
@@ -17,6 +17,7 @@ import { ToolchainError } from '../llama/toolchain.ts';
 import { defaultModelDir } from '../models/hub-models.ts';
 import { stderrProgress } from '../progress.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { runCli } from './run-cli.ts';
 
 const FLAGS = {
   target: { type: 'string', value: 'DIR' },
@@ -158,14 +159,4 @@ async function main(argv: string[]): Promise<number> {
   return outcome.exitCode;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof ConfigError || e instanceof ToolchainError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(EXIT_BAD_INPUT);
-    }
-    process.stderr.write(`llm-budget-bench deploy crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(3);
-  },
-);
+runCli('deploy', main, { badInput: [ToolchainError] });

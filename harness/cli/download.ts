@@ -4,13 +4,14 @@
 // of the Hugging Face cache and SHA-256 verification, after a check that it fits on the disk with a margin. The
 // command line is checked whole first: bad input exits 2 naming the flag.
 import path from 'node:path';
-import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
+import { ConfigError, type ConfigProblem } from '../config/errors.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { DiskSpaceError, downloadChecked, DownloadError } from '../download/download.ts';
 import { formatBytes } from '../download/format.ts';
 import { defaultModelDir } from '../models/hub-models.ts';
 import { existsSync } from 'node:fs';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { runCli } from './run-cli.ts';
 
 const FLAGS = {
   repo: { type: 'string', value: 'OWNER/NAME' },
@@ -83,18 +84,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof ConfigError || e instanceof DiskSpaceError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(EXIT_BAD_INPUT);
-    }
-    if (e instanceof DownloadError) {
-      process.stderr.write(`download failed: ${e.message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`llm-budget-bench download crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(3);
-  },
-);
+runCli('download', main, { badInput: [DiskSpaceError], failure: { type: DownloadError, prefix: 'download failed' } });

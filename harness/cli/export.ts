@@ -5,12 +5,13 @@
 // whole first: bad input exits 2 naming the flag, and nothing is created before it is valid.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
+import { ConfigError, type ConfigProblem } from '../config/errors.ts';
 import { DEFAULT_PORT, exportBundle } from '../deploy/export.ts';
 import { DEFAULT_USE_CASE, readRunFiles, USE_CASE_IDS, chooseCell } from '../deploy/run-files.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
 import { finishedRuns, runDirFor, runsDir } from './run-dir.ts';
 import { portProblem } from './port.ts';
+import { runCli } from './run-cli.ts';
 
 const FLAGS = {
   run: { type: 'string', value: 'RUN-ID' },
@@ -98,14 +99,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(EXIT_BAD_INPUT);
-    }
-    process.stderr.write(`llm-budget-bench export crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(3);
-  },
-);
+runCli('export', main);

@@ -5,7 +5,7 @@
 // (SIGINT, SIGTERM, SIGHUP) stops the server's whole process group before exiting: no orphan llama-server.
 import path from 'node:path';
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
+import { ConfigError, type ConfigProblem } from '../config/errors.ts';
 import { PRIORITY_PRESETS, type PriorityName } from '../config/schema.ts';
 import { BundleError } from '../deploy/checksums.ts';
 import { openBundle } from '../deploy/bundle.ts';
@@ -21,6 +21,7 @@ import { stderrProgress } from '../progress.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
 import { portProblem } from './port.ts';
 import { runDirFor, runsDir } from './run-dir.ts';
+import { runCli } from './run-cli.ts';
 
 const FLAGS = {
   model: { type: 'string', value: 'PATH' },
@@ -184,14 +185,4 @@ async function main(argv: string[]): Promise<number> {
   });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof ConfigError || e instanceof ToolchainError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(EXIT_BAD_INPUT);
-    }
-    process.stderr.write(`llm-budget-bench serve crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(3);
-  },
-);
+runCli('serve', main, { badInput: [ToolchainError] });
