@@ -14,6 +14,7 @@ import { enrichReport } from '../harness/report/enrich.ts';
 import { sampleResponses } from './sample-responses.ts';
 import { reportShell, shardNote } from '../harness/shard/run.ts';
 import { recordInHistory } from '../harness/history/files.ts';
+import { appendLearnings } from '../harness/history/learnings-file.ts';
 
 interface CellTests {
   profile: string;
@@ -59,6 +60,7 @@ export default class ScoreboardReporter implements Reporter {
     this.interruption = `interrupted by ${signal}`;
     try {
       const report = this.write(true, this.interruption, true);
+      if (report) this.learn(report);
       if (report) {
         const notRun = report.notRun ?? [];
         process.stderr.write(
@@ -97,6 +99,7 @@ export default class ScoreboardReporter implements Reporter {
     for (const module of modules) for (const test of module.children.allTests()) this.onTestCaseResult(test);
     if (reason === 'interrupted') this.interruption ??= 'interrupted: the Vitest run was cancelled';
     const report = this.write(reason !== 'passed' && reason !== 'failed', this.interruption ?? `the run ended: ${reason}`, true);
+    if (report) this.learn(report);
     // A run whose scoreboard could not be written has no result to show, whatever its tests said.
     if (this.writeFailure) process.exitCode = 1;
     // The run history (results/history.sqlite) gets every finished run; failing to record it never fails the run.
@@ -108,6 +111,15 @@ export default class ScoreboardReporter implements Reporter {
     if (report && report.cells.length > 0) {
       process.stdout.write(`${terminalTable(report)}\n\n`);
       process.stdout.write(`Scoreboard: ${path.join(this.runDir()!, 'report.html')}\n`);
+    }
+  }
+
+  /** The run's entry in <output dir>/LEARNINGS.md (finished, partial or interrupted); a failure never fails the run. */
+  private learn(report: RunReport): void {
+    try {
+      appendLearnings(path.dirname(this.runDir()!), report);
+    } catch (e) {
+      process.stderr.write(`[llm-budget-bench] could not add the run to the experiment log: ${(e as Error).message}\n`);
     }
   }
 
