@@ -35,6 +35,11 @@ export default class ScoreboardReporter implements Reporter {
   private namePattern: RegExp | undefined;
   /** Why the run was cut short (a signal, a cancelled run); every later write keeps saying so. */
   private interruption: string | undefined;
+  /**
+   * The run has ended and its scoreboard is final: a signal now (stopping `vitest --ui` or watch mode between runs)
+   * interrupts nothing, and must not mark a finished run as interrupted.
+   */
+  private ended = false;
   /** The last scoreboard write's failure (a full disk), said once per distinct message; null after a good write. */
   private writeFailure: string | null = null;
 
@@ -53,10 +58,12 @@ export default class ScoreboardReporter implements Reporter {
 
   onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
     this.projects = [...new Set(specifications.map((s) => s.project.name))];
+    this.ended = false;
   }
 
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     if (this.interruption) return; // a terminal Ctrl+C can arrive twice: from the terminal and from npm run bench
+    if (this.ended) return this.passOn(signal);
     this.interruption = `interrupted by ${signal}`;
     try {
       const report = this.write(true, this.interruption, true);
@@ -72,12 +79,16 @@ export default class ScoreboardReporter implements Reporter {
     } catch (e) {
       process.stderr.write(`[llm-budget-bench] could not write the interrupted scoreboard: ${(e as Error).message}\n`);
     }
-    // Only this handler left: nobody else will end the process, so let the signal do what it does by default.
+    this.passOn(signal);
+  };
+
+  /** Only this handler left: nobody else will end the process, so let the signal do what it does by default. */
+  private passOn(signal: NodeJS.Signals): void {
     if (process.listenerCount(signal) === 1) {
       process.off(signal, this.onSignal);
       process.kill(process.pid, signal);
     }
-  };
+  }
 
   onTestCaseResult(testCase: TestCase): void {
     const comparison = testCase.meta().pairedComparison;
@@ -100,6 +111,7 @@ export default class ScoreboardReporter implements Reporter {
     if (reason === 'interrupted') this.interruption ??= 'interrupted: the Vitest run was cancelled';
     const report = this.write(reason !== 'passed' && reason !== 'failed', this.interruption ?? `the run ended: ${reason}`, true);
     if (report) this.learn(report);
+    this.ended = true;
     // A run whose scoreboard could not be written has no result to show, whatever its tests said.
     if (this.writeFailure) process.exitCode = 1;
     // The run history (results/history.sqlite) gets every finished run; failing to record it never fails the run.
