@@ -9,7 +9,7 @@ function row(c: KnobComparison): string {
   const cls = c.status === 'unresolved' ? 'inconclusive' : c.status === 'lower' ? 'pass' : 'fail';
   const pairs = c.pairs.map((p) => `${p.cellA}: ${num(p.valueA)} vs ${p.cellB}: ${num(p.valueB)} (×${num(p.ratio)})`).join('\n');
   return (
-    `<tr><td>${escapeHtml(c.label)}</td><td>${escapeHtml(c.a)} <small class="means">vs ${escapeHtml(c.b)}</small></td>` +
+    `<tr><td class="id">${escapeHtml(c.label)}</td><td class="id">${escapeHtml(c.a)} <small class="means">vs ${escapeHtml(c.b)}</small></td>` +
     `<td class="num" title="${escapeHtml(pairs)}">${c.pairs.length}</td><td class="num">${c.ratio === null ? '—' : `×${escapeHtml(num(c.ratio))}`}</td>` +
     `<td>${c.ci ? `${escapeHtml(num(c.ci.low))} – ${escapeHtml(num(c.ci.high))}` : 'no interval'}</td>` +
     `<td class="${cls}">${escapeHtml(c.status)}</td><td class="small">${escapeHtml(c.note)}</td></tr>`
