@@ -14,6 +14,7 @@ import { enrichReport } from '../harness/report/enrich.ts';
 import { sampleResponses } from './sample-responses.ts';
 import { reportShell, shardNote } from '../harness/shard/run.ts';
 import { recordInHistory } from '../harness/history/files.ts';
+import { appendLearnings } from '../harness/history/learnings-file.ts';
 
 interface CellTests {
   profile: string;
@@ -34,6 +35,11 @@ export default class ScoreboardReporter implements Reporter {
   private namePattern: RegExp | undefined;
   /** Why the run was cut short (a signal, a cancelled run); every later write keeps saying so. */
   private interruption: string | undefined;
+  /**
+   * The run has ended and its scoreboard is final: a signal now (stopping `vitest --ui` or watch mode between runs)
+   * interrupts nothing, and must not mark a finished run as interrupted.
+   */
+  private ended = false;
   /** The last scoreboard write's failure (a full disk), said once per distinct message; null after a good write. */
   private writeFailure: string | null = null;
 
@@ -52,13 +58,16 @@ export default class ScoreboardReporter implements Reporter {
 
   onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
     this.projects = [...new Set(specifications.map((s) => s.project.name))];
+    this.ended = false;
   }
 
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     if (this.interruption) return; // a terminal Ctrl+C can arrive twice: from the terminal and from npm run bench
+    if (this.ended) return this.passOn(signal);
     this.interruption = `interrupted by ${signal}`;
     try {
       const report = this.write(true, this.interruption, true);
+      if (report) this.learn(report);
       if (report) {
         const notRun = report.notRun ?? [];
         process.stderr.write(
@@ -70,12 +79,16 @@ export default class ScoreboardReporter implements Reporter {
     } catch (e) {
       process.stderr.write(`[llm-budget-bench] could not write the interrupted scoreboard: ${(e as Error).message}\n`);
     }
-    // Only this handler left: nobody else will end the process, so let the signal do what it does by default.
+    this.passOn(signal);
+  };
+
+  /** Only this handler left: nobody else will end the process, so let the signal do what it does by default. */
+  private passOn(signal: NodeJS.Signals): void {
     if (process.listenerCount(signal) === 1) {
       process.off(signal, this.onSignal);
       process.kill(process.pid, signal);
     }
-  };
+  }
 
   onTestCaseResult(testCase: TestCase): void {
     const comparison = testCase.meta().pairedComparison;
@@ -97,6 +110,8 @@ export default class ScoreboardReporter implements Reporter {
     for (const module of modules) for (const test of module.children.allTests()) this.onTestCaseResult(test);
     if (reason === 'interrupted') this.interruption ??= 'interrupted: the Vitest run was cancelled';
     const report = this.write(reason !== 'passed' && reason !== 'failed', this.interruption ?? `the run ended: ${reason}`, true);
+    if (report) this.learn(report);
+    this.ended = true;
     // A run whose scoreboard could not be written has no result to show, whatever its tests said.
     if (this.writeFailure) process.exitCode = 1;
     // The run history (results/history.sqlite) gets every finished run; failing to record it never fails the run.
@@ -108,6 +123,15 @@ export default class ScoreboardReporter implements Reporter {
     if (report && report.cells.length > 0) {
       process.stdout.write(`${terminalTable(report)}\n\n`);
       process.stdout.write(`Scoreboard: ${path.join(this.runDir()!, 'report.html')}\n`);
+    }
+  }
+
+  /** The run's entry in <output dir>/LEARNINGS.md (finished, partial or interrupted); a failure never fails the run. */
+  private learn(report: RunReport): void {
+    try {
+      appendLearnings(path.dirname(this.runDir()!), report);
+    } catch (e) {
+      process.stderr.write(`[llm-budget-bench] could not add the run to the experiment log: ${(e as Error).message}\n`);
     }
   }
 

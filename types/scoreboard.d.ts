@@ -254,6 +254,42 @@ export interface RunReport {
       [k: string]: number[];
     };
   }[];
+  knobEffects?: {
+    method: string;
+    level: number;
+    effects: {
+      knob: string;
+      profile: string;
+      values: string[];
+      comparisons: {
+        metric: string;
+        label: string;
+        a: string;
+        b: string;
+        pairs: {
+          cellA: string;
+          cellB: string;
+          valueA: number;
+          valueB: number;
+          ratio: number;
+          disjoint: ("a-lower" | "a-higher" | "overlap") | null;
+        }[];
+        ratio: number | null;
+        ci?: {
+          low: number;
+          high: number;
+          level: number;
+          method: string;
+        };
+        method: string;
+        status: "lower" | "higher" | "unresolved";
+        note: string;
+      }[];
+      unpaired: string[];
+      tamer: string | null;
+      conclusion: string;
+    }[];
+  };
   shard?: {
     index: number;
     count: number;

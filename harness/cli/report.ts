@@ -16,6 +16,7 @@ import { parseCommandLine, type FlagSpecs } from './args.ts';
 import { bestFor, mergeRun, readRegistry, REGISTRY_FILE, type Registry } from '../deploy/registry.ts';
 import { USE_CASE_IDS, useCaseId } from '../deploy/run-files.ts';
 import { writeFileAtomic } from '../paths.ts';
+import { learningsFile, readLearnings } from '../history/learnings-file.ts';
 import { REPORT_MODE_FLAGS, REPORT_MODES_HELP, checkModeFlags, runReportMode, type ModeValues } from './report-modes.ts';
 
 const FORMATS = ['html', 'table'] as const;
@@ -26,12 +27,14 @@ const REPORT_FLAGS = {
   config: { type: 'string', value: 'FILE' },
   best: { type: 'boolean' },
   'use-case': { type: 'string', value: 'NAME' },
+  learnings: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...REPORT_MODE_FLAGS,
 } as const satisfies FlagSpecs;
 
 const HELP = `usage: npm run report -- [RUN-ID] [--format html|table] [--baseline RUN-ID] [--list] [--config FILE]
        npm run report -- --best [--use-case NAME]
+       npm run report -- --learnings
        npm run report -- --merge DIR [--out DIR] | --fleet RUN,RUN[,…] [--out DIR]
        npm run report -- --history [-t PATTERN] [--metric NAME[,NAME]] [--export csv] [--out DIR]
 
@@ -41,11 +44,19 @@ const HELP = `usage: npm run report -- [RUN-ID] [--format html|table] [--baselin
   --list            list past runs with their verdict counts
   --best            the model the latest tests recommend, from <output.dir>/registry.json (exit 1: none is)
   --use-case NAME   with --best: ${USE_CASE_IDS.join(', ')} (default overall)
+  --learnings       print the experiment log, <output.dir>/LEARNINGS.md (each run adds its findings there)
   --config FILE     the config whose output.dir holds the runs (default: $BENCH_CONFIG, else ./bench.config.yaml)
 ${REPORT_MODES_HELP}
 
 Exit codes: 0 done, 2 bad input (command line, config, unknown run), 3 crash; --merge: 1 when the merged verdict
 fails (a budget missed, a cell errored, a shard missing or cut short).`;
+
+/** The experiment log as the runs wrote it (escaped markdown: nothing in it came raw from a model). */
+function printLearnings(dir: string): number {
+  const text = readLearnings(dir);
+  process.stdout.write(text ?? `no experiment log yet: ${learningsFile(dir)} is written by each run\n`);
+  return 0;
+}
 
 const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 
@@ -72,7 +83,7 @@ function printBest(dir: string, runs: readonly string[], useCase: string): numbe
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, REPORT_FLAGS, { positionals: { max: 1, what: 'run id' } });
-  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; best?: boolean; 'use-case'?: string; help?: boolean } & ModeValues;
+  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; best?: boolean; 'use-case'?: string; learnings?: boolean; help?: boolean } & ModeValues;
   if (v.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -86,6 +97,9 @@ async function main(argv: string[]): Promise<number> {
   if (v.list && (runArg !== undefined || v.baseline !== undefined || v.format !== undefined)) problems.push(cl('--list', 'lists runs; expected no run id, --baseline or --format with it'));
   if (v.best && (v.list || runArg !== undefined || v.baseline !== undefined || v.format !== undefined)) problems.push(cl('--best', 'reads the registry; expected no run id, --list, --baseline or --format with it'));
   if (v.best && mode !== null) problems.push(cl('--best', 'reads the registry; expected no --merge, --fleet or --history with it'));
+  if (v.learnings && (runArg !== undefined || v.list || v.best || v.baseline !== undefined || v.format !== undefined || mode !== null)) {
+    problems.push(cl('--learnings', 'prints the experiment log; expected no run id, --list, --best, --baseline, --format, --merge, --fleet or --history with it'));
+  }
   if (v['use-case'] !== undefined && !v.best) problems.push(cl('--use-case', 'applies to --best only'));
   if (v['use-case'] !== undefined && !USE_CASE_IDS.includes(v['use-case'])) problems.push(cl('--use-case', `got "${v['use-case']}", expected one of: ${USE_CASE_IDS.join(', ')}`));
 
@@ -100,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
       problems.push(...e.problems);
     }
   }
+  if (v.learnings && problems.length === 0) return printLearnings(dir);
   if (mode !== null && problems.length === 0) return runReportMode(mode, v, { dir, configFile });
   if (problems.length > 0 && mode !== null) throw new ConfigError(configFile, problems);
   const runs = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(path.join(dir, d, 'scoreboard.json'))).sort() : [];

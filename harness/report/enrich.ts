@@ -1,5 +1,6 @@
 import type { BenchConfig } from '../config/schema.ts';
 import { compareRuns } from './compare.ts';
+import { KNOB_EFFECT_METHOD, knobEffects } from '../analysis/knobs.ts';
 import { degradation } from './degradation.ts';
 import type { RunReport } from './model.ts';
 import { rateCell } from './ratings.ts';
@@ -21,6 +22,8 @@ export function enrichReport(report: RunReport, config: BenchConfig, baseline?: 
   const threshold = config.profiles.quality.degradation_threshold_points;
   if (cells.some((c) => c.profile === 'quality')) out.quality = { thresholdPoints: threshold, degradation: degradation(cells, threshold) };
   out.decisions = { recommendations: recommend(cells, config.selection.weights), scores: cellScores(cells), formulas: SCORE_FORMULAS };
+  const effects = knobEffects(cells, config.verdicts.confidence);
+  if (effects.length > 0) out.knobEffects = { method: KNOB_EFFECT_METHOD, level: config.verdicts.confidence, effects };
   if (baseline) out.comparison = compareRuns(out, baseline);
   return out;
 }

@@ -10,6 +10,7 @@ import { anchor, escapeHtml, levelPrefix, titleCase } from './html/common.ts';
 import { answer, comparisonSection, degradationSection, recommendationCards, scoresTable } from './html/decisions.ts';
 import { evidenceSection, type GradedItem } from './html/evidence.ts';
 import { pairedSection } from './html/paired.ts';
+import { knobSection } from './html/knobs.ts';
 import { crossoverSection, middlewareSection, variabilitySection } from './html/lab.ts';
 import { runStatus } from './html/run-status.ts';
 import { ENERGY_STYLE, energySection, energyTotals } from './html/energy.ts';
@@ -178,6 +179,7 @@ acceptable = every judged budget met (or inconclusive), poor = some missed, fail
 Hover a figure for its budget and headroom. Percentiles: ${escapeHtml(report.percentileMethod)}. CPU is % of the whole machine.</p>
 ${recommendationCards(report)}
 ${comparisonSection(report)}
+${knobSection(report)}
 ${profiles.map((p) => profileSection(report, p, cells.filter((c) => c.profile === p), declared)).join('\n')}
 ${energySection(cells)}
 ${overviewTable(cells)}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cellSchema, measurementSchema, metricSchema, ratingSchema, verdictSchema, type CellMeasurement } from '../measurement/schema.ts';
 import { cellScoreSchema, comparisonSchema, degradationRowSchema, recommendationSchema } from './part-schemas.ts';
 import { pairedComparisonSchema } from '../analysis/paired.ts';
+import { knobEffectSchema } from '../analysis/knobs.ts';
 
 export const testOutcomeSchema = z.object({
   name: z.string(),
@@ -76,6 +77,8 @@ export const runReportSchema = z.object({
   comparison: comparisonSchema.optional(),
   /** The invisibility profile's paired comparisons: configurations against each other in one probe session. */
   pairedComparisons: z.array(pairedComparisonSchema).optional(),
+  /** Spike-taming knobs: each varying knob axis's effect on CPU p99 and latency p99/p50, paired over the other axes. */
+  knobEffects: z.object({ method: z.string(), level: z.number(), effects: z.array(knobEffectSchema) }).optional(),
   /** `--shard i/n`: this run measured only shard i of n (`cellsTotal`: the whole matrix's cells). */
   shard: z.object({ index: z.number(), count: z.number(), cellsTotal: z.number() }).optional(),
   /** A merged run (`npm run report -- --merge`): the shard runs it is made of, each with the host that measured it. */
