@@ -35,7 +35,7 @@ function cell(model: string, quant: string, threads = 1, ctx = 1024): PlannerCel
   return { cell: { id, model, quant, threads, ctx }, model: { path: `/m/${model}-${quant}.gguf`, bytes: SIZES[model]![quant]! * MB } };
 }
 
-const LIMITS: PlannerLimits = { enabled: true, mode: 'full', quants: null, availableMemoryMb: 4000, memoryCapMb: null, ttftLimitS: 30, minDecodeTps: 2 };
+const LIMITS: PlannerLimits = { enabled: true, mode: 'full', quants: null, availableMemoryMb: 4000, memoryCapMb: null, ttftLimitS: 30, minDecodeTps: 2, afterPerformanceFailure: 'run-all-profiles' };
 
 function measured(profile: string, metrics: Record<string, number>, extra: Partial<MeasurementLike> = {}): MeasurementLike {
   return {
