@@ -170,7 +170,7 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
   }
   const targetOverride = v.url !== undefined || targetPid !== undefined ? { ...(v.url !== undefined ? { url: v.url } : {}), ...(targetPid !== undefined ? { pid: targetPid } : {}) } : undefined;
   let mode: PlannerMode | undefined;
-  if (v.quick && v.full) problems.push(cl('--quick', 'and --full both set planner.mode; expected one of them'));
+  if (v.quick && v.full) problems.push(cl('--quick --full', 'both set planner.mode; expected one of them'));
   else if (v.quick || v.full) mode = v.quick ? 'quick' : 'full';
   let repeat: number | undefined;
   const repeatText = v.repeat ?? (env[REPEAT_VAR] || undefined);
