@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { budgetKey, budgetTitle, describeVerdict } from '../budgets/budget.ts';
 import { configureClient } from '../client/limits.ts';
 import type { Cell } from '../measurement/schema.ts';
-import { plannerSkip as askPlanner, recordPlannerOutcome } from '../matrix/run-state.ts';
+import { plannerSkip as askPlanner, modeRuns, recordPlannerOutcome } from '../matrix/run-state.ts';
 import type { Plan } from '../plan.ts';
 import type { ServerOverrides } from '../server/backend.ts';
 import { describeMissing, missingCapabilities } from '../server/capabilities.ts';
@@ -104,8 +104,9 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
     // Planner: what this cell measured decides about the cells after it (in this profile and the next ones).
     beforeAll(async () => {
       if (outcome) await recordPlannerOutcome(plan, planned, outcome.measurement);
-      // A cell skipped or reused counts as done in the progress line (it took next to no time).
-      if (!outcome || reused) {
+      // A cell skipped or reused counts as done in the progress line (it took next to no time); cells the planner's
+      // mode leaves out are not counted at all (planProgress leaves them out of the total).
+      if ((!outcome || reused) && modeRuns(plan.config, planned.cell.quant)) {
         const ms = (performance.now() - cellStart) / progress.repeat;
         for (let i = 1; i <= progress.repeat; i++) noteProgress(plan, progress, { profile, cellId: id, repetition: i, ms, ran: false });
       }
