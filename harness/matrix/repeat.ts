@@ -1,6 +1,9 @@
 // `--repeat N`: a cell measured N times, each figure aggregated across the repetitions (mean, median, sample sd,
 // CV, 5–95 % range), and the budgets judged so that one failing repetition fails the cell. Pure functions.
+import type { RepeatFigure, RepeatSummary } from '../measurement/repeat-schema.ts';
 import { PERCENTILE_METHOD, mean, percentile, sortSamples } from '../stats/summary.ts';
+
+export type { RepeatFigure, RepeatSummary } from '../measurement/repeat-schema.ts';
 
 export const REPEAT_VAR = 'BENCH_REPEAT';
 /** A bound so a typo (`--repeat 1000`) does not silently book a day of machine time. */
@@ -18,33 +21,6 @@ export interface FigureLike {
   unit: string;
   status: string;
   reason?: string;
-}
-
-export interface RepeatFigure {
-  unit: string;
-  /** Repetitions that measured the figure (status ok). */
-  n: number;
-  /** Each repetition's value in order, null where it measured none. */
-  values: (number | null)[];
-  status: 'ok' | 'skipped' | 'error';
-  /** Why no repetition measured it, or which did not. */
-  reason?: string;
-  mean: number | null;
-  median: number | null;
-  /** Sample standard deviation (n − 1); null below two values. */
-  sd: number | null;
-  /** sd ÷ |mean|; null below two values or when the mean is 0. */
-  cv: number | null;
-  p5: number | null;
-  p95: number | null;
-  min: number | null;
-  max: number | null;
-}
-
-export interface RepeatSummary {
-  repetitions: number;
-  percentileMethod: string;
-  metrics: Record<string, RepeatFigure>;
 }
 
 /** Aggregates each metric over the repetitions; a metric absent from a repetition counts as not measured there. */

@@ -74,5 +74,9 @@ describe('progress line with ETA, --quick and --repeat (tiny, idle)', () => {
     expect(summary.metrics.cpu_mean_pct).toMatchObject({ status: 'ok', n: 2 });
     expect(run.output).toMatch(/\[tiny Q4_K_M t1 c1024 nice10 · idle\] 2 repetitions: rss_peak_mb MB: mean [\d.]+, median [\d.]+, sd [\d.]+, CV [\d.–]+ ?%?, 5–95 % /);
     expect(existsSync(path.join(runDir, 'tiny_Q4_K_M_t2_c1024_nice10', 'idle', 'repeat-summary.json'))).toBe(true);
+    // The scoreboard row carries the same aggregation beside the first repetition's figures.
+    const row = read<RunReport>(path.join(runDir, 'scoreboard.json')).cells.find((c) => c.cell.id === QUICK_CELLS[0])!;
+    expect(row.repeat).toEqual({ repetitions: summary.repetitions, percentileMethod: summary.percentileMethod, metrics: summary.metrics });
+    expect(row.metrics.rss_peak_mb!.value).toBe(values[0]);
   });
 });
