@@ -227,6 +227,7 @@ function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
   let measurement: CellMeasurement | undefined;
   let representative: string | undefined;
   let reused = false;
+  let repeat: CellReport['repeat'];
   const verdicts: Verdict[] = [];
   for (const t of group.tests) {
     const meta = t.meta();
@@ -234,6 +235,7 @@ function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
     if (meta.verdict) verdicts.push(meta.verdict);
     representative ??= meta.representative;
     reused ||= meta.reused === true;
+    repeat ??= meta.repeat;
   }
   const counts = { pass: 0, fail: 0, inconclusive: 0, skipped: 0, error: 0 };
   for (const v of verdicts) counts[v.status]++;
@@ -248,6 +250,7 @@ function cellReport(group: CellTests, runDir: string, plan: Plan): CellReport {
     ...(error ? { error } : {}),
     ...(representative ? { representative } : {}),
     ...(reused ? { reused } : {}),
+    ...(repeat ? { repeat } : {}),
     metrics: measurement?.metrics ?? {},
     verdicts: verdicts.sort((a, b) => a.metric.localeCompare(b.metric)),
     counts,

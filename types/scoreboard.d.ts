@@ -148,6 +148,27 @@ export interface RunReport {
     ratingReason?: string;
     representative?: string;
     reused?: boolean;
+    repeat?: {
+      repetitions: number;
+      percentileMethod: string;
+      metrics: {
+        [k: string]: {
+          unit: string;
+          n: number;
+          values: (number | null)[];
+          status: "ok" | "skipped" | "error";
+          reason?: string;
+          mean: number | null;
+          median: number | null;
+          sd: number | null;
+          cv: number | null;
+          p5: number | null;
+          p95: number | null;
+          min: number | null;
+          max: number | null;
+        };
+      };
+    };
     sampleResponses: string[];
   }[];
   quality?: {

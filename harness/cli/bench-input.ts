@@ -21,6 +21,8 @@ import { isRemoteTarget, type TargetOverride } from '../config/target-schema.ts'
 import { checkTargetLive } from '../server/prepare.ts';
 import { parseCommandLine, type FlagSpecs } from './args.ts';
 import { SHARD_VAR, inShard, isShard, parseShard, type Shard } from '../shard/shard.ts';
+import type { PlannerMode } from '../config/mode-override.ts';
+import { REPEAT_VAR, parseRepeat } from '../matrix/repeat.ts';
 
 export const BENCH_FLAGS = {
   config: { type: 'string', value: 'FILE' },
@@ -35,6 +37,11 @@ export const BENCH_FLAGS = {
   pid: { type: 'string', value: 'PID' },
   // Cell-level sharding (harness/shard): this run measures only the cells whose id hashes to shard i of n.
   shard: { type: 'string', value: 'INDEX/COUNT' },
+  // planner.mode for this run (harness/config/mode-override.ts).
+  quick: { type: 'boolean' },
+  full: { type: 'boolean' },
+  // Measure each selected cell N times and aggregate its figures (harness/matrix/repeat.ts).
+  repeat: { type: 'string', value: 'N' },
   help: { type: 'boolean', short: 'h' },
   // Vitest's own options that make sense for a benchmark run, passed on as given.
   testNamePattern: { type: 'string', short: 't', value: 'PATTERN' },
@@ -74,6 +81,10 @@ export interface BenchRequest {
   target?: TargetOverride;
   /** `--shard i/n` (or BENCH_SHARD): only this shard's cells; handed to the plan and to Vitest as BENCH_SHARD. */
   shard?: Shard;
+  /** `--quick` / `--full`: planner.mode for this run; handed to the plan and to Vitest as BENCH_PLANNER_MODE. */
+  mode?: PlannerMode;
+  /** `--repeat N` (or BENCH_REPEAT): each cell that runs is measured N times; handed to Vitest as BENCH_REPEAT. */
+  repeat?: number;
   /** Vitest options, rebuilt from the parsed flags. */
   vitestArgs: string[];
   /** `-t`: its pattern and which cells it keeps (a cell is kept when any of its tests' full names matches). */
@@ -158,6 +169,16 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
     problems.push(cl('--pid', 'names the process of a server started elsewhere; expected --url with it (or a remote target in the config)'));
   }
   const targetOverride = v.url !== undefined || targetPid !== undefined ? { ...(v.url !== undefined ? { url: v.url } : {}), ...(targetPid !== undefined ? { pid: targetPid } : {}) } : undefined;
+  let mode: PlannerMode | undefined;
+  if (v.quick && v.full) problems.push(cl('--quick --full', 'both set planner.mode; expected one of them'));
+  else if (v.quick || v.full) mode = v.quick ? 'quick' : 'full';
+  let repeat: number | undefined;
+  const repeatText = v.repeat ?? (env[REPEAT_VAR] || undefined);
+  if (repeatText !== undefined) {
+    const r = parseRepeat(repeatText);
+    if (typeof r === 'number') repeat = r;
+    else problems.push(v.repeat !== undefined ? cl('--repeat', r.problem) : envProblem(REPEAT_VAR, r.problem));
+  }
   if (v.bail !== undefined && !/^[1-9]\d{0,8}$/.test(v.bail)) problems.push(cl('--bail', `got "${v.bail}", expected a whole number of failed tests ≥ 1`));
   let pattern: RegExp | undefined;
   if (v.testNamePattern !== undefined) {
@@ -173,7 +194,7 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
   let loaded: LoadedConfig | undefined;
   if (!problems.some((p) => p.path === '--config')) {
     try {
-      loaded = loadConfig(configFile, { env, ...(options.machine ? { machine: options.machine } : {}), ...(targetOverride ? { target: targetOverride } : {}) });
+      loaded = loadConfig(configFile, { env, ...(options.machine ? { machine: options.machine } : {}), ...(targetOverride ? { target: targetOverride } : {}), ...(mode ? { mode } : {}) });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems.push(...e.problems);
@@ -193,6 +214,7 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
   let flow: BenchRequest['flow'];
   if (v.flow !== undefined || v.tune !== undefined) {
     kind = 'flow';
+    if (repeat !== undefined) problems.push(cl(v.repeat !== undefined ? '--repeat' : REPEAT_VAR, `measures the cells a run selects N times; ${v.tune !== undefined ? '--tune' : '--flow'} chooses its cells step by step, so it cannot repeat them (drop one of them)`));
     if (shardText !== undefined) problems.push(cl(v.shard !== undefined ? '--shard' : SHARD_VAR, `splits the matrix between machines; ${v.tune !== undefined ? '--tune' : '--flow'} walks it step by step in one run, so it cannot be sharded (drop one of them)`));
     if (isRemoteTarget(config.target)) {
       // Both search the axes of a launched llama-server (quantization, threads, context, priority).
@@ -265,6 +287,8 @@ export function validateBenchInput(argv: readonly string[], options: BenchInputO
     ...(targetOverride ? { target: targetOverride } : {}),
     ...(shard ? { shard } : {}),
     ...(selection ? { selection } : {}),
+    ...(mode ? { mode } : {}),
+    ...(repeat !== undefined ? { repeat } : {}),
     warnings: loaded.warnings,
   };
 }

@@ -26,10 +26,12 @@ import { describeTarget } from '../server/target.ts';
 import { validateBenchInput } from './bench-input.ts';
 import { SHARD_VAR, shardLabel } from '../shard/shard.ts';
 import { blobFileName, writeEmptyShardReport } from '../shard/run.ts';
+import { PLANNER_MODE_VAR } from '../config/mode-override.ts';
+import { REPEAT_VAR } from '../matrix/repeat.ts';
 
 const EXIT_HARNESS_CRASH = 3;
 const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [-t PATTERN] [--resume RUN-ID] [--dry-run]
-                         [--url URL [--pid PID]] [--shard INDEX/COUNT]
+                         [--url URL [--pid PID]] [--shard INDEX/COUNT] [--quick | --full] [--repeat N]
 
   --config FILE    config to run (default: $BENCH_CONFIG, else ./bench.config.yaml)
   --profile NAMES  only these profiles (${PROFILE_NAMES.join(', ')}); default: every enabled profile
@@ -44,6 +46,11 @@ const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [-
   --pid PID        the process id of the server at --url, sampled for CPU and RSS (without it they are skipped)
   --shard I/N      run only shard I of N: the cells whose id hashes to it (stable when other cells are added); also
                    writes Vitest's blob report; merge the shards' runs with npm run report -- --merge DIR
+  --quick          planner.mode quick for this run: only planner.quick_quants (default Q4_K_M, Q5_K_M), the
+                   profiles' quick settings; only those model files are generated or downloaded
+  --full           planner.mode full for this run: planner.full_quants (default every quantization of the matrix)
+  --repeat N       measure each selected cell N times (1-100; pick one cell with -t): mean, median, sd, CV and
+                   5-95 % range of every figure in repeat-summary.json; a budget fails if any repetition fails it
   -h, --help       this text
 
 Vitest options passed on:
@@ -70,6 +77,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const { configFile, loaded } = request;
+  // --quick/--full and --repeat reach the plan and every Vitest process (global setup, workers) as variables.
+  if (request.mode) process.env[PLANNER_MODE_VAR] = request.mode;
+  if (request.repeat !== undefined) process.env[REPEAT_VAR] = String(request.repeat);
+  const startedAt = Date.now();
   warn(configFile, request.warnings);
   // --tune / --flow (harness/flow): several Vitest runs in one run directory, chosen step by step.
   if (request.kind === 'flow') {
@@ -120,6 +131,8 @@ async function main(): Promise<number> {
       ...process.env,
       BENCH_CONFIG: configFile,
       BENCH_RUN_ID: runId,
+      // The progress line's elapsed time and ETA count from here, plan preparation included.
+      BENCH_STARTED_AT: String(startedAt),
       ...targetEnv,
       ...(request.baseline ? { BENCH_BASELINE: request.baseline } : {}),
       ...(request.resume ? { BENCH_RESUME: request.resume } : {}),

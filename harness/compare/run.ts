@@ -29,7 +29,7 @@ export function cellFor(plan: Plan, pane: Pick<PaneSpec, 'model' | 'quant'>): { 
   const runnable = mine.filter((c) => c.model.path !== '' || plan.target?.kind !== 'local-llama');
   if (runnable.length > 0) return { planned: runnable[0]! };
   const offered = [...new Set(plan.cells.map((c) => `${c.cell.model}:${c.cell.quant}`))].join(', ');
-  return { error: mine.length > 0 ? `${pane.model}${pane.quant ? `:${pane.quant}` : ''} is not run in this planner mode (quick runs Q4_K_M and Q5_K_M only)` : `no cell of the matrix is ${pane.model}${pane.quant ? `:${pane.quant}` : ''}; the matrix has ${offered}` };
+  return { error: mine.length > 0 ? `${pane.model}${pane.quant ? `:${pane.quant}` : ''} is not run in this planner mode (planner.${plan.config.planner.mode}_quants)` : `no cell of the matrix is ${pane.model}${pane.quant ? `:${pane.quant}` : ''}; the matrix has ${offered}` };
 }
 
 /** Known presets, for the command line's check. */

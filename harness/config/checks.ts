@@ -6,7 +6,7 @@ import { METRIC_CATALOGUE, PROFILE_NAMES, metricDefinition, type ProfileName } f
 import type { ConfigProblem } from './errors.ts';
 import { refusedExtraArg } from './extra-args.ts';
 import { formatCpuList, parseCpuList, type Machine } from './machine.ts';
-import { KNOWN_QUANTS, QUICK_QUANTS } from './quants.ts';
+import { KNOWN_QUANTS } from './quants.ts';
 import { BUILTIN_QUANTS, type BenchConfig } from './schema.ts';
 import { closest } from './suggest.ts';
 
@@ -256,14 +256,17 @@ export function checkSelection(ctx: CheckContext): void {
   }
 }
 
-/** Quick mode with none of its quantizations in the matrix would skip every cell: say so before anything runs. */
+/** A mode with none of its quantizations in the matrix would skip every cell: say so before anything runs. */
 export function checkPlanner(ctx: CheckContext): void {
   const { planner, matrix } = ctx.config;
   // A remote target's cells have no quantization to choose: quick mode only shortens the profiles there.
   if (ctx.config.target.kind !== 'local-llama') return;
-  if (!planner.enabled || planner.mode !== 'quick' || matrix.quants.some((q) => (QUICK_QUANTS as readonly string[]).includes(q))) return;
+  const quants = planner.mode === 'quick' ? planner.quick_quants : planner.full_quants;
+  if (!planner.enabled || quants === null || matrix.quants.some((q) => quants.includes(q))) return;
+  const list = `${planner.mode}_quants`;
+  const other = planner.mode === 'quick' ? 'full' : 'quick';
   ctx.problems.push({
     ...ctx.where(['planner', 'mode']),
-    message: `quick mode runs ${QUICK_QUANTS.join(' and ')} only, and matrix.quants (${matrix.quants.join(', ')}) has neither; expected one of them in matrix.quants, or mode: full`,
+    message: `${planner.mode} mode runs ${quants.join(' and ')} only (planner.${list}), and matrix.quants (${matrix.quants.join(', ')}) has none of them; expected one of them in matrix.quants, another planner.${list}, or mode: ${other}`,
   });
 }

@@ -26,6 +26,7 @@ import { keyLineOf, lineOf, parseConfigYaml, readConfigText } from './read.ts';
 import { configSchema, type BenchConfig } from './schema.ts';
 import { applyTargetOverride, type TargetOverride } from './target-schema.ts';
 import { checkTarget, targetOverrideFrom } from './target-checks.ts';
+import { applyModeOverride, modeOverrideFrom, type PlannerMode } from './mode-override.ts';
 import { closest } from './suggest.ts';
 import { checkMiddleware } from '../middleware/checks.ts';
 
@@ -52,6 +53,8 @@ export interface LoadOptions {
   machine?: Machine;
   /** `--url` / `--pid` from the command line; default: BENCH_TARGET_URL / BENCH_TARGET_PID in `env`. */
   target?: TargetOverride;
+  /** `--quick` / `--full` from the command line; default: BENCH_PLANNER_MODE in `env`. Replaces planner.mode. */
+  mode?: PlannerMode;
 }
 
 /** `--config` beats `BENCH_CONFIG`, which beats bench.config.yaml in the working directory. */
@@ -96,10 +99,12 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   const { doc, counter } = parsed;
   // --url / --pid (or their environment variables) stand in for the target block; their problems name the flag.
   const override = targetOverrideFrom(options.target, options.env ?? process.env);
-  if (override.problems.length > 0) throw new ConfigError(file, override.problems);
-  const data = applyTargetOverride(parsed.data, override.values);
+  const mode = modeOverrideFrom(options.mode, options.env ?? process.env);
+  if (override.problems.length > 0 || mode.problems.length > 0) throw new ConfigError(file, [...override.problems, ...mode.problems]);
+  const data = applyModeOverride(applyTargetOverride(parsed.data, override.values), mode.mode);
   const yamlWhere: Where = (keys) => ({ path: formatPath(keys), line: lineOf(doc, counter, keys) });
-  const where: Where = (keys) => override.where(keys) ?? yamlWhere(keys);
+  const modeWhere = (keys: readonly PropertyKey[]) => (mode.source && keys[0] === 'planner' && keys[1] === 'mode' ? mode.source : null);
+  const where: Where = (keys) => override.where(keys) ?? modeWhere(keys) ?? yamlWhere(keys);
 
   const result = configSchema.safeParse(data);
   if (!result.success) {
@@ -138,7 +143,9 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   checkMiddleware(ctx, file);
   const budgets = resolveBudgets(ctx);
   if (ctx.problems.length > 0) throw new ConfigError(file, ctx.problems);
-  return { file, hash: createHash('sha256').update(read.text).digest('hex'), config, budgets, warnings: ctx.warnings, where };
+  // A mode given outside the file changes what runs: it is part of the config's identity (resume compares it).
+  const hashed = mode.mode === null ? read.text : `${read.text}\0planner.mode=${mode.mode}`;
+  return { file, hash: createHash('sha256').update(hashed).digest('hex'), config, budgets, warnings: ctx.warnings, where };
 }
 
 const list = (v: string | readonly string[]): readonly string[] => (typeof v === 'string' ? [v] : v);

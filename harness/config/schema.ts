@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_QUANT_ORDER } from './quants.ts';
+import { DEFAULT_QUANT_ORDER, FULL_QUANTS, QUICK_QUANTS } from './quants.ts';
 import { DURATION_LIMIT, MAX_DURATION_S, MAX_INT32, MAX_PARALLEL, MAX_THREADS, isSafeRevision } from '../limits.ts';
 import type { DeclaredProfile } from '../profiles/define-profile.ts';
 import { PROFILES, type ProfileName, type ProfileOf } from '../profiles/registry.ts';
@@ -89,12 +89,24 @@ export function profilesSchemaFor(profiles: readonly DeclaredProfile[]) {
 
 const profilesSchema = profilesSchemaFor(PROFILES) as unknown as z.ZodPrefault<z.ZodObject<{ [P in ProfileName]: ProfileOf<P>['settings'] }, z.core.$strict>>;
 
+function onceEach(qs: string[], ctx: z.RefinementCtx): void {
+  qs.forEach((q, i) => {
+    if (qs.indexOf(q) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `expected each quantization once; ${q} is listed twice` });
+  });
+}
+
 /** Traversal order and smart termination of the matrix (harness/matrix/planner.ts). */
 const plannerSection = z.strictObject({
   /** false: cells run in matrix order and none is skipped by the planner. */
   enabled: z.boolean().default(true),
-  /** quick: only Q4_K_M and Q5_K_M (the other cells are skipped with that reason); full: every quantization. */
+  /** quick: only quick_quants (the other cells are skipped with that reason); full: full_quants. `--quick`/`--full` override it. */
   mode: z.enum(['quick', 'full']).default('full'),
+  /** The quantizations quick mode runs; their model files are the only ones made or downloaded in quick mode. */
+  quick_quants: z.array(quant).min(1).default([...QUICK_QUANTS]).superRefine(onceEach),
+  /** The quantizations full mode runs; null: every quantization of matrix.quants. */
+  full_quants: z.array(quant).min(1).superRefine(onceEach).nullable().default(FULL_QUANTS),
+  /** A cell that misses the performance threshold: run-all-profiles still runs its other profiles; skip-cell skips them. */
+  after_performance_failure: z.enum(['run-all-profiles', 'skip-cell']).default('run-all-profiles'),
   /** Quantizations in the order they are walked (each across every model, smallest model first); others run last. */
   quant_order: z
     .array(quant)

@@ -67,7 +67,8 @@ export function keyParts(plan: Plan, planned: PlannedCell, profile: string): Key
     profile,
     settings: (plan.config.profiles as Record<string, unknown>)[profile],
     budgets: (plan.budgets as Record<string, unknown>)[profile],
-    conditions: { llama, sampler: plan.config.sampler, verdicts: plan.config.verdicts, ...(target ? { target } : {}) },
+    // Quick mode applies the profiles' quick blocks: a full-mode measurement is not a quick one (keys of full runs unchanged).
+    conditions: { llama, sampler: plan.config.sampler, verdicts: plan.config.verdicts, ...(target ? { target } : {}), ...(plan.config.planner?.mode === 'quick' ? { plannerMode: 'quick' } : {}) },
     modelSha256: planned.model.sha256,
     llama: remote ? { version: remote.facts?.reported ?? 'unreported', commit: remote.facts?.commit ?? '' } : { version: plan.llama.version, commit: plan.llama.commit },
   };

@@ -43,7 +43,15 @@ export interface PlannerLimits {
   memoryCapMb: number | null;
   ttftLimitS: number;
   minDecodeTps: number;
+  /**
+   * What a cell that missed the performance threshold does in the profiles after it: `run-all-profiles` measures it
+   * in every profile (only larger models at the same quantization are skipped); `skip-cell` skips it too.
+   */
+  afterPerformanceFailure: AfterPerformanceFailure;
 }
+
+/** `planner.after_performance_failure` in the config. */
+export type AfterPerformanceFailure = 'run-all-profiles' | 'skip-cell';
 
 /** What one profile observed in one cell, reduced to what the rules need. */
 export interface OutcomeRecord {
@@ -206,8 +214,9 @@ function staticDecision(c: PlannerCell, state: RunState, limits: PlannerLimits):
 /**
  * Whether to launch a cell, given the run so far. Rules, first match wins: mode (quick runs Q4_K_M and Q5_K_M),
  * memory (measured, trend or file × 1.2 against available RAM and the cap), load failure of the same model file,
- * performance (this cell, or a smaller model at the same quantization with no fewer threads and no larger
- * context, missed the TTFT or decode threshold), quant path (Q4_K_M, Q5_K_M and Q6_K of the model all failed).
+ * performance (a smaller model at the same quantization with no fewer threads and no larger context missed the TTFT
+ * or decode threshold; with `afterPerformanceFailure: 'skip-cell'` also this cell missing it in an earlier profile),
+ * quant path (Q4_K_M, Q5_K_M and Q6_K of the model all failed).
  */
 export function decide(c: PlannerCell, before: RunState, limits: PlannerLimits, profile?: string): Decision {
   // What this cell did in this very profile before (a resumed run) is about to be measured again: it does not count.
@@ -226,7 +235,10 @@ export function decide(c: PlannerCell, before: RunState, limits: PlannerLimits, 
   for (const o of state.outcomes) {
     const why = performanceFailure(o, limits);
     if (!why) continue;
-    if (o.cellId === c.cell.id) return skip('performance', `failed the performance threshold in ${o.profile}: ${why}`);
+    if (o.cellId === c.cell.id) {
+      if (limits.afterPerformanceFailure === 'skip-cell') return skip('performance', `failed the performance threshold in ${o.profile}: ${why} (planner.after_performance_failure: skip-cell)`);
+      continue;
+    }
     const [mine, theirs] = sizeOf(sized(c), o);
     if (o.quant === c.cell.quant && o.model !== c.cell.model && theirs < mine && o.threads >= c.cell.threads && o.ctx <= c.cell.ctx) {
       return skip('performance', `a smaller model failed the performance threshold at ${o.quant}: ${o.cellId} (${o.profile}) ${why}`);

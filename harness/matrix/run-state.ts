@@ -4,7 +4,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import si from 'systeminformation';
-import { QUICK_QUANTS } from '../config/quants.ts';
 import type { BenchConfig } from '../config/schema.ts';
 import { withLock } from '../llama/lock.ts';
 import { writeFileAtomic } from '../paths.ts';
@@ -35,23 +34,31 @@ function availableMb(host: HostLike): number | null {
 /** A server started elsewhere: its quantization and memory are not chosen here, so only the speed rules apply. */
 const isRemote = (config: { target?: { kind: string } }) => config.target !== undefined && config.target.kind !== 'local-llama';
 
+/** The quantizations the planner's mode runs (planner.quick_quants or planner.full_quants); null: all of them. */
+export function modeQuants(config: Pick<BenchConfig, 'planner'>): readonly string[] | null {
+  const p = config.planner;
+  return p.mode === 'quick' ? p.quick_quants : p.full_quants;
+}
+
 export function plannerLimits(config: Pick<BenchConfig, 'planner'> & { target?: { kind: string } }, host: HostLike): PlannerLimits {
   const p = config.planner;
   const remote = isRemote(config);
   return {
     enabled: p.enabled,
     mode: p.mode,
-    quants: p.mode === 'quick' && !remote ? QUICK_QUANTS : null,
+    quants: remote ? null : modeQuants(config),
     availableMemoryMb: remote ? null : availableMb(host),
     memoryCapMb: remote ? null : p.memory_cap_mb,
     ttftLimitS: p.ttft_limit_s,
     minDecodeTps: p.min_decode_tps,
+    afterPerformanceFailure: p.after_performance_failure,
   };
 }
 
 /** Whether the mode runs this quantization at all (a cell it excludes needs no model file). */
 export function modeRuns(config: Pick<BenchConfig, 'planner'> & { target?: { kind: string } }, quant: string): boolean {
-  return !config.planner.enabled || isRemote(config) || config.planner.mode !== 'quick' || (QUICK_QUANTS as readonly string[]).includes(quant);
+  const quants = modeQuants(config);
+  return !config.planner.enabled || isRemote(config) || quants === null || quants.includes(quant);
 }
 
 export function readRunState(runDir: string): RunState {

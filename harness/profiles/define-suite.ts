@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { budgetKey, budgetTitle, describeVerdict } from '../budgets/budget.ts';
 import { configureClient } from '../client/limits.ts';
 import type { Cell } from '../measurement/schema.ts';
-import { plannerSkip as askPlanner, recordPlannerOutcome } from '../matrix/run-state.ts';
+import { plannerSkip as askPlanner, modeRuns, recordPlannerOutcome } from '../matrix/run-state.ts';
 import type { Plan } from '../plan.ts';
 import type { ServerOverrides } from '../server/backend.ts';
 import { describeMissing, missingCapabilities } from '../server/capabilities.ts';
@@ -13,6 +13,8 @@ import { settingsOf } from './mode.ts';
 import { profileOf, type ProfileName } from './registry.ts';
 import { storedOutcome } from './resume.ts';
 import { runCell, type CellOutcome, type Workload } from './run-cell.ts';
+import { noteProgress, runRepeated } from './repeat-cell.ts';
+import type { RepeatSummary } from '../matrix/repeat.ts';
 
 export interface SuiteOptions {
   /** Cells with the same key measure the same thing: only the first runs, the others are skipped naming it. */
@@ -40,6 +42,7 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
   const definition = profileOf(profile);
   const { workload, suite: options = {}, afterCells } = (await definition.load()) as unknown as ProfileModule<P>;
   const plan = inject('plan');
+  const progress = inject('progress');
   const settingsInForce = settingsOf(plan.config, profile);
   // A profile that needs what the server cannot do (wake: a relaunch; idle: a process to sample) skips every cell.
   const target = targetOf(plan);
@@ -67,9 +70,12 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
     const duplicate = representative !== id ? `measured once on ${representative}${because ? `: ${because}` : ''}` : null;
     let outcome: CellOutcome | undefined;
     let reused = false;
+    let repeat: RepeatSummary | null = null;
+    let cellStart = 0;
     // Planner (harness/matrix/planner.ts): is the cell worth launching, given what the cells before it learned?
     let plannerSkip: string | null = null;
     beforeAll(async () => {
+      cellStart = performance.now();
       if (cannotRun) {
         plannerSkip = cannotRun;
         return;
@@ -85,11 +91,25 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
       // A resumed run (`--resume`, BENCH_RESUME) reuses a completed measurement taken under the same conditions.
       const stored = resuming ? storedOutcome(plan, planned, profile) : null;
       reused = stored !== null;
-      outcome = stored ?? (await runCell(plan, planned, profile, workload, serverOverrides ? { overrides: serverOverrides } : {}));
-    }, setupTimeoutMs);
+      if (stored) outcome = stored;
+      else {
+        // `--repeat N`: N measurements, a progress line after each (harness/profiles/repeat-cell.ts).
+        const repeated = await runRepeated(plan, planned, profile, progress, (dir) =>
+          runCell(plan, planned, profile, workload, { ...(serverOverrides ? { overrides: serverOverrides } : {}), ...(dir ? { dir } : {}) }),
+        );
+        outcome = repeated.outcome;
+        repeat = repeated.repeat;
+      }
+    }, setupTimeoutMs * progress.repeat);
     // Planner: what this cell measured decides about the cells after it (in this profile and the next ones).
     beforeAll(async () => {
       if (outcome) await recordPlannerOutcome(plan, planned, outcome.measurement);
+      // A cell skipped or reused counts as done in the progress line (it took next to no time); cells the planner's
+      // mode leaves out are not counted at all (planProgress leaves them out of the total).
+      if ((!outcome || reused) && modeRuns(plan.config, planned.cell.quant)) {
+        const ms = (performance.now() - cellStart) / progress.repeat;
+        for (let i = 1; i <= progress.repeat; i++) noteProgress(plan, progress, { profile, cellId: id, repetition: i, ms, ran: false });
+      }
     });
 
     test('runs to completion', ({ task, skip }) => {
@@ -101,6 +121,7 @@ export async function defineProfileSuite<P extends ProfileName>(profile: P): Pro
       if (!outcome) throw new Error('the cell did not run');
       task.meta.measurement = outcome.measurement;
       if (reused) task.meta.reused = true;
+      if (repeat) task.meta.repeat = repeat;
       if (outcome.measurement.state === 'errored') throw new Error(outcome.measurement.error);
     });
 

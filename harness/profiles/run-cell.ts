@@ -74,6 +74,8 @@ export interface RunCellOptions {
   overrides?: ServerOverrides;
   /** How the cell's server is made: the plan's target by default; the unit tests pass a fake. */
   backend?: BackendFactory<Plan, PlannedCell>;
+  /** Where the cell's files go; default cellDir (a repetition of `--repeat` after the first gets its own folder). */
+  dir?: string;
 }
 
 /**
@@ -83,7 +85,7 @@ export interface RunCellOptions {
  */
 export async function runCell<P extends ProfileName>(plan: Plan, planned: PlannedCell, profile: P, workload: Workload<P>, options: RunCellOptions = {}): Promise<CellOutcome> {
   const overrides = options.overrides ?? {};
-  const dir = cellDir(plan, planned, profile);
+  const dir = options.dir ?? cellDir(plan, planned, profile);
   const files = {
     summary: 'summary.json',
     responses: 'responses.jsonl',

@@ -3,6 +3,7 @@ import { cellSchema, measurementSchema, metricSchema, ratingSchema, verdictSchem
 import { cellScoreSchema, comparisonSchema, degradationRowSchema, recommendationSchema } from './part-schemas.ts';
 import { pairedComparisonSchema } from '../analysis/paired.ts';
 import { knobEffectSchema } from '../analysis/knobs.ts';
+import { repeatSummarySchema } from '../measurement/repeat-schema.ts';
 
 export const testOutcomeSchema = z.object({
   name: z.string(),
@@ -41,6 +42,8 @@ export const cellReportSchema = z.object({
   representative: z.string().optional(),
   /** The measurement was taken by an earlier invocation of this run and reused by `--resume`. */
   reused: z.boolean().optional(),
+  /** `--repeat N`: every figure over the N repetitions (the metrics above are the first repetition's). */
+  repeat: repeatSummarySchema.optional(),
   /** Up to three answers, for a glance at what the model said (untrusted text). */
   sampleResponses: z.array(z.string()).default([]),
 });

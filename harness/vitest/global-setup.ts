@@ -5,10 +5,30 @@ import { outputDir, preparePlan, type Plan } from '../plan.ts';
 import { resumeOverview, resumeRunDir } from '../profiles/resume.ts';
 import { stderrProgress } from '../progress.ts';
 import { isRunId, runIdProblem } from '../run-id.ts';
+import { expectedDurationLines, planProgress, priorFromEarlierRuns, type ProgressPlan } from '../matrix/progress-log.ts';
+import { REPEAT_VAR, parseRepeat } from '../matrix/repeat.ts';
+import path from 'node:path';
 
 declare global {
   // Every profile project has this global setup; one run prepares its plan once.
   var __benchPlan: Promise<Plan> | undefined;
+  // Counted once per run, for every profile file's progress line.
+  var __benchProgress: ProgressPlan | undefined;
+}
+
+/** BENCH_REPEAT (set by `npm run bench -- --repeat N`): how many times each cell is measured. */
+function repeatFromEnv(): number {
+  const text = process.env[REPEAT_VAR];
+  if (!text) return 1;
+  const r = parseRepeat(text);
+  if (typeof r !== 'number') throw new Error(`${REPEAT_VAR}: ${r.problem}`);
+  return r;
+}
+
+/** When the run started: `npm run bench` passes its own start (plan preparation included), else this process's. */
+function startedAtMs(): number {
+  const given = Number(process.env.BENCH_STARTED_AT);
+  return Number.isFinite(given) && given > 0 ? given : Math.round(Date.now() - process.uptime() * 1000);
 }
 
 /** BENCH_RESUME=<run-id> (set by `npm run bench -- --resume <run-id>`): that run must exist, and it is this run. */
@@ -39,6 +59,12 @@ export default async function setup(project: TestProject): Promise<void> {
   // A `-t` filter, so a profile that picks one cell (the soak) picks among the cells the user selected.
   const pattern = project.vitest.config.testNamePattern;
   if (pattern) project.provide('namePattern', { source: pattern.source, flags: pattern.flags });
+  if (!globalThis.__benchProgress) {
+    const prior = priorFromEarlierRuns(path.dirname(plan.runDir), path.basename(plan.runDir));
+    globalThis.__benchProgress = planProgress(plan, profiles, { ...(pattern ? { pattern } : {}), repeat: repeatFromEnv(), startedAtMs: startedAtMs(), prior });
+    for (const line of expectedDurationLines(globalThis.__benchProgress, plan.config.planner.mode === 'quick')) stderrProgress(line);
+  }
+  project.provide('progress', globalThis.__benchProgress);
   if (resume) {
     project.provide('resume', resume);
     if (plan.config.profiles[project.name as keyof Plan['config']['profiles']]?.enabled) stderrProgress(resumeOverview(plan, project.name).line);

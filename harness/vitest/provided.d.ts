@@ -1,6 +1,8 @@
 import type { Plan } from '../plan.ts';
 import type { CellMeasurement, Verdict } from '../measurement/schema.ts';
 import type { PairedComparison } from '../analysis/paired.ts';
+import type { ProgressPlan } from '../matrix/progress-log.ts';
+import type { RepeatSummary } from '../matrix/repeat.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -9,6 +11,8 @@ declare module 'vitest' {
     resume?: string;
     /** Vitest's `-t` pattern, when one was given. */
     namePattern?: { source: string; flags: string };
+    /** Cells per profile this run will go through, for the progress line and its ETA (harness/matrix/progress-log.ts). */
+    progress: ProgressPlan;
   }
 }
 
@@ -22,5 +26,7 @@ declare module '@vitest/runner' {
     reused?: boolean;
     /** The invisibility profile's paired comparison of one group of cells (harness/analysis/paired.ts). */
     pairedComparison?: PairedComparison;
+    /** `--repeat N`: the cell's figures aggregated over its N repetitions (harness/matrix/repeat.ts). */
+    repeat?: RepeatSummary;
   }
 }

@@ -62,7 +62,7 @@ describe('kvCacheBytes and estimateMemory at the cache type', () => {
 });
 
 describe('one estimate: the planner falls back on it', () => {
-  const limits: PlannerLimits = { enabled: true, quants: null, mode: 'full', availableMemoryMb: null, memoryCapMb: 1, ttftLimitS: 30, minDecodeTps: 2 };
+  const limits: PlannerLimits = { enabled: true, quants: null, mode: 'full', availableMemoryMb: null, memoryCapMb: 1, ttftLimitS: 30, minDecodeTps: 2, afterPerformanceFailure: 'run-all-profiles' };
   const cell = (memory?: { bytes: number; basis: string }) => ({
     cell: { id: 'm Q8_0 t1 c100 nice10', model: 'm', quant: 'Q8_0', threads: 1, ctx: 100 },
     model: { path: '/m.gguf', bytes: 5e6 },

@@ -35,7 +35,7 @@ function cell(model: string, quant: string, threads = 1, ctx = 1024): PlannerCel
   return { cell: { id, model, quant, threads, ctx }, model: { path: `/m/${model}-${quant}.gguf`, bytes: SIZES[model]![quant]! * MB } };
 }
 
-const LIMITS: PlannerLimits = { enabled: true, mode: 'full', quants: null, availableMemoryMb: 4000, memoryCapMb: null, ttftLimitS: 30, minDecodeTps: 2 };
+const LIMITS: PlannerLimits = { enabled: true, mode: 'full', quants: null, availableMemoryMb: 4000, memoryCapMb: null, ttftLimitS: 30, minDecodeTps: 2, afterPerformanceFailure: 'run-all-profiles' };
 
 function measured(profile: string, metrics: Record<string, number>, extra: Partial<MeasurementLike> = {}): MeasurementLike {
   return {
@@ -133,11 +133,8 @@ describe('decide', () => {
     expect(decide(cell('big', 'Q4_K_M', 2, 512), state, LIMITS).run).toBe(true); // a smaller context may be too
     expect(decide(cell('tiny', 'Q4_K_M', 2, 1024), state, LIMITS).run).toBe(true); // smaller model
     expect(decide(cell('big', 'Q5_K_M', 2, 1024), state, LIMITS).run).toBe(true); // another quant
-    // The failed cell itself is not measured again by later profiles; the same profile may measure it again (resume).
-    expect(decide(cell('small', 'Q4_K_M', 2, 1024), state, LIMITS, 'quality')).toMatchObject({
-      run: false,
-      reason: 'failed the performance threshold in interactive: decode 1.5 tok/s < 2 tok/s',
-    });
+    // The failed cell itself still runs its other profiles (planner.after_performance_failure: run-all-profiles).
+    expect(decide(cell('small', 'Q4_K_M', 2, 1024), state, LIMITS, 'quality').run).toBe(true);
     expect(decide(cell('small', 'Q4_K_M', 2, 1024), state, LIMITS, 'interactive').run).toBe(true);
   });
   test('performance threshold: TTFT p95 over the limit; thresholds are configurable', () => {
@@ -228,6 +225,9 @@ describe('planner config and dry run', () => {
     expect(configSchema.parse(base).planner).toEqual({
       enabled: true,
       mode: 'full',
+      quick_quants: ['Q4_K_M', 'Q5_K_M'],
+      full_quants: null,
+      after_performance_failure: 'run-all-profiles',
       quant_order: ['Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q3_K_M', 'Q2_K', 'Q8_0'],
       memory_cap_mb: null,
       ttft_limit_s: 30,
@@ -257,7 +257,7 @@ describe('planner config and dry run', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-planner-')), 'c.yaml');
     writeFileSync(file, 'models:\n  - name: tiny\n    builtin: tiny\nmatrix:\n  models: [tiny]\n  quants: [Q8_0]\n  threads: [1]\n  ctx: [512]\nplanner:\n  mode: quick\n');
     expect(() => loadConfig(file)).toThrow(
-      'planner.mode (line 10): quick mode runs Q4_K_M and Q5_K_M only, and matrix.quants (Q8_0) has neither; expected one of them in matrix.quants, or mode: full',
+      'planner.mode (line 10): quick mode runs Q4_K_M and Q5_K_M only (planner.quick_quants), and matrix.quants (Q8_0) has none of them; expected one of them in matrix.quants, another planner.quick_quants, or mode: full',
     );
     writeFileSync(file, 'models:\n  - name: tiny\n    builtin: tiny\nmatrix:\n  models: [tiny]\n  quants: [Q8_0, Q5_K_M]\n  threads: [1]\n  ctx: [512]\nplanner:\n  mode: quick\n');
     expect(loadConfig(file).config.planner.mode).toBe('quick');
