@@ -3,7 +3,7 @@ import { compareRuns } from './compare.ts';
 import { degradation } from './degradation.ts';
 import type { RunReport } from './model.ts';
 import { rateCell } from './ratings.ts';
-import { SCORE_FORMULAS, cellScores, recommend } from './recommend.ts';
+import { SCORE_FORMULAS, cellScores, recommend, selectionMinimums } from './recommend.ts';
 
 /**
  * The decisions a report carries, computed from its cells and the run's config: ratings, quality degradation,
@@ -20,7 +20,7 @@ export function enrichReport(report: RunReport, config: BenchConfig, baseline?: 
   const out: RunReport = { ...report, cells };
   const threshold = config.profiles.quality.degradation_threshold_points;
   if (cells.some((c) => c.profile === 'quality')) out.quality = { thresholdPoints: threshold, degradation: degradation(cells, threshold) };
-  out.decisions = { recommendations: recommend(cells, config.selection.weights), scores: cellScores(cells), formulas: SCORE_FORMULAS };
+  out.decisions = { recommendations: recommend(cells, config.selection.weights, selectionMinimums(config.selection)), scores: cellScores(cells), formulas: SCORE_FORMULAS };
   if (baseline) out.comparison = compareRuns(out, baseline);
   return out;
 }
