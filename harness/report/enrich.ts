@@ -3,6 +3,8 @@ import { compareRuns } from './compare.ts';
 import { degradation } from './degradation.ts';
 import type { RunReport } from './model.ts';
 import { rateCell } from './ratings.ts';
+import { gradedQuants, interpretQuality } from './quality-interpretation.ts';
+import { qualityDistribution } from './quality-distribution.ts';
 import { SCORE_FORMULAS, cellScores, recommend, selectionMinimums } from './recommend.ts';
 
 /**
@@ -19,7 +21,17 @@ export function enrichReport(report: RunReport, config: BenchConfig, baseline?: 
   });
   const out: RunReport = { ...report, cells };
   const threshold = config.profiles.quality.degradation_threshold_points;
-  if (cells.some((c) => c.profile === 'quality')) out.quality = { thresholdPoints: threshold, degradation: degradation(cells, threshold) };
+  if (cells.some((c) => c.profile === 'quality')) {
+    const rows = degradation(cells, threshold);
+    const { safe_retention_pct: safeRetentionPct, floor_pct: floorPct } = config.interpretation;
+    out.quality = {
+      thresholdPoints: threshold,
+      degradation: rows,
+      interpretation: interpretQuality(rows, gradedQuants(cells), { safeRetentionPct, floorPct }),
+      distribution: qualityDistribution(cells),
+    };
+  }
+  out.bands = config.interpretation.bands;
   out.decisions = { recommendations: recommend(cells, config.selection.weights, selectionMinimums(config.selection)), scores: cellScores(cells), formulas: SCORE_FORMULAS };
   if (baseline) out.comparison = compareRuns(out, baseline);
   return out;
