@@ -82,6 +82,8 @@ const categoryOf = (metric: string): string | null => {
   return CATEGORY.exec(metric)?.[1] ?? null;
 };
 const pct = (x: number) => `${Math.round(x)} %`;
+// Shares are ratios of scores: 0.72 / 0.8 is 89.99999999999999 in floating point, and it means 90.
+const EPS = 1e-9;
 const byPrecision = (a: string, b: string) => quantBits(b) - quantBits(a) || a.localeCompare(b);
 
 /** score ÷ baseline in %, or null when the baseline scored 0 (nothing to keep a share of). */
@@ -101,8 +103,8 @@ function judgeUse(use: QualityUse, retained: Record<string, number | null>, o: I
   if (relied.length === 0 || unknown.length > 0) return { safe: false, unknown };
   const total = relied.reduce((a, [, w]) => a + w, 0);
   const weighted = relied.reduce((a, [c, w]) => a + w * retained[c]!, 0) / total;
-  const floorOk = relied.every(([c]) => retained[c]! >= o.floorPct);
-  return { safe: weighted >= o.safeRetentionPct && floorOk, unknown: [] };
+  const floorOk = relied.every(([c]) => retained[c]! >= o.floorPct - EPS);
+  return { safe: weighted >= o.safeRetentionPct - EPS && floorOk, unknown: [] };
 }
 
 /**
@@ -152,7 +154,7 @@ export function interpretQuality(rows: readonly DegradationRow[], graded: readon
       const safeFor = judged.filter(({ j }) => j.safe).map(({ u }) => u.id);
       const known = Object.entries(retained).filter((e): e is [string, number] => e[1] !== null);
       const unknown = Object.keys(retained).filter((c) => retained[c] === null).sort();
-      const allSafe = own.length > 0 && unknown.length === 0 && safeFor.length === uses.length && known.every(([, r]) => r >= o.safeRetentionPct);
+      const allSafe = own.length > 0 && unknown.length === 0 && safeFor.length === uses.length && known.every(([, r]) => r >= o.safeRetentionPct - EPS);
       interpreted.push({ quant, baseline: false, overallRetentionPct: overall, retentionPct: retained, safeFor: allSafe ? ['all', ...safeFor] : safeFor, sentence: sentence(quant, { overall, known, unknown, zeroBaseline, allSafe, safeFor, uses, measured: own.length > 0, safePct: o.safeRetentionPct }) });
     }
     const safe = [
@@ -192,7 +194,7 @@ function sentence(quant: string, f: SentenceFacts): string {
     const safeTitles = f.uses.filter((u) => f.safeFor.includes(u.id)).map((u) => u.title.toLowerCase());
     parts.push(
       `${quant} ${worst < 100 ? 'drops to' : 'keeps'} ${pct(worst)} on ${at.map((c) => c.replaceAll('_', ' ')).join(' and ')}` +
-        (worst < f.safePct ? `: avoid for ${[...new Set(at.map(activity))].join(' and ')}` : '') +
+        (worst < f.safePct - EPS ? `: avoid for ${[...new Set(at.map(activity))].join(' and ')}` : '') +
         (safeTitles.length > 0 ? `; safe for ${safeTitles.join(', ')}` : ''),
     );
   } else {
