@@ -6,15 +6,18 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { RunReport } from '../../harness/report/model.ts';
 import { ROOT, runDirIn, runVitest, tinyConfig, type Finished } from './helpers.ts';
 
+// Short on purpose: two measured requests are the fewest a CV needs; two quality sets, no CoVe or retrieval.
 const PROFILES = `  long-context:
     sizes: [200, 800]
     max_tokens: 8
   quality:
     goldens: ${path.join(ROOT, 'goldens')}
+    sets: [math, format]
     limit_per_set: 2
-    cove: { limit: 1 }
-    retrieval: { limit: 1 }
+    cove: { enabled: false }
+    retrieval: { enabled: false }
 `;
+const INTERACTIVE = (t: string) => t.replace('    warmup: 1\n    repetitions: 6\n    max_tokens: 128\n', '    warmup: 0\n    repetitions: 3\n    max_tokens: 32\n');
 
 describe('design defaults on tiny', () => {
   let run: Finished;
@@ -23,7 +26,7 @@ describe('design defaults on tiny', () => {
   const cell = (profile: string) => report.cells.find((c) => c.profile === profile)!;
 
   beforeAll(async () => {
-    const { file, outDir } = tinyConfig('', (t) => t.replace('profiles:\n', `profiles:\n${PROFILES}`));
+    const { file, outDir } = tinyConfig('', (t) => INTERACTIVE(t).replace('profiles:\n', `profiles:\n${PROFILES}`));
     run = await runVitest(['--project', 'interactive', '--project', 'long-context', '--project', 'quality'], file).done;
     const dir = runDirIn(outDir)!;
     report = JSON.parse(readFileSync(path.join(dir, 'scoreboard.json'), 'utf8')) as RunReport;
