@@ -36,7 +36,8 @@ export const USE_CASES: UseCase[] = [
     id: 'accuracy',
     title: 'Accuracy-critical',
     profiles: ['quality'],
-    weights: { 'quality.score_overall': 4, 'quality.score_endpoint_security': 2, 'quality.answer_latency_p95_s': 1 },
+    // The design weights math for accuracy-critical (financial) work: as much as endpoint security, beside the overall score.
+    weights: { 'quality.score_overall': 4, 'quality.score_math': 2, 'quality.score_endpoint_security': 2, 'quality.answer_latency_p95_s': 1 },
   },
   {
     id: 'long-context',

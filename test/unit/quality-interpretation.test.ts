@@ -4,6 +4,7 @@ import { degradation } from '../../harness/report/degradation.ts';
 import type { CellReport } from '../../harness/report/model.ts';
 import type { DegradationRow } from '../../harness/report/part-schemas.ts';
 import { gradedQuants, interpretQuality, QUALITY_USES } from '../../harness/report/quality-interpretation.ts';
+import { USE_CASES } from '../../harness/report/recommend.ts';
 
 const O = { safeRetentionPct: 95, floorPct: 90 };
 const CATS = ['endpoint_security', 'math', 'comprehension', 'reasoning', 'format'];
@@ -52,6 +53,9 @@ describe('interpretQuality', () => {
     // Weighted share below 95 %: math 0.72 (90 %) and reasoning 0.72 (90 %) → (180 + 100 + 90) / 4 = 92.5 %.
     const weighted = interpretQuality(rowsFor('Q5_K_M', { math: 0.72, reasoning: 0.72 }), graded('Q8_0', 'Q5_K_M'), O).groups[0]!.quants[1]!;
     expect(weighted.safeFor).not.toContain('accuracy');
+  });
+  test("the accuracy-critical recommendation card weighs math too", () => {
+    expect(USE_CASES.find((u) => u.id === 'accuracy')!.weights['quality.score_math']).toBe(2);
   });
   test('no baseline: one quantization graded → said so, nothing listed as safe', () => {
     const g = interpretQuality([], graded('Q4_K_M'), O).groups[0]!;
