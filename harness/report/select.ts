@@ -89,7 +89,8 @@ const TIE_BREAK = ['interactive.latency_p95_s', 'interactive.decode_tps_mean'];
 /**
  * Weighted selection. Hard thresholds first: a cell that missed (fail) or could not measure (error) any budget of
  * `profiles`, or is below a minimum on one of them, is ruled out; a minimum whose figure the cell lacks leaves it
- * unresolved (a minimum on a profile outside `profiles` is not checked and is listed in `unchecked`). Each weighted figure is normalised to [0, 1] over the remaining candidates (inverted
+ * unresolved (a minimum on a profile outside `profiles` is not checked and is listed in `unchecked`). Each weighted
+ * figure is normalised to [0, 1] over the remaining candidates (inverted
  * where the registry says lower is better; all-equal → 1), and the weighted mean ranks them, cells that met every
  * budget before cells with inconclusive or skipped budgets. Ties go to lower p95 latency, then higher decode speed,
  * then the cell id.
