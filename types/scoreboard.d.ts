@@ -185,7 +185,54 @@ export interface RunReport {
       deltaPoints: number;
       flagged: boolean;
     }[];
+    interpretation?: {
+      safeRetentionPct: number;
+      floorPct: number;
+      uses: {
+        id: string;
+        title: string;
+        weights: {
+          [k: string]: number;
+        };
+      }[];
+      groups: {
+        model: string;
+        ctx: number;
+        baselineQuant: string;
+        quants: {
+          quant: string;
+          baseline: boolean;
+          overallRetentionPct: number | null;
+          retentionPct: {
+            [k: string]: number | null;
+          };
+          safeFor: string[];
+          sentence: string;
+        }[];
+        safe: {
+          useCase: string;
+          title: string;
+          quants: string[];
+          note?: string;
+        }[];
+      }[];
+    };
+    distribution?: {
+      cellId: string;
+      model: string;
+      quant: string;
+      ctx: number;
+      metric: string;
+      n: number;
+      errored: number;
+      mean: number | null;
+      min: number | null;
+      max: number | null;
+      bins: number[];
+      outOfRange: number;
+    }[];
   };
+  bands?: "design" | "small-machine";
   decisions?: {
     recommendations: {
       useCase: string;

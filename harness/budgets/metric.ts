@@ -3,7 +3,7 @@
  * means to a person. Each profile declares its own metrics with these (harness/profiles/<name>/profile.ts); the
  * readers of the declarations are in catalogue.ts.
  */
-import { LOAD_BANDS, MACHINE_CPU_BANDS, MEMORY_MB_BANDS, TEMPERATURE_BANDS, type Band } from './bands.ts';
+import { LOAD_BANDS, MACHINE_CPU_BANDS, MEMORY_MB_BANDS, TEMPERATURE_BANDS, alternativesOf, type Band, type BandSet } from './bands.ts';
 
 /**
  * `lower`/`higher`: which way is better. `neither`: a descriptive figure (how much load the probe saw, the largest
@@ -16,6 +16,8 @@ export interface MetricDefinition {
   unit: string;
   better: Better;
   bands?: readonly Band[];
+  /** The bands of another set (config `interpretation.bands`) where it differs from the design's (bands.ts). */
+  altBands?: Partial<Record<BandSet, readonly Band[]>>;
   /** Stored as 0/1 so budgets can judge it; shown as yes/no. */
   flag?: true;
   /**
@@ -36,17 +38,21 @@ export const sampled = (definition: MetricDefinition, kind: 'independent' | 'ser
 /** An older name for `of` at `aggregation` (see `alias`). */
 export const aliasOf = (definition: MetricDefinition, of: string, aggregation: string): MetricDefinition => ({ ...definition, alias: { of, aggregation } });
 
+const withBands = (bands: readonly Band[] | undefined) => {
+  const alt = bands ? alternativesOf(bands) : undefined;
+  return { ...(bands ? { bands } : {}), ...(alt ? { altBands: alt } : {}) };
+};
 export const lower = (label: string, unit: string, bands?: readonly Band[]): MetricDefinition => ({
   label,
   unit,
   better: 'lower',
-  ...(bands ? { bands } : {}),
+  ...withBands(bands),
 });
 export const higher = (label: string, unit: string, bands?: readonly Band[]): MetricDefinition => ({
   label,
   unit,
   better: 'higher',
-  ...(bands ? { bands } : {}),
+  ...withBands(bands),
 });
 export const neither = (label: string, unit: string): MetricDefinition => ({ label, unit, better: 'neither' });
 export const flag = (label: string): MetricDefinition => ({ label, unit: 'yes/no', better: 'lower', flag: true });

@@ -6,6 +6,7 @@ import { PROFILES, type ProfileName, type ProfileOf } from '../profiles/registry
 import { DEFAULT_TARGET, targetSchema } from './target-schema.ts';
 import { energySchema } from './energy-schema.ts';
 import { middlewareSectionSchema } from '../middleware/config.ts';
+import { interpretationSchema, selectionSchema } from './interpretation-schema.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
@@ -173,19 +174,10 @@ export const configSchema = z.strictObject({
   sampler: z.strictObject({ interval_ms: z.number().int().min(10).max(60_000).default(100) }).default({ interval_ms: 100 }),
   /** What the HTTP client accepts from llama-server: bytes per answer (an answer over it is an error of its request). */
   client: z.strictObject({ max_response_mb: z.number().positive().max(1024).default(8) }).default({ max_response_mb: 8 }),
-  /** Weights of the overall-best selection, over `profile.metric` figures; lower-is-better figures are inverted. */
-  selection: z
-    .strictObject({ weights: z.record(z.string().regex(/^[a-z-]+\.[a-z0-9_]+$/, 'expected profile.metric, e.g. interactive.latency_p95_s'), z.number().min(0)) })
-    .default({
-      weights: {
-        'interactive.latency_p95_s': 3,
-        'interactive.decode_tps_mean': 2,
-        'interactive.cpu_p99_pct': 2,
-        'idle.cpu_mean_pct': 1,
-        'interactive.rss_peak_mb': 1,
-        'quality.score_overall': 3,
-      },
-    }),
+  /** The overall-best selection: weights over `profile.metric` figures and hard minimums (harness/config/interpretation-schema.ts). */
+  selection: selectionSchema,
+  /** Interpretation bands and the quality interpretation's thresholds (harness/config/interpretation-schema.ts). */
+  interpretation: interpretationSchema,
   verdicts: z
     .strictObject({
       /** What an inconclusive verdict (the confidence interval straddles the limit) does to its test. */

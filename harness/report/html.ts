@@ -13,6 +13,7 @@ import { pairedSection } from './html/paired.ts';
 import { knobSection } from './html/knobs.ts';
 import { crossoverSection, middlewareSection, variabilitySection } from './html/lab.ts';
 import { runStatus } from './html/run-status.ts';
+import { qualityDistributionSection, qualityInterpretationSection } from './html/quality.ts';
 import { ENERGY_STYLE, energySection, energyTotals } from './html/energy.ts';
 
 export { escapeHtml } from './html/common.ts';
@@ -108,7 +109,7 @@ function profileSection(report: RunReport, profile: string, cells: CellReport[],
         return drawn ? `<h3>Quality versus speed</h3><p class="note">Filled points are the Pareto front: no other cell is both faster and better.</p>${drawn}` : '';
       }
       case 'quality-degradation':
-        return degradationSection(report);
+        return degradationSection(report) + qualityInterpretationSection(report) + qualityDistributionSection(report);
       case 'paired-comparison':
         return pairedSection(report.pairedComparisons);
       case 'outcome-strip':
@@ -123,7 +124,7 @@ function profileSection(report: RunReport, profile: string, cells: CellReport[],
         return variabilitySection(cells);
     }
   });
-  return `<section><h2>${escapeHtml(titleCase(profile))}</h2>${verdictHeatMap(profile, cells)}${profileTable(profile, cells)}${extra.join('')}</section>`;
+  return `<section><h2>${escapeHtml(titleCase(profile))}</h2>${verdictHeatMap(profile, cells)}${profileTable(profile, cells, report.bands)}${extra.join('')}</section>`;
 }
 
 /** A self-contained page: inline CSS and SVG, one hashed script, no network. Timelines come from metrics_samples.csv. */
@@ -185,7 +186,7 @@ ${energySection(cells)}
 ${overviewTable(cells)}
 ${scoresTable(report)}
 <h2>Cells in detail</h2>
-${cells.map((c) => cellDetails(c, timelines.get(`${c.cell.slug}/${c.profile}`))).join('\n')}
+${cells.map((c) => cellDetails(c, timelines.get(`${c.cell.slug}/${c.profile}`), report.bands)).join('\n')}
 ${evidenceSection(cells, graded)}
 <script>${SCRIPT}</script>
 </body></html>

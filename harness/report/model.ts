@@ -4,6 +4,9 @@ import { cellScoreSchema, comparisonSchema, degradationRowSchema, recommendation
 import { pairedComparisonSchema } from '../analysis/paired.ts';
 import { knobEffectSchema } from '../analysis/knobs.ts';
 import { repeatSummarySchema } from '../measurement/repeat-schema.ts';
+import { BAND_SETS } from '../budgets/bands.ts';
+import { qualityInterpretationSchema } from './quality-interpretation.ts';
+import { qualityDistributionSchema } from './quality-distribution.ts';
 
 export const testOutcomeSchema = z.object({
   name: z.string(),
@@ -71,7 +74,18 @@ export const runReportSchema = z.object({
   bandwidth: z.object({ gbPerSec: z.number(), method: z.string() }).optional(),
   cells: z.array(cellReportSchema),
   /** Quality lost by each quantization against the model's highest-precision one (quality profile only). */
-  quality: z.object({ thresholdPoints: z.number(), degradation: z.array(degradationRowSchema) }).optional(),
+  quality: z
+    .object({
+      thresholdPoints: z.number(),
+      degradation: z.array(degradationRowSchema),
+      /** Per quantization a sentence and the uses it is safe for; per use the safe levels (quality-interpretation.ts). */
+      interpretation: qualityInterpretationSchema.optional(),
+      /** Per graded cell and category: mean, minimum and the histogram of item scores (quality-distribution.ts). */
+      distribution: z.array(qualityDistributionSchema).optional(),
+    })
+    .optional(),
+  /** The interpretation bands the figures are read with (config `interpretation.bands`); absent: design. */
+  bands: z.enum(BAND_SETS).optional(),
   /** Which configuration to run: per use case, with its reasons; and the efficiency and cost-benefit scores. */
   decisions: z
     .object({ recommendations: z.array(recommendationSchema), scores: z.array(cellScoreSchema), formulas: z.record(z.string(), z.string()) })

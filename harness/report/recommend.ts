@@ -2,7 +2,8 @@ import { verdictLabel } from '../budgets/budget.ts';
 import { formatShort } from '../units.ts';
 import type { CellReport } from './model.ts';
 import type { CellScore, Recommendation } from './part-schemas.ts';
-import { candidates, select, type Selection } from './select.ts';
+import { candidates, select, type Minimum, type Selection } from './select.ts';
+export type { Minimum } from './select.ts';
 
 export interface UseCase {
   id: string;
@@ -35,7 +36,8 @@ export const USE_CASES: UseCase[] = [
     id: 'accuracy',
     title: 'Accuracy-critical',
     profiles: ['quality'],
-    weights: { 'quality.score_overall': 4, 'quality.score_endpoint_security': 2, 'quality.answer_latency_p95_s': 1 },
+    // The design weights math for accuracy-critical (financial) work: as much as endpoint security, beside the overall score.
+    weights: { 'quality.score_overall': 4, 'quality.score_math': 2, 'quality.score_endpoint_security': 2, 'quality.answer_latency_p95_s': 1 },
   },
   {
     id: 'long-context',
@@ -80,12 +82,24 @@ function describe(useCase: UseCase, s: Selection, title = useCase.title): Recomm
     .map((c) => `${c.key} = ${formatShort(c.value)} (normalised ${c.normalised.toFixed(2)}, weight ${c.weight})`);
   if (s.runnerUp) reasons.push(`runner-up ${s.runnerUp.cellId} scored ${s.runnerUp.score.toFixed(3)} against ${w.score.toFixed(3)}`);
   if (s.missing.length) reasons.push(`not measured or without a better side, so not weighed: ${s.missing.join(', ')}`);
+  for (const m of s.unchecked) reasons.push(`not checked: ${m.label} ≥ ${m.min} (no ${m.key.split('.')[0]} profile in this run)`);
   const status = unresolved.length > 0 ? 'provisional' : 'recommended';
   return { useCase: useCase.id, title, status, cellId: w.cellId, runnerUp: s.runnerUp?.cellId ?? null, score: w.score, reasons: [...unresolved, ...reasons], ruledOut };
 }
 
-/** One recommendation per use case plus an overall best (with the configured weights and every profile that ran). */
-export function recommend(cells: readonly CellReport[], overallWeights: Record<string, number>): Recommendation[] {
+/** The selector's minimums from the config (`selection.min_cove_pass_rate`, `selection.min_retrieval_f1`; null: none). */
+export function selectionMinimums(s: { min_cove_pass_rate: number | null; min_retrieval_f1: number | null }): Minimum[] {
+  const out: Minimum[] = [];
+  if (s.min_cove_pass_rate !== null) out.push({ key: 'quality.cove_pass_rate', min: s.min_cove_pass_rate, label: 'min CoVe pass rate' });
+  if (s.min_retrieval_f1 !== null) out.push({ key: 'quality.retrieval_f1_mean', min: s.min_retrieval_f1, label: 'min retrieval F1' });
+  return out;
+}
+
+/**
+ * One recommendation per use case plus an overall best (with the configured weights, every profile that ran, and
+ * the selector's minimums as hard thresholds).
+ */
+export function recommend(cells: readonly CellReport[], overallWeights: Record<string, number>, overallMinimums: readonly Minimum[] = []): Recommendation[] {
   const all = candidates(cells);
   const ran = new Set(cells.filter((c) => c.state === 'completed').map((c) => c.profile));
   const out = USE_CASES.map((u) => {
@@ -97,7 +111,7 @@ export function recommend(cells: readonly CellReport[], overallWeights: Record<s
   const overall: UseCase = { id: 'overall', title: 'Overall best', profiles: [...ran].sort(), weights: overallWeights };
   // With no profile completed there is no threshold to meet: no pick, rather than a cell that never ran.
   const nothingRan = { useCase: overall.id, title: overall.title, status: 'not-measured' as const, cellId: null, runnerUp: null, score: null, reasons: ['no profile completed in this run'], ruledOut: [] };
-  out.unshift(ran.size === 0 ? nothingRan : describe(overall, select(all, overallWeights, overall.profiles)));
+  out.unshift(ran.size === 0 ? nothingRan : describe(overall, select(all, overallWeights, overall.profiles, overallMinimums)));
   // The winner's budgets and their headroom: the evidence a person checks first.
   for (const r of out) {
     if (!r.cellId) continue;
@@ -105,6 +119,11 @@ export function recommend(cells: readonly CellReport[], overallWeights: Record<s
     const u = r.useCase === 'overall' ? overall : USE_CASES.find((x) => x.id === r.useCase)!;
     for (const { profile, verdict } of c.verdicts) {
       if (u.profiles.includes(profile) && verdict.status === 'pass') r.reasons.push(`passed ${profile}: ${verdictLabel(verdict)} ${formatShort(verdict.value!)} ${verdict.unit}${pct(verdict.used)}`);
+    }
+    if (r.useCase !== 'overall') continue;
+    for (const m of overallMinimums) {
+      const value = c.figures.get(m.key);
+      if (u.profiles.includes(m.key.split('.')[0]!) && value !== undefined && value >= m.min) r.reasons.push(`passed ${m.label}: ${formatShort(value)} ≥ ${m.min}`);
     }
   }
   return out;

@@ -53,6 +53,13 @@ export interface Ranked {
   unresolved: { profile: string; verdict: Verdict }[];
 }
 
+/** A hard minimum on a `profile.metric` figure (the selector's `min_cove_pass_rate`, `min_retrieval_f1`). */
+export interface Minimum {
+  key: string;
+  min: number;
+  label: string;
+}
+
 export interface Selection {
   /** Hard thresholds: the profiles whose every budget a candidate must meet. */
   profiles: string[];
@@ -63,6 +70,16 @@ export interface Selection {
   excluded: { cellId: string; profile: string; verdict: Verdict }[];
   /** Weighted figures nobody had, or that the registry gives no better side, so they did not count. */
   missing: string[];
+  /** Minimums on a profile that did not run in this selection: not checked, and said so. */
+  unchecked: Minimum[];
+}
+
+/** The verdict a minimum gives a cell: fail below it, pass at or above it, skipped (never met) without the figure. */
+export function minimumVerdict(m: Minimum, value: number | undefined): Verdict {
+  const dot = m.key.indexOf('.');
+  const base = { metric: m.key.slice(dot + 1), label: m.label, source: `>= ${m.min}`, op: '>=' as const, limit: m.min, unit: 'score' };
+  if (value === undefined) return { ...base, value: null, status: 'skipped', margin: null, used: null, reason: `${m.key} was not measured for this cell` };
+  return { ...base, value, status: value >= m.min ? 'pass' : 'fail', margin: value - m.min, used: value === 0 ? null : m.min / value };
 }
 
 const UNRESOLVED: readonly Verdict['status'][] = ['inconclusive', 'skipped'];
@@ -71,14 +88,24 @@ const TIE_BREAK = ['interactive.latency_p95_s', 'interactive.decode_tps_mean'];
 
 /**
  * Weighted selection. Hard thresholds first: a cell that missed (fail) or could not measure (error) any budget of
- * `profiles` is ruled out. Each weighted figure is normalised to [0, 1] over the remaining candidates (inverted
+ * `profiles`, or is below a minimum on one of them, is ruled out; a minimum whose figure the cell lacks leaves it
+ * unresolved (a minimum on a profile outside `profiles` is not checked and is listed in `unchecked`). Each weighted
+ * figure is normalised to [0, 1] over the remaining candidates (inverted
  * where the registry says lower is better; all-equal → 1), and the weighted mean ranks them, cells that met every
  * budget before cells with inconclusive or skipped budgets. Ties go to lower p95 latency, then higher decode speed,
  * then the cell id.
  */
-export function select(all: readonly Candidate[], weights: Record<string, number>, profiles: readonly string[]): Selection {
+export function select(all: readonly Candidate[], weights: Record<string, number>, profiles: readonly string[], minimums: readonly Minimum[] = []): Selection {
   const excluded: Selection['excluded'] = [];
-  const eligible = all.filter((c) => {
+  const profileOf = (key: string) => key.slice(0, Math.max(0, key.indexOf('.')));
+  const checked = minimums.filter((m) => profiles.includes(profileOf(m.key)));
+  const unchecked = minimums.filter((m) => !checked.includes(m));
+  // A minimum is one more budget of its profile: a cell below it is ruled out, one without the figure is unresolved.
+  const withMinimums = all.map((c) => ({
+    ...c,
+    verdicts: [...c.verdicts, ...checked.map((m) => ({ profile: profileOf(m.key), verdict: minimumVerdict(m, c.figures.get(m.key)) }))],
+  }));
+  const eligible = withMinimums.filter((c) => {
     const ruledOut = c.verdicts.find((v) => profiles.includes(v.profile) && (v.verdict.status === 'fail' || v.verdict.status === 'error'));
     if (ruledOut) excluded.push({ cellId: c.cellId, ...ruledOut });
     const ranAll = profiles.every((p) => [...c.figures.keys()].some((k) => k.startsWith(`${p}.`)));
@@ -120,5 +147,5 @@ export function select(all: readonly Candidate[], weights: Record<string, number
     }
     return a.cellId.localeCompare(b.cellId);
   });
-  return { profiles: [...profiles], winner: ranked[0] ?? null, runnerUp: ranked[1] ?? null, ranked, excluded, missing };
+  return { profiles: [...profiles], winner: ranked[0] ?? null, runnerUp: ranked[1] ?? null, ranked, excluded, missing, unchecked };
 }

@@ -544,3 +544,45 @@ export function stripChart(opts: {
   const zero = axis.min < 0 && axis.max > 0 ? `<line x1="${num(sx(0))}" y1="${num(frame.top)}" x2="${num(sx(0))}" y2="${num(frame.bottom)}" stroke="${AXIS}" stroke-dasharray="3 3"/>` : '';
   return svg(width, height, opts.xLabel, key.svg + zero + strips.join('') + `<line x1="${num(frame.left)}" y1="${num(frame.bottom)}" x2="${num(frame.right)}" y2="${num(frame.bottom)}" stroke="${AXIS}"/>` + xGrid(axis, frame, sx, opts.xLabel, height));
 }
+
+/**
+ * Histogram of item scores over [0, 1] (`bins` equal-width counts), with the mean as a dashed line and the minimum
+ * as a marker under the axis: the spread a mean hides. No items → a small SVG saying so.
+ */
+export function histogramChart(opts: { bins: readonly number[]; title: string; mean?: number | null; min?: number | null; width?: number }): string {
+  const width = size(opts.width, 220);
+  const total = opts.bins.reduce((a, b) => a + (Number.isFinite(b) && b > 0 ? b : 0), 0);
+  if (opts.bins.length === 0 || total === 0) return emptyChart(width, `${truncate(opts.title)}: no graded items`);
+  const yAxis = exactAxis(Math.max(1, highest(opts.bins)));
+  yAxis.decimals = 0;
+  yAxis.ticks = yAxis.ticks.filter((t) => Number.isInteger(t));
+  const frame: Frame = { left: leftMargin(yAxis), right: width - 8, top: 18, bottom: 18 + 80 };
+  const height = frame.bottom + 34;
+  const sy = scale(yAxis, frame.bottom, frame.top);
+  const binWidth = (frame.right - frame.left) / opts.bins.length;
+  const sx = (v: number) => frame.left + v * (frame.right - frame.left);
+  const bars = opts.bins.map((count, i) => {
+    if (!(count > 0)) return '';
+    const lo = i / opts.bins.length;
+    const hi = (i + 1) / opts.bins.length;
+    const top = sy(count);
+    const range = `${lo.toFixed(2)}–${hi.toFixed(2)}${i === opts.bins.length - 1 ? ' (1 included)' : ''}`;
+    return `<rect x="${num(frame.left + i * binWidth + 0.5)}" y="${num(top)}" width="${num(binWidth - 1)}" height="${num(frame.bottom - top)}" fill="${BLUE}"><title>${esc(`${opts.title}: ${count} item(s) scored ${range}`)}</title></rect>`;
+  });
+  const xAxis: Axis = { min: 0, max: 1, step: 0.5, ticks: [0, 0.5, 1], decimals: 1 };
+  const marks: string[] = [];
+  if (opts.mean !== undefined && opts.mean !== null && Number.isFinite(opts.mean)) {
+    const x = num(sx(Math.min(1, Math.max(0, opts.mean))));
+    marks.push(`<g><title>${esc(`mean ${formatFixed(opts.mean)}`)}</title><line x1="${x}" y1="${num(frame.top - 4)}" x2="${x}" y2="${num(frame.bottom)}" stroke="${INK}" stroke-dasharray="4 3"/><text x="${x}" y="${num(frame.top - 7)}" text-anchor="middle" fill="${MUTED}">mean</text></g>`);
+  }
+  if (opts.min !== undefined && opts.min !== null && Number.isFinite(opts.min)) {
+    const x = sx(Math.min(1, Math.max(0, opts.min)));
+    marks.push(`<g><title>${esc(`minimum ${formatFixed(opts.min)}`)}</title><path d="M${num(x)} ${num(frame.bottom + 1)} l-4 7 h8 z" fill="${RED}"/></g>`);
+  }
+  return svg(
+    width,
+    height,
+    `${opts.title}: histogram of item scores`,
+    yGrid(yAxis, frame, sy, 'items') + bars.join('') + xGrid(xAxis, frame, sx, 'item score', height) + marks.join(''),
+  );
+}

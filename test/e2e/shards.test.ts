@@ -27,6 +27,7 @@ const BUDGETS = `
     budgets:
       cpu_pct: "off"
       latency_p99_over_p50: "off"
+      decode_tps_cv_pct: "off"
       ttft_s: "off"
       swap_growth_mb: "off"
       latency_s: "p(95) <= 600"

@@ -17,7 +17,7 @@ const MATRIX = (text: string) =>
     .replace('ctx: [1024]', 'ctx: [512, 1024]')
     .replace('repetitions: 6', 'repetitions: 3')
     .replace('max_tokens: 128', 'max_tokens: 32');
-const QUIET_INTERACTIVE = `    budgets: { cpu_pct: "off", latency_s: "off", latency_p99_over_p50: "off", ttft_s: "off", swap_growth_mb: "off", decode_tps: "off", server_decode_tps: "mean DECODE" }\n`;
+const QUIET_INTERACTIVE = `    budgets: { cpu_pct: "off", latency_s: "off", latency_p99_over_p50: "off", ttft_s: "off", swap_growth_mb: "off", decode_tps: "off", decode_tps_cv_pct: "off", server_decode_tps: "mean DECODE" }\n`;
 
 function bench(configFile: string, args: string[]): Promise<Finished> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', configFile, ...args], {

@@ -43,7 +43,7 @@ describe('long-context', () => {
     expect(top.cache_reused_tokens!).toBeGreaterThanOrEqual(790);
     expect(value(c, 'max_usable_context_tokens')).toBe(800);
     expect(value(c, 'cache_speedup_at_max')).toBeGreaterThan(1);
-    expect(c.verdicts.map((v) => v.metric).sort()).toEqual(['failed_sizes', 'load_s', 'requests_failed', 'swap_growth_mb']);
+    expect(c.verdicts.map((v) => v.metric).sort()).toEqual(['context_load_s', 'failed_sizes', 'requests_failed', 'swap_growth_mb']);
     expect(value(c, 'requests_failed')).toBe(0);
   });
 });

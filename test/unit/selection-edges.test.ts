@@ -186,7 +186,7 @@ describe('select', () => {
   });
 
   test('no candidates: no winner, no runner-up', () => {
-    expect(select([], W, ['interactive'])).toEqual({ profiles: ['interactive'], winner: null, runnerUp: null, ranked: [], excluded: [], missing: Object.keys(W) });
+    expect(select([], W, ['interactive'])).toEqual({ profiles: ['interactive'], winner: null, runnerUp: null, ranked: [], excluded: [], missing: Object.keys(W), unchecked: [] });
   });
 
   test('unresolved budgets of the use case\'s profiles rank a cell after every resolved one, whatever its score', () => {

@@ -1,7 +1,7 @@
 // Interactive: short prompts one after another, as a person chatting sends them. Measures how fast answers start
 // and finish, how steady that is (p99/p50), and what the machine pays in CPU and memory meanwhile.
 import { z } from 'zod';
-import { DECODE_BANDS, LATENCY_BANDS, TTFT_BANDS } from '../../budgets/bands.ts';
+import { DECODE_BANDS, DECODE_CV_BANDS, LATENCY_BANDS, TTFT_BANDS } from '../../budgets/bands.ts';
 import { COMMON_METRICS, aliasOf, higher, lower, neither, sampled } from '../../budgets/metric.ts';
 import { DURATION_LIMIT, MAX_DURATION_S } from '../../limits.ts';
 import { defineProfile, type ProfileRuntime } from '../define-profile.ts';
@@ -44,6 +44,8 @@ export const interactive = defineProfile({
     latency_p95_s: aliasOf(lower('p95 latency', 's', LATENCY_BANDS), 'latency_s', 'p(95)'),
     latency_p99_s: aliasOf(lower('p99 latency', 's', LATENCY_BANDS), 'latency_s', 'p(99)'),
     latency_p99_over_p50: lower('latency p99/p50', '×'),
+    // Token-timing variance: the coefficient of variation (sample SD ÷ mean × 100) of the per-request decode tok/s.
+    decode_tps_cv_pct: lower('token-timing variance (CV of per-request decode tok/s)', '%', DECODE_CV_BANDS),
     itl_p99_ms: aliasOf(lower('inter-token latency p99', 'ms'), 'itl_ms', 'p(99)'),
     decode_tps_mean: aliasOf(higher('decode speed', 'tok/s', DECODE_BANDS), 'decode_tps', 'mean'),
     server_decode_tps_mean: aliasOf(higher('decode speed (server timings)', 'tok/s', DECODE_BANDS), 'server_decode_tps', 'mean'),
@@ -67,6 +69,7 @@ export const interactive = defineProfile({
     latency_p99_over_p50: '< 2',
     ttft_s: 'p(95) <= 30',
     decode_tps: 'mean >= 2',
+    decode_tps_cv_pct: '<= 20',
     swap_growth_mb: '<= 0',
     // A request that failed is not a fast one: it would otherwise just drop out of the percentiles.
     requests_failed: '<= 0',

@@ -198,6 +198,7 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
     latency_p99_over_p50: metric(e2e, '×', quantileRatioStatistic(0.99, 0.5), 1, countedAsTimeout),
     itl_p99_ms: metric(itl, 'ms', seriesQuantileStatistic(0.99)),
     decode_tps_mean: metric(decode, 'tok/s', meanStatistic),
+    decode_tps_cv_pct: good.length === 0 ? none('%') : decodeCv(decode),
     server_decode_tps_mean: noTimings ?? metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanStatistic),
     prefill_tps_mean: noTimings ?? metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanStatistic),
     requests_failed: records.length > 0 ? ok(failures, 'requests') : failed('requests', 'no requests were measured'),
@@ -207,4 +208,16 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
 function scaleSummary(s: Summary, k: number): Summary {
   if (k === 1) return s;
   return { ...s, mean: s.mean * k, median: s.median * k, sd: s.sd * k, min: s.min * k, max: s.max * k, p50: s.p50 * k, p95: s.p95 * k, p99: s.p99 * k };
+}
+
+/**
+ * Token-timing variance: the coefficient of variation of the per-request decode speeds, sample SD (n − 1) ÷ mean,
+ * in %. It needs two requests; one speed has no spread to speak of.
+ */
+export function decodeCv(tps: readonly number[]): Metric {
+  if (tps.length < 2) return skipped('%', `needs two successful requests with a decode speed, got ${tps.length}`);
+  const mean = tps.reduce((a, x) => a + x, 0) / tps.length;
+  if (!(mean > 0)) return failed('%', `the mean decode speed is ${mean} tok/s: no variation relative to it`);
+  const sd = Math.sqrt(tps.reduce((a, x) => a + (x - mean) ** 2, 0) / (tps.length - 1));
+  return ok((sd / mean) * 100, '%');
 }

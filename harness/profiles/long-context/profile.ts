@@ -1,7 +1,7 @@
 // Long context: a ladder of prompt sizes (sized exactly with the server's tokenizer), each sent cold and again
 // from the prompt cache. Prefill and decode speed, TTFT and memory per size; the largest usable context.
 import { z } from 'zod';
-import { DECODE_BANDS, TTFT_BANDS } from '../../budgets/bands.ts';
+import { CONTEXT_LOAD_BANDS, DECODE_BANDS, TTFT_BANDS } from '../../budgets/bands.ts';
 import { COMMON_METRICS, higher, lower, neither } from '../../budgets/metric.ts';
 import { defineProfile, type ProfileRuntime } from '../define-profile.ts';
 import { judged, seconds, tokens, withQuick } from '../settings.ts';
@@ -17,7 +17,7 @@ export const settings = withQuick(
     request_timeout_s: seconds.default(900),
   },
   { sizes: [200, 800], max_tokens: 8 },
-  judged(['load_s']),
+  judged(['context_load_s']),
 );
 
 export const longContext = defineProfile({
@@ -30,6 +30,9 @@ export const longContext = defineProfile({
     largest_size_tokens: neither('largest prompt measured', 'tokens'),
     failed_sizes: lower('prompt sizes that failed', 'sizes'),
     requests_failed: lower('failed requests (cold and repeated)', 'requests'),
+    // The design's "initial load": the server's prompt-processing time of the ladder's largest size, sent cold (an
+    // error when that size failed, never the largest one that worked). Model load is load_s, a figure of its own.
+    context_load_s: lower('context load (prefill of the largest prompt, cold)', 's', CONTEXT_LOAD_BANDS),
     prefill_s_at_max: lower('prefill time at the largest prompt', 's'),
     prefill_tps_at_max: higher('prefill speed at the largest prompt', 'tok/s'),
     ttft_s_at_max: lower('TTFT at the largest prompt', 's', TTFT_BANDS),
@@ -39,9 +42,9 @@ export const longContext = defineProfile({
     cache_speedup_at_max: higher('prefix-cache speed-up', '×'),
     cache_reused_tokens_at_max: higher('tokens reused from the prompt cache', 'tokens'),
   },
-  key: ['max_usable_context_tokens', 'prefill_tps_at_max', 'ttft_s_at_max', 'decode_tps_at_max', 'cache_speedup_at_max', 'rss_peak_mb', 'load_s'],
+  key: ['max_usable_context_tokens', 'context_load_s', 'prefill_tps_at_max', 'ttft_s_at_max', 'decode_tps_at_max', 'cache_speedup_at_max', 'rss_peak_mb', 'load_s'],
   budgets: {
-    load_s: '<= 60',
+    context_load_s: '<= 60',
     swap_growth_mb: '<= 0',
     failed_sizes: '<= 0',
     // A repeated prompt that failed is not a failed size, but it is a failed request.

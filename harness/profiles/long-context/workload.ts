@@ -117,6 +117,7 @@ export const workload: Workload<'long-context'> = async (ctx) => {
   // The repeat of the largest prompt: when it failed, its figures are errors, not "not reported".
   const repeated = (key: string, unit: string): Metric =>
     top?.repeat_ok === 0 ? failed(unit, `the repeated ${top.tokens}-token request failed (the error is in responses.jsonl)`) : at(key, unit);
+  metrics.context_load_s = contextLoad(rows);
   metrics.prefill_s_at_max = at('prefill_s', 's');
   metrics.prefill_tps_at_max = at('prefill_tps', 'tok/s');
   metrics.ttft_s_at_max = at('ttft_s', 's');
@@ -143,4 +144,17 @@ export function usableContext(rows: readonly Row[], usableTtftS: number, swapGro
   }
   if (swapGrowth.value > 0) return failed('tokens', `swap grew by ${swapGrowth.value.toFixed(1)} MB during the ladder: no size is usable without swapping`);
   return largest !== null ? ok(largest, 'tokens') : failed('tokens', `no prompt size answered within ${usableTtftS} s`);
+}
+
+/**
+ * The design's "initial load": how long the server took to process the largest prompt of the ladder, sent cold
+ * (its own prompt_ms). Always the largest size measured: when that one failed, the figure is an error, not the
+ * time of a smaller size that worked.
+ */
+export function contextLoad(rows: readonly Row[]): Metric {
+  const largest = rows.reduce<Row | undefined>((a, r) => (a === undefined || (r.tokens ?? -1) > (a.tokens ?? -1) ? r : a), undefined);
+  if (!largest) return failed('s', 'no prompt size was measured');
+  if (largest.ok !== 1) return failed('s', `the largest prompt (${largest.tokens} tokens) failed (the error is in responses.jsonl)`);
+  if (largest.prefill_s === null || largest.prefill_s === undefined) return skipped('s', `the server reported no prompt timings for the largest prompt (${largest.tokens} tokens)`);
+  return ok(largest.prefill_s, 's');
 }

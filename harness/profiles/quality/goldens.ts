@@ -109,3 +109,17 @@ export function goldenMetrics(outcomes: readonly GoldenOutcome[], mode: AnswerMo
   if (mine.length > 0) metrics[mode === 'free' ? 'score_overall' : 'score_overall_constrained'] = judge('the golden sets', mine);
   return metrics;
 }
+
+/**
+ * Per category and answer mode, one row per item for the report's score distribution (`item_scores.<metric>`):
+ * the item's score and weight; an item that got no answer keeps a row with score null (an error, not a zero).
+ */
+export function itemScoreSeries(outcomes: readonly GoldenOutcome[]): Map<string, Record<string, number | null>[]> {
+  const out = new Map<string, Record<string, number | null>[]>();
+  for (const o of outcomes) {
+    if (o.state !== 'graded' && o.state !== 'error') continue;
+    const name = `item_scores.${categoryMetric(o.category, o.mode)}`;
+    out.set(name, [...(out.get(name) ?? []), { score: o.state === 'graded' ? o.score : null, weight: o.weight }]);
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import { bm25Rank, precisionRecall, readDocIds, type RetrievalScore } from '../.
 import { mean, summarize } from '../../stats/summary.ts';
 import { chainOfVerification, type Ask } from './cove.ts';
 import { dataFile } from '../prompts.ts';
-import { askGolden, goldenMetrics, type GoldenOutcome } from './goldens.ts';
+import { askGolden, goldenMetrics, itemScoreSeries, type GoldenOutcome } from './goldens.ts';
 import type { SuiteOptions } from '../define-suite.ts';
 import type { Workload, WorkloadContext } from '../run-cell.ts';
 import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
@@ -69,6 +69,7 @@ export const workload: Workload<'quality'> = async (ctx) => {
   if (constrained.length) Object.assign(metrics, goldenMetrics(outcomes, 'constrained'));
   else metrics.score_overall_constrained = skipped('score', 'constrained-answer mode is off (quality.constrained_sets is empty)');
   metrics.items_errored = ok(outcomes.filter((o) => o.state === 'error').length, 'items');
+  for (const [name, rows] of itemScoreSeries(outcomes)) ctx.addSeries(name, rows);
 
   Object.assign(metrics, q.cove.enabled ? await coveMetrics(ctx, dir, ask) : coveSkipped('CoVe is disabled in the config'));
   Object.assign(metrics, q.retrieval.enabled ? await retrievalMetrics(ctx, dir, ask) : retrievalSkipped('retrieval is disabled in the config'));

@@ -5,6 +5,7 @@ import { formatFixed } from '../../units.ts';
 import { overallVerdict, type CellReport } from '../model.ts';
 import { runRelativePath } from '../run-path.ts';
 import type { Series } from '../svg.ts';
+import type { BandSet } from '../../budgets/bands.ts';
 import { anchor, budgetText, escapeHtml, figure, label, levelPrefix, SYMBOL, titleCase, usedText } from './common.ts';
 
 export interface Timeline {
@@ -18,7 +19,7 @@ function ratingBadge(c: CellReport): string {
 }
 
 /** One sortable table per profile: a row per cell, its key figures coloured by their budget's verdict. */
-export function profileTable(profile: string, cells: CellReport[]): string {
+export function profileTable(profile: string, cells: CellReport[], bands?: BandSet): string {
   const keys = isProfileName(profile) ? KEY_METRICS[profile] : Object.keys(cells[0]?.metrics ?? {}).slice(0, 6);
   const head = `<thead><tr><th>cell</th>${keys.map((k) => `<th>${label(profile, k)}</th>`).join('')}<th>rating · budgets</th></tr></thead>`;
   const rows = cells.map((c) => {
@@ -31,7 +32,7 @@ export function profileTable(profile: string, cells: CellReport[]): string {
       const cls = v ? v.status : m?.status === 'ok' ? 'none' : (m?.status ?? 'none');
       const title = v ? budgetText(v) : (m?.reason ?? '');
       const attrs = `${m?.value !== undefined && m.value !== null ? ` data-v="${escapeHtml(m.value)}"` : ''}${title ? ` title="${escapeHtml(title)}"` : ''}`;
-      return `<td class="num ${escapeHtml(cls)}"${attrs}>${figure(profile, k, m?.value)}</td>`;
+      return `<td class="num ${escapeHtml(cls)}"${attrs}>${figure(profile, k, m?.value, bands)}</td>`;
     });
     const n = c.counts;
     const summary = `${n.pass} pass · ${n.fail} fail${n.inconclusive ? ` · ${n.inconclusive} inconclusive` : ''}${n.skipped ? ` · ${n.skipped} skipped` : ''}${n.error ? ` · ${n.error} error` : ''}`;
@@ -79,11 +80,11 @@ export function fileLink(file: string): string {
   return `<a href="${escapeHtml(safe)}">${escapeHtml(safe.split('/').pop())}</a>`;
 }
 
-export function cellDetails(c: CellReport, timeline?: Timeline): string {
+export function cellDetails(c: CellReport, timeline?: Timeline, bands?: BandSet): string {
   const verdicts = c.verdicts
     .map(
       (v) =>
-        `<tr class="${escapeHtml(v.status)}"><td>${escapeHtml(verdictLabel(v))}</td><td class="num">${figure(c.profile, v.metric, v.value)}</td>` +
+        `<tr class="${escapeHtml(v.status)}"><td>${escapeHtml(verdictLabel(v))}</td><td class="num">${figure(c.profile, v.metric, v.value, bands)}</td>` +
         `<td>${escapeHtml(`${SYMBOL[v.op]} ${v.limit} ${v.unit}`)}</td><td>${escapeHtml(v.status)}</td>` +
         `<td class="num">${usedText(v.used)}</td><td>${escapeHtml(v.ci ? `${formatFixed(v.ci.low)} – ${formatFixed(v.ci.high)}` : '')}</td>` +
         `<td>${escapeHtml(v.reason ?? '')}${v.samplesToResolve ? escapeHtml(`; about ${v.samplesToResolve} samples would resolve it`) : ''}${v.ciNote ? `<small class="means">no interval: ${escapeHtml(v.ciNote)}</small>` : ''}</td></tr>`,
@@ -96,7 +97,7 @@ export function cellDetails(c: CellReport, timeline?: Timeline): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(
       ([k, m]) =>
-        `<tr${m.status === 'ok' ? '' : ` class="${escapeHtml(m.status)}"`}><td>${label(c.profile, k)}</td><td class="num">${figure(c.profile, k, m.value)}</td>` +
+        `<tr${m.status === 'ok' ? '' : ` class="${escapeHtml(m.status)}"`}><td>${label(c.profile, k)}</td><td class="num">${figure(c.profile, k, m.value, bands)}</td>` +
         `<td>${escapeHtml(m.status)}${methodBadge(m)}</td><td>${escapeHtml(m.stats ? `n=${m.stats.n}, p50 ${formatFixed(m.stats.p50)}, p99 ${formatFixed(m.stats.p99)}` : '')}${escapeHtml(m.reason ?? '')}</td></tr>`,
     )
     .join('');

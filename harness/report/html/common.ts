@@ -1,5 +1,5 @@
 import { verdictLabel } from '../../budgets/budget.ts';
-import { bandText } from '../../budgets/bands.ts';
+import { bandText, bandsFor, type BandSet } from '../../budgets/bands.ts';
 import { metricDefinition } from '../../budgets/catalogue.ts';
 import type { Verdict } from '../../measurement/schema.ts';
 import { formatFigure, formatFixed } from '../../units.ts';
@@ -33,12 +33,12 @@ export function label(profile: string, metric: string): string {
   return d.unit === 'score' ? escapeHtml(d.label) : `${escapeHtml(d.label)} <small>${escapeHtml(d.unit)}</small>`;
 }
 
-/** A figure with its real-world meaning, when the metric registry gives it bands. */
-export function figure(profile: string, metric: string, value: number | null | undefined): string {
+/** A figure with its real-world meaning, when the metric registry gives it bands (of `bands`, default the design's). */
+export function figure(profile: string, metric: string, value: number | null | undefined, bands: BandSet = 'design'): string {
   const d = metricDefinition(profile, metric);
   // Flags are stored as 0/1 so budgets can judge them; a person reads yes/no.
   if (d?.flag && (value === 0 || value === 1)) return value === 1 ? 'yes' : 'no';
-  const meaning = bandText(d?.bands, value);
+  const meaning = bandText(bandsFor(d, bands), value);
   return `${escapeHtml(formatFigure(value, d?.unit))}${meaning ? ` <small class="means">${escapeHtml(meaning)}</small>` : ''}`;
 }
 

@@ -1,0 +1,74 @@
+// Issue 20 items 7, 9 and 18 on a real llama-server (tiny): the token-timing variance, the context load of the
+// largest prompt, the per-item quality scores behind the distribution, and the report parts built from them.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { RunReport } from '../../harness/report/model.ts';
+import { ROOT, runDirIn, runVitest, tinyConfig, type Finished } from './helpers.ts';
+
+// Short on purpose: two measured requests are the fewest a CV needs; two quality sets, no CoVe or retrieval.
+const PROFILES = `  long-context:
+    sizes: [200, 800]
+    max_tokens: 8
+  quality:
+    goldens: ${path.join(ROOT, 'goldens')}
+    sets: [math, format]
+    limit_per_set: 2
+    cove: { enabled: false }
+    retrieval: { enabled: false }
+`;
+const INTERACTIVE = (t: string) => t.replace('    warmup: 1\n    repetitions: 6\n    max_tokens: 128\n', '    warmup: 0\n    repetitions: 3\n    max_tokens: 32\n');
+
+describe('design defaults on tiny', () => {
+  let run: Finished;
+  let report: RunReport;
+  let html: string;
+  const cell = (profile: string) => report.cells.find((c) => c.profile === profile)!;
+
+  beforeAll(async () => {
+    const { file, outDir } = tinyConfig('', (t) => INTERACTIVE(t).replace('profiles:\n', `profiles:\n${PROFILES}`));
+    run = await runVitest(['--project', 'interactive', '--project', 'long-context', '--project', 'quality'], file).done;
+    const dir = runDirIn(outDir)!;
+    report = JSON.parse(readFileSync(path.join(dir, 'scoreboard.json'), 'utf8')) as RunReport;
+    html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+  }, 1_200_000);
+
+  test('interactive: token-timing variance measured and judged against ≤ 20 %', () => {
+    const c = cell('interactive');
+    expect(c.state, run.output).toBe('completed');
+    expect(c.metrics.decode_tps_cv_pct).toMatchObject({ status: 'ok', unit: '%' });
+    expect(c.metrics.decode_tps_cv_pct!.value!).toBeGreaterThanOrEqual(0);
+    expect(c.verdicts.find((v) => v.metric === 'decode_tps_cv_pct')).toMatchObject({ source: '<= 20', op: '<=', limit: 20 });
+  });
+
+  test("long-context: context load is the largest prompt's cold prefill, budgeted at 60 s; model load is its own figure", () => {
+    const c = cell('long-context');
+    expect(c.state, run.output).toBe('completed');
+    const ladder = c.measurement!.series!.ladder!;
+    const largest = ladder.reduce((a, r) => (r.tokens! > a.tokens! ? r : a));
+    expect(largest.tokens).toBe(800);
+    expect(c.metrics.context_load_s).toMatchObject({ status: 'ok', unit: 's', value: largest.prefill_s });
+    expect(c.verdicts.find((v) => v.metric === 'context_load_s')).toMatchObject({ source: '<= 60' });
+    expect(c.metrics.load_s?.status).toBe('ok');
+    expect(c.verdicts.some((v) => v.metric === 'load_s')).toBe(false);
+  });
+
+  test('quality: one score row per golden item, and the distribution, interpretation and bands in the report', () => {
+    const c = cell('quality');
+    expect(c.state, run.output).toBe('completed');
+    const rows = c.measurement!.series!['item_scores.score_math']!;
+    expect(rows).toHaveLength(2);
+    for (const { score } of rows) expect(score === null || (score !== undefined && score >= 0 && score <= 1)).toBe(true);
+    const math = report.quality!.distribution!.find((d) => d.metric === 'score_math')!;
+    expect(math.n + math.errored).toBe(2);
+    expect(math.bins.reduce((a, b) => a + b, 0) + math.outOfRange).toBe(math.n);
+    expect(math.mean).toBe(c.metrics.score_math!.value);
+    // One quantization graded: no baseline, and the interpretation says so rather than calling it safe.
+    const group = report.quality!.interpretation!.groups[0]!;
+    expect(group.quants[0]!.sentence).toMatch(/only quantization graded .*no baseline/);
+    expect(report.bands).toBe('design');
+    expect(html).toContain('<h3>Score distribution per category</h3>');
+    expect(html).toContain('aria-label="score_math: histogram of item scores"');
+    expect(html).toContain('<h3>What the quality loss means</h3>');
+  });
+});
