@@ -123,7 +123,7 @@ async function metadataOf(file: string, bytes: number, progress: Progress): Prom
  * it again in the same run directory, and --tune / --flow / --resume start several Vitest runs there. Measured
  * once per run, the figure stays the same for every cell of it (and the 1 GB triad does not run again each time).
  */
-function bandwidthOfRun(runDir: string): MeasuredBandwidth | null {
+export function bandwidthOfRun(runDir: string): MeasuredBandwidth | null {
   try {
     const earlier = (JSON.parse(readFileSync(path.join(runDir, 'plan.json'), 'utf8')) as Partial<Plan>).bandwidth;
     if (!earlier || earlier.error !== undefined) return null;
