@@ -1,12 +1,11 @@
 import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import si from 'systeminformation';
 import { measureBandwidth as measureMachineBandwidth, type MeasuredBandwidth } from './bandwidth/measure.ts';
 import type { Budget } from './budgets/budget.ts';
 import type { ProfileName } from './budgets/catalogue.ts';
 import { ConfigError } from './config/errors.ts';
-import { isRunId, runIdProblem } from './run-id.ts';
+import { isRunId, newRunId, runIdProblem } from './run-id.ts';
 import { configPathFromEnv, loadConfig } from './config/load.ts';
 import { checkData } from './profiles/data-files.ts';
 import type { BenchConfig } from './config/schema.ts';
@@ -69,13 +68,8 @@ export interface Plan {
   shard?: Shard & { cellsTotal: number };
 }
 
-/** `YYYYMMDD-HHMMSS-<6 hex>`, sortable by time. */
-export function newRunId(now = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  const date = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}`;
-  const time = `${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  return `${date}-${time}-${randomBytes(3).toString('hex')}`;
-}
+// Re-exported: vitest.config.ts takes it from run-id.ts, so loading the config does not bundle this module's imports.
+export { newRunId };
 
 export function outputDir(config: BenchConfig, configFile: string, env = process.env): string {
   return path.resolve(env.BENCH_OUTPUT_DIR ?? path.resolve(path.dirname(configFile), config.output.dir));
