@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import projects from './vitest.workspace.ts';
-import { newRunId } from './harness/plan.ts';
+import { newRunId } from './harness/run-id.ts';
 
 // One run id per Vitest invocation, shared by the global setup, the workers and the scoreboard reporter;
 // BENCH_RESUME=<run-id> continues that run instead (the global setup checks it exists).

@@ -1,12 +1,11 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import si from 'systeminformation';
 import { measureBandwidth as measureMachineBandwidth, type MeasuredBandwidth } from './bandwidth/measure.ts';
 import type { Budget } from './budgets/budget.ts';
 import type { ProfileName } from './budgets/catalogue.ts';
 import { ConfigError } from './config/errors.ts';
-import { isRunId, runIdProblem } from './run-id.ts';
+import { isRunId, newRunId, runIdProblem } from './run-id.ts';
 import { configPathFromEnv, loadConfig } from './config/load.ts';
 import { checkData } from './profiles/data-files.ts';
 import type { BenchConfig } from './config/schema.ts';
@@ -69,13 +68,8 @@ export interface Plan {
   shard?: Shard & { cellsTotal: number };
 }
 
-/** `YYYYMMDD-HHMMSS-<6 hex>`, sortable by time. */
-export function newRunId(now = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  const date = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}`;
-  const time = `${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  return `${date}-${time}-${randomBytes(3).toString('hex')}`;
-}
+// Re-exported: vitest.config.ts takes it from run-id.ts, so loading the config does not bundle this module's imports.
+export { newRunId };
 
 export function outputDir(config: BenchConfig, configFile: string, env = process.env): string {
   return path.resolve(env.BENCH_OUTPUT_DIR ?? path.resolve(path.dirname(configFile), config.output.dir));
@@ -118,7 +112,24 @@ async function metadataOf(file: string, bytes: number, progress: Progress): Prom
   }
 }
 
-async function measureBandwidth(progress: Progress): Promise<Plan['bandwidth']> {
+/**
+ * The bandwidth this run already measured: `npm run bench` prepares the plan before Vitest's global setup prepares
+ * it again in the same run directory, and --tune / --flow / --resume start several Vitest runs there. Measured
+ * once per run, the figure stays the same for every cell of it (and the 1 GB triad does not run again each time).
+ */
+export function bandwidthOfRun(runDir: string): MeasuredBandwidth | null {
+  try {
+    const earlier = (JSON.parse(readFileSync(path.join(runDir, 'plan.json'), 'utf8')) as Partial<Plan>).bandwidth;
+    if (!earlier || earlier.error !== undefined) return null;
+    return typeof earlier.gbPerSec === 'number' && typeof earlier.method === 'string' ? earlier : null;
+  } catch {
+    return null; // no plan yet (the first preparation of the run), or one that cannot be read: measure
+  }
+}
+
+async function measureBandwidth(runDir: string, progress: Progress): Promise<Plan['bandwidth']> {
+  const earlier = bandwidthOfRun(runDir);
+  if (earlier) return earlier;
   try {
     const bw = await measureMachineBandwidth();
     progress(`memory bandwidth ${bw.gbPerSec.toFixed(1)} GB/s (${bw.kind === 'native' ? `native STREAM triad, ${bw.threads} thread(s)` : 'JavaScript fallback, one thread: a lower bound'}), for the decode roofline`);
@@ -197,7 +208,7 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   }
   const plan: Plan = {
     ...run,
-    bandwidth: await measureBandwidth(progress),
+    bandwidth: await measureBandwidth(runDir, progress),
     createdAt: new Date().toISOString(),
     host,
     llama,
