@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { hostname as nodeHostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import si from 'systeminformation';
 import { measureBandwidth as measureMachineBandwidth, type MeasuredBandwidth } from './bandwidth/measure.ts';
@@ -39,6 +40,8 @@ export interface Host {
   kernel: string;
   arch: string;
   node: string;
+  /** The machine's name (os.hostname()), so runs from several machines can be told apart. */
+  hostname?: string;
 }
 
 export interface PlannedCell {
@@ -91,6 +94,7 @@ export async function readHost(): Promise<Host> {
     kernel: os.kernel,
     arch: os.arch,
     node: process.version,
+    hostname: nodeHostname(),
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cellSchema, measurementSchema, metricSchema, ratingSchema, verdictSchema, type CellMeasurement } from '../measurement/schema.ts';
 import { cellScoreSchema, comparisonSchema, degradationRowSchema, recommendationSchema } from './part-schemas.ts';
 import { pairedComparisonSchema } from '../analysis/paired.ts';
+import { modelFileFactsSchema } from './model-files.ts';
 
 export const testOutcomeSchema = z.object({
   name: z.string(),
@@ -49,6 +50,10 @@ export const runReportSchema = z.object({
   runId: z.string(),
   createdAt: z.string(),
   finishedAt: z.string(),
+  /** Wall time from the plan's creation to this scoreboard's write (a partial run: so far). */
+  durationMs: z.number().optional(),
+  /** Per model file of the run: its size and parameter count (the size charts' x axis), and the file's date. */
+  modelFiles: z.array(modelFileFactsSchema).optional(),
   /** True while the run is still going or when it was cut short. */
   partial: z.boolean(),
   endReason: z.string(),
