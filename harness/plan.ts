@@ -23,6 +23,7 @@ import { estimateMemory, kvCacheTypes, type MemoryEstimate } from './models/memo
 import { readGgufMetadata } from './models/metadata.ts';
 import { explainWriteError, writeFileAtomic } from './paths.ts';
 import { hostCpu } from './sampler/host.ts';
+import { readGpuFacts, type GpuFacts } from './sampler/gpu.ts';
 import { isRemoteTarget } from './config/target-schema.ts';
 import { prepareRemoteTarget } from './server/prepare.ts';
 import type { PlannedTarget } from './server/target.ts';
@@ -42,6 +43,8 @@ export interface Host {
   node: string;
   /** The machine's name (os.hostname()), so runs from several machines can be told apart. */
   hostname?: string;
+  /** The host's GPUs (PCI display controllers), or `skipped` "no GPU"; the scoreboard carries it as `gpu`. */
+  gpu?: GpuFacts;
 }
 
 export interface PlannedCell {
@@ -95,6 +98,7 @@ export async function readHost(): Promise<Host> {
     arch: os.arch,
     node: process.version,
     hostname: nodeHostname(),
+    gpu: readGpuFacts(),
   };
 }
 

@@ -15,6 +15,7 @@ import { runStatus } from './html/run-status.ts';
 import { ENERGY_STYLE, energySection, energyTotals } from './html/energy.ts';
 import { appendixSection, type AppendixData } from './html/appendix.ts';
 import { sizeChartsSection } from './html/size-charts.ts';
+import { gpuText } from './model-files.ts';
 
 export { escapeHtml } from './html/common.ts';
 export type { Timeline } from './html/cells.ts';
@@ -148,6 +149,7 @@ export function reportHtml(
     ...(report.durationMs !== undefined ? [['Duration', `${(report.durationMs / 1000).toFixed(1)} s${report.partial ? ' so far' : ''}`]] : []),
     ['Host', `${h.hostname ? `${h.hostname}: ` : ''}${h.cpu}, ${h.cores} cores, ${h.memoryGb} GB RAM`],
     ['OS', `${h.os}, kernel ${h.kernel}`],
+    ...(report.gpu ? [['GPU', gpuText(report.gpu)]] : []),
     // A remote target was not started here: the server's URL and the version it reported, not a local build.
     report.llama.source === 'remote'
       ? ['Server', `${report.llama.serverPath}, ${report.llama.version || 'version not reported'}${report.llama.commit ? ` (${report.llama.commit})` : ''}; not started by this run (remote target)`]

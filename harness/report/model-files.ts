@@ -31,3 +31,22 @@ export function modelFileFacts(cells: readonly PlannedFile[], dateOf: (file: str
   }
   return [...out.values()].sort((a, b) => a.model.localeCompare(b.model) || a.quant.localeCompare(b.quant));
 }
+
+/** harness/sampler/gpu.ts GpuFacts, as the scoreboard stores it. */
+export const gpuFactsSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('ok'),
+    devices: z.array(
+      z.object({ address: z.string(), vendor: z.string(), ids: z.string(), kind: z.string(), driver: z.string().nullable(), vramMb: z.number().nullable(), model: z.string().nullable() }),
+    ),
+  }),
+  z.object({ status: z.literal('skipped'), reason: z.string() }),
+]);
+
+/** One line for the report header. */
+export function gpuText(g: z.infer<typeof gpuFactsSchema>): string {
+  if (g.status === 'skipped') return `skipped: ${g.reason}`;
+  return g.devices
+    .map((d) => `${d.model ?? `${d.vendor} ${d.kind}`} [${d.ids}] at ${d.address}, driver ${d.driver ?? 'none bound'}${d.vramMb !== null ? `, ${d.vramMb} MB VRAM` : ''}`)
+    .join('; ');
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { cellSchema, measurementSchema, metricSchema, ratingSchema, verdictSchema, type CellMeasurement } from '../measurement/schema.ts';
 import { cellScoreSchema, comparisonSchema, degradationRowSchema, recommendationSchema } from './part-schemas.ts';
 import { pairedComparisonSchema } from '../analysis/paired.ts';
-import { modelFileFactsSchema } from './model-files.ts';
+import { gpuFactsSchema, modelFileFactsSchema } from './model-files.ts';
 
 export const testOutcomeSchema = z.object({
   name: z.string(),
@@ -62,6 +62,8 @@ export const runReportSchema = z.object({
   /** Planned cells × selected profiles without a result yet: what `--resume <run-id>` would still measure. */
   notRun: z.array(z.object({ cell: z.string(), profile: z.string() })).optional(),
   host: z.record(z.string(), z.union([z.string(), z.number()])),
+  /** The host's GPUs, or `skipped` with the reason ("no GPU"); absent in runs from before it was read. */
+  gpu: gpuFactsSchema.optional(),
   llama: z.object({ version: z.string(), commit: z.string(), serverPath: z.string(), source: z.string() }),
   config: z.object({ file: z.string(), hash: z.string() }),
   models: z

@@ -19,6 +19,8 @@ export function shardNote(s: Shard & { cellsTotal: number }): string {
 /** The run-level fields every scoreboard takes from its plan. */
 export function reportShell(plan: Plan, partial: boolean, endReason: string): RunReport {
   const finishedAt = new Date();
+  // The GPU facts are structured: the scoreboard keeps them beside the host's flat fields, not among them.
+  const { gpu, ...host } = plan.host;
   return {
     schemaVersion: 1,
     runId: plan.runId,
@@ -28,7 +30,8 @@ export function reportShell(plan: Plan, partial: boolean, endReason: string): Ru
     modelFiles: modelFileFacts(plan.cells, fileDate),
     partial,
     endReason,
-    host: { ...plan.host },
+    host,
+    ...(gpu ? { gpu } : {}),
     llama: { version: plan.llama.version, commit: plan.llama.commit, serverPath: plan.llama.serverPath, source: plan.llama.source },
     config: { file: plan.configFile, hash: plan.configHash },
     models: plan.config.models.map((m) =>
