@@ -31,6 +31,8 @@ import { checkMiddleware } from '../middleware/checks.ts';
 
 export { modelQuants } from './checks.ts';
 
+import { withModelsFile } from './models-file.ts';
+
 export const DEFAULT_CONFIG_FILE = 'bench.config.yaml';
 
 export interface LoadedConfig {
@@ -97,9 +99,10 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   // --url / --pid (or their environment variables) stand in for the target block; their problems name the flag.
   const override = targetOverrideFrom(options.target, options.env ?? process.env);
   if (override.problems.length > 0) throw new ConfigError(file, override.problems);
-  const data = applyTargetOverride(parsed.data, override.values);
-  const yamlWhere: Where = (keys) => ({ path: formatPath(keys), line: lineOf(doc, counter, keys) });
-  const where: Where = (keys) => override.where(keys) ?? yamlWhere(keys);
+  const configWhere: Where = (keys) => ({ path: formatPath(keys), line: lineOf(doc, counter, keys) });
+  // models_file: its definitions join the config's; problems in them name that file (harness/config/models-file.ts).
+  const { data, where: yamlWhere } = withModelsFile(applyTargetOverride(parsed.data, override.values), file, configWhere);
+  const where: Where = (keys) => override.where(keys) ?? (yamlWhere(keys) as ReturnType<Where>);
 
   const result = configSchema.safeParse(data);
   if (!result.success) {
