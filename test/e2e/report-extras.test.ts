@@ -4,23 +4,27 @@
 // metrics and the samples file; scoreboard-summary.csv; and report.html in headless Chromium with its size charts,
 // the quality chart's skip sentence and the collapsed appendices. A screenshot is kept beside the page.
 import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { RunReport } from '../../harness/report/model.ts';
 import { CHROMIUM_ARGS, findOrInstallChromium } from './browser.ts';
-import { runVitest, tinyConfig } from './helpers.ts';
+import { ROOT, childEnv, runVitest, tinyConfig } from './helpers.ts';
+import { execFileSync } from 'node:child_process';
 
 describe('report extras on tiny', () => {
   let runDir = '';
   let report: RunReport;
   let code: number | null = null;
   let output = '';
+  let configFile = '';
 
   beforeAll(async () => {
     const { file, outDir } = tinyConfig('', (t) =>
       t.replace('quants: [Q4_K_M]', 'quants: [Q4_K_M, Q8_0]').replace('    repetitions: 6', '    repetitions: 3').replace('    max_tokens: 128', '    max_tokens: 16'),
     );
+    configFile = file;
     ({ code, output } = await runVitest(['--project', 'interactive'], file).done);
     const runId = readdirSync(outDir).find((d) => /^\d{8}-/.test(d))!;
     runDir = path.join(outDir, runId);
@@ -125,4 +129,26 @@ describe('report extras on tiny', () => {
       await browser.close();
     }
   }, 300_000);
+
+  test('npm run report -- --energy-benchmark: another coefficient, estimated and labelled, budgets judged again, a note says so', () => {
+    const before = report.cells.map((c) => c.metrics.idle_power_w!);
+    expect(before.every((m) => m.method === 'estimated' || m.method === 'measured' || m.status === 'skipped')).toBe(true);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/report.ts'), report.runId, '--energy-benchmark', 'ccf_gcp_vcpu', '--config', configFile], {
+      cwd: ROOT,
+      env: childEnv(configFile),
+      encoding: 'utf8',
+    });
+    expect(out).toContain('scoreboard.json');
+    const after = JSON.parse(readFileSync(path.join(runDir, 'scoreboard.json'), 'utf8')) as RunReport;
+    expect(after.notes!.some((n) => n.includes('re-estimated after the run with the coefficient ccf_gcp_vcpu'))).toBe(true);
+    for (const c of after.cells) {
+      const idle = c.metrics.idle_power_w!;
+      expect(idle.method).toBe('estimated');
+      expect(idle.reason).toMatch(/re-estimated after the run with estimated with ccf_gcp_vcpu/);
+      // GCP's per-vCPU coefficient: vCPUs × (0.71 + busy × 3.55) W, between all idle and all busy.
+      expect(idle.value!).toBeGreaterThanOrEqual(0.71 * 2 - 1e-9);
+      expect(idle.value!).toBeLessThanOrEqual(4.26 * os.availableParallelism() + 1e-9);
+      for (const [name, m] of Object.entries(c.metrics)) if (/_wh|co2|_w$/.test(name) && m.status === 'ok') expect(m.method, name).not.toBe('measured');
+    }
+  });
 });
