@@ -77,7 +77,7 @@ export function reestimateCell(runDir: string, c: CellReport, coefficient: Energ
   if (!samplesFile || !responsesFile) throw new Error(`${where}: metrics_samples.csv or responses.jsonl is missing from the run directory`);
   const rows = samplesOnEpoch(readFileSync(samplesFile, 'utf8'), samplesFile);
   const requests = requestMarksOf(readFileSync(responsesFile, 'utf8'));
-  const basis = `re-estimated after the run with ${describeCoefficient(coefficient, CPU_COUNT)} (npm run report -- --energy-benchmark ${coefficient.name})`;
+  const basis = `${describeCoefficient(coefficient, CPU_COUNT)}; re-estimated after the run (npm run report -- --energy-benchmark ${coefficient.name})`;
   const recorder = new EnergyRecorder({ kind: 'estimate', coefficient, basis });
   const b = marksRow;
   const baseline = typeof b.baseline_from_epoch_ms === 'number' && typeof b.baseline_to_epoch_ms === 'number' ? { from: mark(b.baseline_from_epoch_ms), to: mark(b.baseline_to_epoch_ms) } : null;

@@ -144,7 +144,7 @@ describe('report extras on tiny', () => {
     for (const c of after.cells) {
       const idle = c.metrics.idle_power_w!;
       expect(idle.method).toBe('estimated');
-      expect(idle.reason).toMatch(/re-estimated after the run with estimated with ccf_gcp_vcpu/);
+      expect(idle.reason).toMatch(/^estimated with ccf_gcp_vcpu: .*; re-estimated after the run \(npm run report -- --energy-benchmark ccf_gcp_vcpu\)/);
       // GCP's per-vCPU coefficient: vCPUs × (0.71 + busy × 3.55) W, between all idle and all busy.
       expect(idle.value!).toBeGreaterThanOrEqual(0.71 * 2 - 1e-9);
       expect(idle.value!).toBeLessThanOrEqual(4.26 * os.availableParallelism() + 1e-9);
