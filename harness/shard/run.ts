@@ -26,7 +26,8 @@ export function reportShell(plan: Plan, partial: boolean, endReason: string): Ru
     runId: plan.runId,
     createdAt: plan.createdAt,
     finishedAt: finishedAt.toISOString(),
-    durationMs: Math.max(0, finishedAt.getTime() - Date.parse(plan.createdAt)) || 0,
+    // An unreadable start time gives no duration rather than a made-up one.
+    ...(Number.isFinite(Date.parse(plan.createdAt)) ? { durationMs: Math.max(0, finishedAt.getTime() - Date.parse(plan.createdAt)) } : {}),
     modelFiles: modelFileFacts(plan.cells, fileDate),
     partial,
     endReason,
