@@ -41,6 +41,6 @@ export function reestimateRun(
   if (changed === 0 && kept === 0) throw new Error(`run ${report.runId} has no energy figures to re-estimate`);
   const note =
     `Energy figures of ${changed} cell(s) re-estimated after the run with the coefficient ${name} (npm run report -- --energy-benchmark ${name}): estimated, not measured` +
-    `${kept > 0 ? `; ${kept} cell(s) with measured figures kept them (an estimate never replaces a measurement)` : ''}. Rebuild without the flag to restore the run's own estimate.`;
+    `${kept > 0 ? `; ${kept} cell(s) with measured figures kept them (an estimate never replaces a measurement)` : ''}. A rebuild without the flag keeps these figures; re-estimate with the run's own coefficient (energy.estimate in its config) to go back.`;
   return { ...report, cells, notes: [...(report.notes ?? []).filter((n) => !n.startsWith('Energy figures of ')), note] };
 }
