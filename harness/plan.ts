@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { hostname as nodeHostname } from 'node:os';
 import si from 'systeminformation';
 import { measureBandwidth as measureMachineBandwidth, type MeasuredBandwidth } from './bandwidth/measure.ts';
 import type { Budget } from './budgets/budget.ts';
@@ -21,6 +22,7 @@ import { estimateMemory, kvCacheTypes, type MemoryEstimate } from './models/memo
 import { readGgufMetadata } from './models/metadata.ts';
 import { explainWriteError, writeFileAtomic } from './paths.ts';
 import { hostCpu } from './sampler/host.ts';
+import { readGpuFacts, type GpuFacts } from './sampler/gpu.ts';
 import { isRemoteTarget } from './config/target-schema.ts';
 import { prepareRemoteTarget } from './server/prepare.ts';
 import type { PlannedTarget } from './server/target.ts';
@@ -38,6 +40,10 @@ export interface Host {
   kernel: string;
   arch: string;
   node: string;
+  /** The machine's name (os.hostname()), so runs from several machines can be told apart. */
+  hostname?: string;
+  /** The host's GPUs (PCI display controllers), or `skipped` "no GPU"; the scoreboard carries it as `gpu`. */
+  gpu?: GpuFacts;
 }
 
 export interface PlannedCell {
@@ -85,6 +91,8 @@ export async function readHost(): Promise<Host> {
     kernel: os.kernel,
     arch: os.arch,
     node: process.version,
+    hostname: nodeHostname(),
+    gpu: readGpuFacts(),
   };
 }
 

@@ -5,6 +5,14 @@ export interface RunReport {
   runId: string;
   createdAt: string;
   finishedAt: string;
+  durationMs?: number;
+  modelFiles?: {
+    model: string;
+    quant: string;
+    bytes: number;
+    parameters: number | null;
+    fileDate?: string;
+  }[];
   partial: boolean;
   endReason: string;
   interrupted?: boolean;
@@ -15,6 +23,23 @@ export interface RunReport {
   host: {
     [k: string]: string | number;
   };
+  gpu?:
+    | {
+        status: "ok";
+        devices: {
+          address: string;
+          vendor: string;
+          ids: string;
+          kind: string;
+          driver: string | null;
+          vramMb: number | null;
+          model: string | null;
+        }[];
+      }
+    | {
+        status: "skipped";
+        reason: string;
+      };
   llama: {
     version: string;
     commit: string;

@@ -92,6 +92,13 @@ export const COMMON_METRICS = {
   swap_growth_mb: lower('swap growth', 'MB'),
   load_s: lower('model load time', 's', LOAD_BANDS),
   system_cpu_mean_pct: lower('system CPU mean', '%'),
+  // The whole machine's busy CPU (/proc/stat), whoever uses it: what a person at the machine feels.
+  system_cpu_peak_pct: lower('system CPU peak', '%', MACHINE_CPU_BANDS),
+  system_cpu_p99_pct: lower('system CPU p99', '%', MACHINE_CPU_BANDS),
+  // Address space reserved, not memory used: a mapped model file counts whole here and only its touched pages in RSS.
+  vsz_peak_mb: neither('peak virtual memory size (VSZ)', 'MB'),
+  // Bytes the server read from storage (/proc/<pid>/io read_bytes) over its load time: 0 when the page cache held the model.
+  disk_read_load_mb_s: neither('disk read during model load', 'MB/s'),
   psi_cpu_some_pct: lower('CPU pressure (PSI some)', '%'),
   psi_memory_some_pct: lower('memory pressure (PSI some)', '%'),
   temperature_max_c: lower('CPU temperature max', '°C', TEMPERATURE_BANDS),

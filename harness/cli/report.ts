@@ -17,6 +17,8 @@ import { bestFor, mergeRun, readRegistry, REGISTRY_FILE, type Registry } from '.
 import { USE_CASE_IDS, useCaseId } from '../deploy/run-files.ts';
 import { writeFileAtomic } from '../paths.ts';
 import { learningsFile, readLearnings } from '../history/learnings-file.ts';
+import { reestimateRun } from './report-energy.ts';
+import type { Budget } from '../budgets/budget.ts';
 import { REPORT_MODE_FLAGS, REPORT_MODES_HELP, checkModeFlags, runReportMode, type ModeValues } from './report-modes.ts';
 
 const FORMATS = ['html', 'table'] as const;
@@ -28,6 +30,7 @@ const REPORT_FLAGS = {
   best: { type: 'boolean' },
   'use-case': { type: 'string', value: 'NAME' },
   learnings: { type: 'boolean' },
+  'energy-benchmark': { type: 'string', value: 'NAME' },
   help: { type: 'boolean', short: 'h' },
   ...REPORT_MODE_FLAGS,
 } as const satisfies FlagSpecs;
@@ -46,6 +49,8 @@ const HELP = `usage: npm run report -- [RUN-ID] [--format html|table] [--baselin
   --use-case NAME   with --best: ${USE_CASE_IDS.join(', ')} (default overall)
   --learnings       print the experiment log, <output.dir>/LEARNINGS.md (each run adds its findings there)
   --config FILE     the config whose output.dir holds the runs (default: $BENCH_CONFIG, else ./bench.config.yaml)
+  --energy-benchmark NAME  re-estimate the run's energy figures with coefficient NAME of energy/benchmarks.yaml
+                    (estimated, labelled so; measured figures are kept)
 ${REPORT_MODES_HELP}
 
 Exit codes: 0 done, 2 bad input (command line, config, unknown run), 3 crash; --merge: 1 when the merged verdict
@@ -83,7 +88,7 @@ function printBest(dir: string, runs: readonly string[], useCase: string): numbe
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, REPORT_FLAGS, { positionals: { max: 1, what: 'run id' } });
-  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; best?: boolean; 'use-case'?: string; learnings?: boolean; help?: boolean } & ModeValues;
+  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; best?: boolean; 'use-case'?: string; learnings?: boolean; 'energy-benchmark'?: string; help?: boolean } & ModeValues;
   if (v.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -152,7 +157,17 @@ async function main(argv: string[]): Promise<number> {
   // The run's own config (from its plan.json) drives the decisions, so a regenerated report uses current rules.
   const planFile = path.join(runDir, 'plan.json');
   const runConfig = existsSync(planFile) ? configSchema.safeParse((JSON.parse(readFileSync(planFile, 'utf8')) as { config?: unknown }).config) : null;
-  const report = runConfig?.success ? enrichReport(stored, runConfig.data, baseline) : stored;
+  let source = stored;
+  if (v['energy-benchmark'] !== undefined) {
+    const plan = existsSync(planFile) ? (JSON.parse(readFileSync(planFile, 'utf8')) as { configFile?: string; budgets?: Record<string, Budget[]> }) : null;
+    if (!runConfig?.success || !plan?.configFile) throw new ConfigError(configFile, [cl('--energy-benchmark', `run ${runId} has no readable plan.json to re-estimate its energy from`)]);
+    try {
+      source = reestimateRun(stored, runDir, { config: runConfig.data, configFile: plan.configFile, ...(plan.budgets ? { budgets: plan.budgets } : {}) }, v['energy-benchmark']);
+    } catch (e) {
+      throw new ConfigError(configFile, [cl('--energy-benchmark', (e as Error).message)]);
+    }
+  }
+  const report = runConfig?.success ? enrichReport(source, runConfig.data, baseline) : source;
   if ((v.format ?? 'html') === 'table') {
     process.stdout.write(`${terminalTable(report)}\n`);
   } else {

@@ -32,6 +32,8 @@ import { checkMiddleware } from '../middleware/checks.ts';
 
 export { modelQuants } from './checks.ts';
 
+import { withModelsFile } from './models-file.ts';
+
 export const DEFAULT_CONFIG_FILE = 'bench.config.yaml';
 
 export interface LoadedConfig {
@@ -101,10 +103,12 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   const override = targetOverrideFrom(options.target, options.env ?? process.env);
   const mode = modeOverrideFrom(options.mode, options.env ?? process.env);
   if (override.problems.length > 0 || mode.problems.length > 0) throw new ConfigError(file, [...override.problems, ...mode.problems]);
-  const data = applyModeOverride(applyTargetOverride(parsed.data, override.values), mode.mode);
-  const yamlWhere: Where = (keys) => ({ path: formatPath(keys), line: lineOf(doc, counter, keys) });
+  const configWhere: Where = (keys) => ({ path: formatPath(keys), line: lineOf(doc, counter, keys) });
+  // models_file: its definitions join the config's; problems in them name that file (harness/config/models-file.ts).
+  const { data: withModels, where: yamlWhere } = withModelsFile(applyTargetOverride(parsed.data, override.values), file, configWhere);
+  const data = applyModeOverride(withModels, mode.mode);
   const modeWhere = (keys: readonly PropertyKey[]) => (mode.source && keys[0] === 'planner' && keys[1] === 'mode' ? mode.source : null);
-  const where: Where = (keys) => override.where(keys) ?? modeWhere(keys) ?? yamlWhere(keys);
+  const where: Where = (keys) => override.where(keys) ?? modeWhere(keys) ?? (yamlWhere(keys) as ReturnType<Where>);
 
   const result = configSchema.safeParse(data);
   if (!result.success) {

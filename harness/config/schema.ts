@@ -128,6 +128,8 @@ const plannerSection = z.strictObject({
 
 export const configSchema = z.strictObject({
   models: z.array(modelSchema).min(1),
+  /** A second YAML file (relative to this one) with more model definitions under `models:`; they come after these. */
+  models_file: z.string().min(1).optional(),
   /** Where hub models are downloaded to (relative to the config file); default `<cache dir>/models/hub`. */
   model_dir: z.string().min(1).optional(),
   matrix: z.strictObject({

@@ -17,6 +17,8 @@ export const registryModelSchema = z.object({
   quant: z.string(),
   lastTestedAt: z.string(),
   lastRunId: z.string(),
+  /** When the model file came to this machine (its mtime: downloaded, or generated for the built-in models). */
+  downloadedAt: z.string().optional(),
   /** Some use case of the last run that tested it recommended it outright. */
   recommended: z.boolean(),
   /** Per use case the last run picked it for: the cell, its score and how sure the pick is. */
@@ -42,6 +44,8 @@ export function mergeRun(registry: Registry, report: RunReport): Registry {
     const k = key(c.cell.model, c.cell.quant);
     const entry = tested.get(k) ?? { model: c.cell.model, quant: c.cell.quant, lastTestedAt: report.finishedAt, lastRunId: report.runId, recommended: false, recommendedFor: {}, cells: [] };
     if (!entry.cells.includes(c.cell.id)) entry.cells.push(c.cell.id);
+    const file = report.modelFiles?.find((f) => f.model === c.cell.model && f.quant === c.cell.quant);
+    if (file?.fileDate) entry.downloadedAt = file.fileDate;
     tested.set(k, entry);
   }
   const byId = new Map(report.cells.map((c) => [c.cell.id, c.cell]));

@@ -7,6 +7,7 @@ import { ok, skipped, withoutSamples, type CellMeasurement, type Metric, type Ve
 import { explainWriteError, writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { Sampler, samplesCsv } from '../sampler/sampler.ts';
+import { diskReadDuringLoad } from '../sampler/load-io.ts';
 import { powercapRoot } from '../energy/rapl.ts';
 import type { BackendFactory, ServerBackend, ServerHandle, ServerOverrides, ServerWatch } from '../server/backend.ts';
 import { createBackend } from '../server/create.ts';
@@ -128,6 +129,7 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     server = await backend.start();
     watch = backend.watch(onLost);
     const firstLoadMs = server.loadMs;
+    const loadRead = diskReadDuringLoad(server.pid, firstLoadMs, backend.noProcess ?? undefined);
     log(backend.describeReady());
     if (backend.processNote) log(backend.processNote);
     sampler = new Sampler(server.pid, {
@@ -177,6 +179,7 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     metrics = {
       ...measured,
       load_s: firstLoadMs !== null ? ok(firstLoadMs / 1000, 's') : skipped('s', `${backend.label} was started elsewhere: its load time is not seen here`),
+      disk_read_load_mb_s: loadRead,
     };
     // What the server counted itself (tokens, busy slots), before and after the workload: fields it lacks are null.
     counters.push(await countersAt(backend, t0));

@@ -62,7 +62,7 @@ export function resourceMetrics(
   all: readonly SampleRow[],
   missing: SamplerResult['unavailable'],
   bootstrap: BootstrapOptions,
-): Record<Exclude<CommonMetricName, 'load_s'>, Metric> {
+): Record<Exclude<CommonMetricName, 'load_s' | 'disk_read_load_mb_s'>, Metric> {
   // A server that cannot be sampled (started elsewhere, no pid given): its CPU and RSS are skipped, never zero.
   const notSampled = missing.process;
   const noCpu = notSampled ?? unreadRows(rows, (r) => r.cpuMachinePct, 'CPU');
@@ -72,6 +72,8 @@ export function resourceMetrics(
   const cpu = summarize(cpuSamples);
   const unit = '% of machine';
   const rss = noRss ? [] : values(rows, (r) => r.rssMb);
+  const vsz = noRss ? [] : values(rows, (r) => r.vszMb ?? null);
+  const systemCpu = summarize(values(rows, (r) => r.systemCpuPct));
   const swap = values(all, (r) => r.swapUsedMb);
   const capped = rows.filter((r) => (r.cpuCarriedMs ?? 0) > 0).length;
   const cappedNote = (m: Metric): Metric =>
@@ -94,6 +96,9 @@ export function resourceMetrics(
         ? ok(Math.max(0, Math.max(...swap) - swap[0]!), 'MB')
         : skipped('MB', 'swap usage unreadable (/proc/meminfo)'),
     system_cpu_mean_pct: sensor(rows, (r) => r.systemCpuPct, '%', undefined, mean),
+    system_cpu_peak_pct: systemCpu ? ok(systemCpu.max, '%') : failed('%', 'no reading of /proc/stat in the measurement window'),
+    system_cpu_p99_pct: systemCpu ? ok(systemCpu.p99, '%', systemCpu) : failed('%', 'no reading of /proc/stat in the measurement window'),
+    vsz_peak_mb: vsz.length > 0 ? ok(Math.max(...vsz), 'MB') : noRss ? lacking('MB', noRss) : failed('MB', 'VmSize was unreadable in /proc/<pid>/status'),
     psi_cpu_some_pct: sensor(rows, (r) => r.psiCpuPct, '%', missing.psi, mean),
     psi_memory_some_pct: sensor(rows, (r) => r.psiMemoryPct, '%', missing.psi, mean),
     temperature_max_c: sensor(rows, (r) => r.temperatureC, '°C', missing.temperature, (xs) => Math.max(...xs)),

@@ -56,7 +56,7 @@ const COLUMNS: readonly Column[] = [
  */
 const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 
-function field(v: unknown): string {
+export function field(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return String(Math.round(v * 1e6) / 1e6);
   const text = String(v);

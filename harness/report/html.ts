@@ -15,6 +15,9 @@ import { crossoverSection, middlewareSection, variabilitySection } from './html/
 import { runStatus } from './html/run-status.ts';
 import { qualityDistributionSection, qualityInterpretationSection } from './html/quality.ts';
 import { ENERGY_STYLE, energySection, energyTotals } from './html/energy.ts';
+import { appendixSection, type AppendixData } from './html/appendix.ts';
+import { sizeChartsSection } from './html/size-charts.ts';
+import { gpuText } from './model-files.ts';
 
 export { escapeHtml } from './html/common.ts';
 export type { Timeline } from './html/cells.ts';
@@ -41,7 +44,8 @@ pre{white-space:pre-wrap;word-break:break-word;background:#f7f7f9;padding:8px;bo
 .card{border:1px solid #e3e6ea;border-radius:8px;padding:10px 12px}.card h4{margin:0 0 4px}.card.skipped{color:#667}
 .pick{font-weight:700;font-size:15px}.pick.none{font-weight:400}.small{font-size:12px;color:#556}.reasons{font-size:12px;padding-left:18px;margin:6px 0}
 section.interrupted{padding:6px 12px;border-radius:6px}.not-run{margin:4px 0;columns:2}
-input.filter{padding:5px 8px;width:320px;border:1px solid #ccd;border-radius:4px;margin:6px 0}${ENERGY_STYLE}`;
+input.filter{padding:5px 8px;width:320px;border:1px solid #ccd;border-radius:4px;margin:6px 0}${ENERGY_STYLE}
+pre.appendix{max-height:30em}.size-chart{flex:1 1 420px}`;
 
 /** The page's only script: sortable columns and the row filter. Its hash goes in the CSP, so no other script runs. */
 const SCRIPT = `
@@ -134,6 +138,8 @@ export function reportHtml(
   graded: ReadonlyMap<string, GradedItem[]> = new Map(),
   /** The profile declarations whose charts the sections draw (the registry's, unless a test brings its own). */
   declared: readonly DeclaredProfile[] = PROFILES,
+  /** The config, server logs and raw metrics appendices; absent: none (a test rendering without a run directory). */
+  appendix?: AppendixData,
 ): string {
   const cells = sortCells(report.cells);
   const profiles = [...new Set(cells.map((c) => c.profile))].sort();
@@ -142,8 +148,10 @@ export function reportHtml(
   const meta = [
     ['Run', report.runId],
     ['Started', report.createdAt],
-    ['Host', `${h.cpu}, ${h.cores} cores, ${h.memoryGb} GB RAM`],
+    ...(report.durationMs !== undefined ? [['Duration', `${(report.durationMs / 1000).toFixed(1)} s${report.partial ? ' so far' : ''}`]] : []),
+    ['Host', `${h.hostname ? `${h.hostname}: ` : ''}${h.cpu}, ${h.cores} cores, ${h.memoryGb} GB RAM`],
     ['OS', `${h.os}, kernel ${h.kernel}`],
+    ...(report.gpu ? [['GPU', gpuText(report.gpu)]] : []),
     // A remote target was not started here: the server's URL and the version it reported, not a local build.
     report.llama.source === 'remote'
       ? ['Server', `${report.llama.serverPath}, ${report.llama.version || 'version not reported'}${report.llama.commit ? ` (${report.llama.commit})` : ''}; not started by this run (remote target)`]
@@ -183,11 +191,13 @@ ${comparisonSection(report)}
 ${knobSection(report)}
 ${profiles.map((p) => profileSection(report, p, cells.filter((c) => c.profile === p), declared)).join('\n')}
 ${energySection(cells)}
+${sizeChartsSection(report)}
 ${overviewTable(cells)}
 ${scoresTable(report)}
 <h2>Cells in detail</h2>
 ${cells.map((c) => cellDetails(c, timelines.get(`${c.cell.slug}/${c.profile}`), report.bands)).join('\n')}
 ${evidenceSection(cells, graded)}
+${appendix ? appendixSection(cells, appendix) : ''}
 <script>${SCRIPT}</script>
 </body></html>
 `;

@@ -7,6 +7,7 @@ import { repeatSummarySchema } from '../measurement/repeat-schema.ts';
 import { BAND_SETS } from '../budgets/bands.ts';
 import { qualityInterpretationSchema } from './quality-interpretation.ts';
 import { qualityDistributionSchema } from './quality-distribution.ts';
+import { gpuFactsSchema, modelFileFactsSchema } from './model-files.ts';
 
 export const testOutcomeSchema = z.object({
   name: z.string(),
@@ -56,6 +57,10 @@ export const runReportSchema = z.object({
   runId: z.string(),
   createdAt: z.string(),
   finishedAt: z.string(),
+  /** Wall time from the plan's creation to this scoreboard's write (a partial run: so far). */
+  durationMs: z.number().optional(),
+  /** Per model file of the run: its size and parameter count (the size charts' x axis), and the file's date. */
+  modelFiles: z.array(modelFileFactsSchema).optional(),
   /** True while the run is still going or when it was cut short. */
   partial: z.boolean(),
   endReason: z.string(),
@@ -64,6 +69,8 @@ export const runReportSchema = z.object({
   /** Planned cells × selected profiles without a result yet: what `--resume <run-id>` would still measure. */
   notRun: z.array(z.object({ cell: z.string(), profile: z.string() })).optional(),
   host: z.record(z.string(), z.union([z.string(), z.number()])),
+  /** The host's GPUs, or `skipped` with the reason ("no GPU"); absent in runs from before it was read. */
+  gpu: gpuFactsSchema.optional(),
   llama: z.object({ version: z.string(), commit: z.string(), serverPath: z.string(), source: z.string() }),
   config: z.object({ file: z.string(), hash: z.string() }),
   models: z

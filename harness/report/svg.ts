@@ -586,3 +586,56 @@ export function histogramChart(opts: { bins: readonly number[]; title: string; m
     yGrid(yAxis, frame, sy, 'items') + bars.join('') + xGrid(xAxis, frame, sx, 'item score', height) + marks.join(''),
   );
 }
+
+/**
+ * Points per series (one colour each, joined in x order when `join`), every point a marker with its own tooltip:
+ * for a handful of points on two measured axes (tok/s against model size, quality against quantization bits).
+ */
+export function scatterChart(opts: {
+  series: { label: string; points: { x: number; y: number; label: string }[] }[];
+  xLabel: string;
+  yLabel: string;
+  join?: boolean;
+  width?: number;
+  height?: number;
+}): string {
+  const width = size(opts.width, 440);
+  const height = size(opts.height, 240);
+  const series = opts.series.map((s, i) => ({
+    label: s.label,
+    colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!,
+    points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).sort((a, b) => a.x - b.x),
+  }));
+  const everything = series.flatMap((s) => s.points);
+  if (everything.length === 0) return emptyChart(width, `${opts.yLabel} against ${opts.xLabel}: no points`);
+  const xAxis = niceAxis(Math.min(0, lowest(everything.map((p) => p.x))), highest(everything.map((p) => p.x)));
+  const yAxis = niceAxis(Math.min(0, lowest(everything.map((p) => p.y))), highest(everything.map((p) => p.y)));
+  const left = leftMargin(yAxis);
+  const right = width - 20;
+  const key =
+    series.length > 1
+      ? legend(
+          series.map((s) => ({ label: s.label, swatch: (x, y) => `<circle cx="${num(x + 7)}" cy="${num(y)}" r="4" fill="${s.colour}"/>` })),
+          left,
+          right,
+          12,
+        )
+      : { svg: '', height: 0 };
+  const frame: Frame = { left, right, top: 10 + key.height, bottom: height - 40 };
+  const sx = scale(xAxis, frame.left, frame.right);
+  const sy = scale(yAxis, frame.bottom, frame.top);
+  const drawn = series.map((s) => {
+    const line =
+      opts.join && s.points.length > 1
+        ? `<polyline fill="none" stroke="${s.colour}" stroke-width="1.5" points="${s.points.map((p) => `${num(sx(p.x))},${num(sy(p.y))}`).join(' ')}"/>`
+        : '';
+    const dots = s.points.map(
+      (p) =>
+        `<circle cx="${num(sx(p.x))}" cy="${num(sy(p.y))}" r="4" fill="${s.colour}" stroke="#fff"><title>${esc(
+          `${p.label}: ${opts.xLabel} ${formatFixed(p.x)}, ${opts.yLabel} ${formatFixed(p.y)}`,
+        )}</title></circle>`,
+    );
+    return line + dots.join('');
+  });
+  return svg(width, height, `${opts.yLabel} against ${opts.xLabel}`, key.svg + yGrid(yAxis, frame, sy, opts.yLabel) + xGrid(xAxis, frame, sx, opts.xLabel, height) + drawn.join(''));
+}

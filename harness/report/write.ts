@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../paths.ts';
 import { scoreboardCsv } from './csv.ts';
+import { summaryCsv } from './csv-wide.ts';
 import { maxPerBucket } from './downsample.ts';
 import { reportHtml, type Timeline } from './html.ts';
 import { countVerdicts, overallVerdict, runReportSchema, sortCells, type OverallVerdict, type RunReport } from './model.ts';
 import { readGradedItems } from './read-evidence.ts';
 import { smallCellFile } from './cell-file.ts';
+import { readAppendix } from './read-appendix.ts';
 import { updateRegistry } from '../deploy/registry.ts';
 
 export interface RunIndexEntry {
@@ -28,8 +30,12 @@ export function writeRunReport(runDir: string, report: RunReport, options: { htm
   writeFileAtomic(written[1]!, scoreboardCsv(sorted));
   if (options.html) {
     written.push(path.join(runDir, 'report.html'));
-    writeFileAtomic(written[2]!, reportHtml(sorted, readTimelines(runDir, sorted), readGradedItems(runDir, sorted)));
+    writeFileAtomic(written[2]!, reportHtml(sorted, readTimelines(runDir, sorted), readGradedItems(runDir, sorted), undefined, readAppendix(runDir, sorted)));
   }
+  // One row per cell (the long CSV's wide companion); last, so the files above keep their places in `written`.
+  const summary = path.join(runDir, 'scoreboard-summary.csv');
+  writeFileAtomic(summary, summaryCsv(sorted));
+  written.push(summary);
   updateRunIndex(path.dirname(runDir), sorted);
   updateRegistry(path.dirname(runDir), sorted);
   return written;

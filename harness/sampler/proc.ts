@@ -126,3 +126,34 @@ export function pressureStallUs(resource: 'cpu' | 'memory' | 'io', proc = '/proc
 }
 
 export const CPU_COUNT = os.availableParallelism();
+
+/** Virtual memory size (VmSize of /proc/<pid>/status) in bytes; null when the process is gone or has none. */
+export function processVszBytes(pid: number, proc = '/proc'): number | null {
+  const s = read(`${proc}/${pid}/status`);
+  if (s === null) return null;
+  const m = /^VmSize:\s+(\d+)\s+kB/m.exec(s);
+  return m ? Number(m[1]) * 1024 : null;
+}
+
+/**
+ * Bytes the process made the kernel fetch from storage (`read_bytes` of /proc/<pid>/io: page-cache hits are not
+ * counted, mmap faults that go to disk are). Why not, when unreadable: the file is gone, or ptrace access is denied
+ * (another user's process without CAP_SYS_PTRACE), or the kernel lacks task I/O accounting.
+ */
+export function processReadBytes(pid: number, proc = '/proc'): { bytes: number } | { unreadable: string } {
+  let s: string;
+  try {
+    s = readFileSync(`${proc}/${pid}/io`, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? `${proc}/${pid}/io is not readable by this user (${code}: it needs the same user as the server, or root)`
+        : code === 'ENOENT'
+          ? `${proc}/${pid}/io does not exist (the process is gone, or the kernel has no task I/O accounting)`
+          : `${proc}/${pid}/io could not be read (${code ?? (e as Error).message})`;
+    return { unreadable: why };
+  }
+  const m = /^read_bytes:\s+(\d+)/m.exec(s);
+  return m ? { bytes: Number(m[1]) } : { unreadable: `${proc}/${pid}/io has no read_bytes line` };
+}

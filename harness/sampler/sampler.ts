@@ -1,4 +1,4 @@
-import { CPU_COUNT, pressureStallUs, processCpuNs, processRssBytes, processTreeTasks, swapUsedBytes, systemCpuTimes, type SystemCpuTimes } from './proc.ts';
+import { CPU_COUNT, pressureStallUs, processCpuNs, processRssBytes, processVszBytes, processTreeTasks, swapUsedBytes, systemCpuTimes, type SystemCpuTimes } from './proc.ts';
 import { readFrequency, readTemperature, type SensorReading } from './sensors.ts';
 import { powercapRoot, RaplReader, type RaplSnapshot } from '../energy/rapl.ts';
 
@@ -13,6 +13,8 @@ export interface SampleRow {
   /** Process-tree CPU as % of the whole machine. */
   cpuMachinePct: number | null;
   rssMb: number | null;
+  /** Virtual memory size (VmSize) of the process tree, MB; null where no process was read. */
+  vszMb?: number | null;
   /** Processes of the tree found in /proc; 0 when the root process could not be read (gone, or hidden). */
   pids: number;
   systemCpuPct: number | null;
@@ -157,9 +159,12 @@ export class Sampler {
     const at = performance.now();
     const energyJ = this.energyNow();
     let rss: number | null = null;
+    let vsz: number | null = null;
     for (const pid of pids) {
       const r = processRssBytes(pid, this.proc);
       if (r !== null) rss = (rss ?? 0) + r;
+      const v = processVszBytes(pid, this.proc);
+      if (v !== null) vsz = (vsz ?? 0) + v;
     }
     const system = systemCpuTimes(this.proc);
     const psi: Previous['psi'] = this.sensors.psi
@@ -197,6 +202,7 @@ export class Sampler {
       cpuCorePct,
       cpuMachinePct: cpuCorePct === null ? null : cpuCorePct / CPU_COUNT,
       rssMb: rss === null ? null : rss / 1e6,
+      vszMb: vsz === null ? null : vsz / 1e6,
       pids: pids.length,
       systemCpuPct:
         system && prev.system && system.total > prev.system.total
@@ -240,6 +246,9 @@ const CSV_COLUMNS: [string, (r: SampleRow, t0: number) => number | null][] = [
   ['temperature_c', (r) => r.temperatureC],
   ['frequency_mhz', (r) => r.frequencyMhz],
   ['energy_j', (r) => r.energyJ],
+  ['vsz_mb', (r) => r.vszMb ?? null],
+  // Wall-clock time of the tick (epoch ms): lines the samples up with responses.jsonl's request marks after the run.
+  ['epoch_ms', (r) => performance.timeOrigin + r.at],
 ];
 
 /** One row per tick; an empty field means no reading (see the sensor's reason in summary.json), never zero. */

@@ -1,6 +1,8 @@
 // A shard run's own files: the name of its Vitest blob report, the note its scoreboard carries, and the scoreboard of
 // a shard that holds no cell (Vitest fails a file without tests, so such a shard never reaches the reporter).
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { modelFileFacts } from '../report/model-files.ts';
 import type { Plan } from '../plan.ts';
 import type { RunReport } from '../report/model.ts';
 import { writeRunReport } from '../report/write.ts';
@@ -16,14 +18,21 @@ export function shardNote(s: Shard & { cellsTotal: number }): string {
 
 /** The run-level fields every scoreboard takes from its plan. */
 export function reportShell(plan: Plan, partial: boolean, endReason: string): RunReport {
+  const finishedAt = new Date();
+  // The GPU facts are structured: the scoreboard keeps them beside the host's flat fields, not among them.
+  const { gpu, ...host } = plan.host;
   return {
     schemaVersion: 1,
     runId: plan.runId,
     createdAt: plan.createdAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    // An unreadable start time gives no duration rather than a made-up one.
+    ...(Number.isFinite(Date.parse(plan.createdAt)) ? { durationMs: Math.max(0, finishedAt.getTime() - Date.parse(plan.createdAt)) } : {}),
+    modelFiles: modelFileFacts(plan.cells, fileDate),
     partial,
     endReason,
-    host: { ...plan.host },
+    host,
+    ...(gpu ? { gpu } : {}),
     llama: { version: plan.llama.version, commit: plan.llama.commit, serverPath: plan.llama.serverPath, source: plan.llama.source },
     config: { file: plan.configFile, hash: plan.configHash },
     models: plan.config.models.map((m) =>
@@ -45,4 +54,13 @@ export function writeEmptyShardReport(plan: Plan): string[] {
     notes: [shardNote(plan.shard)],
   };
   return writeRunReport(path.resolve(plan.runDir), report, { html: true });
+}
+
+/** A file's modification time, or undefined when it cannot be read (a model file moved since the plan). */
+function fileDate(file: string): string | undefined {
+  try {
+    return statSync(file).mtime.toISOString();
+  } catch {
+    return undefined;
+  }
 }

@@ -166,8 +166,10 @@ describe('re-rendering a forged scoreboard', () => {
     const runDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'hostile-run-')), '20260101-000000-abcdef');
     mkdirSync(runDir);
     const written = writeRunReport(runDir, hostileReport());
-    expect(written.map((f) => path.basename(f))).toEqual(['scoreboard.json', 'scoreboard.csv', 'report.html']);
+    expect(written.map((f) => path.basename(f))).toEqual(['scoreboard.json', 'scoreboard.csv', 'report.html', 'scoreboard-summary.csv']);
     expect(readFileSync(written[2]!, 'utf8').match(/<script/g)).toHaveLength(1);
+    // The summary CSV guards its text fields against formulas like the long one (a negative number stays a number).
+    expect(readFileSync(written[3]!, 'utf8').split('\n').slice(1).join('\n')).not.toMatch(/(^|,)"?([=+@]|-(?!\d))/m);
   });
 });
 

@@ -72,7 +72,12 @@ describe.skipIf(process.platform !== 'linux')('Sampler on real processes', () =>
     expect(rows.every((r) => r.temperatureC === null && r.energyJ === null)).toBe(true);
     const csv = samplesCsv(rows).split('\n');
     expect(csv[0]).toMatch(/^t_ms,cpu_core_pct,cpu_machine_pct,rss_mb/);
-    expect(csv[1]).toMatch(/,,,$/);
+    const header = csv[0]!.split(',');
+    const first = csv[1]!.split(',');
+    for (const col of ['temperature_c', 'frequency_mhz', 'energy_j']) expect(first[header.indexOf(col)], col).toBe('');
+    // The server's VSZ is read like its RSS, and each tick carries its wall-clock time.
+    expect(Number(first[header.indexOf('vsz_mb')])).toBeGreaterThan(Number(first[header.indexOf('rss_mb')]));
+    expect(Math.abs(Number(first[header.indexOf('epoch_ms')]) - Date.now())).toBeLessThan(60_000);
   });
 
   test('a process that exits leaves null CPU, not a crash', async () => {

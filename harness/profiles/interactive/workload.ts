@@ -14,7 +14,7 @@ import type { EnergyMark, EnergyRecorder, RequestMarks } from '../../energy/reco
 import { processTree } from '../../sampler/proc.ts';
 
 /** Short prompts one after another, as a person chatting would send them: warmup first, then repetitions. */
-export const workload: Workload<'interactive'> = async ({ plan, planned, server, backend, sampler, record, log, serverLost }) => {
+export const workload: Workload<'interactive'> = async ({ plan, planned, server, backend, sampler, record, log, serverLost, addSeries }) => {
   const profile = plan.config.profiles.interactive;
   const prompts = loadPrompts(dataFile(plan.configFile, profile.prompts));
   const total = profile.warmup + profile.repetitions;
@@ -90,6 +90,13 @@ export const workload: Workload<'interactive'> = async ({ plan, planned, server,
   await energy.scaphandre?.stop();
   sampler.tick();
   const all = sampler.snapshot();
+  // The instants the energy figures span, in wall-clock ms: `npm run report -- --energy-benchmark` re-estimates from them.
+  if (energy.active) {
+    const epoch = (m: EnergyMark | null | undefined) => (m ? performance.timeOrigin + m.at : null);
+    addSeries('energy_marks', [
+      { baseline_from_epoch_ms: epoch(baseline?.from), baseline_to_epoch_ms: epoch(baseline?.to), baseline_s: energyConfig.idle_baseline_s, window_from_epoch_ms: epoch(windowFrom ?? windowTo), window_to_epoch_ms: epoch(windowTo) },
+    ]);
+  }
   const energyFigures = energy.finish({
     requests: marks,
     baseline,
