@@ -6,6 +6,7 @@ import { PROFILES, type ProfileName, type ProfileOf } from '../profiles/registry
 import { DEFAULT_TARGET, targetSchema } from './target-schema.ts';
 import { energySchema } from './energy-schema.ts';
 import { middlewareSectionSchema } from '../middleware/config.ts';
+import { guardSettingsSchema } from './guards-schema.ts';
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
@@ -188,6 +189,8 @@ export const configSchema = z.strictObject({
   target: targetSchema.default(DEFAULT_TARGET),
   /** Energy figures: RAPL, or an estimate from a named coefficient, an idle baseline, carbon (harness/config/energy-schema.ts). */
   energy: energySchema,
+  /** Cell guards for every profile: abort a cell above a CPU temperature, or when swap grows (harness/sampler/guards.ts). */
+  guards: guardSettingsSchema.prefault({}),
 });
 
 export type BenchConfig = z.infer<typeof configSchema>;

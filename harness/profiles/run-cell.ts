@@ -7,6 +7,9 @@ import { ok, skipped, withoutSamples, type CellMeasurement, type Metric, type Ve
 import { explainWriteError, writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { Sampler, samplesCsv } from '../sampler/sampler.ts';
+import { CellGuards } from '../sampler/guards.ts';
+import { sensorSources, type SensorSources } from '../sampler/sources.ts';
+import { resolveGuards } from '../config/guards-schema.ts';
 import { powercapRoot } from '../energy/rapl.ts';
 import type { BackendFactory, ServerBackend, ServerHandle, ServerOverrides, ServerWatch } from '../server/backend.ts';
 import { createBackend } from '../server/create.ts';
@@ -74,6 +77,8 @@ export interface RunCellOptions {
   overrides?: ServerOverrides;
   /** How the cell's server is made: the plan's target by default; the unit tests pass a fake. */
   backend?: BackendFactory<Plan, PlannedCell>;
+  /** Where temperature and swap are read: BENCH_SYSFS_ROOT and BENCH_MEMINFO by default (sampler/sources.ts). */
+  sensors?: SensorSources;
 }
 
 /**
@@ -122,6 +127,12 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     announceLost(cause);
   };
   let watch: ServerWatch | null = null;
+  // A cell guard's trip (temperature, swap): a loss like a crash, except that it stands (no relaunch, no acceptLoss).
+  const guardSettings = resolveGuards(plan.config.guards, (plan.config.profiles[profile] as { guards?: Parameters<typeof resolveGuards>[1] }).guards);
+  const sources = options.sensors ?? sensorSources();
+  let guards: CellGuards | null = null;
+  let abortCause: string | null = null;
+  let abortStop: Promise<string | null> | null = null;
   try {
     server = await backend.start();
     watch = backend.watch(onLost);
@@ -131,8 +142,26 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     sampler = new Sampler(server.pid, {
       intervalMs: plan.config.sampler.interval_ms,
       powercapRoot: powercapRoot(plan.config.energy?.powercap_root ?? null),
+      ...sources,
       ...(backend.noProcess ? { noProcess: backend.noProcess } : {}),
-    }).start();
+    });
+    const cellGuards = new CellGuards(guardSettings, sampler.missingSensors().temperature, sources.meminfo ?? '/proc/meminfo', performance.now());
+    guards = cellGuards;
+    sampler.onSample((row) => {
+      const trip = cellGuards.observe(row);
+      if (!trip || abortCause) return;
+      abortCause = trip.message;
+      log(trip.message);
+      if (!lostCause) {
+        lostCause = trip.message;
+        announceLost(trip.message);
+      }
+      // Stopped now, so requests in flight fail at once and the workload ends; awaited before the cell returns.
+      watch?.release();
+      watch = null;
+      abortStop = backend.stop();
+    });
+    sampler.start();
     const counters = [await countersAt(backend, t0)];
     const record = (response: Record<string, unknown>) => {
       try {
@@ -152,7 +181,8 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
       serverLost,
       acceptLoss: () => {
         const cause = lostCause;
-        if (cause === null) return null;
+        // A guard's abort is not the workload's to forget: the cell stays aborted.
+        if (cause === null || abortCause !== null) return null;
         lostCause = null;
         ctx.serverLost = new Promise<string>((resolve) => (announceLost = resolve));
         log(`${backend.label} loss recorded by the workload, not held against the cell: ${cause.split('\n')[0]}`);
@@ -160,6 +190,7 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
       },
       addSeries: (name: string, rows: Record<string, number | null>[]) => void (series[name] = rows),
       relaunch: async (o: ServerOverrides) => {
+        if (abortCause) throw new Error(abortCause);
         watch?.release();
         watch = null;
         server = null;
@@ -203,10 +234,12 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     } catch (e) {
       writeError = e; // the server is stopped first, whatever the disk says
     }
-    const stopped = await backend.stop();
+    const stopped = (await (abortStop as Promise<string | null> | null)) ?? (await backend.stop());
     if (stopped) log(stopped);
     if (writeError) throw writeError;
   }
+  // The sampler's last tick (at stop) may trip a guard after the workload ended: the cell is aborted all the same.
+  if (abortCause !== null && error === undefined) error = abortCause;
   const measurement: CellMeasurement = {
     profile,
     cell: planned.cell,
@@ -221,6 +254,7 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     metrics: Object.fromEntries(Object.entries(metrics).map(([k, m]) => [k, withoutSamples(m)])),
     ...(Object.keys(series).length > 0 ? { series } : {}),
     files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, rel(f)])),
+    ...(guards ? { guards: (guards as CellGuards).report() } : {}),
   };
   // An errored cell judges nothing: figures measured before its server died or hung are not evidence of a pass.
   const verdicts = plan.budgets[profile].map((b) =>
