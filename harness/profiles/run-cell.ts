@@ -1,4 +1,4 @@
-import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateBudget } from '../budgets/budget.ts';
 import { metricDefinition, type ProfileMetrics, type ProfileName } from '../budgets/catalogue.ts';
@@ -13,6 +13,7 @@ import { resolveGuards } from '../config/guards-schema.ts';
 import { powercapRoot } from '../energy/rapl.ts';
 import type { BackendFactory, ServerBackend, ServerHandle, ServerOverrides, ServerWatch } from '../server/backend.ts';
 import { createBackend } from '../server/create.ts';
+import { makeLogger } from '../logging.ts';
 import { bootstrapOptions } from './window.ts';
 
 export type { ServerOverrides } from '../server/backend.ts';
@@ -93,8 +94,9 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     summary: 'summary.json',
     responses: 'responses.jsonl',
     samples: 'metrics_samples.csv',
-    serverLog: 'server.log',
   };
+  // A launched llama-server writes one log per stream; a server started elsewhere leaves a note in server.log.
+  const serverLogs = { serverLog: 'server.log', serverStdout: 'server.stdout.log', serverStderr: 'server.stderr.log' };
   const rel = (f: string) => path.relative(plan.runDir, path.join(dir, f));
   const responsesFile = path.join(dir, files.responses);
   try {
@@ -107,10 +109,11 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
   } catch (e) {
     explainWriteError(responsesFile, e);
   }
-  const log = (message: string) => process.stderr.write(`[${planned.cell.id} · ${profile}] ${message}\n`);
+  const logAt = makeLogger(plan.config.logging, `[${planned.cell.id} · ${profile}] `);
+  const log = (message: string) => logAt('info', message);
   const startedAt = new Date();
   const t0 = performance.now();
-  const backend = (options.backend ?? createBackend)(plan, planned, { logFile: path.join(dir, files.serverLog), overrides });
+  const backend = (options.backend ?? createBackend)(plan, planned, { logFile: path.join(dir, serverLogs.serverLog), overrides });
   let server: ServerHandle | null = null;
   let sampler: Sampler | null = null;
   let metrics: Record<string, Metric> = {};
@@ -123,7 +126,7 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
   const onLost = (cause: string) => {
     if (lostCause) return;
     lostCause = cause;
-    log(`${backend.label} lost: ${cause.split('\n')[0]}`);
+    logAt('error', `${backend.label} lost: ${cause.split('\n')[0]}`);
     announceLost(cause);
   };
   let watch: ServerWatch | null = null;
@@ -151,7 +154,7 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
       const trip = cellGuards.observe(row);
       if (!trip || abortCause) return;
       abortCause = trip.message;
-      log(trip.message);
+      logAt('error', trip.message);
       if (!lostCause) {
         lostCause = trip.message;
         announceLost(trip.message);
@@ -218,13 +221,13 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     if (cause) {
       onLost(cause);
       error = cause;
-      log(`failed: ${cause.split('\n')[0]}`);
+      logAt('error', `failed: ${cause.split('\n')[0]}`);
     }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     // The server's loss explains the workload's failure (a refused request, a missing row), not the other way round.
     error = lostCause && message !== lostCause ? `${lostCause}\n(the workload then failed: ${message.split('\n')[0]})` : message;
-    log(`failed: ${error.split('\n')[0]}`);
+    logAt('error', `failed: ${error.split('\n')[0]}`);
   } finally {
     (watch as ServerWatch | null)?.release();
     const samples = sampler?.stop();
@@ -235,11 +238,15 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
       writeError = e; // the server is stopped first, whatever the disk says
     }
     const stopped = (await (abortStop as Promise<string | null> | null)) ?? (await backend.stop());
-    if (stopped) log(stopped);
+    if (stopped) logAt('warn', stopped);
     if (writeError) throw writeError;
   }
   // The sampler's last tick (at stop) may trip a guard after the workload ended: the cell is aborted all the same.
   if (abortCause !== null && error === undefined) error = abortCause;
+  // output.include_logs false drops the server's logs of a cell that went well; a failed cell keeps them as evidence.
+  const logs = Object.entries(serverLogs).filter(([, f]) => existsSync(path.join(dir, f)));
+  const keepLogs = plan.config.output.include_logs || error !== undefined;
+  if (!keepLogs) for (const [, f] of logs) rmSync(path.join(dir, f), { force: true });
   const measurement: CellMeasurement = {
     profile,
     cell: planned.cell,
@@ -253,7 +260,7 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     // Samples serve the budgets below; the files keep each metric's summary.
     metrics: Object.fromEntries(Object.entries(metrics).map(([k, m]) => [k, withoutSamples(m)])),
     ...(Object.keys(series).length > 0 ? { series } : {}),
-    files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, rel(f)])),
+    files: Object.fromEntries([...Object.entries(files), ...(keepLogs ? logs : [])].map(([k, f]) => [k, rel(f)])),
     ...(guards ? { guards: (guards as CellGuards).report() } : {}),
   };
   // An errored cell judges nothing: figures measured before its server died or hung are not evidence of a pass.

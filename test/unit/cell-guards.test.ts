@@ -1,7 +1,7 @@
 // Cell guards: the pure watcher (hand-made rows), then runCell with a fake server backend and fake sensors (a sysfs
 // tree with a hot thermal zone, a meminfo file whose swap grows): the cell is aborted at once with the reading, the
 // server stopped, and a guard without its reading is `skipped`, never "no growth".
-import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -249,6 +249,25 @@ describe('runCell with cell guards', () => {
     expect(measurement.guards?.temperature).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/no temperature sensor/) });
     expect(measurement.guards?.tripped).toBeUndefined();
     expect(measurement.metrics.swap_growth_mb).toMatchObject({ status: 'skipped' });
+  });
+});
+
+describe('output.include_logs', () => {
+  test('false: a cell that went well keeps no server log; an aborted one keeps it as evidence', async () => {
+    const quiet = makePlan(writeConfig('nologs', 'output:\n  include_logs: false\n', 'duration_s: 0.3'));
+    const ok = await runCell(quiet, quiet.cells[0]!, 'idle', await idle(), { backend: fakeBackend().make, sensors: { sys: fakeSys(40) } });
+    expect(ok.measurement.state).toBe('completed');
+    expect(ok.measurement.files.serverLog).toBeUndefined();
+    expect(existsSync(path.join(quiet.runDir, quiet.cells[0]!.cell.slug, 'idle', 'server.log'))).toBe(false);
+    const hot = makePlan(writeConfig('nologs-hot', 'output:\n  include_logs: false\nguards:\n  abort_temperature_c: 50\n'));
+    const aborted = await runCell(hot, hot.cells[0]!, 'idle', await idle(), { backend: fakeBackend().make, sensors: { sys: fakeSys(60) } });
+    expect(aborted.measurement.state).toBe('errored');
+    expect(aborted.measurement.files.serverLog).toMatch(/idle\/server\.log$/);
+    expect(existsSync(path.join(hot.runDir, aborted.measurement.files.serverLog!))).toBe(true);
+    // kept by default
+    const plain = makePlan(writeConfig('logs', '', 'duration_s: 0.3'));
+    const kept = await runCell(plain, plain.cells[0]!, 'idle', await idle(), { backend: fakeBackend().make, sensors: { sys: fakeSys(40) } });
+    expect(kept.measurement.files.serverLog).toMatch(/server\.log$/);
   });
 });
 
