@@ -54,13 +54,15 @@ export class CellGuards {
         const growth = row.swapUsedMb - this.swapBase;
         this.maxGrowth = Math.max(this.maxGrowth ?? 0, growth);
         if (growth > 0 && !trip) {
+          // A small growth needs the decimals that tell its two readings apart.
+          const mb = (x: number) => x.toFixed(growth < 1 ? 3 : 1);
           trip = {
             guard: 'swap',
             reading: growth,
             limit: 0,
             unit: 'MB',
             at_s: (row.at - this.start) / 1000,
-            message: `aborted by guards.allow_swap false: swap grew by ${fmt(growth)} MB (from ${fmt(this.swapBase)} to ${fmt(row.swapUsedMb)} MB used), ${fmt((row.at - this.start) / 1000)} s into the cell`,
+            message: `aborted by guards.allow_swap false: swap grew by ${mb(growth)} MB (from ${mb(this.swapBase)} to ${mb(row.swapUsedMb)} MB used), ${fmt((row.at - this.start) / 1000)} s into the cell`,
           };
         }
       }

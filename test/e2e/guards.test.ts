@@ -82,7 +82,7 @@ describe('cell guards on tiny', () => {
   test('interactive: allow_swap false aborts the cell when the fake swap grows, with the figure; its temperature guard is off', () => {
     const m = interactive.measurement!;
     expect(interactive.state).toBe('errored');
-    expect(interactive.error).toMatch(/^aborted by guards\.allow_swap false: swap grew by \d+\.\d MB/);
+    expect(interactive.error).toMatch(/^aborted by guards\.allow_swap false: swap grew by \d+\.\d+ MB \(from \d+\.\d+ to \d+\.\d+ MB used\)/);
     expect(m.guards?.tripped).toMatchObject({ guard: 'swap', limit: 0, unit: 'MB' });
     expect(m.guards!.tripped!.reading).toBeGreaterThan(0);
     expect(m.guards?.temperature.status).toBe('off');

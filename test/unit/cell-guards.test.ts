@@ -52,6 +52,10 @@ describe('CellGuards (pure)', () => {
     const trip = g.observe(row(400, null, 512.25));
     expect(trip).toMatchObject({ guard: 'swap', reading: 12.25, limit: 0, unit: 'MB', at_s: 0.4 });
     expect(trip!.message).toMatch(/swap grew by 12\.3 MB \(from 500\.0 to 512\.3 MB used\)/);
+    // under 1 MB: enough decimals to tell the readings apart
+    const small = new CellGuards({ abort_temperature_c: null, allow_swap: false }, undefined, 'x', 0);
+    small.observe(row(100, null, 67.4));
+    expect(small.observe(row(200, null, 67.466))!.message).toMatch(/swap grew by 0\.066 MB \(from 67\.400 to 67\.466 MB used\)/);
     expect(g.report().swap).toMatchObject({ status: 'watched', worst: 12.25 });
   });
 
@@ -226,7 +230,7 @@ describe('runCell with cell guards', () => {
     try {
       const { measurement } = await runCell(plan, plan.cells[0]!, 'idle', workload, { backend: fake.make, sensors: { sys: fakeSys(40), meminfo: swap.file } });
       expect(measurement.state).toBe('errored');
-      expect(measurement.error).toMatch(/^aborted by guards\.allow_swap false: swap grew by \d+\.\d MB \(from \d+\.\d to \d+\.\d MB used\)/);
+      expect(measurement.error).toMatch(/^aborted by guards\.allow_swap false: swap grew by \d+\.\d+ MB \(from \d+\.\d+ to \d+\.\d+ MB used\)/);
       expect(measurement.guards?.tripped).toMatchObject({ guard: 'swap', limit: 0, unit: 'MB' });
       expect(measurement.guards!.tripped!.reading).toBeGreaterThan(0);
       expect(measurement.guards?.temperature).toMatchObject({ status: 'watched', worst: 40 });
