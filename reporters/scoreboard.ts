@@ -122,7 +122,8 @@ export default class ScoreboardReporter implements Reporter {
     }
     if (report && report.cells.length > 0) {
       process.stdout.write(`${terminalTable(report)}\n\n`);
-      process.stdout.write(`Scoreboard: ${path.join(this.runDir()!, 'report.html')}\n`);
+      const formats = this.formats ?? ['html'];
+      process.stdout.write(`Scoreboard: ${path.join(this.runDir()!, formats.includes('html') ? 'report.html' : 'scoreboard.json')}\n`);
     }
   }
 
@@ -183,6 +184,9 @@ export default class ScoreboardReporter implements Reporter {
     }
   }
 
+  /** The scoreboard files the run's config asks for (output.formats), known once the plan has been read. */
+  private formats: readonly string[] | null = null;
+
   private tryWrite(partial: boolean, endReason: string, html: boolean): RunReport | null {
     const runDir = this.runDir();
     if (!runDir || (this.seen.size === 0 && !this.interruption) || !existsSync(path.join(runDir, 'plan.json'))) return null;
@@ -205,7 +209,9 @@ export default class ScoreboardReporter implements Reporter {
     }
     report.notRun = this.notRun(plan, report);
     const enriched = enrichReport(report, plan.config, this.baseline(runDir));
-    writeRunReport(runDir, enriched, { html });
+    // output.formats (a plan written before the setting existed has none: every format)
+    this.formats = plan.config.output.formats ?? ['json', 'csv', 'html'];
+    writeRunReport(runDir, enriched, { html, formats: this.formats });
     return enriched;
   }
 }

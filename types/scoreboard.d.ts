@@ -162,6 +162,30 @@ export interface RunReport {
       files: {
         [k: string]: string;
       };
+      guards?: {
+        temperature: {
+          status: "watched" | "off" | "skipped";
+          limit: number | null;
+          worst: number | null;
+          unit: string;
+          reason?: string;
+        };
+        swap: {
+          status: "watched" | "off" | "skipped";
+          limit: number | null;
+          worst: number | null;
+          unit: string;
+          reason?: string;
+        };
+        tripped?: {
+          guard: "temperature" | "swap";
+          reading: number;
+          limit: number;
+          unit: string;
+          at_s: number;
+          message: string;
+        };
+      };
     };
     tests: {
       name: string;

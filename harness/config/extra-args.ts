@@ -12,7 +12,7 @@ const REFUSED: Refusal[] = [
   { flags: ['--ui', '--webui', '--no-ui', '--no-webui'], why: 'the harness runs llama-server with its web UI off (--no-webui)' },
   { flags: ['--api-key', '--api-key-file'], why: 'the harness talks to the server without a key (an API key in the config would also be a secret in plain text)' },
   { flags: ['--ssl-key-file', '--ssl-cert-file', '--api-prefix'], why: 'the harness speaks plain HTTP to the standard endpoints' },
-  { flags: ['--log-file', '--log-disable'], why: 'the harness captures the server log into server.log and reads it' },
+  { flags: ['--log-file', '--log-disable'], why: 'the harness captures the server log (server.stdout.log, server.stderr.log) and reads it' },
   { flags: ['--metrics'], why: 'the harness always passes it' },
   { flags: ['-m', '--model'], why: 'the model comes from the cell; define it under models' },
   { flags: ['-t', '--threads'], why: 'threads are a matrix axis: use matrix.threads' },

@@ -23,7 +23,7 @@ import { describeIssue } from './describe.ts';
 import { ConfigError, formatPath, type ConfigProblem } from './errors.ts';
 import { readMachine, type Machine } from './machine.ts';
 import { keyLineOf, lineOf, parseConfigYaml, readConfigText } from './read.ts';
-import { configSchema, type BenchConfig } from './schema.ts';
+import { configSchema, ctxAxis, threadsAxis, type BenchConfig } from './schema.ts';
 import { applyTargetOverride, type TargetOverride } from './target-schema.ts';
 import { checkTarget, targetOverrideFrom } from './target-checks.ts';
 import { applyModeOverride, modeOverrideFrom, type PlannerMode } from './mode-override.ts';
@@ -133,7 +133,12 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   const baseDir = path.dirname(file);
   const explicitModelDir = config.model_dir !== undefined;
   config.model_dir = path.resolve(baseDir, config.model_dir ?? defaultModelDir(options.env));
-  const ctx: CheckContext = { config, baseDir, where, machine: options.machine ?? readMachine(), problems: [], warnings: [] };
+  const machine = options.machine ?? readMachine();
+  // Axes left out of the matrix, from the llama block: the plan and every result then name concrete values.
+  config.matrix.threads = threadsAxis(config, machine);
+  config.matrix.ctx = ctxAxis(config);
+  if (config.logging.file !== null) config.logging.file = path.resolve(baseDir, config.logging.file);
+  const ctx: CheckContext = { config, baseDir, where, machine, problems: [], warnings: [] };
   checkModels(ctx);
   checkModelDir(ctx, explicitModelDir);
   checkServerPath(ctx);

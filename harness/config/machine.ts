@@ -49,3 +49,24 @@ export function readMachine(): Machine {
   cpus ??= Array.from({ length: os.availableParallelism() }, (_, i) => i);
   return { cpus, cores: cpus.length };
 }
+
+/**
+ * Threads for cells when the config names none (`llama.default_threads: null`): one per physical core among the
+ * CPUs this process may use, read from sysfs topology (SMT siblings share a core's arithmetic units, so decoding
+ * gains little from them: llama.cpp's own default is the physical core count too); where the topology cannot be
+ * read, one per usable CPU.
+ */
+export function autoThreads(machine: Machine = readMachine(), sys = '/sys'): number {
+  const cores = new Set<string>();
+  for (const cpu of machine.cpus) {
+    try {
+      const topology = `${sys}/devices/system/cpu/cpu${cpu}/topology`;
+      const pkg = readFileSync(`${topology}/physical_package_id`, 'utf8').trim();
+      const core = readFileSync(`${topology}/core_id`, 'utf8').trim();
+      cores.add(`${pkg}:${core}`);
+    } catch {
+      return Math.max(1, machine.cores);
+    }
+  }
+  return Math.max(1, cores.size);
+}

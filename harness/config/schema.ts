@@ -7,6 +7,15 @@ import { DEFAULT_TARGET, targetSchema } from './target-schema.ts';
 import { energySchema } from './energy-schema.ts';
 import { middlewareSectionSchema } from '../middleware/config.ts';
 import { interpretationSchema, selectionSchema } from './interpretation-schema.ts';
+import { guardSettingsSchema } from './guards-schema.ts';
+import { autoThreads, type Machine } from './machine.ts';
+
+export const OUTPUT_FORMATS = ['json', 'csv', 'html'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+/** The longest a stopping llama-server is given between SIGTERM and SIGKILL. */
+export const MAX_STOP_GRACE_S = 30;
 
 /** The quantization ladder llama-quantize derives from the generated default models. */
 export const BUILTIN_QUANTS = ['F16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q4_K_M', 'Q3_K_M', 'Q2_K'] as const;
@@ -28,6 +37,7 @@ export type PriorityName = keyof typeof PRIORITY_PRESETS;
 
 const name = z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, ".", "_" or "-" only');
 const quant = z.string().regex(/^[A-Z0-9_]+$/, 'expected a quantization name such as Q4_K_M');
+const ctxSize = z.number().int().min(128).max(MAX_INT32, '(the largest 32-bit integer)');
 
 
 /** A model's rough size by parameter count, for grouping and ordering: tiny < 1B, small < 4B, medium < 15B, large ≥ 15B. */
@@ -135,8 +145,10 @@ export const configSchema = z.strictObject({
   matrix: z.strictObject({
     models: z.array(name).min(1),
     quants: z.array(quant).min(1),
-    threads: z.array(z.number().int().min(1).max(MAX_THREADS, '(llama.cpp runs at most 512 threads)')).min(1),
-    ctx: z.array(z.number().int().min(128).max(MAX_INT32, '(the largest 32-bit integer)')).min(1),
+    /** Left out: llama.default_threads (see threadsAxis below; loadConfig fills it in). */
+    threads: z.array(z.number().int().min(1).max(MAX_THREADS, '(llama.cpp runs at most 512 threads)')).min(1).optional(),
+    /** Left out: llama.default_ctx_size. */
+    ctx: z.array(ctxSize).min(1).optional(),
     priority: z.array(z.enum(Object.keys(PRIORITY_PRESETS) as [PriorityName, ...PriorityName[]])).min(1).default(['nice10']),
     // Spike-taming knobs: optional axes; left out, llama-server's own default applies. Only axes with more than one
     // value appear in the cell id.
@@ -165,14 +177,19 @@ export const configSchema = z.strictObject({
     .strictObject({
       server_path: z.string().nullable().default(null),
       load_timeout_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(300),
-      stop_grace_s: z.number().positive().max(MAX_DURATION_S, DURATION_LIMIT).default(5),
+      /** SIGTERM, then this long for llama-server to exit, then SIGKILL. */
+      stop_grace_s: z.number().positive().max(MAX_STOP_GRACE_S, `expected at most ${MAX_STOP_GRACE_S} s (a server that ignores SIGTERM that long is killed)`).default(5),
       /** CPU list for taskset, e.g. "0" or "0-1"; null leaves affinity to the OS. */
       cpu_affinity: z.string().regex(/^[0-9,-]+$/, 'expected a CPU list such as "0" or "0-1"').nullable().default(null),
       parallel: z.number().int().min(1).max(MAX_PARALLEL).default(1),
       seed: z.number().int().default(42),
       extra_args: z.array(z.string()).default([]),
+      /** Threads of the cells when matrix.threads is left out; null: one per physical core of this machine. */
+      default_threads: z.number().int().min(1).max(MAX_THREADS, '(llama.cpp runs at most 512 threads)').nullable().default(null),
+      /** Context size of the cells when matrix.ctx is left out. */
+      default_ctx_size: ctxSize.default(2048),
     })
-    .default({ server_path: null, load_timeout_s: 300, stop_grace_s: 5, cpu_affinity: null, parallel: 1, seed: 42, extra_args: [] }),
+    .prefault({}),
   sampler: z.strictObject({ interval_ms: z.number().int().min(10).max(60_000).default(100) }).default({ interval_ms: 100 }),
   /** What the HTTP client accepts from llama-server: bytes per answer (an answer over it is an error of its request). */
   client: z.strictObject({ max_response_mb: z.number().positive().max(1024).default(8) }).default({ max_response_mb: 8 }),
@@ -189,12 +206,52 @@ export const configSchema = z.strictObject({
     })
     .default({ on_inconclusive: 'warn', confidence: 0.95, bootstrap_resamples: 1000 }),
   planner: plannerSection.default(plannerSection.parse({})),
-  output: z.strictObject({ dir: z.string().default('results') }).default({ dir: 'results' }),
+  output: z
+    .strictObject({
+      dir: z.string().default('results'),
+      /** Which scoreboard files a run writes; json always (resume, `npm run report`, merges and history read it). */
+      formats: z
+        .array(z.enum(OUTPUT_FORMATS))
+        .min(1)
+        .default([...OUTPUT_FORMATS])
+        .superRefine((fs, ctx) => {
+          fs.forEach((f, i) => {
+            if (fs.indexOf(f) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `expected each format once; ${f} is listed twice` });
+          });
+          if (!fs.includes('json')) {
+            ctx.addIssue({ code: 'custom', message: `expected a list that includes json (got [${fs.join(', ')}]): --resume, npm run report, merges and history read scoreboard.json; leave out csv or html instead` });
+          }
+        }),
+      /** false: a cell that went well keeps no server log (server.stdout.log, server.stderr.log); a failed cell keeps them. */
+      include_logs: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** The harness's own progress lines (per cell: server ready, measuring, failures). */
+  logging: z
+    .strictObject({
+      /** Lines below this level are not printed: error < warn < info < debug. */
+      level: z.enum(LOG_LEVELS).default('info'),
+      /** Also append every line at or above the level, time-stamped, to this file (relative to the config file); null: none. */
+      file: z.string().min(1).nullable().default(null),
+    })
+    .prefault({}),
   /** The server measured: a llama-server launched per cell (default), or one started elsewhere (harness/config/target-schema.ts). */
   target: targetSchema.default(DEFAULT_TARGET),
   /** Energy figures: RAPL, or an estimate from a named coefficient, an idle baseline, carbon (harness/config/energy-schema.ts). */
   energy: energySchema,
+  /** Cell guards for every profile: abort a cell above a CPU temperature, or when swap grows (harness/sampler/guards.ts). */
+  guards: guardSettingsSchema.prefault({}),
 });
 
-export type BenchConfig = z.infer<typeof configSchema>;
+export type BenchConfig = z.output<typeof configSchema>;
+
+/** The matrix's threads: as listed, else `[llama.default_threads]`, else one per physical core of this machine. */
+export function threadsAxis(config: Pick<BenchConfig, 'matrix' | 'llama'>, machine?: Machine): number[] {
+  return config.matrix.threads ?? [config.llama.default_threads ?? autoThreads(machine)];
+}
+
+/** The matrix's context sizes: as listed, else `[llama.default_ctx_size]`. */
+export function ctxAxis(config: Pick<BenchConfig, 'matrix' | 'llama'>): number[] {
+  return config.matrix.ctx ?? [config.llama.default_ctx_size];
+}
 export type ModelConfig = z.infer<typeof modelSchema>;

@@ -63,8 +63,8 @@ export function specFromModel(modelPath: string, config: BenchConfig | null, ser
   return finish(
     {
       modelPath,
-      threads: matrix?.threads[0] ?? autoThreads(),
-      ctx: matrix?.ctx[0] ?? DEFAULT_CTX,
+      threads: matrix?.threads?.[0] ?? config?.llama.default_threads ?? autoThreads(),
+      ctx: matrix?.ctx?.[0] ?? config?.llama.default_ctx_size ?? DEFAULT_CTX,
       priority: (matrix?.priority[0] as PriorityName | undefined) ?? DEFAULT_PRIORITY,
       cpuAffinity: config?.llama.cpu_affinity ?? null,
       parallel: config?.llama.parallel ?? 1,

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { PROFILE_NAMES, type ProfileName } from '../budgets/catalogue.ts';
 import { ConfigError, type ConfigProblem } from '../config/errors.ts';
-import type { BenchConfig } from '../config/schema.ts';
+import { ctxAxis, type BenchConfig } from '../config/schema.ts';
 import { writeFileAtomic } from '../paths.ts';
 import { newRunId, preparePlan, type PlannedCell } from '../plan.ts';
 import { stderrProgress } from '../progress.ts';
@@ -137,7 +137,7 @@ async function guided(driver: FlowDriver, cells: PlannedCell[]): Promise<number>
   say(`[flow] guided: baseline → quant sweep → context sweep → threads and priority sweep → pick → soak; each step checks ${profiles.join(' + ')}`);
   const result = await guidedFlow(cells, (c, p) => driver.evaluate(c, p as ProfileName[]), {
     profiles,
-    first: { ctx: plan.config.matrix.ctx[0]!, priority: plan.config.matrix.priority[0]! },
+    first: { ctx: ctxAxis(plan.config)[0]!, priority: plan.config.matrix.priority[0]! },
     onStep: (s: FlowStep) => {
       say(`[flow] ${s.name}: ${s.decision}`);
       for (const c of s.cells) say(`[flow]     ${c.pass ? 'pass' : 'FAIL'}  ${c.id}${c.pass ? '' : ` — ${c.reason}`}`);

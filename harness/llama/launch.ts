@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +8,7 @@ import { serverCommand, type Platform, type ServerSpec } from './command.ts';
 import { serverEnvironment } from './env.ts';
 import { guardServer, killGroup } from './guard.ts';
 import { isStopped } from './proc-state.ts';
+import { describeLog, logFilesOf, serverLogTail, type ServerLog } from './server-log.ts';
 
 export interface ExitInfo {
   exitCode: number | null;
@@ -15,7 +16,8 @@ export interface ExitInfo {
 }
 
 export interface LaunchOptions extends ServerSpec {
-  logFile: string;
+  /** One file for both streams, or one per stream (server-log.ts). */
+  logFile: ServerLog;
   loadTimeoutMs: number;
   stopGraceMs: number;
 }
@@ -24,7 +26,7 @@ export interface RunningServer {
   pid: number;
   port: number;
   baseUrl: string;
-  logFile: string;
+  logFile: ServerLog;
   commandLine: string[];
   /** Start of the process to /health answering 200. */
   loadMs: number;
@@ -83,12 +85,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function logTail(file: string, lines = 20): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
-  } catch {
-    return '(no log)';
-  }
+/** The last lines of a server's log (both streams when they are apart). */
+export function logTail(file: ServerLog, lines = 20): string {
+  return serverLogTail(file, lines);
 }
 
 const BIND_FAILURE = /couldn't bind|address already in use|failed to bind/i;
@@ -107,23 +106,26 @@ export async function startServer(opts: LaunchOptions, port?: number): Promise<R
 }
 
 async function launchOnce(opts: LaunchOptions, port: number): Promise<RunningServer> {
-  mkdirSync(path.dirname(opts.logFile), { recursive: true });
+  const files = logFilesOf(opts.logFile);
+  for (const f of [files.stdout, files.stderr]) mkdirSync(path.dirname(f), { recursive: true });
   const cmd = serverCommand(opts, port, hostPlatform);
-  const log = openSync(opts.logFile, 'a');
+  const out = openSync(files.stdout, 'a');
+  const err = files.stderr === files.stdout ? out : openSync(files.stderr, 'a');
   const started = performance.now();
-  // Own process group, so stop() reaches every process; stdout/stderr go straight to the log file,
-  // which survives this process.
+  // Own process group, so stop() reaches every process; stdout/stderr go straight to the log files (the kernel
+  // writes them: nothing here can block the server, and they survive this process).
   const child = spawn(cmd.command, cmd.args, {
     detached: true,
-    stdio: ['ignore', log, log],
+    stdio: ['ignore', out, err],
     env: serverEnvironment({ ...process.env, ...cmd.env }),
   });
-  closeSync(log);
+  closeSync(out);
+  if (err !== out) closeSync(err);
   const pid = child.pid;
   if (pid === undefined) {
     const error = await new Promise<Error>((resolve) => child.once('error', resolve));
     throw new ServerStartError(`could not start ${cmd.command}: ${error.message}`, {
-      exitCode: null, signal: null, timedOut: false, durationMs: 0, logTail: '', logFile: opts.logFile,
+      exitCode: null, signal: null, timedOut: false, durationMs: 0, logTail: '', logFile: describeLog(opts.logFile),
     });
   }
   const release = guardServer(pid);
@@ -147,7 +149,7 @@ async function launchOnce(opts: LaunchOptions, port: number): Promise<RunningSer
       timedOut,
       durationMs: performance.now() - started,
       logTail: logTail(opts.logFile),
-      logFile: opts.logFile,
+      logFile: describeLog(opts.logFile),
     });
   };
 

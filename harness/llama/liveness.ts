@@ -4,13 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { killGroup } from './guard.ts';
 import { healthy, logTail, type ExitInfo, type RunningServer } from './launch.ts';
 import { isStopped } from './proc-state.ts';
+import { describeLog } from './server-log.ts';
 
 export function describeExit(e: ExitInfo): string {
   return e.signal ? `killed by ${e.signal}` : `exit code ${e.exitCode}`;
 }
 
 function withLog(server: RunningServer, text: string): string {
-  return `${text}\n--- last lines of ${server.logFile} ---\n${logTail(server.logFile, 12)}`;
+  return `${text}\n--- last lines of ${describeLog(server.logFile)} ---\n${logTail(server.logFile, 12)}`;
 }
 
 export interface WatchOptions {

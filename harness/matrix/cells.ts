@@ -1,5 +1,5 @@
 import { KNOB_NAMES, type Cell, type KnobName, type Knobs } from '../measurement/schema.ts';
-import type { BenchConfig } from '../config/schema.ts';
+import { ctxAxis, threadsAxis, type BenchConfig } from '../config/schema.ts';
 import { modelQuants } from '../config/load.ts';
 import { isRemoteTarget } from '../config/target-schema.ts';
 import { remoteCells } from './remote-cells.ts';
@@ -55,6 +55,7 @@ export function expandMatrix(config: BenchConfig): Cell[] {
   // Like a knob, the middleware axis is in the id only when it varies; without the axis a cell has no middleware field.
   const middlewares: (string | undefined)[] = matrix.middleware ?? [undefined];
   const middlewareVaries = new Set(middlewares).size > 1;
+  const [threadsList, ctxList] = [threadsAxis(config), ctxAxis(config)];
   const cells: Cell[] = [];
   for (const modelName of matrix.models) {
     const model = config.models.find((m) => m.name === modelName);
@@ -62,8 +63,8 @@ export function expandMatrix(config: BenchConfig): Cell[] {
     const offered = modelQuants(model);
     for (const quant of matrix.quants) {
       if (!offered.includes(quant)) continue;
-      for (const threads of matrix.threads) {
-        for (const ctx of matrix.ctx) {
+      for (const threads of threadsList) {
+        for (const ctx of ctxList) {
           for (const priority of matrix.priority) {
             for (const k of knobs) {
               for (const middleware of middlewares) {

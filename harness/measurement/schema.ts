@@ -144,6 +144,38 @@ export const verdictSchema = z.object({
 });
 export type Verdict = z.infer<typeof verdictSchema>;
 
+/** A cell guard that stopped a cell (harness/sampler/guards.ts), with the reading that tripped it. */
+export const guardTripSchema = z.object({
+  guard: z.enum(['temperature', 'swap']),
+  /** The reading that tripped it: °C, or MB of swap growth since the cell's start. */
+  reading: z.number(),
+  limit: z.number(),
+  unit: z.string(),
+  /** Seconds from the guard's start (the server ready, the sampler running) to the sample that tripped it. */
+  at_s: z.number(),
+  message: z.string(),
+});
+export type GuardTrip = z.infer<typeof guardTripSchema>;
+
+const guardStateSchema = z.object({
+  /** watched: read on every sample; off: not asked for; skipped: asked for, but no reading (see reason). */
+  status: z.enum(['watched', 'off', 'skipped']),
+  limit: z.number().nullable(),
+  /** The highest temperature read, or the largest swap growth seen (MB); null when nothing was read. */
+  worst: z.number().nullable(),
+  unit: z.string(),
+  reason: z.string().optional(),
+});
+export type GuardState = z.infer<typeof guardStateSchema>;
+
+/** What the guards saw in a cell, kept in its measurement. */
+export const guardReportSchema = z.object({
+  temperature: guardStateSchema,
+  swap: guardStateSchema,
+  tripped: guardTripSchema.optional(),
+});
+export type GuardReport = z.infer<typeof guardReportSchema>;
+
 export const measurementSchema = z.object({
   profile: z.string(),
   cell: cellSchema,
@@ -163,6 +195,8 @@ export const measurementSchema = z.object({
   series: z.record(z.string(), z.array(z.record(z.string(), z.number().nullable()))).optional(),
   /** Where this cell's raw files were written, relative to the run directory. */
   files: z.record(z.string(), z.string()),
+  /** What the cell guards (temperature, swap) saw, and the trip that aborted the cell if one did. */
+  guards: guardReportSchema.optional(),
 });
 export type CellMeasurement = z.infer<typeof measurementSchema>;
 

@@ -1,4 +1,4 @@
-import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateBudget } from '../budgets/budget.ts';
 import { metricDefinition, type ProfileMetrics, type ProfileName } from '../budgets/catalogue.ts';
@@ -8,9 +8,13 @@ import { explainWriteError, writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { Sampler, samplesCsv } from '../sampler/sampler.ts';
 import { diskReadDuringLoad } from '../sampler/load-io.ts';
+import { CellGuards } from '../sampler/guards.ts';
+import { sensorSources, type SensorSources } from '../sampler/sources.ts';
+import { resolveGuards } from '../config/guards-schema.ts';
 import { powercapRoot } from '../energy/rapl.ts';
 import type { BackendFactory, ServerBackend, ServerHandle, ServerOverrides, ServerWatch } from '../server/backend.ts';
 import { createBackend } from '../server/create.ts';
+import { makeLogger } from '../logging.ts';
 import { bootstrapOptions } from './window.ts';
 
 export type { ServerOverrides } from '../server/backend.ts';
@@ -77,6 +81,8 @@ export interface RunCellOptions {
   backend?: BackendFactory<Plan, PlannedCell>;
   /** Where the cell's files go; default cellDir (a repetition of `--repeat` after the first gets its own folder). */
   dir?: string;
+  /** Where temperature and swap are read: BENCH_SYSFS_ROOT and BENCH_MEMINFO by default (sampler/sources.ts). */
+  sensors?: SensorSources;
 }
 
 /**
@@ -91,8 +97,9 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     summary: 'summary.json',
     responses: 'responses.jsonl',
     samples: 'metrics_samples.csv',
-    serverLog: 'server.log',
   };
+  // A launched llama-server writes one log per stream; a server started elsewhere leaves a note in server.log.
+  const serverLogs = { serverLog: 'server.log', serverStdout: 'server.stdout.log', serverStderr: 'server.stderr.log' };
   const rel = (f: string) => path.relative(plan.runDir, path.join(dir, f));
   const responsesFile = path.join(dir, files.responses);
   try {
@@ -105,10 +112,11 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
   } catch (e) {
     explainWriteError(responsesFile, e);
   }
-  const log = (message: string) => process.stderr.write(`[${planned.cell.id} · ${profile}] ${message}\n`);
+  const logAt = makeLogger(plan.config.logging, `[${planned.cell.id} · ${profile}] `);
+  const log = (message: string) => logAt('info', message);
   const startedAt = new Date();
   const t0 = performance.now();
-  const backend = (options.backend ?? createBackend)(plan, planned, { logFile: path.join(dir, files.serverLog), overrides });
+  const backend = (options.backend ?? createBackend)(plan, planned, { logFile: path.join(dir, serverLogs.serverLog), overrides });
   let server: ServerHandle | null = null;
   let sampler: Sampler | null = null;
   let metrics: Record<string, Metric> = {};
@@ -121,10 +129,16 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
   const onLost = (cause: string) => {
     if (lostCause) return;
     lostCause = cause;
-    log(`${backend.label} lost: ${cause.split('\n')[0]}`);
+    logAt('error', `${backend.label} lost: ${cause.split('\n')[0]}`);
     announceLost(cause);
   };
   let watch: ServerWatch | null = null;
+  // A cell guard's trip (temperature, swap): a loss like a crash, except that it stands (no relaunch, no acceptLoss).
+  const guardSettings = resolveGuards(plan.config.guards, (plan.config.profiles[profile] as { guards?: Parameters<typeof resolveGuards>[1] }).guards);
+  const sources = options.sensors ?? sensorSources();
+  let guards: CellGuards | null = null;
+  let abortCause: string | null = null;
+  let abortStop: Promise<string | null> | null = null;
   try {
     server = await backend.start();
     watch = backend.watch(onLost);
@@ -135,8 +149,26 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     sampler = new Sampler(server.pid, {
       intervalMs: plan.config.sampler.interval_ms,
       powercapRoot: powercapRoot(plan.config.energy?.powercap_root ?? null),
+      ...sources,
       ...(backend.noProcess ? { noProcess: backend.noProcess } : {}),
-    }).start();
+    });
+    const cellGuards = new CellGuards(guardSettings, sampler.missingSensors().temperature, sources.meminfo ?? '/proc/meminfo', performance.now());
+    guards = cellGuards;
+    sampler.onSample((row) => {
+      const trip = cellGuards.observe(row);
+      if (!trip || abortCause) return;
+      abortCause = trip.message;
+      logAt('error', trip.message);
+      if (!lostCause) {
+        lostCause = trip.message;
+        announceLost(trip.message);
+      }
+      // Stopped now, so requests in flight fail at once and the workload ends; awaited before the cell returns.
+      watch?.release();
+      watch = null;
+      abortStop = backend.stop();
+    });
+    sampler.start();
     const counters = [await countersAt(backend, t0)];
     const record = (response: Record<string, unknown>) => {
       try {
@@ -156,7 +188,8 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
       serverLost,
       acceptLoss: () => {
         const cause = lostCause;
-        if (cause === null) return null;
+        // A guard's abort is not the workload's to forget: the cell stays aborted.
+        if (cause === null || abortCause !== null) return null;
         lostCause = null;
         ctx.serverLost = new Promise<string>((resolve) => (announceLost = resolve));
         log(`${backend.label} loss recorded by the workload, not held against the cell: ${cause.split('\n')[0]}`);
@@ -164,6 +197,7 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
       },
       addSeries: (name: string, rows: Record<string, number | null>[]) => void (series[name] = rows),
       relaunch: async (o: ServerOverrides) => {
+        if (abortCause) throw new Error(abortCause);
         watch?.release();
         watch = null;
         server = null;
@@ -192,13 +226,13 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     if (cause) {
       onLost(cause);
       error = cause;
-      log(`failed: ${cause.split('\n')[0]}`);
+      logAt('error', `failed: ${cause.split('\n')[0]}`);
     }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     // The server's loss explains the workload's failure (a refused request, a missing row), not the other way round.
     error = lostCause && message !== lostCause ? `${lostCause}\n(the workload then failed: ${message.split('\n')[0]})` : message;
-    log(`failed: ${error.split('\n')[0]}`);
+    logAt('error', `failed: ${error.split('\n')[0]}`);
   } finally {
     (watch as ServerWatch | null)?.release();
     const samples = sampler?.stop();
@@ -208,10 +242,16 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     } catch (e) {
       writeError = e; // the server is stopped first, whatever the disk says
     }
-    const stopped = await backend.stop();
-    if (stopped) log(stopped);
+    const stopped = (await (abortStop as Promise<string | null> | null)) ?? (await backend.stop());
+    if (stopped) logAt('warn', stopped);
     if (writeError) throw writeError;
   }
+  // The sampler's last tick (at stop) may trip a guard after the workload ended: the cell is aborted all the same.
+  if (abortCause !== null && error === undefined) error = abortCause;
+  // output.include_logs false drops the server's logs of a cell that went well; a failed cell keeps them as evidence.
+  const logs = Object.entries(serverLogs).filter(([, f]) => existsSync(path.join(dir, f)));
+  const keepLogs = plan.config.output.include_logs || error !== undefined;
+  if (!keepLogs) for (const [, f] of logs) rmSync(path.join(dir, f), { force: true });
   const measurement: CellMeasurement = {
     profile,
     cell: planned.cell,
@@ -225,7 +265,8 @@ export async function runCell<P extends ProfileName>(plan: Plan, planned: Planne
     // Samples serve the budgets below; the files keep each metric's summary.
     metrics: Object.fromEntries(Object.entries(metrics).map(([k, m]) => [k, withoutSamples(m)])),
     ...(Object.keys(series).length > 0 ? { series } : {}),
-    files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, rel(f)])),
+    files: Object.fromEntries([...Object.entries(files), ...(keepLogs ? logs : [])].map(([k, f]) => [k, rel(f)])),
+    ...(guards ? { guards: (guards as CellGuards).report() } : {}),
   };
   // An errored cell judges nothing: figures measured before its server died or hung are not evidence of a pass.
   const verdicts = plan.budgets[profile].map((b) =>

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { BUDGET_EXPRESSION_HELP, parseBudgetExpression } from '../budgets/budget.ts';
 import { DURATION_LIMIT, MAX_DURATION_S } from '../limits.ts';
+import { guardOverridesSchema } from '../config/guards-schema.ts';
 
 export const budgetExpression = z.string().refine((s) => s === 'off' || parseBudgetExpression(s) !== null, {
   message: `expected ${BUDGET_EXPRESSION_HELP}, or "off"`,
@@ -21,8 +22,11 @@ function overrides<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(bare) as unknown as z.ZodObject<{ [K in keyof T]: z.ZodOptional<T[K]> }>;
 }
 
-/** Every profile's budgets (data, "off" to drop one) and the metrics whose miss rates a cell "failed", not "poor". */
-export const judged = (critical: string[]) => ({ budgets: budgets.default({}), critical: z.array(z.string()).default(critical) });
+/**
+ * Every profile's budgets (data, "off" to drop one), the metrics whose miss rates a cell "failed", not "poor", and
+ * its override of the top-level cell guards (temperature, swap).
+ */
+export const judged = (critical: string[]) => ({ budgets: budgets.default({}), critical: z.array(z.string()).default(critical), guards: guardOverridesSchema.optional() });
 
 /** A profile's settings block: its own fields, `enabled`, and its budgets and critical metrics. */
 export function plainSettings<T extends z.ZodRawShape, C extends z.ZodRawShape>(shape: T, common: C, enabled = true) {

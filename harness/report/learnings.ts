@@ -105,7 +105,7 @@ export function nextStep(report: RunReport): string {
   const ranked = standings(report.cells);
   const met = metEveryBudget(ranked);
   if (report.partial && (report.notRun?.length ?? 0) > 0) return `finish this run: ${code(`npm run bench -- --resume ${report.runId}`)}`;
-  if (!ranked.some((s) => s.measured && !s.errored)) return 'nothing was measured: fix what errored (each cell’s server.log), then rerun';
+  if (!ranked.some((s) => s.measured && !s.errored)) return 'nothing was measured: fix what errored (each cell’s server log), then rerun';
   if (met.length === 0) {
     return `no configuration met every budget: let the guided flow sweep quantization, then context, then threads and priority from the highest-precision file (${code('npm run bench -- --flow guided')}); if its smallest quantization still misses, these budgets are beyond this machine for these models`;
   }

@@ -1,9 +1,9 @@
-// Reads what the report's appendices show (plan.json's config, each cell's server.log), at the edge; the renderer in
+// Reads what the report's appendices show (plan.json's config, each cell's server log), at the edge; the renderer in
 // html/appendix.ts takes plain data.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { cellFile } from './cell-file.ts';
-import type { AppendixData, ServerLogExcerpt } from './html/appendix.ts';
+import { appendixLogFile, type AppendixData, type ServerLogExcerpt } from './html/appendix.ts';
 import type { RunReport } from './model.ts';
 
 /** Per cell: the first and last bytes of a longer log (a server's load lines and its last words). */
@@ -48,7 +48,7 @@ export function readAppendix(runDir: string, report: RunReport): AppendixData {
   const logs = new Map<string, ServerLogExcerpt>();
   let budget = LOGS_TOTAL_BYTES;
   for (const c of report.cells) {
-    const rel = c.measurement?.files.serverLog;
+    const rel = appendixLogFile(c.measurement?.files);
     if (!rel) continue;
     const key = `${c.cell.slug}/${c.profile}`;
     if (budget <= 0) {

@@ -22,20 +22,30 @@ export interface RunIndexEntry {
   cells: { profile: string; cell: string; verdict: string }[];
 }
 
-/** Owns the paths: every result file is written whole (temp file + rename), so a crash never leaves half a file. */
-export function writeRunReport(runDir: string, report: RunReport, options: { html: boolean } = { html: true }): string[] {
+/**
+ * Owns the paths: every result file is written whole (temp file + rename), so a crash never leaves half a file.
+ * `formats` (output.formats) leaves out the CSV or the HTML; scoreboard.json is always written (resume, re-render,
+ * merges and history read it). `html: false` defers the HTML (written after each cell, the HTML only at the end).
+ */
+export function writeRunReport(runDir: string, report: RunReport, options: { html: boolean; formats?: readonly string[] } = { html: true }): string[] {
   const sorted = { ...report, cells: sortCells(report.cells) };
-  const written = [path.join(runDir, 'scoreboard.json'), path.join(runDir, 'scoreboard.csv')];
+  const formats = options.formats ?? ['json', 'csv', 'html'];
+  const written = [path.join(runDir, 'scoreboard.json')];
   writeFileAtomic(written[0]!, `${JSON.stringify(sorted, null, 2)}\n`);
-  writeFileAtomic(written[1]!, scoreboardCsv(sorted));
-  if (options.html) {
+  if (formats.includes('csv')) {
+    written.push(path.join(runDir, 'scoreboard.csv'));
+    writeFileAtomic(written.at(-1)!, scoreboardCsv(sorted));
+  }
+  if (options.html && formats.includes('html')) {
     written.push(path.join(runDir, 'report.html'));
-    writeFileAtomic(written[2]!, reportHtml(sorted, readTimelines(runDir, sorted), readGradedItems(runDir, sorted), undefined, readAppendix(runDir, sorted)));
+    writeFileAtomic(written.at(-1)!, reportHtml(sorted, readTimelines(runDir, sorted), readGradedItems(runDir, sorted), undefined, readAppendix(runDir, sorted)));
   }
   // One row per cell (the long CSV's wide companion); last, so the files above keep their places in `written`.
-  const summary = path.join(runDir, 'scoreboard-summary.csv');
-  writeFileAtomic(summary, summaryCsv(sorted));
-  written.push(summary);
+  if (formats.includes('csv')) {
+    const summary = path.join(runDir, 'scoreboard-summary.csv');
+    writeFileAtomic(summary, summaryCsv(sorted));
+    written.push(summary);
+  }
   updateRunIndex(path.dirname(runDir), sorted);
   updateRegistry(path.dirname(runDir), sorted);
   return written;

@@ -106,9 +106,9 @@ export function systemCpuTimes(proc = '/proc'): SystemCpuTimes | null {
   return { busy: total - idle, total };
 }
 
-/** SwapTotal − SwapFree in bytes; null when /proc/meminfo cannot be read. */
-export function swapUsedBytes(proc = '/proc'): { used: number; total: number } | null {
-  const s = read(`${proc}/meminfo`);
+/** SwapTotal − SwapFree in bytes; null when /proc/meminfo (or the `meminfo` file given instead) cannot be read. */
+export function swapUsedBytes(proc = '/proc', meminfo = `${proc}/meminfo`): { used: number; total: number } | null {
+  const s = read(meminfo);
   if (!s) return null;
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
   const total = kb('SwapTotal');

@@ -40,6 +40,8 @@ export interface SamplerOptions {
   noProcess?: string;
   proc?: string;
   sys?: string;
+  /** The file swap usage is read from; default `<proc>/meminfo` (BENCH_MEMINFO points it at a fake, see sources.ts). */
+  meminfo?: string;
   /** The powercap tree with the RAPL counters; default BENCH_POWERCAP_ROOT, else /sys/class/powercap. */
   powercapRoot?: string;
 }
@@ -75,6 +77,7 @@ export class Sampler {
   private readonly rapl: RaplReader | null;
   private raplLast: RaplSnapshot | null = null;
   private raplTotalJ = 0;
+  private readonly listeners: ((row: SampleRow) => void)[] = [];
 
   /** `rootPid` null: no process to sample (the machine-wide figures still are); `options.noProcess` says why. */
   constructor(
@@ -135,6 +138,11 @@ export class Sampler {
     this.tick();
   }
 
+  /** Calls `listener` with every row as it is taken (the cell guards watch temperature and swap this way). */
+  onSample(listener: (row: SampleRow) => void): void {
+    this.listeners.push(listener);
+  }
+
   snapshot(): SampleRow[] {
     return [...this.rows];
   }
@@ -188,7 +196,7 @@ export class Sampler {
       cpuCorePct = (split.creditedNs / 1e6 / wallMs) * 100;
     }
     this.cpuCarryNs = carriedNs;
-    const swap = swapUsedBytes(this.proc);
+    const swap = swapUsedBytes(this.proc, this.options.meminfo);
     const rate = (now: number | null, before: number | null) =>
       now === null || before === null ? null : Math.max(0, ((now - before) / 1000 / wallMs) * 100);
     const read = (on: boolean, reading: () => SensorReading) => {
@@ -196,7 +204,7 @@ export class Sampler {
       const r = reading();
       return r.status === 'ok' ? r.value : null;
     };
-    this.rows.push({
+    const row: SampleRow = {
       at,
       since: prev.at,
       cpuCorePct,
@@ -216,7 +224,9 @@ export class Sampler {
       frequencyMhz: read(this.sensors.frequency, () => readFrequency(this.sys)),
       energyJ,
       ...(carriedNs > 0 ? { cpuCarriedMs: carriedNs / 1e6 } : {}),
-    });
+    };
+    this.rows.push(row);
+    for (const listener of this.listeners) listener(row);
   }
 }
 

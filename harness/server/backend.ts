@@ -4,6 +4,7 @@
 // none), its liveness, and a relaunch only when the backend offers one.
 import type { TargetKind } from '../config/target-schema.ts';
 import type { Capability } from './capabilities.ts';
+import type { ServerLog } from '../llama/server-log.ts';
 
 /** Server settings a profile sets on top of the cell's own, e.g. `--parallel 4` or `--sleep-idle-seconds 5`. */
 export interface ServerOverrides {
@@ -17,8 +18,11 @@ export interface ServerHandle {
   port: number | null;
   /** The process sampled for CPU and RSS; null when none can be (a server elsewhere, no pid given). */
   pid: number | null;
-  /** The server's log: written by a launched server; for one started elsewhere, a note saying where its log is. */
-  logFile: string;
+  /**
+   * The server's log: a launched llama-server writes one file per stream (server.stdout.log, server.stderr.log);
+   * for one started elsewhere, a note saying where its log is. Read it with readServerLog (harness/llama/server-log.ts).
+   */
+  logFile: ServerLog;
   /** Process start to ready, for a server started here; null otherwise. */
   loadMs: number | null;
 }

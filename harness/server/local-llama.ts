@@ -2,6 +2,7 @@
 // SIGSTOP, asked for /health after the workload, stopped at the end. The behaviour the harness always had.
 import { startServer, type RunningServer } from '../llama/launch.ts';
 import { checkAnswers, watchServer } from '../llama/liveness.ts';
+import { separateLogs } from '../llama/server-log.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import type { ServerBackend, ServerHandle, ServerOverrides } from './backend.ts';
 import { CapabilityError } from './errors.ts';
@@ -28,7 +29,8 @@ export function localLlamaBackend(plan: Plan, planned: PlannedCell, options: { l
       parallel: o.parallel ?? llama.parallel,
       extraArgs: [...llama.extra_args, ...(o.extraArgs ?? [])],
       knobs: planned.cell,
-      logFile: options.logFile,
+      // server.log → server.stdout.log and server.stderr.log
+      logFile: separateLogs(options.logFile),
       loadTimeoutMs: llama.load_timeout_s * 1000,
       stopGraceMs: llama.stop_grace_s * 1000,
     });

@@ -101,7 +101,7 @@ describe.skipIf(process.platform !== 'linux')('a server lost mid-cell', () => {
     // The window was 120 s; the run ends long before (the bound is generous for a loaded machine, not a wait).
     expect(endedAfterMs).toBeLessThan(60_000);
     const c = errored(report.cells.find((x) => x.profile === 'idle'));
-    expect(c.error).toMatch(/^llama-server \(pid \d+\) exited during the cell \(killed by SIGKILL\)\n--- last lines of .*server\.log ---\n/);
+    expect(c.error).toMatch(/^llama-server \(pid \d+\) exited during the cell \(killed by SIGKILL\)\n--- last lines of .*server\.stderr\.log and .*server\.stdout\.log ---\n\[stderr\]\n/);
     expect(finished.output).toMatch(/llama-server lost: llama-server \(pid \d+\) exited during the cell \(killed by SIGKILL\)/);
     expect(serversTagged(IDLE_TAG)).toEqual([]);
   });

@@ -47,9 +47,9 @@ describe('idle + interactive on tiny', () => {
     for (const f of ['plan.json', 'scoreboard.json', 'scoreboard.csv', 'report.html']) expect(existsSync(path.join(runDir, f)), f).toBe(true);
     for (const profile of ['idle', 'interactive']) {
       const dir = path.join(runDir, 'tiny_Q4_K_M_t1_c1024_nice10', profile);
-      for (const f of ['summary.json', 'responses.jsonl', 'metrics_samples.csv', 'server.log']) expect(existsSync(path.join(dir, f)), `${profile}/${f}`).toBe(true);
+      for (const f of ['summary.json', 'responses.jsonl', 'metrics_samples.csv', 'server.stdout.log', 'server.stderr.log']) expect(existsSync(path.join(dir, f)), `${profile}/${f}`).toBe(true);
       expect(readFileSync(path.join(dir, 'metrics_samples.csv'), 'utf8').trim().split('\n').length).toBeGreaterThan(10);
-      expect(readFileSync(path.join(dir, 'server.log'), 'utf8')).toMatch(/llama|server/i);
+      expect(readFileSync(path.join(dir, 'server.stderr.log'), 'utf8')).toMatch(/llama|server/i);
     }
     const responses = readFileSync(path.join(runDir, 'tiny_Q4_K_M_t1_c1024_nice10/interactive/responses.jsonl'), 'utf8').trim().split('\n');
     expect(responses).toHaveLength(1 + 6);

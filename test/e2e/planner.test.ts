@@ -33,7 +33,7 @@ describe('planner', () => {
     expect(row.error).toMatch(reason);
     expect(row.tests.every((t) => t.state === 'skipped' && t.note === row.error)).toBe(true);
     // No server was started for it, and the decision is in the run state for the profile files after this one.
-    expect(existsSync(path.join(runDir, 'tiny_Q4_K_M_t1_c1024_nice10', 'idle', 'server.log'))).toBe(false);
+    expect(existsSync(path.join(runDir, 'tiny_Q4_K_M_t1_c1024_nice10', 'idle', 'server.stderr.log'))).toBe(false);
     const state = read<RunState>(path.join(runDir, 'run-state.json'));
     expect(state.skips).toEqual([expect.objectContaining({ cellId: 'tiny Q4_K_M t1 c1024 nice10', profile: 'idle', rule: 'memory', reason: row.error })]);
   }, 1_200_000);
@@ -63,7 +63,7 @@ describe('planner', () => {
     expect(small.state).toBe('skipped');
     expect(small.error).toBe(reason);
     expect(run.output).toContain(`[small Q4_K_M t1 c1024 nice10 · interactive] skipped by the planner: ${reason}`);
-    expect(existsSync(path.join(runDir, 'small_Q4_K_M_t1_c1024_nice10', 'interactive', 'server.log'))).toBe(false);
+    expect(existsSync(path.join(runDir, 'small_Q4_K_M_t1_c1024_nice10', 'interactive', 'server.stderr.log'))).toBe(false);
     const state = read<RunState>(path.join(runDir, 'run-state.json'));
     expect(state.outcomes).toEqual([expect.objectContaining({ cellId: 'tiny Q4_K_M t1 c1024 nice10', profile: 'interactive', loadFailed: false, decodeTpsMean: decode })]);
     expect(state.outcomes[0]!.rssPeakMb).toBeGreaterThan(10);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { summaryCsv, worstRating, worstVerdict } from '../../harness/report/csv-wide.ts';
-import { appendixSection } from '../../harness/report/html/appendix.ts';
+import { appendixLogFile, appendixSection } from '../../harness/report/html/appendix.ts';
 import { sizeChartsSection } from '../../harness/report/html/size-charts.ts';
 import { reportHtml } from '../../harness/report/html.ts';
 import { gpuText, modelFileFacts } from '../../harness/report/model-files.ts';
@@ -130,6 +130,14 @@ describe('size and quantization charts', () => {
 });
 
 describe('appendices', () => {
+  test('the log shown: a launched server’s stderr, else the note of a server started elsewhere, else its stdout', () => {
+    expect(appendixLogFile({ serverStdout: 'c/p/server.stdout.log', serverStderr: 'c/p/server.stderr.log' })).toBe('c/p/server.stderr.log');
+    expect(appendixLogFile({ serverLog: 'c/p/server.log' })).toBe('c/p/server.log');
+    expect(appendixLogFile({ serverStdout: 'c/p/server.stdout.log' })).toBe('c/p/server.stdout.log');
+    expect(appendixLogFile({ summary: 'c/p/summary.json' })).toBeUndefined();
+    expect(appendixLogFile(undefined)).toBeUndefined();
+  });
+
   test('config, server logs and raw metrics, collapsed; a log is escaped; a missing one says why', () => {
     const a = cell('interactive', 'Q4_K_M', { decode_tps: 40 });
     const b = cell('idle', 'Q4_K_M', {});

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import type { ProfileMetrics } from '../../budgets/catalogue.ts';
@@ -6,6 +5,7 @@ import { streamCompletion } from '../../client/completion.ts';
 import { ownConnection } from '../../client/connection.ts';
 import { healthy } from '../../llama/launch.ts';
 import { processState } from '../../llama/proc-state.ts';
+import { readServerLog, type ServerLog } from '../../llama/server-log.ts';
 import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
 import { processRssBytes } from '../../sampler/proc.ts';
 import { settingsOf } from '../mode.ts';
@@ -22,13 +22,8 @@ const EXITING = /exiting sleeping state/g;
 type Settings = ReturnType<typeof settingsOf<'sleep-race'>>;
 
 /** How often the server has entered and left its sleeping state, from its log (shared across relaunches). */
-function sleepCounts(logFile: string): { entered: number; exited: number } {
-  let text = '';
-  try {
-    text = readFileSync(logFile, 'utf8');
-  } catch {
-    // no log yet
-  }
+function sleepCounts(logFile: ServerLog): { entered: number; exited: number } {
+  const text = readServerLog(logFile); // '' while there is no log yet
   return { entered: text.match(ENTERING)?.length ?? 0, exited: text.match(EXITING)?.length ?? 0 };
 }
 

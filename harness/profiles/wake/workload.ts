@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { ProfileMetrics } from '../../budgets/catalogue.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { streamCompletion, type RequestRecord } from '../../client/completion.ts';
 import { failed, ok, skipped, type Metric } from '../../measurement/schema.ts';
 import { mean } from '../../stats/summary.ts';
+import { readServerLog } from '../../llama/server-log.ts';
 import { settingsOf } from '../mode.ts';
 import type { Workload, WorkloadContext } from '../run-cell.ts';
 import { idleSpin, threadTimes, type IdleSpin } from '../../sampler/threads.ts';
@@ -110,7 +110,7 @@ export const workload: Workload<'wake'> = async (ctx) => {
   // The server logs when it unloads; wait for that rather than guessing how long it takes. (Only this last launch
   // has sleeping enabled, so the shared log cannot hold an earlier match.)
   const deadline = performance.now() + (settings.sleep_idle_s + 30) * 1000;
-  const asleepLogged = async () => SLEEPING.test(readFileSync(ctx.server.logFile, 'utf8'));
+  const asleepLogged = async () => SLEEPING.test(readServerLog(ctx.server.logFile));
   while (!(await asleepLogged()) && performance.now() < deadline) await sleep(200);
   const wentToSleep = await asleepLogged();
   const asleep = await idleWindow(ctx, settings.idle_s);

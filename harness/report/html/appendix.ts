@@ -15,8 +15,16 @@ export interface AppendixData {
 
 const kib = (bytes: number) => `${Math.round(bytes / 1024)} KiB`;
 
+/**
+ * The log a cell's appendix shows: a launched llama-server's stderr (llama.cpp writes all but plain LOG() output
+ * there), else the note a server started elsewhere left, else its stdout.
+ */
+export function appendixLogFile(files: Record<string, string> | undefined): string | undefined {
+  return files?.serverStderr ?? files?.serverLog ?? files?.serverStdout;
+}
+
 function logBlock(c: CellReport, log: ServerLogExcerpt | undefined): string {
-  const file = c.measurement?.files.serverLog;
+  const file = appendixLogFile(c.measurement?.files);
   const title = `<summary>${escapeHtml(c.cell.id)} · ${escapeHtml(c.profile)}</summary>`;
   if (!log) return `<details>${title}<p class="note">No server log: ${c.measurement ? 'the cell recorded none' : 'the cell was not measured'}.</p></details>`;
   if ('missing' in log) return `<details>${title}<p class="note">Server log not shown: ${escapeHtml(log.missing)}.</p></details>`;
