@@ -21,6 +21,9 @@ describe('live candidates and asides', () => {
     expect(values(reader('It is 5 (or 6) today').live)).toEqual([5]);
     expect(values(reader('(42.195 / 1.609344 = 26.22) so 26.2').live)).toEqual([26.2]);
   });
+  test('with several asides, a candidate in any one of them is not live', () => {
+    expect(values(reader('It is 5 (or 6) (and 7)').live)).toEqual([5]);
+  });
   test('only asides: they stay live', () => {
     expect(values(reader('(6)').live)).toEqual([6]);
     expect(values(reader('(5 or 6)').live)).toEqual([5, 6]);
@@ -111,6 +114,12 @@ describe('afterEquals', () => {
     expect(after('Total 5: 4')).toBeNull();
     expect(after('Ben: 18, Ana: 36')).toBeNull();
     expect(after('16 and 10: 26 and 27')).toBeNull();
+    // two colons: labels, even with enough values before the last one
+    expect(after('1 and 2: 3, y: 4')).toBeNull();
+  });
+  test('"=" counts by default', () => {
+    const r = reader('3 + 4 = 7');
+    expect(r.afterEquals(r.live)?.value).toBe(7);
   });
   test('without "=": only the colon counts', () => {
     expect(after('3 + 4 = 7', false)).toBeNull();
@@ -140,6 +149,9 @@ describe('decide', () => {
     expect(r.decide(r.live, 'm', true)).toEqual({ state: 'answer', value: 5, rule: 'm, first after it', text: '5', at: 0 });
     const h = reader('5 or 6 then 7');
     expect(h.decide(h.live, 'm', true)).toMatchObject({ state: 'ambiguous', rule: 'm: alternatives "5 or 6"' });
+    // a repeated value is no neighbour of itself, also after a marker
+    const rep = reader('5 then 5 or 6');
+    expect(rep.decide(rep.live, 'm', true)).toMatchObject({ state: 'ambiguous', rule: 'm: alternatives "5 or 6"' });
     // without the marker, the later hedge counts
     expect(r.decide(r.live, 'm', false)).toMatchObject({ state: 'ambiguous', rule: 'm: alternatives "6 or 7"' });
   });
