@@ -19,6 +19,11 @@ describe('nothing to read', () => {
     expect(n('Not 12, never 14, not 12.')).toEqual({ state: 'none', rule: 'no answer found; mentions negated or dismissed: 12, 14' });
     expect(n('No numbers here.')).toEqual({ state: 'none', rule: 'no answer found' });
   });
+  test('a none carries no text', () => {
+    for (const out of ['', '<think>x', "I can't help with that.", 'Not 12.', "B. I'm sorry, I can't help further.", 'I think Lyon. Fine'])
+      expect(extractAnswer(out, out.startsWith('B') ? (choice as never) : num).text, out).toBe('');
+    expect(extractAnswer('Answer: nothing. Hmm', num)).toEqual({ state: 'none', rule: 'no answer found', text: '' });
+  });
   test('an answer with a refusal and no marker is a refusal; alternatives stay alternatives', () => {
     expect(c("B. I'm sorry, I can't help further.")).toEqual({ state: 'none', rule: 'refusal (no marked answer)' });
     expect(n("12 or 14. I don't know.")).toEqual({ state: 'ambiguous', rule: 'the last statement: alternatives "12 or 14"' });
@@ -32,6 +37,8 @@ describe('what was removed is named after an answer, not after none', () => {
       rule: 'marker "The answer is" (after removing <think> block, pleasantry "Hope this helps!")',
     });
     expect(n('<think>x</think>I like cheese. Hope this helps!')).toEqual({ state: 'none', rule: 'no answer found' });
+    // a none reached after reading (a refusal without a marker) is not annotated either
+    expect(c("<think>x</think>B. I'm sorry, I can't help further.")).toEqual({ state: 'none', rule: 'refusal (no marked answer)' });
   });
 });
 
