@@ -101,11 +101,18 @@ describe('pickJson', () => {
     expect(pickJson('', cands, anyShape)).toEqual({ pick: cands[1], rule: 'json: object at character 10, the only well-shaped object of 2' });
   });
   test('a value that only contains placeholder words is real', () => {
-    for (const real of ['strings', 'a <b> c', 'TBD soon', '...ok', 'number 5']) {
+    for (const real of ['strings', 'a <b> c', 'TBD soon', '...ok', 'number 5', 'see <ID>', 'why?']) {
       expect(pick(`{"x":${JSON.stringify(real)}} {"x":"other"}`), real).toEqual({ none: 'json: 2 different objects, none marked as the answer' });
     }
     // non-string values are never placeholders
     expect(pick('{"x":1} {"x":"other"}')).toEqual({ none: 'json: 2 different objects, none marked as the answer' });
+  });
+  test('one placeholder among real values makes the object a template', () => {
+    const got = pick('{"city":"<city>","n":1} {"city":"Oslo","n":1}');
+    expect('pick' in got && got.pick.value).toEqual({ city: 'Oslo', n: 1 });
+  });
+  test('a correction word in capitals still counts', () => {
+    expect('pick' in pick('{"a":1} WAIT {"a":2}')).toBe(true);
   });
   test('only placeholders: the last one is picked (the validator then fails it)', () => {
     expect(pick('{"x":"<a>"} {"x":"<b>"}')).toEqual({ none: 'json: 2 different objects, none marked as the answer' });
