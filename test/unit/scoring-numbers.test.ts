@@ -210,3 +210,55 @@ describe('numberFinder', () => {
     expect(f.prefer!(cands(text), text)).toEqual({ cands: cands(text).slice(1), why: 'the numbers the question did not give' });
   });
 });
+
+// Written against surviving mutants of numbers.ts (first measurement).
+describe('number words, each one', () => {
+  test.each([
+    ['zero', 0], ['one', 1], ['two', 2], ['three', 3], ['four', 4], ['five', 5], ['six', 6], ['seven', 7], ['eight', 8], ['nine', 9],
+    ['ten', 10], ['eleven', 11], ['twelve', 12], ['thirteen', 13], ['fourteen', 14], ['fifteen', 15], ['sixteen', 16], ['seventeen', 17],
+    ['eighteen', 18], ['nineteen', 19], ['twenty', 20], ['thirty', 30], ['forty', 40], ['fifty', 50], ['sixty', 60], ['seventy', 70],
+    ['eighty', 80], ['ninety', 90], ['thirty nine', 39], ['sixty-one', 61],
+  ])('%j is %d', (word, want) => {
+    expect(findNumbers(`it is ${word} now`).map((c) => c.value)).toEqual([want]);
+  });
+  test('a number word overlapping a numeral is dropped, one beside it is kept', () => {
+    expect(vals('5 five')).toEqual([5, 'w5']);
+  });
+});
+
+describe('ranges, times and dates with decimals and forms', () => {
+  test.each([
+    ['1.5–2.5 kg', []],
+    ['1,5 — 2,5', []],
+    ['2–3.5', []],
+    ['9.30am', []],
+    ['10:30 pm', []],
+    ['9am', []],
+    ['9 a.m.', []],
+    ['9 am', []],
+    ['at 9:3 then', [3]],
+    ['1:2', [2]],
+  ])('%j', (text, want) => {
+    expect(vals(text)).toEqual(want);
+  });
+  test('a dash after a label is a separator, in its forms', () => {
+    // a spaced dash is never a sign; a dash glued to the number after a label is a separator
+    expect(vals('My answer - 42')).toEqual([42]);
+    expect(vals('Final   answer -42')).toEqual([42]);
+    expect(vals('## Answer -42')).toEqual([42]);
+    expect(vals('> **Total** –42')).toEqual([42]);
+    expect(vals('Final answer__ -42')).toEqual([42]);
+    expect(vals('My answer -42')).toEqual([-42]);
+    expect(vals('Finalanswer -42')).toEqual([-42]);
+  });
+  test('a minus word or sign makes it negative, other signs do not; the word in any case', () => {
+    // "Minus 4" opens a sentence: it was read as +4 before the fix
+    expect(vals('MINUS 4')).toEqual([-4]);
+    expect(vals('Minus 4 and Negative 5')).toEqual([-4, -5]);
+    expect(vals('+4')).toEqual([4]);
+  });
+  test('candidate text is trimmed', () => {
+    expect(findNumbers('minus 4 ').map((c) => c.text)).toEqual(['minus 4']);
+    expect(findNumbers('5 thousand').map((c) => c.text)).toEqual(['5 thousand']);
+  });
+});
