@@ -59,12 +59,13 @@ export const HEDGE_WORDS = /\b(?:maybe|perhaps|possibly|probably|might|could (?:
 /** The model declines or cannot answer. */
 export const REFUSAL = new RegExp(
   [
-    String.raw`\bI(?:'m| am)?\s*(?:sorry|afraid)\b[^.\n]{0,40}\b(?:can(?:no|')t|unable to|not able to|won't)\s+(?:help|assist|answer|provide|determine|classify|comply|do|share|give|tell)\b`,
-    String.raw`\bI\s+(?:can(?:no|')t|am unable to|'m unable to|am not able to|'m not able to|won't|will not|do not|don't)\s+(?:help|assist|answer|provide|determine|classify|comply|tell|say|know|give|do that|make (?:that|this) (?:call|determination))`,
+    // "I'm unable to…" has no space after "I"; a typographic apostrophe (’) is as common as a straight one.
+    String.raw`\bI(?:['’]m| am)?\s*(?:sorry|afraid)\b[^.\n]{0,40}\b(?:can(?:no|['’])t|unable to|not able to|won['’]t)\s+(?:help|assist|answer|provide|determine|classify|comply|do|share|give|tell)\b`,
+    String.raw`\bI(?:\s+|(?=['’]m\b))(?:can(?:no|['’])t|am unable to|['’]m unable to|am not able to|['’]m not able to|won['’]t|will not|do not|don['’]t)\s+(?:help|assist|answer|provide|determine|classify|comply|tell|say|know|give|do that|make (?:that|this) (?:call|determination))`,
     String.raw`\bas an ai\b`,
-    String.raw`\b(?:cannot|can't|impossible to)\s+be\s+determined\b`,
+    String.raw`\b(?:cannot|can['’]t|impossible to)\s+be\s+determined\b`,
     String.raw`\b(?:not enough|insufficient)\s+(?:information|context|data)\b`,
-    String.raw`\bI\s+(?:don't|do not)\s+have\s+(?:enough|sufficient|access)\b`,
+    String.raw`\bI\s+(?:don['’]t|do not)\s+have\s+(?:enough|sufficient|access)\b`,
     String.raw`\b(?:unknown|no idea|no answer)\s*[.!]?\s*$`,
   ].join('|'),
   'i',

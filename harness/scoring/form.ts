@@ -41,14 +41,16 @@ export function gradeRegex(output: string, pattern: string, flags: string): Form
 
 export type CountUnit = 'words' | 'bullets' | 'sentences' | 'lines';
 
-const BULLET = /^\s*(?:[-*•‣–]|\d+[.)])\s+\S/;
+/** A bullet line: "- ", "* ", "• ", "‣ ". A numbered line is not one (it is not counted, so it cannot be allowed
+ * beside the bullets either: "1. Here they are" before three bullets is text besides them). */
+const BULLET = /^\s*[-*•‣]\s+\S/;
 
 export function countUnits(text: string, unit: CountUnit): number {
   switch (unit) {
     case 'words':
       return (stripMarkdown(text).match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []).length;
     case 'bullets':
-      return text.split('\n').filter((l) => /^\s*[-*•‣]\s+\S/.test(l)).length;
+      return text.split('\n').filter((l) => BULLET.test(l)).length;
     case 'sentences':
       return sentenceSpans(stripMarkdown(text), { lines: false }).filter((s) => /\p{L}/u.test(s.text)).length;
     case 'lines':

@@ -50,12 +50,13 @@ export function byLastAssertion<T>(r: Reader<T>, spans: Span[], ctx: ExtractCont
       prev.text += c;
     } else parts.push(p);
   }
-  const conclusion = [...parts].reverse().find((p) => /^[,;:\s]*(?:so|therefore|thus|hence|which (?:is|equals|makes|gives|means|comes to)|that is|i\.e\.)\b/i.test(p.text) && r.within(p.start, p.end).length);
+  // "i.e." ends in a full stop, so the word boundary goes with the words only ("i.e. 12" has none after the stop).
+  const conclusion = [...parts].reverse().find((p) => /^[,;:\s]*(?:(?:so|therefore|thus|hence|which (?:is|equals|makes|gives|means|comes to)|that is)\b|i\.e\.)/i.test(p.text) && r.within(p.start, p.end).length);
   const main = parts.filter((p) => !SUBORDINATE.test(p.text.replace(/^[,;\s]+/, '')) && !/^\s*(?:—|--|–)\s/.test(p.text) && !/^[,;\s]*but\b/i.test(p.text));
   const butClause = [...parts].reverse().find((p) => /^[,;\s]*but\b/i.test(p.text) && r.within(p.start, p.end).length);
   const why = best.score > 0 && scored.length > 1 && best.i !== scored.at(-1)!.i ? 'the sentence answering the question' : 'the last statement';
   const pick = conclusion ?? butClause;
-  if (pick) return r.decide(r.within(pick.start, pick.end), `${why}, after "${pick.text.trim().split(/\s/)[0]}"`, false);
+  if (pick) return r.decide(r.within(pick.start, pick.end), `${why}, after "${pick.text.replace(/^[,;:\s]+/, '').split(/\s/)[0]}"`, false);
   const withCands = main.filter((p) => r.within(p.start, p.end).length);
   if (withCands.length === 0) return r.decide(r.within(s.start, s.end), why, false);
   // Across several clauses "=" says nothing: "Maria = 36 years, son = 12 years".

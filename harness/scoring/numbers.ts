@@ -15,7 +15,8 @@ const PLAIN = String.raw`\d+(?:[.,]\d+)?`;
 const NUMBER = new RegExp(
   String.raw`(?<sign>[-−–+](?=[$€£¥₹]?\d)|\bminus\s+|\bnegative\s+)?(?<cur>[$€£¥₹]\s?)?(?<body>${GROUPED}|${PLAIN})` +
     String.raw`(?<frac>\s?[\/⁄]\s?\d+(?![\d/]))?(?<exp>[eE][-+−]?\d+|\s?[×x*·]\s?10\s?\^\s?[-−+]?\d+|\^[-−+]?\d+)?(?<mult>\s(?:thousand|million|billion|trillion)\b|[kK](?![\p{L}\d]))?`,
-  'gu',
+  // Case-insensitive: "Minus 3" opens a sentence as often as "minus 3" sits inside one.
+  'giu',
 );
 
 /** The value of a digit run with its separators, English reading first: "1,250" is 1250, "64,8" is 64.8. */

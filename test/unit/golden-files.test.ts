@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { chatMessages, goldenItemSchema, loadGoldenSet } from '../../harness/scoring/goldens.ts';
+import { z } from 'zod';
+import { chatMessages, goldenItemSchema, loadGoldenSet, readJsonl } from '../../harness/scoring/goldens.ts';
 import { stripReasoningBlocks } from '../../harness/scoring/reasoning.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'goldens-'));
@@ -45,6 +46,39 @@ describe('readJsonl via loadGoldenSet', () => {
   test('not JSON: the line and the parser\'s reason', () => {
     const f = file('broken.jsonl', [item('a'), '{oops']);
     expect(() => loadGoldenSet(f)).toThrow(new RegExp(`broken\\.jsonl:2: not JSON \\(.+\\)`));
+  });
+});
+
+describe('golden item fields, at their edges (written against mutants of goldens.ts)', () => {
+  const ok = (extra: Record<string, unknown>, id = 'ab-12') => goldenItemSchema.safeParse(item(id, extra)).success;
+  test('an id is lowercase letters, digits and "-" from start to end', () => {
+    expect(ok({}, 'ab-12')).toBe(true);
+    expect(ok({}, 'ab-12!')).toBe(false);
+    expect(ok({}, '!ab')).toBe(false);
+    expect(ok({}, '')).toBe(false);
+  });
+  test('max_tokens is an integer from 1 to 2048', () => {
+    expect(ok({ max_tokens: 1 })).toBe(true);
+    expect(ok({ max_tokens: 2048 })).toBe(true);
+    expect(ok({ max_tokens: 0 })).toBe(false);
+    expect(ok({ max_tokens: 2049 })).toBe(false);
+    expect(ok({ max_tokens: 1.5 })).toBe(false);
+  });
+  test('messages: system, user and assistant roles, nothing else', () => {
+    const { prompt: _, ...rest } = item('c');
+    const msgs = (role: string) => goldenItemSchema.safeParse({ ...rest, messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'q' }, { role, content: 'a' }] }).success;
+    expect(msgs('assistant')).toBe(true);
+    expect(msgs('user')).toBe(true);
+    expect(msgs('tool')).toBe(false);
+  });
+  test('a nested problem names its dotted path', () => {
+    const { prompt: _, ...rest } = item('d');
+    const f = file('nested.jsonl', [{ ...rest, messages: [{ role: 'bot', content: 'x' }] }]);
+    expect(() => loadGoldenSet(f)).toThrow(new RegExp(`nested\\.jsonl:1: messages\\.0\\.role: `));
+  });
+  test('items without an id are never duplicates', () => {
+    const f = file('no-ids.jsonl', [{ q: 'a' }, { q: 'a' }]);
+    expect(readJsonl(f, z.object({ q: z.string() }))).toEqual([{ q: 'a' }, { q: 'a' }]);
   });
 });
 

@@ -79,3 +79,52 @@ describe('stripAsides', () => {
     expect(stripAsides(prepared('B. Happy to help. Really. Truly.')).text).toBe('B. Happy to help. Really. Truly.');
   });
 });
+
+// Written against surviving mutants of reasoning.ts.
+describe('more block tags and aside forms', () => {
+  const prepared = (text: string) => ({ text, removed: [], unclosed: false });
+  test.each([
+    ['<thought>x</thought>42', '<thought> block'],
+    ['<reasoning>x</reasoning>42', '<reasoning> block'],
+    ['<reflection>x</reflection>42', '<reflection> block'],
+  ])('%j', (text, what) => {
+    expect(stripReasoningBlocks(text)).toEqual({ text: '42', removed: [what], unclosed: false });
+  });
+  test('verification, check and note sections go', () => {
+    for (const label of ['Verification', 'Verify', 'Check', 'Sanity check', 'Double-check', 'Proof', 'Note', 'Notes', 'Why']) {
+      expect(stripAsides(prepared(`42\n${label}: 6 x 7 = 42`)).text, label).toBe('42');
+    }
+  });
+  test('a long section label is named by its first forty characters', () => {
+    const line = 'Reasoning (long):  ' + 'x'.repeat(60);
+    expect(stripAsides(prepared(`42\n${line}`)).removed).toEqual([`section "${line.slice(0, 40)}"`]);
+    // surrounding space is trimmed before cutting
+    expect(stripAsides(prepared(`42\n   Why: ${'y'.repeat(50)}`)).removed).toEqual([`section "Why: ${'y'.repeat(35)}"`]);
+  });
+  test('only blank lines left outside asides: the input is kept', () => {
+    const input = prepared('  \nReasoning: x');
+    expect(stripAsides(input)).toBe(input);
+  });
+  test('a pleasantry as the first sentence stays', () => {
+    expect(stripAsides(prepared('Happy to help! 42')).text).toBe('Happy to help! 42');
+  });
+  test('a pleasantry must open its sentence', () => {
+    expect(stripAsides(prepared('The answer is 42. You should feel free to reuse it.')).text).toBe('The answer is 42. You should feel free to reuse it.');
+    expect(stripAsides(prepared('The answer is 42. If you have any questions, ask.'))).toEqual({
+      text: 'The answer is 42.',
+      removed: ['pleasantry "If you have any questions, ask."'],
+      unclosed: false,
+    });
+  });
+  test('verification by "double check" and "checking"', () => {
+    expect(stripAsides(prepared('The answer is 42. I did a double check of 6 x 7 = 42.')).text).toBe('The answer is 42.');
+    expect(stripAsides(prepared('The answer is 42. Checking 6 x 7 = 42.')).text).toBe('The answer is 42.');
+  });
+  test('two sentences dropped: both removed cleanly (last first), named in that order', () => {
+    expect(stripAsides(prepared('The answer is 42. To verify, 6 x 7 = 42. Hope this helps!'))).toEqual({
+      text: 'The answer is 42.',
+      removed: ['pleasantry "Hope this helps!"', 'verification "To verify, 6 x 7 = 42."'],
+      unclosed: false,
+    });
+  });
+});
