@@ -60,6 +60,11 @@ const rows = (from: number, to: number): SampleRow[] => [
   { at: to + 1, since: from - 1, cpuCorePct: 100, cpuMachinePct: 50, rssMb: 1, pids: 2, systemCpuPct: 100, swapUsedMb: 0, psiCpuPct: null, psiMemoryPct: null, psiIoPct: null, temperatureC: null, frequencyMhz: null, energyJ: null },
 ];
 
+/** Waits on the scraper's progress, not a fixed time: on a loaded machine a scrape may come late. */
+async function until(done: () => boolean) {
+  while (!done()) await sleep(10);
+}
+
 async function requestWindow(recorder: EnergyRecorder, ms: number) {
   const start = recorder.mark();
   await sleep(ms / 4);
@@ -73,10 +78,12 @@ describe('E_llm from the exporter', () => {
   test("the server's pids only: 6 W over about 1 s, not the foreign 50 W", async () => {
     state = { ours: 6, fail: false };
     const recorder = new EnergyRecorder(energySource(energySchema.parse({}), '/tmp/x.yaml', null, { BENCH_POWERCAP_ROOT: '/nonexistent' }));
-    recorder.scaphandre = new ScaphandreScraper(url, () => new Set(OURS), 50).start();
-    await sleep(200);
+    const scraper = new ScaphandreScraper(url, () => new Set(OURS), 50).start();
+    recorder.scaphandre = scraper;
+    await until(() => scraper.samples.length > 0);
     const r = await requestWindow(recorder, 1000);
-    await recorder.scaphandre.stop();
+    await until(() => scraper.samples.some((x) => x.at >= r.end.at!));
+    await scraper.stop();
     const m = recorder.finish({ requests: [r], baseline: null, baselineS: 0, window: { from: r.start, to: r.end }, rows: rows(r.start.at, r.end.at!), noProcess: null, grid: { gPerKwh: 480, source: 'x' } });
     const seconds = (r.end.at - r.start.at) / 1000;
     expect(m.e_llm_wh).toMatchObject({ status: 'ok', method: 'attributed' });
@@ -91,13 +98,14 @@ describe('E_llm from the exporter', () => {
     const recorder = new EnergyRecorder(energySource(energySchema.parse({}), '/tmp/x.yaml', null, { BENCH_POWERCAP_ROOT: '/nonexistent' }));
     const scraper = new ScaphandreScraper(url, () => new Set(OURS), 25).start();
     recorder.scaphandre = scraper;
-    await sleep(100);
+    await until(() => scraper.samples.length > 0);
     const start = recorder.mark();
     await sleep(500);
     state = { ours: 20, fail: false };
     const switchAt = performance.now();
     await sleep(500);
     const end = recorder.mark();
+    await until(() => scraper.samples.some((x) => x.at >= end.at!));
     await scraper.stop();
     const m = recorder.finish({ requests: [{ start, split: start, end, inputTokens: 1, outputTokens: 10 }], baseline: null, baselineS: 0, window: { from: start, to: end }, rows: rows(start.at, end.at), noProcess: null, grid: { gPerKwh: 480, source: 'x' } });
     const j = m.e_llm_wh!.value! * 3600;
