@@ -135,7 +135,20 @@ export function interpretQuality(rows: readonly DegradationRow[], graded: readon
     if (others.length === 0) {
       interpreted.push({ quant: baselineQuant, baseline: true, overallRetentionPct: null, retentionPct: {}, safeFor: [], sentence: `${baselineQuant} is the only quantization graded for ${model} c${ctx}: no baseline to compare it with` });
     } else {
-      interpreted.push({ quant: baselineQuant, baseline: true, overallRetentionPct: 100, retentionPct: {}, safeFor: uses.map((u) => u.id), sentence: `${baselineQuant} is the baseline (the highest precision graded)` });
+      // The baseline keeps all of itself, but that says nothing where it did not answer: it is listed for a use only
+      // when it scored above 0 on every category the use relies on (its own scores are judged by the budgets).
+      const baseScore = new Map<string, number>();
+      for (const r of mine) {
+        const c = categoryOf(r.metric);
+        if (c !== null) baseScore.set(c, r.baselineScore);
+      }
+      const answersFor = (u: QualityUse) => {
+        const relied = Object.entries(u.weights).filter(([, w]) => w > 0);
+        return relied.length > 0 && relied.every(([c]) => (baseScore.get(c) ?? 0) > 0);
+      };
+      const baseSafe = uses.filter(answersFor).map((u) => u.id);
+      const baseAll = baseSafe.length === uses.length && [...baseScore.values()].every((v) => v > 0);
+      interpreted.push({ quant: baselineQuant, baseline: true, overallRetentionPct: 100, retentionPct: {}, safeFor: baseAll ? ['all', ...baseSafe] : baseSafe, sentence: `${baselineQuant} is the baseline (the highest precision graded)${baseAll ? '' : baselineGaps(uses, answersFor)}` });
     }
     for (const quant of others) {
       const own = mine.filter((r) => r.quant === quant);
@@ -161,13 +174,26 @@ export function interpretQuality(rows: readonly DegradationRow[], graded: readon
       { id: 'all', title: 'All uses' },
       ...uses,
     ].map((u) => {
-      const qs = interpreted.filter((q) => (q.baseline ? others.length > 0 : q.safeFor.includes(u.id))).map((q) => q.quant);
-      const note = others.length === 0 ? 'one quantization graded: nothing to compare' : qs.length === 1 ? 'only the baseline' : undefined;
+      const qs = interpreted.filter((q) => others.length > 0 && q.safeFor.includes(u.id)).map((q) => q.quant);
+      const note =
+        others.length === 0
+          ? 'one quantization graded: nothing to compare'
+          : qs.length === 0
+            ? 'none known: the baseline did not answer in every category this use relies on'
+            : qs.length === 1 && qs[0] === baselineQuant
+              ? 'only the baseline'
+              : undefined;
       return { useCase: u.id, title: u.title, quants: others.length === 0 ? [] : qs, ...(note ? { note } : {}) };
     });
     out.push({ model, ctx, baselineQuant, quants: interpreted, safe });
   }
   return { safeRetentionPct: o.safeRetentionPct, floorPct: o.floorPct, uses: uses.map((u) => ({ id: u.id, title: u.title, weights: { ...u.weights } })), groups: out };
+}
+
+/** Why the baseline is not listed for some uses: the categories they rely on where it scored 0 or was not graded. */
+function baselineGaps(uses: readonly QualityUse[], answersFor: (u: QualityUse) => boolean): string {
+  const left = uses.filter((u) => !answersFor(u)).map((u) => u.title.toLowerCase());
+  return left.length > 0 ? `; not listed for ${left.join(', ')}: it scored 0 on, or was not graded in, a category they rely on` : '; not listed for all uses: it scored 0 on a category';
 }
 
 interface SentenceFacts {

@@ -73,6 +73,22 @@ describe('interpretQuality', () => {
     expect(q.sentence).toMatch(/the baseline scored 0 on math: no share of it to keep, so not known safe there/);
     expect(q.sentence).not.toMatch(/Infinity|NaN/);
   });
+  test('a baseline that scored 0 (or was not graded) where a use relies on it is not listed as safe for that use', () => {
+    // The tiny model's run: only math and format graded, both 0 on the baseline and on Q4_K_M. Listing the baseline
+    // as "safe for accuracy-critical work" would read as a verdict on a model that answered nothing.
+    const rows = ['math', 'format'].map((c) => row('Q4_K_M', `score_${c}`, 0, 0));
+    const g = interpretQuality(rows, graded('Q8_0', 'Q4_K_M'), O).groups[0]!;
+    const base = g.quants.find((q) => q.baseline)!;
+    expect(base.safeFor).toEqual([]);
+    expect(base.sentence).toBe(
+      'Q8_0 is the baseline (the highest precision graded); not listed for interactive chat, accuracy-critical (financial work), endpoint security triage, structured output: it scored 0 on, or was not graded in, a category they rely on',
+    );
+    for (const s of g.safe) expect(s, s.useCase).toMatchObject({ quants: [], note: 'none known: the baseline did not answer in every category this use relies on' });
+    // The baseline answered in format only: listed for structured output alone, never for all uses.
+    const some = interpretQuality([row('Q4_K_M', 'score_format', 0.5, 0.5), row('Q4_K_M', 'score_math', 0, 0)], graded('Q8_0', 'Q4_K_M'), O).groups[0]!;
+    expect(some.quants[0]!.safeFor).toEqual(['structured']);
+    expect(Object.fromEntries(some.safe.map((s) => [s.useCase, s.quants]))).toMatchObject({ all: [], structured: ['Q8_0', 'Q4_K_M'], accuracy: [] });
+  });
   test('one category missing for a quantization: unknown, never safe where it matters', () => {
     const rows = rowsFor('Q4_K_M').filter((r) => r.metric !== 'score_format');
     const q = interpretQuality([...rows, ...rowsFor('Q6_K')], graded('Q8_0', 'Q6_K', 'Q4_K_M'), O).groups[0]!.quants.find((x) => x.quant === 'Q4_K_M')!;
