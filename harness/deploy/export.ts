@@ -10,7 +10,7 @@ import { listFiles, writeChecksums, bundleHash } from './checksums.ts';
 import { resourceLimits } from './limits.ts';
 import { budgetsBlock, MANIFEST_FILE, MODEL_DIR, type Manifest } from './manifest.ts';
 import { registryEntry } from './registry.ts';
-import { chooseCell, type RunFiles } from './run-files.ts';
+import { chooseCell, type RunFiles, type RunPlan } from './run-files.ts';
 import { AUTOBENCH_SERVICE, AUTOBENCH_TIMER, autobenchService, autobenchTimer, DEFAULT_TARGET, execWord, installText, SERVER_UNIT, serverArgs, serverUnit, type UnitContext } from './units.ts';
 
 export const DEFAULT_PORT = 8080;
@@ -76,8 +76,13 @@ export function buildManifest(run: RunFiles, options: Pick<ExportOptions, 'useCa
     evidence: Object.fromEntries(chosen.reports.map((r) => [r.profile, r.verdicts])),
     loadTest: { warmup: interactive.warmup, repetitions: interactive.repetitions, max_tokens: interactive.max_tokens, request_timeout_s: interactive.request_timeout_s },
     llama: { version: plan.llama.version, commit: plan.llama.commit, serverPath: plan.llama.serverPath },
-    host: plan.host,
+    host: hostFigures(plan.host),
   };
+}
+
+/** The manifest keeps the host's figures and names (cores, memory, CPU model, host name), not the GPU facts object. */
+function hostFigures(host: RunPlan['host']): Manifest['host'] {
+  return Object.fromEntries(Object.entries(host).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'));
 }
 
 export function unitContext(manifest: Manifest, target: string, nodePath: string, repoRoot: string): UnitContext {

@@ -15,7 +15,8 @@ const planFileSchema = z.object({
   createdAt: z.string(),
   config: configSchema,
   budgets: z.record(z.string(), z.array(z.object({ metric: z.string(), source: z.string(), aggregation: z.unknown() }))),
-  host: z.record(z.string(), z.union([z.string(), z.number()])),
+  // Host facts are figures and names; the GPU facts (an object) sit beside them since the report carries them.
+  host: z.object({ gpu: z.unknown().optional() }).catchall(z.union([z.string(), z.number()])),
   llama: z.object({ serverPath: z.string(), version: z.string(), commit: z.string() }),
   cells: z.array(z.object({ cell: cellSchema, model: z.object({ path: z.string(), sha256: z.string(), bytes: z.number() }) })),
 });

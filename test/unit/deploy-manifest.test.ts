@@ -1,9 +1,12 @@
 // The bundle's manifest from a run (pure): which cell a use case picks, what it records, the budgets block a load
 // test rebuilds from it, and the errors for a use case without a pick or an unknown cell.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildManifest, commandText } from '../../harness/deploy/export.ts';
 import { budgetsBlock, configBudgets, parseManifest } from '../../harness/deploy/manifest.ts';
-import { chooseCell, useCaseId } from '../../harness/deploy/run-files.ts';
+import { chooseCell, readRunFiles, useCaseId } from '../../harness/deploy/run-files.ts';
 import { BUDGETS, fixtureRun, T1 } from './deploy-fixtures.ts';
 
 const NOW = new Date('2026-12-01T13:00:00.000Z');
@@ -26,6 +29,19 @@ describe('choosing the cell', () => {
 });
 
 describe('the manifest', () => {
+  test('a plan whose host carries the GPU facts (an object) is read; the manifest keeps the host figures and names only', () => {
+    // plan.json has had host.gpu since the report shows GPU facts; export refused such a run ("host.gpu: Invalid input").
+    const run = fixtureRun();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'run-files-gpu-'));
+    const gpu = { status: 'skipped', reason: 'no GPU (no PCI display controller under /sys/bus/pci/devices)' };
+    writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ ...run.plan, host: { ...run.plan.host, hostname: 'box', gpu } }));
+    writeFileSync(path.join(dir, 'scoreboard.json'), JSON.stringify(run.report));
+    const read = readRunFiles(dir);
+    expect(read.plan.host).toEqual({ cores: 2, cpu: 'test CPU', hostname: 'box', gpu });
+    const m = buildManifest(read, { useCase: 'always-on', cellId: null, noModel: false, port: 8080 }, NOW);
+    expect(m.host).toEqual({ cores: 2, cpu: 'test CPU', hostname: 'box' });
+    expect(parseManifest(JSON.stringify(m)).host).toEqual(m.host);
+  });
   test('records the cell, its server settings, the budgets and the verdicts it got, and parses back', () => {
     const m = buildManifest(fixtureRun(), { useCase: 'always-on', cellId: null, noModel: false, port: 8080 }, NOW);
     expect(m).toMatchObject({
