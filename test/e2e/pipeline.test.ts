@@ -113,15 +113,18 @@ describe('idle + interactive on tiny', () => {
     }
   });
 
-  test("client-side decode tok/s agrees with the server's timings within 25 %", () => {
+  test("client-side decode tok/s agrees with the server's timings within a factor of 1.5", () => {
     const inter = report.cells.find((c) => c.profile === 'interactive')!;
     // Medians: when every core is busy the server's HTTP thread sometimes waits for one and flushes several tokens
     // at once, which moves that request's client-side figure but not the median. With other e2e files beside it
-    // (npm test runs three at once) the medians still drift apart by 10–15 %; a token-counting or timing bug is a
-    // factor, not a few per cent.
+    // (npm test runs three at once) the medians drift apart by 10–15 %, and beyond 25 % beside a CPU hog and a
+    // mutation run (load 16). A token-counting or timing bug is a factor (tokens counted twice: 2), which this still
+    // catches; the exact counting is the unit tests' job (test/unit/stream*.test.ts).
     const client = inter.metrics.decode_tps_mean!.stats!.median;
     const server = inter.metrics.server_decode_tps_mean!.stats!.median;
-    expect(Math.abs(client - server) / server).toBeLessThan(0.25);
+    const ratio = client / server;
+    expect(ratio, `client ${client} tok/s, server ${server} tok/s`).toBeGreaterThan(1 / 1.5);
+    expect(ratio, `client ${client} tok/s, server ${server} tok/s`).toBeLessThan(1.5);
   });
 
   test('no llama-server is left behind', () => {
