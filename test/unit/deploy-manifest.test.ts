@@ -40,7 +40,7 @@ describe('the manifest', () => {
     expect(read.plan.host).toEqual({ cores: 2, cpu: 'test CPU', hostname: 'box', gpu });
     const m = buildManifest(read, { useCase: 'always-on', cellId: null, noModel: false, port: 8080 }, NOW);
     expect(m.host).toEqual({ cores: 2, cpu: 'test CPU', hostname: 'box' });
-    expect(parseManifest(JSON.stringify(m)).host).toEqual(m.host);
+    expect(parseManifest(JSON.stringify(m), "manifest.json").host).toEqual(m.host);
   });
   test('records the cell, its server settings, the budgets and the verdicts it got, and parses back', () => {
     const m = buildManifest(fixtureRun(), { useCase: 'always-on', cellId: null, noModel: false, port: 8080 }, NOW);
