@@ -235,6 +235,12 @@ describe('ranges, times and dates with decimals and forms', () => {
     ['9.30am', []],
     ['10:30 pm', []],
     ['9am', []],
+    // two-digit hours, a decimal range, o'clock with and without a space (mut4 survivors)
+    ['10am', []],
+    ['11 pm', []],
+    ['1.25–3.5 kg', []],
+    ["10 o'clock", []],
+    ["5o'clock", []],
     ['9 a.m.', []],
     ['9 am', []],
     ['at 9:3 then', [3]],
