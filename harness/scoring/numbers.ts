@@ -68,7 +68,7 @@ export function findNumbers(text: string): NumberCandidate[] {
     const g = m.groups!;
     if (inExcluded(m.index + (g.sign?.length ?? 0))) continue;
     let sign = g.sign ?? '';
-    const start = m.index + (sign && /[\p{L}\p{N})\]]$/u.test(text.slice(0, m.index)) ? sign.length : 0);
+    const start = m.index + (sign && /[\p{L}\p{N}_)\]]$/u.test(text.slice(0, m.index)) ? sign.length : 0);
     if (start !== m.index) {
       // "SKU-77" is a name; "50-8" and "280-290" are two numbers with an operator or a range between them.
       if (/[\p{L}_]$/u.test(text.slice(0, m.index))) continue;

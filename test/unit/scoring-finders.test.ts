@@ -193,3 +193,92 @@ describe('exactFinder', () => {
     expect(found(exactFinder('x', [''], []), 'a b')).toEqual([]);
   });
 });
+
+// Written against the survivors of a Stryker run (mut4); each reading checked by hand.
+describe('choiceFinder: against the surviving mutants', () => {
+  const choice = choiceFinder(['A', 'B', 'C', 'D']);
+  test.each([
+    // "A" before a verb is option A; before an adjective or a noun it is the article
+    ['I think A opens the file', ['A']],
+    ['A passes the check', ['A']],
+    ['A best fits the log', ['A']],
+    ['A stressful task ran', []],
+    ['A breeder from Kent wins', []],
+    ['A scheduled task ran', []],
+    ['A scheduled task ran.', []],
+    ['A scheduled anomaly appeared', []],
+    ['A spawned cmd.exe', ['A']],
+    ['A spawned  cmd.exe', ['A']],
+    ['A  scheduled task', []],
+    // a comma right after "A" makes it the option, whatever words follow
+    ['A, scheduled task', ['A']],
+    // other letters are not articles
+    ['C caused trouble', ['C']],
+    // "C:\", "well-known", "user's" later in the text do not cancel an earlier letter
+    ['Answer: A, see C:\\temp', ['A']],
+    ['A, a well-known pick', ['A']],
+    ["B, not the user's pick", ['B']],
+    // "answer" must come right before the letter to make it explicit; a bracket too
+    ['My answer comes later. A scheduled task ran.', []],
+    ['(see notes) A scheduled task ran', []],
+    ['Answer:A scheduled task', ['A']],
+    ['The answer is "A scheduled task".', ['A']],
+    // a lower-case letter counts alone on its line (indented or not), or explicitly named
+    ['Thinking done.\nb', ['B']],
+    ['Thinking done.\n  b', ['B']],
+    ['b)', ['B']],
+    ['b)  first option', ['B']],
+    ['=>b', []],
+    ['b then x. y', []],
+    ['The answer is "b".', ['B']],
+    ['The answer is b .', ['B']],
+  ])('%j', (text, want) => {
+    expect(found(choice, text)).toEqual(want);
+  });
+  test('a letter in the answer wins over the options\' text', () => {
+    expect(found(choiceFinder(['A', 'B'], 'Which?\nA) notepad opens\nB) powershell runs'), 'It is B.')).toEqual(['B']);
+  });
+  test('option text: a leading article and trailing dots go, an inner "the" and a three-letter text stay', () => {
+    expect(found(choiceFinder(['A', 'B'], 'A) notepad and the shell\nB) powershell alone'), 'I pick notepad and the shell')).toEqual(['A']);
+    expect(found(choiceFinder(['A', 'B'], 'A) a notepad window\nB) powershell alone'), 'the notepad window')).toEqual(['A']);
+    expect(found(choiceFinder(['A', 'B'], 'A) it depends...\nB) never'), 'well, it depends')).toEqual(['A']);
+    expect(found(choiceFinder(['A', 'B'], 'A) cat\nB) dog'), 'the cat')).toEqual(['A']);
+  });
+  test('promptOptions: none without a prompt; the text after any spaces', () => {
+    expect(promptOptions(undefined)).toEqual([]);
+    expect(promptOptions('A)  notepad\nB. two')).toEqual([
+      { letter: 'A', text: 'notepad' },
+      { letter: 'B', text: 'two' },
+    ]);
+  });
+});
+
+describe('exactFinder and labelFinder: against the surviving mutants', () => {
+  test('the longer phrase is matched first: "New York" is the distractor, not the reference "York"', () => {
+    expect(found(exactFinder('York', [], ['New York']), 'It is New York')).toEqual(['new york']);
+  });
+  test('a synonym with a stray space still matches', () => {
+    expect(found(labelFinder(['benign', 'malicious'], { malicious: ['evil '] }), 'It is evil.')).toEqual(['malicious']);
+  });
+  const bs = labelFinder(['benign', 'suspicious']);
+  test('a negation removes only the mention inside it, in text order', () => {
+    expect(found(bs, 'A is not suspicious; B is suspicious')).toEqual(['benign', 'suspicious']);
+    expect(found(bs, 'It is not suspicious, and then suspicious')).toEqual(['benign', 'suspicious']);
+    expect(found(bs, 'not suspicious here, not suspicious there')).toEqual(['benign', 'benign']);
+  });
+  test('overlapping negated synonyms count once', () => {
+    expect(at(labelFinder(['benign', 'suspicious'], { suspicious: ['suspicious activity'] }), 'This is not suspicious activity')).toEqual([
+      ['benign', 8, 22, 'not suspicious'],
+    ]);
+  });
+  test('"true", "false", "none" inside a sentence are words, not labels', () => {
+    expect(found(labelFinder(['true', 'false']), 'a false start, then nothing')).toEqual([]);
+    expect(found(labelFinder(['none', 'some']), 'there are none left')).toEqual([]);
+  });
+  test.each(['Then.No deal', 'I would say no more', 'The answer is "no way"', 'Everyone voted no", then left', 'They voted no .', 'they voted no', 'they voted no because of fees'])(
+    '"no" standing alone or after a sentence start: %j',
+    (text) => {
+      expect(found(labelFinder(['yes', 'no']), text)).toEqual(['no']);
+    },
+  );
+});

@@ -183,3 +183,34 @@ describe('gradeKeywords', () => {
     expect(gradeKeywords('', { ...none, all: ['x'] })).toEqual({ score: 0, extracted: null, rule: 'empty output' });
   });
 });
+
+// Written against the survivors of a Stryker run (mut4); each value read by hand.
+describe('form graders: against the surviving mutants', () => {
+  test('bareLine strips quotes at the ends only, nested ones too, and the space before a final stop', () => {
+    expect(bareLine("It's fine")).toBe("It's fine");
+    expect(bareLine(`"'Paris'".`)).toBe('Paris');
+    expect(bareLine('"Paris."""')).toBe('Paris');
+    expect(bareLine('Paris .')).toBe('Paris');
+  });
+  test('a bullet opens its line and may be followed by several spaces; a line is no sentence end', () => {
+    expect(countUnits('text - with dash', 'bullets')).toBe(0);
+    expect(countUnits('-  item', 'bullets')).toBe(1);
+    expect(countUnits('One line\nTwo line', 'sentences')).toBe(1);
+  });
+  test('blank and blank-looking lines are not text besides the bullets; the detail quotes the text trimmed', () => {
+    expect(gradeCount('- a\n\n- b', { unit: 'bullets', exactly: 2, only: true }).score).toBe(1);
+    expect(gradeCount('- a\n   \n- b', { unit: 'bullets', exactly: 2, only: true }).score).toBe(1);
+    expect(gradeCount('Intro  \n- a\n- b', { unit: 'bullets', exactly: 2, only: true })).toMatchObject({ score: 0, detail: 'text besides the bullets: "Intro"' });
+  });
+  test('a keyword of three words counts three words toward stuffing', () => {
+    const g = { all: ['machine learning model'], any: [], none: [] };
+    // 8 words, 6 of them the keyword twice: a stuffed sentence
+    expect(gradeKeywords('Machine learning model, machine learning model rocks here.', g)).toMatchObject({ score: 0, rule: 'keyword stuffing' });
+    // 9 words, 3 of them the keyword: it says something
+    expect(gradeKeywords('A machine learning model is what we trained here.', g)).toMatchObject({ score: 1 });
+  });
+  test('the sentence cap does not count lines as sentences; failures are listed with "; "', () => {
+    expect(gradeKeywords('First line here\nsecond line here', { all: [], any: [], none: [], max_sentences: 1 }).score).toBe(1);
+    expect(gradeKeywords('The weather today is quite pleasant overall.', { all: ['rain', 'snow'], any: [], none: [] }).detail).toBe('missing "rain"; missing "snow"');
+  });
+});

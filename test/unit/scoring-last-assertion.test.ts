@@ -96,3 +96,72 @@ describe('clauses of the deciding sentence', () => {
     expect(brief(extractAnswer(out, num, { prompt: 'How old is her son?' }))).toEqual({ value: 12, rule: 'the last statement, its last clause' });
   });
 });
+
+// Written against the survivors of a Stryker run (mut4): each case names the reading a careless rule would get wrong.
+describe('the question line, read as a careful person would', () => {
+  const C = choiceFinder(['A', 'B', 'C', 'D']);
+  test('a prompt with no question mark has no focus words: the last statement decides', () => {
+    expect(brief(extractAnswer('The shell here comes from A. Then B spawns it.', C, { prompt: 'Pick a tree.' }))).toEqual({ value: 'B', rule: 'the last statement' });
+  });
+  test('words after the question mark are not part of the question', () => {
+    // "Explain briefly." is an instruction: its words must not make the explanation sentence tie with the answer
+    const q = 'Which tree is riskier? Explain briefly.';
+    expect(brief(extractAnswer('Tree B is riskier. I explain briefly: A opens notepad.', C, { prompt: q }))).toEqual({ value: 'B', rule: 'the sentence answering the question' });
+  });
+  test('only the last sentence of the question line counts, even when an earlier one has a question word', () => {
+    // "knows" sits in "Who knows.", not in the question: "Everyone knows tree B" must not tie with "Tree C is risky"
+    const q = 'Who knows. Is tree C risky?';
+    expect(brief(extractAnswer('Tree C is risky. Everyone knows tree B well.', C, { prompt: q }))).toEqual({ value: 'C', rule: 'the sentence answering the question' });
+  });
+  test('a question word is found before a yes/no verb: "which tree is riskier" keeps "tree"', () => {
+    const q = 'Which tree is riskier?';
+    expect(brief(extractAnswer('Tree B is riskier. A is riskier too.', C, { prompt: q }))).toEqual({ value: 'B', rule: 'the sentence answering the question' });
+  });
+  test('the answering sentence in the middle is named as such', () => {
+    expect(brief(extractAnswer('Notepad is opened by A. Tree B is riskier. Then D runs.', C, { prompt: RISKIER }))).toEqual({
+      value: 'B',
+      rule: 'the sentence answering the question',
+    });
+  });
+  test('open answers read the last sentence even when an earlier one repeats the question', () => {
+    const paris = exactFinder('Paris', [], ['Lyon']);
+    const out = 'The capital of France is Paris. Lyon is nicer though.';
+    expect(brief(extractAnswer(out, paris, { prompt: 'What is the capital of France?' }))).toEqual({ value: 'lyon', rule: 'the last statement' });
+  });
+});
+
+describe('clauses, against their mutants', () => {
+  const num = numberFinder(same);
+  test('a spaced en dash before a word opens an aside; before a bare number it is a minus', () => {
+    expect(brief(extractAnswer('It is 14 – the 12 was a typo', num))).toEqual({ value: 14, rule: 'the last statement' });
+    expect(brief(extractAnswer('She pays 20 – 16.20 = 3.80 back', num))).toEqual({ value: 3.8, rule: 'the last statement' });
+  });
+  test('", 64.8" merges only when it is the number alone (a full stop may end it)', () => {
+    // merged: one clause "near 60 apples, 64.8" with two numbers and no verb: ambiguous, not the last number
+    expect(brief(extractAnswer('Readings near 60 apples, 64.8', num))).toEqual({ state: 'ambiguous', rule: 'the last statement: several answers' });
+    expect(brief(extractAnswer('Readings near 60 apples, 64.8.', num))).toEqual({ state: 'ambiguous', rule: 'the last statement: several answers' });
+    // ", 64.8 pears" says something of its own: a clause, and the last one decides
+    expect(brief(extractAnswer('Readings near 60 apples, 64.8 pears', num))).toEqual({ value: 64.8, rule: 'the last statement, its last clause' });
+  });
+  test('", 64.8" merges into the clause right before it, not into an earlier one', () => {
+    expect(brief(extractAnswer('Near 40 pears; near 50 apples; near 60 apples, 64.8', num))).toEqual({
+      state: 'ambiguous',
+      rule: 'the last statement, its last clause: several answers',
+    });
+  });
+  test('of two conclusion clauses the last decides', () => {
+    expect(brief(extractAnswer('Near 5 apples, which is 10, which is 12', num))).toEqual({ value: 12, rule: 'the last statement, after "which"' });
+  });
+  test('a subordinate clause at the start of the sentence explains, the main clause answers', () => {
+    expect(brief(extractAnswer('Because 12 was too few, it is 14', num))).toEqual({ value: 14, rule: 'the last statement' });
+  });
+  test('"but" glued to a comma opens no but-clause', () => {
+    expect(brief(extractAnswer('Near 12 apples; 14 pears,but why', num))).toEqual({ value: 14, rule: 'the last statement, its last clause' });
+  });
+  test('in a conclusion clause the first number is not the answer for being first', () => {
+    expect(brief(extractAnswer('Near 5 apples, which is 10 then 12', num))).toEqual({ value: 10, rule: 'the last statement, after "which", the number after "is"' });
+  });
+  test('when every clause explains, the whole sentence is read and the first number does not win', () => {
+    expect(brief(extractAnswer('Because 12 was few — 14 more', num))).toEqual({ state: 'ambiguous', rule: 'the last statement: several answers' });
+  });
+});

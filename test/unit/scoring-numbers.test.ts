@@ -1,6 +1,7 @@
 // Numbers as people write them (harness/scoring/numbers.ts), each case read by hand: the value, where it sits, and
 // the digits that are not a number at all. Written against its mutants.
 import { describe, expect, test } from 'vitest';
+import { extractAnswer } from '../../harness/scoring/extract.ts';
 import { digitsValue, findNumbers, numberFinder, parseNumber, promptNumbers } from '../../harness/scoring/numbers.ts';
 
 const vals = (text: string) => findNumbers(text).map((c) => (c.word ? `w${c.value}` : c.value));
@@ -234,6 +235,12 @@ describe('ranges, times and dates with decimals and forms', () => {
     ['9.30am', []],
     ['10:30 pm', []],
     ['9am', []],
+    // two-digit hours, a decimal range, o'clock with and without a space (mut4 survivors)
+    ['10am', []],
+    ['11 pm', []],
+    ['1.25–3.5 kg', []],
+    ["10 o'clock", []],
+    ["5o'clock", []],
     ['9 a.m.', []],
     ['9 am', []],
     ['at 9:3 then', [3]],
@@ -260,5 +267,47 @@ describe('ranges, times and dates with decimals and forms', () => {
   test('candidate text is trimmed', () => {
     expect(findNumbers('minus 4 ').map((c) => c.text)).toEqual(['minus 4']);
     expect(findNumbers('5 thousand').map((c) => c.text)).toEqual(['5 thousand']);
+  });
+});
+
+// Written against the survivors of a Stryker run with the wider test set (mut4); each value read by hand.
+describe('findNumbers: against the surviving mutants', () => {
+  test.each([
+    // "twenty twelve" is two number words (a year said aloud), not 32; "twenty-ten" is no compound
+    ['twenty twelve', ['w20', 'w12']],
+    ['twenty-ten', ['w20']],
+    // a range with a minus in front is still a range
+    ['It ranges -3–5 degrees', []],
+    // a sign glued to a name is part of the name: "X_-77", "SKU+77" (an underscore is a name character)
+    ['id X_-77', []],
+    ['SKU+77', []],
+    // a hyphenated word earlier in the text does not make a later number a name
+    ['a well-known fact: 5 cats', [5]],
+    // after a closing bracket a dash is an operator: two numbers, whatever the text ends with
+    ['(5)-3 apples', [5, 3]],
+    // "5-fold" is 5; "3ab4" is an ID
+    ['a 5-fold rise', [5]],
+    ['model 3ab4', []],
+    // "5 apples." at the start of a line is a count, not a list marker "5. "
+    ['5 apples. Then more', [5]],
+    // the label before a dash is read on its own line only
+    ['Working:\nAnswer -42', [42]],
+  ])('%j', (text, want) => {
+    expect(vals(text)).toEqual(want);
+  });
+});
+
+describe('parseNumber: against the surviving mutants', () => {
+  test('a trailing space after "%" still reads; a word before the number does not', () => {
+    expect(parseNumber('15 % ')).toBe(15);
+    expect(parseNumber('percent 12')).toBeNull();
+    expect(parseNumber('% 5')).toBeNull();
+  });
+});
+
+describe('numberFinder: the rule names the verb, not the currency sign', () => {
+  const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+  test.each(['Near 4 apples it costs $6', 'Near 4 apples it costs $ 6', 'Near 4 apples it costs 6'])('%j', (out) => {
+    expect(extractAnswer(out, numberFinder(same))).toMatchObject({ state: 'answer', value: 6, rule: 'the last statement, the number after "costs"' });
   });
 });
