@@ -3,8 +3,9 @@ import { foregroundTask, measureForeground, timerLateness } from '../../harness/
 
 test('timer lateness: one non-negative value per timer that fits in the duration', async () => {
   const { latenessMs } = await timerLateness({ intervalMs: 10, durationMs: 200 });
-  // 20 at most; late timers on a busy machine leave room for fewer. No assertion on how late they are.
-  expect(latenessMs.length).toBeGreaterThanOrEqual(3);
+  // 20 at most; late timers on a busy machine leave room for fewer (2 at load 11), but the first deadline always
+  // fits. No assertion on how late they are.
+  expect(latenessMs.length).toBeGreaterThanOrEqual(1);
   expect(latenessMs.length).toBeLessThanOrEqual(20);
   for (const ms of latenessMs) {
     expect(Number.isFinite(ms)).toBe(true);
