@@ -94,7 +94,9 @@ test('the invisibility profile reports slowdown and lateness per cell, and a pai
     expect(cell.metrics.foreground_slowdown_pct!.ci).toMatchObject({ method: 'student-t-log', level: 0.95 });
     expect(cell.measurement!.series!.invisibility_rounds).toHaveLength(3);
     expect(cell.metrics.background_requests!.value!).toBeGreaterThan(0);
-    expect(cell.metrics.cpu_mean_pct!.value!).toBeGreaterThan(5);
+    // The server worked (a sched_idle server beside a CPU hog gets little: 3.9 % once in CI), and the reading is real.
+    expect(cell.metrics.cpu_mean_pct).toMatchObject({ status: 'ok' });
+    expect(cell.metrics.cpu_mean_pct!.value!).toBeGreaterThan(0);
     expect(cell.verdicts.map((v) => v.metric).sort()).toEqual(['foreground_slowdown_pct', 'timer_lateness_p99_ms']);
   }
   expect(finished.output).toMatch(/round 3\/3: probing/);
