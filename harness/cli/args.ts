@@ -16,13 +16,21 @@ export interface FlagSpec {
 
 export type FlagSpecs = Record<string, FlagSpec>;
 
+/** The values of `specs` as parsed: a string flag gives its string, a boolean one true, a `multiple` one every value. */
+export type FlagValues<S extends FlagSpecs> = {
+  [K in keyof S]?: S[K] extends { multiple: true } ? string[] : S[K] extends { type: 'boolean' } ? boolean : string;
+};
+
+/** A problem with the command line, in the words ConfigError prints. */
+export const commandLineProblem = (path: string, message: string): ConfigProblem => ({ path, message, source: 'command line' });
+
 export interface ParsedCommandLine {
   values: Record<string, string | string[] | boolean | undefined>;
   positionals: string[];
   problems: ConfigProblem[];
 }
 
-const problem = (path: string, message: string): ConfigProblem => ({ path, message, source: 'command line' });
+const problem = commandLineProblem;
 
 function displayName(name: string, spec: FlagSpec): string {
   return spec.short ? `-${spec.short}/--${name}` : `--${name}`;

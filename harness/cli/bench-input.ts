@@ -19,7 +19,7 @@ import { checkProfileData } from '../profiles/data-files.ts';
 import { isRunId, runIdProblem } from '../run-id.ts';
 import { isRemoteTarget, type TargetOverride } from '../config/target-schema.ts';
 import { checkTargetLive } from '../server/prepare.ts';
-import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { commandLineProblem as cl, parseCommandLine, type FlagSpecs } from './args.ts';
 import { SHARD_VAR, inShard, isShard, parseShard, type Shard } from '../shard/shard.ts';
 import type { PlannerMode } from '../config/mode-override.ts';
 import { REPEAT_VAR, parseRepeat } from '../matrix/repeat.ts';
@@ -98,7 +98,6 @@ export interface BenchInputOptions {
   machine?: Machine;
 }
 
-const cl = (path: string, message: string): ConfigProblem => ({ path, message, source: 'command line' });
 const envProblem = (name: string, message: string): ConfigProblem => ({ path: name, message, source: 'environment' });
 
 /** The titles of a cell's tests in these profiles: Vitest matches `-t` against "<cell id> <title>". */

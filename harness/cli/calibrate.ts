@@ -8,15 +8,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
+import { ConfigError, EXIT_BAD_INPUT } from '../config/errors.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { energySource } from '../energy/recorder.ts';
 import { fitCoefficient, type CalibrationRequest } from '../energy/calibrate.ts';
 import { readBenchmarks } from '../energy/benchmarks.ts';
 import { writeFileAtomic } from '../paths.ts';
 import { newRunId, outputDir } from '../plan.ts';
-import { parseCommandLine, type FlagSpecs } from './args.ts';
-import { runCli } from './run-cli.ts';
+import { commandLineProblem as cl, type FlagSpecs } from './args.ts';
+import { runCommand, type CommandLine } from './run-cli.ts';
 
 const FLAGS = {
   name: { type: 'string', value: 'NAME' },
@@ -35,16 +35,8 @@ const HELP = `usage: npm run calibrate -- --name NAME [--runs N] [--config FILE]
 
 Needs readable RAPL counters. Exit codes: 0 saved, 1 the measurement failed, 2 bad input, 3 crash.`;
 
-const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 
-function main(argv: string[]): number {
-  const parsed = parseCommandLine(argv, FLAGS, { positionals: { max: 0, what: 'argument' } });
-  const v = parsed.values as { name?: string; runs?: string; config?: string; testNamePattern?: string; help?: boolean };
-  if (v.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const problems = [...parsed.problems];
+function main({ values: v, problems }: CommandLine<typeof FLAGS>): number {
   if (v.name === undefined) problems.push(cl('--name', 'missing; expected a coefficient name such as rapl_calibrated_tiny'));
   else if (!/^[A-Za-z0-9._-]+$/.test(v.name)) problems.push(cl('--name', `got "${v.name}", expected letters, digits, ".", "_" or "-"`));
   const runs = v.runs === undefined ? 30 : Number(v.runs);
@@ -120,4 +112,4 @@ function main(argv: string[]): number {
   return status === 0 || status === 1 ? 0 : 1;
 }
 
-runCli('calibrate', main);
+runCommand('calibrate', { flags: FLAGS, help: HELP, positionals: { max: 0, what: 'argument' } }, main);

@@ -10,8 +10,8 @@ import { middlewarePresets } from '../middleware/config.ts';
 import { writeFileAtomic } from '../paths.ts';
 import { preparePlan } from '../plan.ts';
 import { compareHtml } from '../report/html/compare.ts';
-import { parseCommandLine, type FlagSpecs } from './args.ts';
-import { runCli } from './run-cli.ts';
+import { commandLineProblem as cl, type FlagSpecs } from './args.ts';
+import { runCommand, type CommandLine } from './run-cli.ts';
 
 const FLAGS = {
   models: { type: 'string', value: 'MODEL[:QUANT],…' },
@@ -38,7 +38,6 @@ const HELP = `usage: npm run compare -- --models MODEL[:QUANT],… [--temps 0,0.
 
 Writes <output.dir>/<run-id>/compare/compare.{json,html}. Exit codes: 0 done, 1 a pane or request failed, 2 bad input, 3 crash.`;
 
-const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 
 function count(v: string | undefined, flag: string, fallback: number, min: number, problems: ConfigProblem[]): number {
   if (v === undefined) return fallback;
@@ -47,14 +46,7 @@ function count(v: string | undefined, flag: string, fallback: number, min: numbe
   return n;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, FLAGS);
-  const v = parsed.values as Partial<Record<keyof typeof FLAGS, string>> & { help?: boolean };
-  if (v.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const problems = [...parsed.problems];
+async function main({ values: v, problems }: CommandLine<typeof FLAGS>): Promise<number> {
   if (v.models === undefined) problems.push(cl('--models', 'missing; expected e.g. --models tiny:Q4_K_M,tiny:Q8_0'));
   const models = parseModels(v.models ?? '');
   if (v.models !== undefined) problems.push(...models.problems.map((m) => cl('--models', m)));
@@ -97,4 +89,4 @@ async function main(argv: string[]): Promise<number> {
   return failedPanes.length > 0 || failedAnswers > 0 ? 1 : 0;
 }
 
-runCli('compare', main);
+runCommand('compare', { flags: FLAGS, help: HELP }, main);

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, type ConfigProblem } from '../config/errors.ts';
+import { ConfigError } from '../config/errors.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { deploy, rollback, type Outcome } from '../deploy/deploy.ts';
 import { currentDeployment, readHistory } from '../deploy/history.ts';
@@ -16,8 +16,8 @@ import { resolveLlama } from '../llama/resolve.ts';
 import { ToolchainError } from '../llama/toolchain.ts';
 import { defaultModelDir } from '../models/hub-models.ts';
 import { stderrProgress } from '../progress.ts';
-import { parseCommandLine, type FlagSpecs } from './args.ts';
-import { runCli } from './run-cli.ts';
+import { commandLineProblem as cl, type FlagSpecs } from './args.ts';
+import { runCommand, type CommandLine } from './run-cli.ts';
 
 const FLAGS = {
   target: { type: 'string', value: 'DIR' },
@@ -43,7 +43,6 @@ const HELP = `usage: npm run deploy -- BUNDLE --target DIR [--dry-run]
 Exit codes: 0 deployed (or the dry run passed, or rolled back), 1 load test failed or errored / nothing to roll back
 to (current unchanged), 2 bad input (command line, a bundle that fails its checks: the file is named), 3 crash.`;
 
-const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** `<target>/current` must be absent or the symlink deploy switches; anything else is the user's to move away. */
@@ -79,15 +78,8 @@ function printHistory(target: string): number {
   return 0;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, FLAGS, { positionals: { max: 1, what: 'bundle' } });
-  const v = parsed.values as { target?: string; 'dry-run'?: boolean; rollback?: boolean; history?: boolean; config?: string; help?: boolean };
-  if (v.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const problems = [...parsed.problems];
-  const bundle = parsed.positionals[0];
+async function main({ values: v, positionals, problems }: CommandLine<typeof FLAGS>): Promise<number> {
+  const bundle = positionals[0];
   const modes = [bundle !== undefined, v.rollback === true, v.history === true].filter(Boolean).length;
   if (v.target === undefined) problems.push(cl('--target', 'missing; expected the directory deployments live in, e.g. --target ~/.local/share/llm-budget-bench'));
   if (modes === 0) problems.push(cl('BUNDLE', 'missing; expected a bundle (.tar.gz or directory from npm run export), or --rollback, or --history'));
@@ -159,4 +151,4 @@ async function main(argv: string[]): Promise<number> {
   return outcome.exitCode;
 }
 
-runCli('deploy', main, { badInput: [ToolchainError] });
+runCommand('deploy', { flags: FLAGS, help: HELP, positionals: { max: 1, what: 'bundle' }, errors: { badInput: [ToolchainError] } }, main);

@@ -4,14 +4,14 @@
 // of the Hugging Face cache and SHA-256 verification, after a check that it fits on the disk with a margin. The
 // command line is checked whole first: bad input exits 2 naming the flag.
 import path from 'node:path';
-import { ConfigError, type ConfigProblem } from '../config/errors.ts';
+import { ConfigError } from '../config/errors.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { DiskSpaceError, downloadChecked, DownloadError } from '../download/download.ts';
 import { formatBytes } from '../download/format.ts';
 import { defaultModelDir } from '../models/hub-models.ts';
 import { existsSync } from 'node:fs';
-import { parseCommandLine, type FlagSpecs } from './args.ts';
-import { runCli } from './run-cli.ts';
+import { commandLineProblem as cl, type FlagSpecs } from './args.ts';
+import { runCommand, type CommandLine } from './run-cli.ts';
 
 const FLAGS = {
   repo: { type: 'string', value: 'OWNER/NAME' },
@@ -36,17 +36,9 @@ The file's size and SHA-256 come from the hub; it is refused when it would not f
 only after its SHA-256 matches. A cut download resumes when run again.
 Exit codes: 0 downloaded (or already there), 1 the download failed, 2 bad input or not enough disk space, 3 crash.`;
 
-const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
 
-async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, FLAGS);
-  const v = parsed.values as { repo?: string; file?: string; revision?: string; 'output-dir'?: string; config?: string; help?: boolean };
-  if (v.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const problems = [...parsed.problems];
+async function main({ values: v, problems }: CommandLine<typeof FLAGS>): Promise<number> {
   if (v.repo === undefined) problems.push(cl('--repo', 'missing; expected a hub repository such as org/name'));
   else if (!/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(v.repo) || v.repo.split('/').some((s) => s === '.' || s === '..')) problems.push(cl('--repo', `got "${v.repo}", expected a hub repository such as org/name`));
   if (v.file === undefined) problems.push(cl('--file', 'missing; expected the file in the repository, e.g. model-Q4_K_M.gguf'));
@@ -84,4 +76,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-runCli('download', main, { badInput: [DiskSpaceError], failure: { type: DownloadError, prefix: 'download failed' } });
+runCommand('download', { flags: FLAGS, help: HELP, errors: { badInput: [DiskSpaceError], failure: { type: DownloadError, prefix: 'download failed' } } }, main);

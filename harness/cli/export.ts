@@ -5,13 +5,13 @@
 // whole first: bad input exits 2 naming the flag, and nothing is created before it is valid.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, type ConfigProblem } from '../config/errors.ts';
+import { ConfigError } from '../config/errors.ts';
 import { DEFAULT_PORT, exportBundle } from '../deploy/export.ts';
 import { DEFAULT_USE_CASE, readRunFiles, USE_CASE_IDS, chooseCell } from '../deploy/run-files.ts';
-import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { commandLineProblem as cl, type FlagSpecs } from './args.ts';
 import { finishedRuns, runDirFor, runsDir } from './run-dir.ts';
 import { portProblem } from './port.ts';
-import { runCli } from './run-cli.ts';
+import { runCommand, type CommandLine } from './run-cli.ts';
 
 const FLAGS = {
   run: { type: 'string', value: 'RUN-ID' },
@@ -36,17 +36,9 @@ const HELP = `usage: npm run export -- [--run RUN-ID] [--use-case NAME | --cell 
 
 Exit codes: 0 exported, 2 bad input (command line, config, unknown run, no recommended cell), 3 crash.`;
 
-const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, FLAGS);
-  const v = parsed.values as { run?: string; 'use-case'?: string; cell?: string; 'no-model'?: boolean; 'output-dir'?: string; port?: string; config?: string; help?: boolean };
-  if (v.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const problems = [...parsed.problems];
+async function main({ values: v, problems }: CommandLine<typeof FLAGS>): Promise<number> {
   if (v['use-case'] !== undefined && !USE_CASE_IDS.includes(v['use-case'])) problems.push(cl('--use-case', `got "${v['use-case']}", expected one of: ${USE_CASE_IDS.join(', ')}`));
   if (v['use-case'] !== undefined && v.cell !== undefined) problems.push(cl('--cell', 'names the cell itself; expected --use-case or --cell, not both'));
   const port = v.port === undefined ? DEFAULT_PORT : Number(v.port);
@@ -99,4 +91,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-runCli('export', main);
+runCommand('export', { flags: FLAGS, help: HELP }, main);

@@ -8,7 +8,7 @@ import { ConfigError } from '../config/errors.ts';
 import { newRunId } from '../plan.ts';
 import { mergedExitCode } from '../shard/merge.ts';
 import { mergeShardDir } from '../shard/merge-files.ts';
-import type { FlagSpecs } from './args.ts';
+import { commandLineProblem as cl, type FlagSpecs } from './args.ts';
 import { readFleetInput, writeFleet } from '../fleet/files.ts';
 import { fleetTable } from '../fleet/render.ts';
 import type { FleetInput } from '../fleet/compare.ts';
@@ -52,7 +52,6 @@ export interface ModeValues {
   format?: string;
 }
 
-const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 
 /** Which mode the flags ask for (null: the plain re-render), with their problems added to `problems`. */
 export function checkModeFlags(v: ModeValues, ctx: { runArg: string | undefined; problems: ConfigProblem[] }): ReportMode | null {

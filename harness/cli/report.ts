@@ -4,7 +4,7 @@
 // terminal table, or lists past runs. The command line is checked whole first: bad input exits 2 with every problem.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
+import { ConfigError } from '../config/errors.ts';
 import { configPathFromEnv, loadConfig } from '../config/load.ts';
 import { configSchema } from '../config/schema.ts';
 import { outputDir } from '../plan.ts';
@@ -12,7 +12,8 @@ import { enrichReport } from '../report/enrich.ts';
 import { terminalTable } from '../report/table.ts';
 import { readRunReport, writeRunReport, type RunIndexEntry } from '../report/write.ts';
 import { isRunId, runIdProblem } from '../run-id.ts';
-import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { commandLineProblem as cl, type FlagSpecs } from './args.ts';
+import { runCommand, type CommandLine } from './run-cli.ts';
 import { bestFor, mergeRun, readRegistry, REGISTRY_FILE, type Registry } from '../deploy/registry.ts';
 import { USE_CASE_IDS, useCaseId } from '../deploy/run-files.ts';
 import { writeFileAtomic } from '../paths.ts';
@@ -63,7 +64,6 @@ function printLearnings(dir: string): number {
   return 0;
 }
 
-const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 
 /** The registry's pick for `useCase`; without a registry yet, one is built from the runs' scoreboards first. */
 function printBest(dir: string, runs: readonly string[], useCase: string): number {
@@ -86,15 +86,8 @@ function printBest(dir: string, runs: readonly string[], useCase: string): numbe
   return 0;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, REPORT_FLAGS, { positionals: { max: 1, what: 'run id' } });
-  const v = parsed.values as { format?: string; baseline?: string; list?: boolean; config?: string; best?: boolean; 'use-case'?: string; learnings?: boolean; 'energy-benchmark'?: string; help?: boolean } & ModeValues;
-  if (v.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const problems = [...parsed.problems];
-  const runArg = parsed.positionals[0];
+async function main({ values: v, positionals, problems }: CommandLine<typeof REPORT_FLAGS>): Promise<number> {
+  const runArg = positionals[0];
   if (v.format !== undefined && !(FORMATS as readonly string[]).includes(v.format)) problems.push(cl('--format', `got "${v.format}", expected one of: ${FORMATS.join(', ')}`));
   if (runArg !== undefined && !isRunId(runArg)) problems.push(cl(runArg, runIdProblem(runArg)));
   if (v.baseline !== undefined && !isRunId(v.baseline)) problems.push(cl('--baseline', runIdProblem(v.baseline)));
@@ -176,13 +169,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-try {
-  process.exit(await main(process.argv.slice(2)));
-} catch (e) {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(EXIT_BAD_INPUT);
-  }
-  process.stderr.write(`llm-budget-bench report crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(3);
-}
+runCommand('report', { flags: REPORT_FLAGS, help: HELP, positionals: { max: 1, what: 'run id' } }, main);

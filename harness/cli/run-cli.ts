@@ -1,4 +1,5 @@
-import { ConfigError, EXIT_BAD_INPUT } from '../config/errors.ts';
+import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
+import { parseCommandLine, type FlagSpecs, type FlagValues } from './args.ts';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -35,4 +36,39 @@ export function runCli(command: string, main: (argv: string[]) => number | Promi
     return;
   }
   Promise.resolve(result).then((code) => process.exit(code), fail);
+}
+
+export interface CommandSpec<S extends FlagSpecs> {
+  flags: S;
+  /** Printed for -h/--help, which wins over every other flag and problem. */
+  help: string;
+  /** How many plain arguments are allowed and what they are (none by default). */
+  positionals?: { max: number; what: string };
+  errors?: CliErrors;
+}
+
+/** A parsed command line: typed values, the plain arguments, and every problem found so far (add your own). */
+export interface CommandLine<S extends FlagSpecs> {
+  values: FlagValues<S>;
+  positionals: string[];
+  problems: ConfigProblem[];
+}
+
+/**
+ * Parses the command line strictly, answers --help, and runs `main` through runCli. Why one place: every command
+ * must read flags, answer --help and collect problems the same way, and each copy of that preamble cast the values.
+ */
+export function runCommand<S extends FlagSpecs>(command: string, spec: CommandSpec<S>, main: (line: CommandLine<S>) => number | Promise<number>): void {
+  runCli(
+    command,
+    (argv) => {
+      const parsed = parseCommandLine(argv, spec.flags, spec.positionals ? { positionals: spec.positionals } : {});
+      if (parsed.values.help === true) {
+        process.stdout.write(`${spec.help}\n`);
+        return 0;
+      }
+      return main({ values: parsed.values as FlagValues<S>, positionals: parsed.positionals, problems: [...parsed.problems] });
+    },
+    spec.errors,
+  );
 }

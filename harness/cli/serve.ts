@@ -18,10 +18,10 @@ import { resolveLlama } from '../llama/resolve.ts';
 import { ToolchainError } from '../llama/toolchain.ts';
 import { defaultModelDir } from '../models/hub-models.ts';
 import { stderrProgress } from '../progress.ts';
-import { parseCommandLine, type FlagSpecs } from './args.ts';
+import { commandLineProblem as cl, type FlagSpecs } from './args.ts';
 import { portProblem } from './port.ts';
 import { runDirFor, runsDir } from './run-dir.ts';
-import { runCli } from './run-cli.ts';
+import { runCommand, type CommandLine } from './run-cli.ts';
 
 const FLAGS = {
   model: { type: 'string', value: 'PATH' },
@@ -62,7 +62,6 @@ const HELP = `usage: npm run serve -- (--model PATH | --from-run RUN-ID [--use-c
 Stops on Ctrl+C (SIGINT), SIGTERM or SIGHUP with the server's whole process group.
 Exit codes: 0 stopped on request, 1 the server exited by itself or failed to start, 2 bad input, 3 crash.`;
 
-const cl = (p: string, message: string): ConfigProblem => ({ path: p, message, source: 'command line' });
 
 function intFlag(flag: string, text: string | undefined, min: number, max: number, problems: ConfigProblem[]): number | undefined {
   if (text === undefined) return undefined;
@@ -74,14 +73,7 @@ function intFlag(flag: string, text: string | undefined, min: number, max: numbe
   return n;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, FLAGS);
-  const v = parsed.values as Partial<Record<keyof typeof FLAGS, string>> & { help?: boolean };
-  if (v.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const problems = [...parsed.problems];
+async function main({ values: v, problems }: CommandLine<typeof FLAGS>): Promise<number> {
   const envModel = process.env.MODEL_PATH;
   const modelArg = v.model ?? (v['from-run'] === undefined && v.bundle === undefined && envModel ? envModel : undefined);
   const modelFlag = v.model !== undefined ? '--model' : 'MODEL_PATH';
@@ -188,4 +180,4 @@ async function main(argv: string[]): Promise<number> {
   return stopped;
 }
 
-runCli('serve', main, { badInput: [ToolchainError] });
+runCommand('serve', { flags: FLAGS, help: HELP, errors: { badInput: [ToolchainError] } }, main);
