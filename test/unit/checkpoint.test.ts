@@ -11,6 +11,7 @@ import { resumeOverview, resumeRunDir, storedOutcome } from '../../harness/profi
 import { reportHtml } from '../../harness/report/html.ts';
 import { scoreboardCsv } from '../../harness/report/csv.ts';
 import type { RunReport } from '../../harness/report/model.ts';
+import { runReport } from './report-fixtures.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-checkpoint-'));
 const configFile = path.join(dir, 'bench.config.yaml');
@@ -214,11 +215,7 @@ describe('stored outcome (files on disk)', () => {
 });
 
 describe('an interrupted report', () => {
-  const report: RunReport = {
-    schemaVersion: 1,
-    runId: '20260101-000000-abcdef',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:01:00.000Z',
+  const report: RunReport = runReport([], {
     partial: true,
     interrupted: true,
     endReason: 'interrupted by SIGINT',
@@ -226,10 +223,8 @@ describe('an interrupted report', () => {
     host: { cpu: 'x', cores: 2 },
     llama: { version: '6000', commit: 'abc1234', serverPath: '/x', source: 'cache' },
     config: { file: 'c.yaml', hash: 'a'.repeat(64) },
-    models: [],
-    percentileMethod: 'type 7',
-    cells: [],
-  };
+  });
+
 
   test('the HTML header says so and lists the cells not run (escaped)', () => {
     const html = reportHtml(report);

@@ -8,7 +8,8 @@ import { KEY_METRICS, metricDefinition } from '../../harness/budgets/catalogue.t
 import { aggregationProblem, parseBudgetExpression } from '../../harness/budgets/budget.ts';
 import { PROFILES, PROFILE_NAMES } from '../../harness/profiles/registry.ts';
 import { reportHtml } from '../../harness/report/html.ts';
-import type { RunReport } from '../../harness/report/model.ts';
+import type { CellReport } from '../../harness/report/model.ts';
+import { cellReport, matrixCell, runReport } from './report-fixtures.ts';
 import projects, { PROFILE_PROJECTS, profileProject } from '../../vitest.workspace.ts';
 import { ping } from '../fixtures/ping-profile/profile.ts';
 
@@ -58,32 +59,12 @@ describe('an example profile in a fixture', () => {
 
     expect(profileProject('ping', PROFILES.length).test?.include).toEqual(['harness/profiles/ping/ping.test.ts']);
 
-    const report = {
-      schemaVersion: 1,
-      runId: '20260101-000000-abcdef',
-      createdAt: '2026-01-01T00:00:00.000Z',
-      finishedAt: '2026-01-01T00:01:00.000Z',
-      partial: false,
-      endReason: 'passed',
-      host: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Debian 12', kernel: '6.1' },
-      llama: { version: '0.5.0-dev', commit: 'de3ff81', serverPath: '/x/llama-server', source: 'cache' },
-      config: { file: 'bench.config.yaml', hash: 'a'.repeat(64) },
-      models: [],
-      percentileMethod: 'type 7',
-      cells: [
-        {
-          profile: 'ping',
-          cell: { id: 'tiny Q4_K_M t1 c1024 nice10', slug: 'tiny_Q4_K_M_t1_c1024_nice10', model: 'tiny', quant: 'Q4_K_M', threads: 1, ctx: 1024, priority: 'nice10' },
-          state: 'completed',
-          metrics: { health_rtt_p95_ms: { value: 3, unit: 'ms', status: 'ok' } },
-          measurement: { files: {}, series: { pings: [{ i: 0, ms: 2 }, { i: 1, ms: 3 }] } },
-          verdicts: [],
-          counts: { pass: 0, fail: 0, inconclusive: 0, skipped: 0, error: 0 },
-          tests: [],
-          sampleResponses: [],
-        },
-      ],
-    } as unknown as RunReport;
+    const report = runReport([
+      cellReport('ping', matrixCell(), {
+        metrics: { health_rtt_p95_ms: { value: 3, unit: 'ms', status: 'ok' } },
+        measurement: { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1000, modelPath: '/x/tiny.gguf', serverPort: 8080, files: {}, series: { pings: [{ i: 0, ms: 2 }, { i: 1, ms: 3 }] } },
+      }),
+    ]);
     const html = reportHtml(report, new Map(), new Map(), [...PROFILES, ping]);
     expect(html).toContain('<h2>Ping</h2>');
     expect(html).toContain('<h3>Health round trips</h3>');

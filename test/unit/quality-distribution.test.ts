@@ -4,6 +4,7 @@ import { itemScoreSeries, type GoldenOutcome } from '../../harness/profiles/qual
 import { degradation } from '../../harness/report/degradation.ts';
 import { reportHtml } from '../../harness/report/html.ts';
 import type { CellReport, RunReport } from '../../harness/report/model.ts';
+import { runReport } from './report-fixtures.ts';
 import { runReportSchema } from '../../harness/report/model.ts';
 import { qualityDistribution, scoreBin } from '../../harness/report/quality-distribution.ts';
 import { gradedQuants, interpretQuality } from '../../harness/report/quality-interpretation.ts';
@@ -102,26 +103,14 @@ describe('the HTML report: interpretation, distribution and bands', () => {
     qualityCell(HOSTILE, 'Q3_K_M', { score_math: [1, 0, 0.5, 0.2] }, { score_math: 0.56, score_overall: 0.56 }),
   ];
   const rows = degradation(cells, 5);
-  const base: RunReport = {
-    schemaVersion: 1,
-    runId: '20260101-000000-abcdef',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:01:00.000Z',
-    partial: false,
-    endReason: 'passed',
-    host: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Debian 12', kernel: '6.1' },
-    llama: { version: '0.5.0-dev', commit: 'de3ff81', serverPath: '/x/llama-server', source: 'cache' },
-    config: { file: 'bench.config.yaml', hash: 'a'.repeat(64) },
-    models: [],
-    percentileMethod: 'type 7',
-    cells,
+  const base: RunReport = runReport(cells, {
     quality: {
       thresholdPoints: 5,
       degradation: rows,
       interpretation: interpretQuality(rows, gradedQuants(cells), { safeRetentionPct: 95, floorPct: 90 }),
       distribution: qualityDistribution(cells),
     },
-  };
+  });
   test('the report with its new parts still satisfies the scoreboard schema', () => {
     expect(runReportSchema.safeParse({ ...base, bands: 'small-machine' }).success).toBe(true);
     expect(runReportSchema.safeParse({ ...base, bands: 'laptop' }).success).toBe(false);

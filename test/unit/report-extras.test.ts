@@ -11,6 +11,7 @@ import type { CellReport, RunReport } from '../../harness/report/model.ts';
 import { readLogExcerpt } from '../../harness/report/read-appendix.ts';
 import { mergeRun } from '../../harness/deploy/registry.ts';
 import { scatterChart } from '../../harness/report/svg.ts';
+import { runReport } from './report-fixtures.ts';
 
 const HOSTILE = '=HYPERLINK("http://x")<img src=x onerror=alert(1)>';
 
@@ -31,23 +32,13 @@ function cell(profile: string, quant: string, metrics: Record<string, number | n
 }
 
 function run(cells: CellReport[], files: RunReport['modelFiles'] = []): RunReport {
-  return {
-    schemaVersion: 1,
-    runId: '20260101-000000-abcdef',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:01:00.000Z',
+  return runReport(cells, {
     durationMs: 60_000,
-    partial: false,
-    endReason: 'passed',
     host: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Debian 12', kernel: '6.1', hostname: 'bench-box' },
     gpu: { status: 'skipped', reason: 'no GPU' },
     llama: { version: '1', commit: 'abc', serverPath: '/x', source: 'cache' },
-    config: { file: 'bench.config.yaml', hash: 'a'.repeat(64) },
-    models: [],
     modelFiles: files,
-    percentileMethod: 'type 7',
-    cells,
-  };
+  });
 }
 
 const FILES = [

@@ -4,38 +4,21 @@ import { expect, test } from 'vitest';
 import { analyzePairedSession, type ProbePhase } from '../../harness/analysis/paired.ts';
 import { reportHtml } from '../../harness/report/html.ts';
 import type { RunReport } from '../../harness/report/model.ts';
+import { cellReport, matrixCell, runReport } from './report-fixtures.ts';
 
 function report(level: number): RunReport {
-  return {
-    schemaVersion: 1,
-    runId: '20260101-000000-abcdef',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:01:00.000Z',
-    partial: false,
-    endReason: 'passed',
-    host: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Debian 12', kernel: '6.1' },
-    llama: { version: '0.5.0-dev', commit: 'de3ff81', serverPath: '/x/llama-server', source: 'cache' },
-    config: { file: 'bench.config.yaml', hash: 'a'.repeat(64) },
-    models: [],
-    percentileMethod: 'type 7',
-    cells: [
-      {
-        profile: 'interactive',
-        cell: { id: 'tiny Q4_K_M t1 c1024 normal', slug: 'tiny_Q4_K_M_t1_c1024_normal', model: 'tiny', quant: 'Q4_K_M', threads: 1, ctx: 1024, priority: 'normal' },
-        state: 'completed',
-        metrics: { latency_p50_s: { value: 2, unit: 's', status: 'ok' } },
-        verdicts: [
-          {
-            metric: 'latency_p50_s', label: 'p50 latency', source: '<= 2.5', op: '<=', limit: 2.5, unit: 's', value: 2, status: 'pass', margin: 0.5, used: 0.8,
-            ci: { low: 1.8, high: 2.2, level, method: 'order-statistic' },
-          },
-        ],
-        counts: { pass: 1, fail: 0, inconclusive: 0, skipped: 0, error: 0 },
-        tests: [],
-        sampleResponses: [],
-      },
-    ],
-  };
+  return runReport([
+    cellReport('interactive', matrixCell({ priority: 'normal' }), {
+      metrics: { latency_p50_s: { value: 2, unit: 's', status: 'ok' } },
+      verdicts: [
+        {
+          metric: 'latency_p50_s', label: 'p50 latency', source: '<= 2.5', op: '<=', limit: 2.5, unit: 's', value: 2, status: 'pass', margin: 0.5, used: 0.8,
+          ci: { low: 1.8, high: 2.2, level, method: 'order-statistic' },
+        },
+      ],
+      counts: { pass: 1, fail: 0, inconclusive: 0, skipped: 0, error: 0 },
+    }),
+  ]);
 }
 
 test('a 90 % interval is labelled 90 %, never 95 %', () => {

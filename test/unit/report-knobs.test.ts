@@ -6,6 +6,7 @@ import type { Cell } from '../../harness/measurement/schema.ts';
 import { enrichReport } from '../../harness/report/enrich.ts';
 import { reportHtml } from '../../harness/report/html.ts';
 import { runReportSchema, type CellReport, type RunReport } from '../../harness/report/model.ts';
+import { runReport } from './report-fixtures.ts';
 
 const CONFIG = configSchema.parse({
   models: [{ name: 'tiny', builtin: 'tiny' }],
@@ -28,22 +29,7 @@ function cellReport(threads: number, poll: number, cpu: number, profile = 'inter
   };
 }
 
-function report(cells: CellReport[]): RunReport {
-  return {
-    schemaVersion: 1,
-    runId: '20260101-000000-abcdef',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:01:00.000Z',
-    partial: false,
-    endReason: 'passed',
-    host: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Debian 12', kernel: '6.1' },
-    llama: { version: '0.5.0-dev', commit: 'de3ff81', serverPath: '/x/llama-server', source: 'cache' },
-    config: { file: 'bench.config.yaml', hash: 'a'.repeat(64) },
-    models: [],
-    percentileMethod: 'type 7',
-    cells,
-  };
-}
+const report = (cells: CellReport[]): RunReport => runReport(cells);
 
 describe('spike-taming knobs in the report', () => {
   const cells = [1, 2, 3].flatMap((t) => [cellReport(t, 0, 10 + t), cellReport(t, 50, 40 + 2 * t)]);

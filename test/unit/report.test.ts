@@ -4,26 +4,13 @@ import { scoreboardCsv } from '../../harness/report/csv.ts';
 import { escapeHtml, reportHtml } from '../../harness/report/html.ts';
 import type { RunReport } from '../../harness/report/model.ts';
 import { terminalTable } from '../../harness/report/table.ts';
+import { cellReport, matrixCell, runReport } from './report-fixtures.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)><script>alert(2)</script>"\'&';
 
-const report: RunReport = {
-  schemaVersion: 1,
-  runId: '20260101-000000-abcdef',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  finishedAt: '2026-01-01T00:01:00.000Z',
-  partial: false,
-  endReason: 'passed',
-  host: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Debian 12', kernel: '6.1' },
-  llama: { version: '0.5.0-dev', commit: 'de3ff81', serverPath: '/x/llama-server', source: 'cache' },
-  config: { file: 'bench.config.yaml', hash: 'a'.repeat(64) },
-  models: [{ name: 'tiny', kind: 'builtin', detail: 'the generated tiny default model (random weights)' }],
-  percentileMethod: 'type 7',
-  cells: [
-    {
-      profile: 'interactive',
-      cell: { id: 'tiny Q4_K_M t2 c1024 nice10', slug: 'tiny_Q4_K_M_t2_c1024_nice10', model: 'tiny', quant: 'Q4_K_M', threads: 2, ctx: 1024, priority: 'nice10' },
-      state: 'completed',
+const report: RunReport = runReport(
+  [
+    cellReport('interactive', matrixCell({ threads: 2 }), {
       metrics: {
         latency_p95_s: { value: 3, unit: 's', status: 'ok' },
         cpu_mean_pct: { value: 20, unit: '% of machine', status: 'ok' },
@@ -32,11 +19,11 @@ const report: RunReport = {
         { metric: 'latency_p95_s', label: 'p95 latency', source: '<= 2.5', op: '<=', limit: 2.5, unit: 's', value: 3, status: 'fail', margin: -0.5, used: 1.2 },
       ],
       counts: { pass: 0, fail: 1, inconclusive: 0, skipped: 0, error: 0 },
-      tests: [],
       sampleResponses: [HOSTILE],
-    },
+    }),
   ],
-};
+  { models: [{ name: 'tiny', kind: 'builtin', detail: 'the generated tiny default model (random weights)' }] },
+);
 
 describe('report exporters', () => {
   test('HTML escapes model output; its one script is allowed by hash, nothing else can run', () => {
