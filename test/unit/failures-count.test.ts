@@ -14,7 +14,7 @@ function answered(e2eS: number): RequestRecord {
   return {
     ok: true, error: null, startedAt: 0, promptTokens: 5, text: 'x', stopType: 'limit',
     timings: { prompt_n: 5, prompt_ms: 10, prompt_per_second: 500, predicted_n: 10, predicted_ms: 100, predicted_per_second: 100 },
-    ttftMs: 100, e2eMs: e2eS * 1000, itlMs: [10, 10], outputTokens: 10, tpotMs: 10, decodeTps: 100,
+    ttftMs: 100, e2eMs: e2eS * 1000, itlMs: [10, 10], outputTokens: 10, tpotMs: 10, decodeTps: 100, decodeNote: null,
   };
 }
 function timedOut(): RequestRecord {

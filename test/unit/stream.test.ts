@@ -77,6 +77,40 @@ describe('latencies', () => {
     expect(l.tpotMs).toBeCloseTo(40 / 3, 12);
     expect(l.decodeTps).toBeCloseTo(75, 12);
   });
+  const rec = (tokenTimes: number[], tokenCounts: number[], completionTokens?: number) => ({
+    tokenTimes, tokenCounts, text: '', timings: null, promptTokens: null, stopType: null, done: true, errorMessage: null,
+    ...(completionTokens === undefined ? {} : { usage: { promptTokens: null, completionTokens } }),
+  });
+  test('bunched delivery: 16 tokens in two reads 1 ms apart give no client decode time, not 15,000 tok/s', () => {
+    // one read of 8 events at 150, one of 8 at 151
+    const l = latencies(rec([...Array(8).fill(150), ...Array(8).fill(151)], Array(16).fill(1)), 100);
+    expect(l.ttftMs).toBe(50);
+    expect(l.e2eMs).toBe(51);
+    expect(l.tpotMs).toBeNull();
+    expect(l.decodeTps).toBeNull();
+    expect(l.decodeNote).toBe('bunched delivery: 8 events after the first read arrived in 1 read(s), more than 2 per read');
+  });
+  test('tokens in the first read are not counted in the decode span; two per read is still a decode time', () => {
+    // first read: 3 tokens at 150; then 2 reads of 2 tokens (160, 170): 4 tokens over 20 ms → 5 ms per token
+    const l = latencies(rec([150, 150, 150, 160, 160, 170, 170], Array(7).fill(1)), 100);
+    expect(l.tpotMs).toBe(5);
+    expect(l.decodeTps).toBe(200);
+    expect(l.decodeNote).toBeNull();
+    // exactly at the limit (4 tokens in 2 reads) passes; one more token is past it
+    const over = latencies(rec([150, 160, 160, 160, 170, 170], Array(6).fill(1)), 100);
+    expect(over.tpotMs).toBeNull();
+    expect(over.decodeNote).toMatch(/5 events after the first read arrived in 2 read\(s\)/);
+  });
+  test('a server that packs several tokens into each event still has a decode time; its usage count wins', () => {
+    // one event per read, 4 tokens each after a first of one: 8 tokens over 20 ms
+    expect(latencies(rec([150, 160, 170], [1, 4, 4]), 100).tpotMs).toBe(2.5);
+    // the server says 11 tokens: 10 after the first read
+    expect(latencies(rec([150, 160, 170], [1, 4, 4], 11), 100)).toMatchObject({ outputTokens: 11, tpotMs: 2 });
+  });
+  test('an answer in one read, or of one token: no decode time, and the note says which', () => {
+    expect(latencies(rec([150, 150, 150], [1, 1, 1]), 100)).toMatchObject({ tpotMs: null, decodeTps: null, decodeNote: 'the whole answer reached the client in one read' });
+    expect(latencies(rec([150], [1]), 100)).toMatchObject({ ttftMs: 50, e2eMs: 50, tpotMs: null, decodeNote: 'fewer than two tokens' });
+  });
   test('no tokens: nulls, not zeros', () => {
     const l = latencies({ tokenTimes: [], tokenCounts: [], text: '', timings: null, promptTokens: null, stopType: null, done: false, errorMessage: null }, 0);
     expect(l).toMatchObject({ ttftMs: null, e2eMs: null, tpotMs: null, decodeTps: null, outputTokens: 0 });
