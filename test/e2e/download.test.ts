@@ -241,8 +241,10 @@ describe('downloads are bounded in size and time', () => {
   test('a body that stalls: an idle deadline ends it, the .part is kept, the next run resumes', () =>
     withBigHub({ stallFirstGetAfter: MiB }, async ({ opts }) => {
       const expectedPath = path.join(opts.destDir, 'models--fake-org--fake-model-GGUF', 'main', FILE);
-      const error = await rejection(downloadHubFile(MODEL_FILE, { ...opts, deadlines: { idleMs: 500 } }));
-      expect(error.message).toBe(`no data from the server for 0.5 s after ${MiB} of ${MODEL.length} bytes of ${REPO}/${FILE} at revision main; the partial file is kept, run again to resume`);
+      // The message names the bytes received, so the deadline must not fire before the whole first MiB is in: 2 s
+      // between two chunks, which a starved process on a loaded machine does not reach (0.5 s it could).
+      const error = await rejection(downloadHubFile(MODEL_FILE, { ...opts, deadlines: { idleMs: 2000 } }));
+      expect(error.message).toBe(`no data from the server for 2 s after ${MiB} of ${MODEL.length} bytes of ${REPO}/${FILE} at revision main; the partial file is kept, run again to resume`);
       expect(statSync(`${expectedPath}.part`).size).toBe(MiB);
       const got = await downloadHubFile(MODEL_FILE, opts);
       expect(got).toMatchObject({ sha256: MODEL_SHA256, source: 'resumed' });
@@ -257,8 +259,10 @@ describe('downloads are bounded in size and time', () => {
   test('a download that keeps moving but too slowly: the overall deadline ends it and keeps the .part', () =>
     withBigHub({ chunkDelayMs: 100 }, async ({ opts }) => {
       const expectedPath = path.join(opts.destDir, 'models--fake-org--fake-model-GGUF', 'main', FILE);
-      const error = await rejection(downloadHubFile(MODEL_FILE, { ...opts, deadlines: { overallMs: 1000 } }));
-      expect(error.message).toMatch(new RegExp(`^the download did not finish within 1 s after \\d+ of ${MODEL.length} bytes of .*; the partial file is kept, run again to resume$`));
+      // 48 chunks 100 ms apart take at least 4.8 s, so a 2 s deadline always ends the download; the 2 s (not 1 s) leave a
+      // loaded machine time for the GET, the redirect and a first chunk, which the .part must hold.
+      const error = await rejection(downloadHubFile(MODEL_FILE, { ...opts, deadlines: { overallMs: 2000 } }));
+      expect(error.message).toMatch(new RegExp(`^the download did not finish within 2 s after \\d+ of ${MODEL.length} bytes of .*; the partial file is kept, run again to resume$`));
       const kept = statSync(`${expectedPath}.part`).size;
       expect(kept).toBeGreaterThan(0);
       expect(kept).toBeLessThan(MODEL.length);

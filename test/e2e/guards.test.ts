@@ -73,8 +73,9 @@ describe('cell guards on tiny', () => {
     expect(idle.error).toMatch(/^aborted by guards\.abort_temperature_c: CPU temperature 95\.0 °C above the limit of 80 °C/);
     expect(m.guards?.tripped).toMatchObject({ guard: 'temperature', reading: 95, limit: 80, unit: '°C' });
     expect(m.guards?.swap.status).toBe('off');
-    // aborted, not measured for its 30 s
-    expect(m.durationMs).toBeLessThan(25_000);
+    // Aborted, not measured for its 30 s: a cell that measured its window takes the window and more (server load,
+    // settle), so the window itself is the bound. A flat 25 s left a loaded machine 5 s less for loading and stopping.
+    expect(m.durationMs).toBeLessThan(30_000);
     expect(idle.verdicts.length).toBeGreaterThan(0);
     expect(idle.verdicts.every((v) => v.status === 'error')).toBe(true);
   });

@@ -38,8 +38,13 @@ describe('npm run bench with bad input', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'corrupt-'));
     const bad = path.join(dir, 'broken.gguf');
     execFileSync('sh', ['-c', `printf 'GGUF not really a model' > ${bad}`]);
+    // The tiny cell must pass: swap growth is machine-wide (another process swapping on a loaded machine would fail
+    // it), so that budget is off; the idle CPU budget stays (it reads the server's own CPU, which load does not add to).
     const { file, outDir } = tinyConfig('', (t) =>
-      t.replace('    builtin: tiny', `    builtin: tiny\n  - name: broken\n    path: ${bad}\n    quant: Q4_K_M`).replace('models: [tiny]', 'models: [broken, tiny]'),
+      t
+        .replace('    builtin: tiny', `    builtin: tiny\n  - name: broken\n    path: ${bad}\n    quant: Q4_K_M`)
+        .replace('models: [tiny]', 'models: [broken, tiny]')
+        .replace('    duration_s: 2\n', '    duration_s: 2\n    budgets:\n      swap_growth_mb: "off"\n'),
     );
     const r = spawnSync(process.execPath, ['--import', 'tsx', cli, '--config', file, '--profile', 'idle'], { cwd: ROOT, encoding: 'utf8', env: childEnv(file) });
     const output = r.stdout + r.stderr;

@@ -104,7 +104,9 @@ describe('a forged scoreboard in Chromium', () => {
       await tab.locator('input.filter').fill(PAYLOADS[0]!);
       await tab.locator('input.filter').fill('');
       await tab.mouse.move(10, 10);
-      await tab.waitForTimeout(200); // let any injected timer or handler have its turn
+      // Let any injected timer or handler have its turn, on the page's own clock: its timers of up to 200 ms queued
+      // before this one fire first however late a loaded machine runs the page (a 200 ms wait here might not).
+      await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
 
       const found = await tab.evaluate(() => {
         const w = window as unknown as { __xss?: unknown };

@@ -2,7 +2,11 @@
 // their id, one each), then the shards merged by `npm run report -- --merge`. The merged scoreboard must hold the same cell ×
 // profile results with the same verdict statuses as the unsharded run, and end with the same exit code. The budgets
 // sit far from what a loaded machine can move (an RSS of at most 1 MB fails, a p95 latency of at most 600 s passes),
-// so the comparison is about the merge, not about timing noise.
+// so the comparison is about the merge, not about timing noise. Swap growth is off in both profiles: it is machine-wide,
+// and the shards measure at other moments than the whole run, so another process swapping could split their verdicts.
+// The client's decode speed is off too: at load 16 every 16-token answer of one cell reached the client in one read
+// (no decode time to divide by: the metric errs), while the same cell in a shard had its tokens apart (a figure that
+// fails "mean >= 1000000"), so its status was the load's; the failing interactive budget is the RSS one, as for idle.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +24,7 @@ const BUDGETS = `
     budgets:
       cpu_pct: "mean <= 95"
       rss_peak_mb: "<= 1"
+      swap_growth_mb: "off"
   interactive:
     prompts: ../../prompts/interactive.jsonl
     warmup: 1
@@ -32,8 +37,8 @@ const BUDGETS = `
       ttft_s: "off"
       swap_growth_mb: "off"
       latency_s: "p(95) <= 600"
-      decode_tps: "mean >= 1000000"
-      rss_peak_mb: "<= 20000"
+      decode_tps: "off"
+      rss_peak_mb: "<= 1"
 `;
 
 const readReport = (runDir: string) => JSON.parse(readFileSync(path.join(runDir, 'scoreboard.json'), 'utf8')) as RunReport;

@@ -49,7 +49,10 @@ exec "${realServer}" "$@"
 }
 
 describe('sleep race against a server that crashes as it falls asleep', () => {
-  // Offsets past the sleep check (it runs once a second), so the first request surely finds the server asleep.
+  // The server checks once a second whether it has idled for sleep_idle_s, so it falls asleep about 1.0 s after an
+  // answer (1000 to 1004 ms, measured at load 20 beside a CPU hog) and, had that check just missed, at 2.0 s. The
+  // offsets sit half-way between (1.5 and 1.7 s), so the first request surely finds it asleep: 100 ms past the deadline
+  // (1.1 s, as before) left a late wake-up of the nice-10 server one scheduling hiccup from "answered, then crashed".
   async function crashRun(maxRelaunches: number) {
     const { serverPath } = await resolveLlama(null, silentProgress);
     const wrapper = crashingServer(serverPath);
@@ -58,7 +61,7 @@ describe('sleep race against a server that crashes as it falls asleep', () => {
       (t) =>
         t.replace(
           'profiles:\n',
-          `profiles:\n  sleep-race:\n    quick: { sleep_idle_s: 1, from_ms: 1100, to_ms: 1300, step_ms: 200, random_offsets: 0, max_relaunches: ${maxRelaunches}, monitor_endpoints: [health], monitor_s: 1 }\n`,
+          `profiles:\n  sleep-race:\n    quick: { sleep_idle_s: 1, from_ms: 1500, to_ms: 1700, step_ms: 200, random_offsets: 0, max_relaunches: ${maxRelaunches}, monitor_endpoints: [health], monitor_s: 1 }\n`,
         ),
     );
     const run = await runBench(file, ['--profile', 'sleep-race'], { env: { LLAMA_SERVER: wrapper } }).done;

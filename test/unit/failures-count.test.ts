@@ -50,6 +50,18 @@ describe('interactive request metrics', () => {
     expect(m.requests_failed).toMatchObject({ status: 'ok', value: 2 });
   });
 
+  test('every request answered but each in one read: the decode speed errs saying so, not "no successful requests"', () => {
+    // Seen on a loaded machine: all four 16-token answers of a cell reached the client in one read (TTFT = E2E).
+    const inOneRead = { ...answered(0.05), ttftMs: 50, itlMs: [], tpotMs: 0, decodeTps: null };
+    const m = requestMetrics([inOneRead, inOneRead], BOOT, 60);
+    for (const k of ['decode_tps', 'decode_tps_mean'] as const) {
+      expect(m[k], k).toMatchObject({ status: 'error', value: null });
+      expect(m[k]!.reason, k).toMatch(/^none of the 2 successful request\(s\) had a client-side decode time: each answer reached the client in one read/);
+    }
+    expect(m.requests_failed).toMatchObject({ status: 'ok', value: 0 });
+    expect(m.latency_p50_s!.value).toBe(0.05);
+  });
+
   test('no request measured at all is an error, not 0 failures', () => {
     expect(requestMetrics([], BOOT, 60).requests_failed).toMatchObject({ status: 'error', value: null });
   });

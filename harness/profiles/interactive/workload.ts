@@ -179,6 +179,13 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
   const e2e = pick(records, (r) => (r.ok ? r.e2eMs : timeoutMs));
   const itl = good.flatMap((r) => r.itlMs);
   const decode = pick(good, (r) => r.decodeTps);
+  // Answers that reached the client in one read (short ones, or a client starved on a loaded machine) leave no time
+  // between first and last token to divide by: with no such time at all, the decode speed errs saying so, not "no
+  // successful requests" when every request succeeded.
+  const decodeUnmeasured =
+    good.length > 0 && decode.length === 0
+      ? failed('tok/s', `none of the ${good.length} successful request(s) had a client-side decode time: each answer reached the client in one read (or had fewer than two tokens)`)
+      : null;
   /** The samples themselves, in the metric's unit, for budgets that name their aggregation ("p(95) <= 30"). */
   const series = (samples: number[], unit: string, kind: 'independent' | 'series', headline: 'mean' | 'median', scale = 1, note: string | null = null) => {
     const scaled = samples.map((x) => x * scale);
@@ -194,7 +201,7 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
     ttft_s: series(ttft, 's', 'independent', 'median', 1e-3, countedAsTimeout),
     latency_s: series(e2e, 's', 'independent', 'median', 1e-3, countedAsTimeout),
     itl_ms: series(itl, 'ms', 'series', 'median'),
-    decode_tps: series(decode, 'tok/s', 'independent', 'mean'),
+    decode_tps: decodeUnmeasured ?? series(decode, 'tok/s', 'independent', 'mean'),
     server_decode_tps: noTimings ?? series(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', 'independent', 'mean'),
     prefill_tps: noTimings ?? series(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', 'independent', 'mean'),
     ttft_p50_s: metric(ttft, 's', p(0.5), 1e-3, countedAsTimeout),
@@ -204,7 +211,7 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
     latency_p99_s: metric(e2e, 's', p(0.99), 1e-3, countedAsTimeout),
     latency_p99_over_p50: metric(e2e, '×', quantileRatioStatistic(0.99, 0.5), 1, countedAsTimeout),
     itl_p99_ms: metric(itl, 'ms', seriesQuantileStatistic(0.99)),
-    decode_tps_mean: metric(decode, 'tok/s', meanStatistic),
+    decode_tps_mean: decodeUnmeasured ?? metric(decode, 'tok/s', meanStatistic),
     decode_tps_cv_pct: good.length === 0 ? none('%') : decodeCv(decode),
     server_decode_tps_mean: noTimings ?? metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanStatistic),
     prefill_tps_mean: noTimings ?? metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanStatistic),
