@@ -52,14 +52,23 @@ describe('interactive request metrics', () => {
 
   test('every request answered but each in one read: the decode speed errs saying so, not "no successful requests"', () => {
     // Seen on a loaded machine: all four 16-token answers of a cell reached the client in one read (TTFT = E2E).
-    const inOneRead = { ...answered(0.05), ttftMs: 50, itlMs: [], tpotMs: 0, decodeTps: null };
+    const inOneRead = { ...answered(0.05), ttftMs: 50, itlMs: [], tpotMs: null, decodeTps: null, decodeNote: 'the whole answer reached the client in one read' };
     const m = requestMetrics([inOneRead, inOneRead], BOOT, 60);
     for (const k of ['decode_tps', 'decode_tps_mean'] as const) {
       expect(m[k], k).toMatchObject({ status: 'error', value: null });
-      expect(m[k]!.reason, k).toMatch(/^none of the 2 successful request\(s\) had a client-side decode time: each answer reached the client in one read/);
+      expect(m[k]!.reason, k).toBe('none of the 2 successful request(s) had a client-side decode time (the whole answer reached the client in one read)');
     }
     expect(m.requests_failed).toMatchObject({ status: 'ok', value: 0 });
     expect(m.latency_p50_s!.value).toBe(0.05);
+  });
+
+  test('some answers bunched: the decode speed rests on the others and says how many', () => {
+    const bunched = { ...answered(0.05), tpotMs: null, decodeTps: null, decodeNote: 'bunched delivery: 8 events after the first read arrived in 1 read(s), more than 2 per read' };
+    const m = requestMetrics([answered(1), bunched, answered(1)], BOOT, 60);
+    for (const k of ['decode_tps', 'decode_tps_mean'] as const) {
+      expect(m[k], k).toMatchObject({ status: 'ok', value: 100 });
+      expect(m[k]!.reason, k).toBe('from 2 of 3 successful requests; 1 had no client-side decode time (bunched delivery)');
+    }
   });
 
   test('no request measured at all is an error, not 0 failures', () => {
