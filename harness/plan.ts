@@ -2,7 +2,9 @@ import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:f
 import path from 'node:path';
 import { hostname as nodeHostname } from 'node:os';
 import si from 'systeminformation';
-import { measureBandwidth as measureMachineBandwidth, type MeasuredBandwidth } from './bandwidth/measure.ts';
+import { formatAge } from './analysis/roofline.ts';
+import { cachedBandwidth } from './bandwidth/cache.ts';
+import type { MeasuredBandwidth } from './bandwidth/measure.ts';
 import type { Budget } from './budgets/budget.ts';
 import type { ProfileName } from './budgets/catalogue.ts';
 import { ConfigError } from './config/errors.ts';
@@ -55,7 +57,7 @@ export interface PlannedCell {
 
 /** Everything a profile file needs, provided to the test files by the global setup (plain, serialisable data). */
 export interface Plan {
-  /** The machine's memory bandwidth, measured once per run, for each cell's decode roofline; null with the reason when it failed. */
+  /** The machine's memory bandwidth for each cell's decode roofline: measured once per run, or kept from an earlier run on this machine (bandwidth/cache.ts, `cachedAgeS`); the reason when it failed. */
   bandwidth?: (MeasuredBandwidth & { error?: undefined }) | { error: string };
   runId: string;
   runDir: string;
@@ -139,8 +141,9 @@ async function measureBandwidth(runDir: string, progress: Progress): Promise<Pla
   const earlier = bandwidthOfRun(runDir);
   if (earlier) return earlier;
   try {
-    const bw = await measureMachineBandwidth();
-    progress(`memory bandwidth ${bw.gbPerSec.toFixed(1)} GB/s (${bw.kind === 'native' ? `native STREAM triad, ${bw.threads} thread(s)` : 'JavaScript fallback, one thread: a lower bound'}), for the decode roofline`);
+    const bw = await cachedBandwidth({ progress });
+    const kept = bw.cachedAgeS !== undefined ? `, measured ${formatAge(bw.cachedAgeS * 1000)} ago and kept in the cache` : '';
+    progress(`memory bandwidth ${bw.gbPerSec.toFixed(1)} GB/s (${bw.kind === 'native' ? `native STREAM triad, ${bw.threads} thread(s)` : 'JavaScript fallback, one thread: a lower bound'}${kept}), for the decode roofline`);
     return bw;
   } catch (e) {
     return { error: (e as Error).message };

@@ -90,6 +90,8 @@ export interface RooflineInputs {
   /** DRAM bandwidth, 10⁹ bytes/s, and how it was measured. */
   bandwidthGbPerSec: number;
   bandwidthKind: 'native' | 'javascript';
+  /** Seconds since the bandwidth was measured, when an earlier run's figure was kept (the roofline says so). */
+  bandwidthAgeS?: number;
   /** The last-level cache in bytes, where known. */
   llcBytes: number | null;
   bytesPerToken: number;
@@ -109,6 +111,15 @@ export interface Roofline {
   efficiencyReason: string | null;
 }
 
+/** An age in words: "40 s", "12 min", "3.2 h", "2.5 days". */
+export function formatAge(ms: number): string {
+  const s = ms / 1000;
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 48 * 3600) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
+}
+
 /**
  * The decode roofline and the share of it a cell reaches. A share above 100 % is not hidden: its reason names the
  * causes that apply (bytes per token that fit in the last-level cache, a fallback bandwidth that is a lower bound, a
@@ -119,7 +130,8 @@ export function decodeRoofline(i: RooflineInputs): Roofline {
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
   const bandwidth = `${i.bandwidthGbPerSec.toFixed(1)} GB/s ${i.bandwidthKind === 'native' ? '(native STREAM triad)' : '(one-thread JavaScript fallback, a lower bound)'}`;
   const bytes = i.bytesFrom === 'gguf' ? `${mb(i.bytesPerToken)} read per token (${i.bytesBasis})` : `${mb(i.bytesPerToken)} of model file (${i.bytesBasis})`;
-  const boundReason = `DRAM roofline: ${bandwidth} ÷ ${bytes}`;
+  const kept = i.bandwidthAgeS === undefined ? '' : `; the bandwidth was measured ${formatAge(i.bandwidthAgeS * 1000)} before this run and kept in the cache`;
+  const boundReason = `DRAM roofline: ${bandwidth} ÷ ${bytes}${kept}`;
   const share = i.measuredTps === null ? null : decodeEfficiency(i.measuredTps, boundTps);
   if (share === null) return { boundTps, boundReason, efficiencyPct: null, efficiencyReason: null };
   const efficiencyPct = share * 100;
@@ -131,7 +143,8 @@ export function decodeRoofline(i: RooflineInputs): Roofline {
     }
     if (i.bandwidthKind === 'javascript') why.push("the bandwidth is the one-thread JavaScript fallback, a lower bound on what llama.cpp's native threads draw");
     if (i.bytesFrom === 'file') why.push('the bytes per token are the file size (no GGUF metadata), which counts the whole token-embedding table');
-    if (why.length === 0) why.push('the bandwidth, measured once when the run started, read low (other work on the machine then?)');
+    const when = i.bandwidthAgeS === undefined ? 'once when the run started' : `${formatAge(i.bandwidthAgeS * 1000)} before this run`;
+    if (why.length === 0) why.push(`the bandwidth, measured ${when}, read low (other work on the machine then?)`);
     efficiencyReason += `. Above 100 % because ${why.join('; and ')}`;
   }
   return { boundTps, boundReason, efficiencyPct, efficiencyReason };

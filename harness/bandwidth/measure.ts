@@ -15,16 +15,16 @@ import { cpuKey } from '../llama/build.ts';
 import { cacheDir } from '../paths.ts';
 import { CPU_COUNT } from '../sampler/proc.ts';
 
-const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'stream-triad.c');
-const FLAGS = [
+export const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'stream-triad.c');
+export const FLAGS = [
   ['-O3', '-march=native', '-pthread'],
   ['-O2', '-pthread'],
 ] as const;
 const MIB = 1024 * 1024;
 /** STREAM's rule: each array at least 4 × the last-level cache, so the triad measures memory, not cache. */
-const CACHE_MULTIPLE = 4;
-const MIN_ARRAY_BYTES = 32 * MIB;
-const REPETITIONS = 3;
+export const CACHE_MULTIPLE = 4;
+export const MIN_ARRAY_BYTES = 32 * MIB;
+export const REPETITIONS = 3;
 
 export interface MeasuredBandwidth extends MemoryBandwidth {
   /** `native`: the C triad on native threads; `javascript`: the one-thread fallback, a lower bound. */
@@ -33,6 +33,10 @@ export interface MeasuredBandwidth extends MemoryBandwidth {
   threads: number;
   /** The last-level cache, when sysfs says: a model whose bytes per token fit in it can decode faster than DRAM allows. */
   llcBytes: number | null;
+  /** When the triad ran (ISO time); a figure from an earlier run, taken from the cache, is older than its run. */
+  measuredAt?: string;
+  /** Seconds between the measurement and this run, when the figure came from the cache (see cache.ts). */
+  cachedAgeS?: number;
 }
 
 /** The largest cache of cpu0 (the last level), from sysfs; null where it cannot be read. */

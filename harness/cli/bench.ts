@@ -11,23 +11,21 @@ import { PROFILE_NAMES } from '../budgets/catalogue.ts';
 import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/errors.ts';
 import { LockTimeoutError } from '../llama/lock.ts';
 import { ToolchainError } from '../llama/toolchain.ts';
-import { prepareDryRun } from '../dry-run/prepare.ts';
 import { dryRunExitCode, renderDryRun } from '../dry-run/render.ts';
 import { DownloadError } from '../models/hub.ts';
-import { runFlow } from '../flow/command.ts';
 import { newRunId, preparePlan } from '../plan.ts';
 import { DiskFullError } from '../paths.ts';
 import { stderrProgress } from '../progress.ts';
 import { TARGET_PID_VAR, TARGET_URL_VAR } from '../config/target-checks.ts';
 import { TargetError } from '../server/errors.ts';
 import { isRemoteTarget } from '../config/target-schema.ts';
-import { renderRemoteDryRun } from '../server/dry-run.ts';
 import { describeTarget } from '../server/target.ts';
 import { validateBenchInput } from './bench-input.ts';
 import { SHARD_VAR, shardLabel } from '../shard/shard.ts';
-import { blobFileName, writeEmptyShardReport } from '../shard/run.ts';
 import { PLANNER_MODE_VAR } from '../config/mode-override.ts';
 import { REPEAT_VAR } from '../matrix/repeat.ts';
+// --tune/--flow, --dry-run and --shard load their modules when asked for (below): every run starts under tsx, which
+// loads each module it imports, and a plain run needs 143 of the 188 files these would pull in.
 
 const EXIT_HARNESS_CRASH = 3;
 const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [-t PATTERN] [--resume RUN-ID] [--dry-run]
@@ -84,13 +82,16 @@ async function main(): Promise<number> {
   warn(configFile, request.warnings);
   // --tune / --flow (harness/flow): several Vitest runs in one run directory, chosen step by step.
   if (request.kind === 'flow') {
+    const { runFlow } = await import('../flow/command.ts');
     return runFlow(request.flow!, { configFile, config: loaded.config, ...(request.resume ? { resume: request.resume } : {}), ...(request.baseline ? { baseline: request.baseline } : {}) });
   }
   if (request.kind === 'dry-run' && isRemoteTarget(loaded.config.target)) {
+    const { renderRemoteDryRun } = await import('../server/dry-run.ts');
     process.stdout.write(`${renderRemoteDryRun(loaded, request.profiles, request.selection?.keeps).join('\n')}\n`);
     return 0;
   }
   if (request.kind === 'dry-run') {
+    const { prepareDryRun } = await import('../dry-run/prepare.ts');
     const report = await prepareDryRun(loaded, request.selection ? { selection: request.selection } : {});
     process.stdout.write(`${renderDryRun(report).join('\n')}\n`);
     for (const d of report.downloads.filter((x) => x.error)) process.stderr.write(`cannot download model "${d.model}" ${d.quant}: ${d.error}\n`);
@@ -113,14 +114,14 @@ async function main(): Promise<number> {
   if (plan.shard) stderrProgress(`shard ${shardLabel(plan.shard)}: ${plan.cells.length} of the matrix's ${plan.shard.cellsTotal} cell(s)`);
   if (plan.shard && plan.cells.length === 0) {
     // Vitest fails a file without tests; an empty shard still leaves a scoreboard for the merge to count.
+    const { writeEmptyShardReport } = await import('../shard/run.ts');
     for (const file of writeEmptyShardReport(plan)) stderrProgress(`wrote ${file}`);
     return 0;
   }
   // A shard also writes Vitest's blob report (its own format, for `vitest --merge-reports`); the reporters are
   // named again because a --reporter on the command line replaces the config's list.
-  const shardArgs = plan.shard
-    ? ['--reporter=default', '--reporter=./reporters/scoreboard.ts', '--reporter=blob', `--outputFile.blob=${path.join(plan.runDir, blobFileName(plan.shard))}`]
-    : [];
+  const blob = plan.shard ? path.join(plan.runDir, (await import('../shard/run.ts')).blobFileName(plan.shard)) : null;
+  const shardArgs = blob ? ['--reporter=default', '--reporter=./reporters/scoreboard.ts', '--reporter=blob', `--outputFile.blob=${blob}`] : [];
 
   const vitest = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

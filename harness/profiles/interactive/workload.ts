@@ -137,6 +137,7 @@ export function rooflineMetrics(plan: Plan, planned: PlannedCell, decode: Metric
     bandwidthGbPerSec: plan.bandwidth.gbPerSec,
     bandwidthKind: plan.bandwidth.kind ?? 'javascript',
     llcBytes: plan.bandwidth.llcBytes ?? null,
+    ...(plan.bandwidth.cachedAgeS !== undefined ? { bandwidthAgeS: plan.bandwidth.cachedAgeS } : {}),
     bytesPerToken: meta?.decodeBytesPerToken ?? planned.model.bytes,
     bytesFrom: meta?.decodeBytesPerToken ? 'gguf' : 'file',
     bytesBasis: meta?.decodeBytesBasis ?? 'the GGUF metadata could not be read',
