@@ -71,7 +71,7 @@ describe('idle + interactive on tiny', () => {
     expect(responses).toHaveLength(1 + 6);
     const csv = readFileSync(path.join(runDir, 'scoreboard.csv'), 'utf8');
     expect(csv).toMatch(/^run_id,profile,cell,/);
-    expect(csv).toMatch(/interactive,tiny Q4_K_M t1 c1024 nice10,tiny,Q4_K_M,1,1024,nice10,,,,,,,,,completed,latency_p95_s,[\d.]+,s,ok,,<= 2\.5,pass/);
+    expect(csv).toMatch(/interactive,tiny Q4_K_M t1 c1024 nice10,tiny,Q4_K_M,1,1024,nice10,,,,,,,,,completed,latency_p95_s,[\d.]+,s,ok,,<= 0\.001,fail/);
     const index = JSON.parse(readFileSync(path.join(outDir, 'scoreboard.json'), 'utf8')) as { runs: { runId: string }[] };
     expect(index.runs.map((r) => r.runId)).toEqual([report.runId]);
   });
