@@ -120,6 +120,10 @@ export function counterDeltaJ(beforeUj: number, afterUj: number, maxUj: number):
   return uj / 1e6;
 }
 
+/** How far apart the clock readings around a snapshot's reads may be, and how often a wider one is read again. */
+export const SNAPSHOT_SPREAD_MS = 2;
+export const SNAPSHOT_ATTEMPTS = 5;
+
 /** Reads every domain of a probed tree; one snapshot is one instant. */
 export class RaplReader {
   constructor(
@@ -134,14 +138,24 @@ export class RaplReader {
     return probe.status === 'ok' ? new RaplReader(root, probe.domains, fs) : { skipped: probe.reason };
   }
 
-  /** Raw counters now; throws when a counter that read at the probe no longer does (the caller errors its figure). */
+  /**
+   * Raw counters now; throws when a counter that read at the probe no longer does (the caller errors its figure).
+   * The instant is the reading's: a reader descheduled between the reads and the clock (tens of ms beside a CPU hog,
+   * over a second once in CI) would stamp counters read earlier with a later time, and a window's joules would then
+   * belong to other instants than its marks say. So the reads are bracketed by the clock and taken again, a few
+   * times at most, until the bracket is at most SNAPSHOT_SPREAD_MS wide.
+   */
   snapshot(): RaplSnapshot {
-    const uj: Record<string, number> = {};
-    for (const d of this.domains) {
-      const file = path.join(this.root, d.id, 'energy_uj');
-      uj[d.id] = parseUj(this.fs.readFile(file), file);
+    for (let attempt = 1; ; attempt++) {
+      const before = performance.now();
+      const uj: Record<string, number> = {};
+      for (const d of this.domains) {
+        const file = path.join(this.root, d.id, 'energy_uj');
+        uj[d.id] = parseUj(this.fs.readFile(file), file);
+      }
+      const at = performance.now();
+      if (at - before <= SNAPSHOT_SPREAD_MS || attempt >= SNAPSHOT_ATTEMPTS) return { at, uj };
     }
-    return { at: performance.now(), uj };
   }
 
   /** Joules per domain id between two snapshots, each across one wrap. */

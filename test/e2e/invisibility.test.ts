@@ -1,6 +1,7 @@
 // The invisibility probe on tiny, through real llama-servers: per cell it measures with the server idle and
 // decoding, and reports slowdown and timer lateness with their budgets; then one paired session compares the cells
-// against each other. The priority presets are checked on real servers through /proc.
+// against each other. The priority presets are checked on real servers through /proc: normal and sched_idle on the
+// run's own servers, nice19 on one started here.
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,11 +34,8 @@ describe.skipIf(process.platform !== 'linux')('priority presets on a real llama-
     options = { serverPath: llama.serverPath, modelPath: model.path, threads: 2, ctx: 512, priority: 'normal', cpuAffinity: null, parallel: 1, extraArgs: [], logFile, loadTimeoutMs: 120_000, stopGraceMs: 5000 };
   });
 
-  test.each([
-    ['sched_idle', SCHED_IDLE, 19],
-    ['nice19', SCHED_OTHER, 19],
-    ['normal', SCHED_OTHER, 0],
-  ] as const)('%s: every thread runs with policy %i at nice %i', async (priority, policy, nice) => {
+  // normal and sched_idle are checked on the servers of the profile run below, while they decode.
+  test.each([['nice19', SCHED_OTHER, 19]] as const)('%s: every thread runs with policy %i at nice %i', async (priority, policy, nice) => {
     const server = await startServer({ ...options, priority });
     try {
       // Decode once, so the compute threads exist and have applied whatever priority llama.cpp sets itself.
@@ -54,32 +52,51 @@ describe.skipIf(process.platform !== 'linux')('priority presets on a real llama-
 });
 
 test('the invisibility profile reports slowdown and lateness per cell, and a paired comparison of the cells', async () => {
+  // Short phases and 8-token background answers: the test checks the figures and the session's structure, not their
+  // size, and each active phase ends by waiting for the answer in flight (seconds for a sched_idle server beside a hog).
   const { file, outDir } = tinyConfig('', (t) =>
     t
       .replace('priority: [nice10]', 'priority: [normal, sched_idle]')
       .replace(
         'profiles:\n',
-        'profiles:\n  invisibility:\n    foreground_ms: 400\n    lateness_ms: 300\n    max_tokens: 32\n    rounds: 3\n    paired: { min_rounds: 3, max_rounds: 3 }\n',
+        'profiles:\n  invisibility:\n    foreground_ms: 200\n    lateness_ms: 150\n    max_tokens: 8\n    rounds: 3\n    paired: { min_rounds: 3, max_rounds: 3 }\n',
       ),
   );
   const run = runVitest(['--project', 'invisibility'], file);
-  // While a sched_idle server runs (its own cell, then the paired session), it is a real process whose log (its
-  // stdout) lies in this run's directory: every thread must be SCHED_IDLE at nice 19.
-  const seen = new Map<number, { policy: number; nice: number }[]>();
+  // While the run's servers live (each cell's own, then the paired session's), they are real processes whose log
+  // (their stdout) lies in this run's directory and names their priority. Every thread of each, at every look (from
+  // start-up through decoding), must run as its preset says: sched_idle is SCHED_IDLE at nice 19, normal SCHED_OTHER at 0.
+  const want = { sched_idle: { policy: SCHED_IDLE, nice: 19 }, normal: { policy: SCHED_OTHER, nice: 0 } } as const;
+  const seen = new Map<number, { priority: keyof typeof want; looks: number; maxThreads: number; wrong: { policy: number; nice: number }[] }>();
   const poll = setInterval(() => {
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
       try {
         if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'llama-server') continue;
         const log = readlinkSync(`/proc/${pid}/fd/1`);
-        if (log.startsWith(outDir) && log.includes('sched_idle') && !seen.has(pid)) seen.set(pid, threadsOf(pid));
+        if (!log.startsWith(outDir)) continue;
+        const priority = log.includes('_sched_idle') ? 'sched_idle' : log.includes('_normal') ? 'normal' : null;
+        if (!priority) continue;
+        const threads = threadsOf(pid);
+        const s = seen.get(pid) ?? { priority, looks: 0, maxThreads: 0, wrong: [] };
+        s.looks++;
+        s.maxThreads = Math.max(s.maxThreads, threads.length);
+        s.wrong.push(...threads.filter((t) => t.policy !== want[priority].policy || t.nice !== want[priority].nice));
+        seen.set(pid, s);
       } catch {
-        // the process ended between the listing and the read
+        // the process or a thread ended between the listing and the read
       }
     }
   }, 100);
   const finished = await run.done.finally(() => clearInterval(poll));
-  expect(seen.size, finished.output).toBeGreaterThanOrEqual(1);
-  for (const threads of seen.values()) expect(threads.every((t) => t.policy === SCHED_IDLE && t.nice === 19), JSON.stringify(threads)).toBe(true);
+  console.log(`invisibility e2e: ${[...seen.values()].map((s) => `${s.priority} (${s.looks} looks, up to ${s.maxThreads} threads)`).join(', ')}`);
+  for (const priority of ['sched_idle', 'normal'] as const) {
+    const servers = [...seen.values()].filter((s) => s.priority === priority);
+    expect(servers.length, `${priority} servers seen\n${finished.output.slice(-3000)}`).toBeGreaterThanOrEqual(1);
+    for (const s of servers) {
+      expect(s.wrong, priority).toEqual([]);
+      expect(s.maxThreads, priority).toBeGreaterThan(1);
+    }
+  }
 
   const runId = readdirSync(outDir).find((d) => /^\d{8}-/.test(d))!;
   const report = JSON.parse(readFileSync(path.join(outDir, runId, 'scoreboard.json'), 'utf8')) as RunReport;

@@ -1,20 +1,25 @@
-// The whole pipeline on the tiny default model: real llama-server, real /proc, the real reporter.
+// The whole pipeline on the tiny default model: real llama-server, real /proc, the real reporter. One run serves every
+// test: idle and interactive, with an impossible latency budget (so the run must fail, and name the test that did)
+// and no RAPL tree (BENCH_POWERCAP_ROOT names none), so every energy figure is estimated or skipped.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { ENERGY_METRIC_NAMES } from '../../harness/energy/declare.ts';
 import type { RunReport } from '../../harness/report/model.ts';
 import { runVitest, serversTagged, tinyConfig, type Finished } from './helpers.ts';
 
 const TAG = `e2e-pipeline-${process.pid}`;
 
 describe('idle + interactive on tiny', () => {
-  const { file, outDir } = tinyConfig(`llama:\n  extra_args: [--alias, ${TAG}]\n`);
+  const { file, outDir } = tinyConfig(`llama:\n  extra_args: [--alias, ${TAG}]\nenergy:\n  idle_baseline_s: 2\n`, (t) =>
+    t.replace('    max_tokens: 128\n', '    max_tokens: 128\n    budgets:\n      latency_s: "p(95) <= 0.001"\n      idle_power_w: "<= 2"\n'),
+  );
   let run: Finished;
   let runDir: string;
   let report: RunReport;
 
   beforeAll(async () => {
-    run = await runVitest(['--project', 'idle', '--project', 'interactive'], file).done;
+    run = await runVitest(['--project', 'idle', '--project', 'interactive'], file, { env: { BENCH_POWERCAP_ROOT: path.join(outDir, 'no-such-powercap') } }).done;
     const runs = readdirSync(outDir).filter((d) => /^\d{8}-\d{6}-[0-9a-f]{6}$/.test(d));
     expect(runs, run.output).toHaveLength(1);
     runDir = path.join(outDir, runs[0]!);
@@ -32,6 +37,17 @@ describe('idle + interactive on tiny', () => {
     expect(run.code, run.output).toBe(failing.length + errored.length > 0 ? 1 : 0);
     expect(run.output).toMatch(/Scoreboard: .*report\.html/);
     expect(run.output).toMatch(/\| tiny Q4_K_M t1 c1024 nice10 +\|/);
+  });
+
+  test('an impossible budget (p95 latency ≤ 0.001 s) fails the run: non-zero exit, the named test, fail in the scoreboard', () => {
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('tiny Q4_K_M t1 c1024 nice10 > latency p95 ≤ 0.001 s');
+    const inter = report.cells.find((c) => c.profile === 'interactive')!;
+    const v = inter.verdicts.find((x) => x.metric === 'latency_s' && x.aggregation === 'p(95)')!;
+    expect(v).toMatchObject({ status: 'fail', limit: 0.001, op: '<=' });
+    expect(v.value!).toBeGreaterThan(0.001);
+    // The figure judged is the stored p95 of the same samples.
+    expect(v.value!).toBeCloseTo(inter.metrics.latency_p95_s!.value!, 6);
   });
 
   test('each cell stores its figures once: on the cell, not again inside its measurement', () => {
@@ -55,7 +71,7 @@ describe('idle + interactive on tiny', () => {
     expect(responses).toHaveLength(1 + 6);
     const csv = readFileSync(path.join(runDir, 'scoreboard.csv'), 'utf8');
     expect(csv).toMatch(/^run_id,profile,cell,/);
-    expect(csv).toMatch(/interactive,tiny Q4_K_M t1 c1024 nice10,tiny,Q4_K_M,1,1024,nice10,,,,,,,,,completed,latency_p95_s,[\d.]+,s,ok,,<= 2\.5,pass/);
+    expect(csv).toMatch(/interactive,tiny Q4_K_M t1 c1024 nice10,tiny,Q4_K_M,1,1024,nice10,,,,,,,,,completed,latency_p95_s,[\d.]+,s,ok,,<= 0\.001,fail/);
     const index = JSON.parse(readFileSync(path.join(outDir, 'scoreboard.json'), 'utf8')) as { runs: { runId: string }[] };
     expect(index.runs.map((r) => r.runId)).toEqual([report.runId]);
   });
@@ -74,10 +90,11 @@ describe('idle + interactive on tiny', () => {
     expect(inter.state).toBe('completed');
     expect(idle.metrics.cpu_mean_pct).toMatchObject({ status: 'ok' });
     expect(idle.metrics.rss_peak_mb!.value).toBeGreaterThan(10);
-    // The server decodes while we stream: it must show real CPU use, more than when idle. How much more depends on
-    // what else runs (a nice-10 server on a busy machine gets a small share), so the bounds leave room for load.
-    expect(inter.metrics.cpu_mean_pct!.value!).toBeGreaterThan(idle.metrics.cpu_mean_pct!.value! + 1);
-    expect(inter.metrics.cpu_peak_pct!.value!).toBeGreaterThan(10);
+    // The server decodes while we stream: it must show real CPU use, more than when idle. A nice-10 server beside a
+    // CPU hog gets a small share (a nice-0 task weighs about nine times more), so there is no fixed floor: decoding
+    // must read above idle, where a loaded server reads about 0.
+    expect(inter.metrics.cpu_mean_pct!.value!).toBeGreaterThan(idle.metrics.cpu_mean_pct!.value!);
+    expect(inter.metrics.cpu_peak_pct!.value!).toBeGreaterThan(idle.metrics.cpu_mean_pct!.value!);
     expect(inter.metrics.requests_failed!.value).toBe(0);
     expect(inter.metrics.ttft_p50_s!.value!).toBeGreaterThan(0);
   });
@@ -130,20 +147,32 @@ describe('idle + interactive on tiny', () => {
   test('no llama-server is left behind', () => {
     expect(serversTagged(TAG)).toEqual([]);
   });
-});
 
-describe('an impossible budget fails the run', () => {
-  test('p95 latency ≤ 0.001 s: non-zero exit, named test, fail in the scoreboard', async () => {
-    const { file, outDir } = tinyConfig('', (t) => t.replace('    max_tokens: 128', '    max_tokens: 16\n    budgets:\n      latency_s: "p(95) <= 0.001"'));
-    const run = await runVitest(['--project', 'interactive', '-t', 'Q4_K_M'], file).done;
-    expect(run.code).toBe(1);
-    expect(run.output).toContain('tiny Q4_K_M t1 c1024 nice10 > latency p95 ≤ 0.001 s');
-    const runId = readdirSync(outDir).find((d) => /^\d{8}-/.test(d))!;
-    const report = JSON.parse(readFileSync(path.join(outDir, runId, 'scoreboard.json'), 'utf8')) as RunReport;
-    const v = report.cells[0]!.verdicts.find((x) => x.metric === 'latency_s' && x.aggregation === 'p(95)')!;
-    expect(v).toMatchObject({ status: 'fail', limit: 0.001, op: '<=' });
-    expect(v.value!).toBeGreaterThan(0.001);
-    // The figure judged is the stored p95 of the same samples.
-    expect(v.value!).toBeCloseTo(report.cells[0]!.metrics.latency_p95_s!.value!, 6);
-  }, 1_200_000);
+  describe('energy without RAPL (the same run)', () => {
+    test('every energy figure is estimated with the coefficient and its source, or skipped with the reason: never zero, never unlabelled', () => {
+      const c = report.cells.find((x) => x.profile === 'interactive')!;
+      expect(c.state, c.error ?? run.output.slice(-2000)).toBe('completed');
+      for (const name of ENERGY_METRIC_NAMES) {
+        const m = c.metrics[name]!;
+        if (m.status === 'ok') {
+          expect(m.method, name).toBe('estimated');
+          expect(m.reason, name).toMatch(/ccf_aws_vcpu.*Cloud Carbon Footprint.*no live counter: no RAPL on this machine/);
+          if (!name.startsWith('active_')) expect(m.value, name).toBeGreaterThan(0);
+        } else {
+          expect(m.status, name).toBe('skipped');
+          expect(m.value).toBeNull();
+          expect(m.reason, name).toBeTruthy();
+        }
+      }
+      expect(c.metrics.total_wh!.status).toBe('ok');
+      expect(c.metrics.idle_power_w!.status).toBe('ok');
+      const html = readFileSync(path.join(runDir, 'report.html'), 'utf8');
+      // Badges on figures carry a title (the legend's do not).
+      expect(html).toMatch(/<span class="badge m-estimated" title="estimated">/);
+      expect(html).not.toMatch(/<span class="badge m-(measured|attributed)" title=/);
+      expect(html).toMatch(/Energy and carbon:<\/b> estimated: /);
+      // The budgets still judge the estimate, labelled as such in the figure they judge.
+      expect(c.verdicts.find((x) => x.metric === 'idle_power_w')!.status).toMatch(/pass|fail/);
+    });
+  });
 });

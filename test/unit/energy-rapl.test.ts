@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { counterDeltaJ, powercapRoot, probeRapl, RaplReader, type PowercapFs } from '../../harness/energy/rapl.ts';
+import { counterDeltaJ, powercapRoot, probeRapl, RaplReader, SNAPSHOT_ATTEMPTS, SNAPSHOT_SPREAD_MS, type PowercapFs } from '../../harness/energy/rapl.ts';
 import { Sampler } from '../../harness/sampler/sampler.ts';
 
 const MAX = 262_143_328_850;
@@ -73,6 +73,45 @@ describe('RAPL domains', () => {
     const a = reader.snapshot();
     writeFileSync(path.join(root, 'intel-rapl:0/energy_uj'), '250000'); // 1000 µJ to the top, then 250 000 past 0
     expect(reader.packageJoules(a, reader.snapshot())).toBeCloseTo(0.251, 9);
+  });
+
+  test('a snapshot is stamped at its reads: a reader held up between the reads and the clock reads again', () => {
+    const root = tree(zone('intel-rapl:0', 'package-0', 1_000_000));
+    const probe = probeRapl(root);
+    if (probe.status !== 'ok') throw new Error('no probe');
+    // The first reads stall 30 ms after the counter is taken (as a descheduled reader would); the counter then moves.
+    let reads = 0;
+    let stalledAt = 0;
+    const fs: PowercapFs = {
+      readdir: (d) => readdirSync(d),
+      readFile: (f) => {
+        const text = readFileSync(f, 'utf8');
+        if (reads++ === 0) {
+          stalledAt = performance.now();
+          while (performance.now() - stalledAt < 30); // busy: a stall the reader cannot see but through the clock
+          writeFileSync(path.join(root, 'intel-rapl:0/energy_uj'), '2000000');
+        }
+        return text;
+      },
+    };
+    const snap = new RaplReader(root, probe.domains, fs).snapshot();
+    expect(reads).toBeGreaterThanOrEqual(2); // more when a loaded machine also holds up a later read
+    // The stamped value is the one read after the stall, not the stale 1 J stamped 30 ms late.
+    expect(snap.uj['intel-rapl:0']).toBe(2_000_000);
+    expect(snap.at - stalledAt).toBeGreaterThanOrEqual(30);
+    // A reader that is always slow keeps its last reading rather than reading forever.
+    let slow = 0;
+    const always: PowercapFs = {
+      readdir: (d) => readdirSync(d),
+      readFile: (f) => {
+        slow++;
+        const t = performance.now();
+        while (performance.now() - t < SNAPSHOT_SPREAD_MS + 1);
+        return readFileSync(f, 'utf8');
+      },
+    };
+    expect(new RaplReader(root, probe.domains, always).snapshot().uj['intel-rapl:0']).toBe(2_000_000);
+    expect(slow).toBe(SNAPSHOT_ATTEMPTS);
   });
 
   test('absent tree, empty tree, no package: skipped with the reason', () => {
