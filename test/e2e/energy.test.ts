@@ -13,6 +13,7 @@ import { resolveLlama } from '../../harness/llama/resolve.ts';
 import { silentProgress } from '../../harness/progress.ts';
 import type { CellReport, RunReport } from '../../harness/report/model.ts';
 import { ROOT, runVitest, tinyConfig, waitFor } from './helpers.ts';
+import { RaplTruth } from '../fixtures/rapl-truth.ts';
 
 const WRITER = path.join(ROOT, 'test/fixtures/rapl-writer.mjs');
 const tag = `energy-e2e-${randomBytes(4).toString('hex')}`;
@@ -57,33 +58,10 @@ async function run(env: NodeJS.ProcessEnv, serverPath: string): Promise<Run> {
   return { report, cell, runDir, output: done.output };
 }
 
-/** The writer's power changes, [epoch ms, W]. */
-function powerLog(): [number, number][] {
-  return readFileSync(powerLogFile, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number) as [number, number]);
-}
-/** Joules the writer was told to add over [from, to] (epoch ms). */
-function truthJ(from: number, to: number): number {
-  const log = powerLog();
-  let j = 0;
-  log.forEach(([t, w], i) => {
-    const ms = Math.min(log[i + 1]?.[0] ?? Infinity, to) - Math.max(t, from);
-    if (ms > 0) j += (w * ms) / 1000;
-  });
-  return j;
-}
-/**
- * The instant whose energy a read at `at` saw: the counter file holds the last value written, which the writer keeps
- * at most 3 ms old unless it was held up (then it logged the span). A mark is stamped at its read (the reader
- * re-reads when it was held up itself), so where the writer was late the truth ends at the value's instant, not the mark's.
- */
-function counterInstant(at: number): number {
-  const spans = existsSync(staleLogFile) ? readFileSync(staleLogFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ').map(Number) as [number, number]) : [];
-  return Math.min(at, ...spans.filter(([valueAt, replacedAt]) => valueAt < at && at < replacedAt).map(([valueAt]) => valueAt));
-}
-/** Joules the counter values read at two marks differ by, by what the writer was told. */
-function truthBetweenMarks(from: number, to: number): number {
-  return truthJ(counterInstant(from), counterInstant(to));
-}
+const truth = new RaplTruth(powerLogFile, staleLogFile);
+const truthJ = (from: number, to: number) => truth.joules(from, to);
+const counterInstant = (at: number) => truth.counterInstant(at);
+const truthBetweenMarks = (from: number, to: number) => truth.betweenMarks(from, to);
 
 let measured: Run;
 type Response = { warmup: boolean; ok: boolean; output_tokens: number; energy: Record<string, number> };
@@ -143,7 +121,7 @@ describe('with a fake powercap tree (BENCH_POWERCAP_ROOT)', () => {
       expect(e.split_epoch_ms).toBeGreaterThan(e.start_epoch_ms!);
       expect(e.end_epoch_ms).toBeGreaterThan(e.split_epoch_ms!);
     }
-    const late = existsSync(staleLogFile) ? readFileSync(staleLogFile, 'utf8').trim().split('\n').filter(Boolean).length : 0;
+    const late = truth.staleSpans();
     console.log(`energy e2e: per-request error vs the writer ${errors.map((x) => `${(x * 100).toFixed(2)} %`).join(', ')}; sum ${sumMeasured.toFixed(2)} J measured vs ${sumTruth.toFixed(2)} J written; idle ${measured.cell.metrics.idle_power_w!.value} W; mean request power ${(sumMeasured / rs.reduce((s, r) => s + (r.energy.end_epoch_ms! - r.energy.start_epoch_ms!) / 1000, 0)).toFixed(2)} W; ${late} stale span(s) of the counter`);
     for (const x of errors) expect(Math.abs(x)).toBeLessThan(0.02);
     expect(Math.abs(sumMeasured - sumTruth) / sumTruth).toBeLessThan(0.02);
