@@ -63,7 +63,7 @@ describe('interactive request metrics', () => {
   });
 
   test('some answers bunched: the decode speed rests on the others and says how many', () => {
-    const bunched = { ...answered(0.05), tpotMs: null, decodeTps: null, decodeNote: 'bunched delivery: 8 events after the first read arrived in 1 read(s), more than 2 per read' };
+    const bunched = { ...answered(0.05), tpotMs: null, decodeTps: null, decodeNote: 'bunched delivery: 8 events after the first read arrived in 1 read(s), more than 4 per read' };
     const m = requestMetrics([answered(1), bunched, answered(1)], BOOT, 60);
     for (const k of ['decode_tps', 'decode_tps_mean'] as const) {
       expect(m[k], k).toMatchObject({ status: 'ok', value: 100 });

@@ -88,18 +88,18 @@ describe('latencies', () => {
     expect(l.e2eMs).toBe(51);
     expect(l.tpotMs).toBeNull();
     expect(l.decodeTps).toBeNull();
-    expect(l.decodeNote).toBe('bunched delivery: 8 events after the first read arrived in 1 read(s), more than 2 per read');
+    expect(l.decodeNote).toBe('bunched delivery: 8 events after the first read arrived in 1 read(s), more than 4 per read');
   });
-  test('tokens in the first read are not counted in the decode span; two per read is still a decode time', () => {
-    // first read: 3 tokens at 150; then 2 reads of 2 tokens (160, 170): 4 tokens over 20 ms → 5 ms per token
-    const l = latencies(rec([150, 150, 150, 160, 160, 170, 170], Array(7).fill(1)), 100);
-    expect(l.tpotMs).toBe(5);
-    expect(l.decodeTps).toBe(200);
+  test('tokens in the first read are not counted in the decode span; four per read is still a decode time', () => {
+    // first read: 3 tokens at 150; then 2 reads of 4 tokens (160, 170): 8 tokens over 20 ms → 2.5 ms per token
+    const l = latencies(rec([150, 150, 150, ...Array(4).fill(160), ...Array(4).fill(170)], Array(11).fill(1)), 100);
+    expect(l.tpotMs).toBe(2.5);
+    expect(l.decodeTps).toBe(400);
     expect(l.decodeNote).toBeNull();
-    // exactly at the limit (4 tokens in 2 reads) passes; one more token is past it
-    const over = latencies(rec([150, 160, 160, 160, 170, 170], Array(6).fill(1)), 100);
+    // one more event in the last read is past the limit: 9 events in 2 reads
+    const over = latencies(rec([150, ...Array(4).fill(160), ...Array(5).fill(170)], Array(10).fill(1)), 100);
     expect(over.tpotMs).toBeNull();
-    expect(over.decodeNote).toMatch(/5 events after the first read arrived in 2 read\(s\)/);
+    expect(over.decodeNote).toBe('bunched delivery: 9 events after the first read arrived in 2 read(s), more than 4 per read');
   });
   test('a server that packs several tokens into each event still has a decode time; its usage count wins', () => {
     // one event per read, 4 tokens each after a first of one: 8 tokens over 20 ms
