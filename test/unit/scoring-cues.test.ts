@@ -471,6 +471,10 @@ describe('ASSERTING_VERB', () => {
     'of about ',
     'x≈ ',
     'x= ',
+    'x = ',
+    'x ≈ ',
+    '3 + 4 = ',
+    '(2 * 6) = $',
     'is approximately ',
     'is roughly ',
     'is exactly ',
@@ -489,7 +493,7 @@ describe('ASSERTING_VERB', () => {
   ])('asserts: %j', (before) => {
     expect(ASSERTING_VERB.test(before)).toBe(true);
   });
-  test.each(['this ', 'is', 'issue ', 'is a ', 'costs $$', 'weighs ', 'is 5 '])('does not assert: %j', (before) => {
+  test.each(['this ', 'is', 'issue ', 'is a ', 'costs $$', 'weighs ', 'is 5 ', 'x =', '=> ', 'x =5 '])('does not assert: %j', (before) => {
     expect(ASSERTING_VERB.test(before)).toBe(false);
   });
 });

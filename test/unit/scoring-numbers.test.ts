@@ -311,3 +311,13 @@ describe('numberFinder: the rule names the verb, not the currency sign', () => {
     expect(extractAnswer(out, numberFinder(same))).toMatchObject({ state: 'answer', value: 6, rule: 'the last statement, the number after "costs"' });
   });
 });
+
+describe('numberFinder: a spaced "=" asserts the number after it', () => {
+  const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+  test('an input restated with "has" before the computation does not win over its result', () => {
+    // "=" was an asserting verb only when glued ("x= 24"), so "has 6" was the one asserted number and 6 was graded
+    expect(extractAnswer('Each box has 6 eggs, and 4 boxes × 6 = 24 eggs', numberFinder(same))).toMatchObject({ state: 'answer', value: 24 });
+    expect(extractAnswer('She has 5 pens, 3 + 5 = 8', numberFinder(same))).toMatchObject({ state: 'answer', value: 8 });
+    expect(extractAnswer('Each box has 6 eggs; 4 × 6 ≈ 24', numberFinder(same))).toMatchObject({ state: 'answer', value: 24 });
+  });
+});
