@@ -50,7 +50,7 @@ export const AFFIRMED_AFTER =
   /^\s*[)\]"'”]*\s*(?:is|would be|seems to be|must be)\s+(?:the\s+)?(?:(?:correct|right|best|final|true)(?:\s+(?:answer|option|choice|one))?|answer)\b/i;
 
 /** Between two different candidates: they are alternatives ("A or B", "280-290", "36/40"). */
-export const HEDGE_BETWEEN = /^[\s,;:"'*)(\]\[]*(?:,\s*)?(?:or|and\/or|\/|either|maybe|possibly|perhaps|to|~|or maybe|or possibly|or perhaps)[\s"'*(\[]*$/i;
+export const HEDGE_BETWEEN = /^[\s,;:"'*)(\]\[]*(?:or|and\/or|\/|either|maybe|possibly|perhaps|to|~|or maybe|or possibly|or perhaps)[\s"'*(\[]*$/i;
 /** Between two different candidates: a list ("A, B and C"). */
 export const LIST_BETWEEN = /^[\s"'*)(\]\[]*(?:,|;|&|and|plus|as well as|, and)[\s"'*(\[]*$/i;
 /** Words that make a claim tentative; with another candidate in sight, the answer is hedged. */
