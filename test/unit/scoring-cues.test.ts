@@ -515,6 +515,7 @@ describe('ASSERTING_VERB', () => {
     'is  $',
     'x =  ',
     'is about  $',
+    'costs about  $',
     'is approximately  $',
     'is roughly  $',
     'is exactly  $',
