@@ -321,3 +321,23 @@ describe('numberFinder: a spaced "=" asserts the number after it', () => {
     expect(extractAnswer('Each box has 6 eggs; 4 × 6 ≈ 24', numberFinder(same))).toMatchObject({ state: 'answer', value: 24 });
   });
 });
+
+describe('numbers: against the mut5 survivors', () => {
+  const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+  test('Indian grouping: more than two comma groups are thousands even when the second is not three digits', () => {
+    expect(digitsValue('1,25,000')).toBe(125000);
+  });
+  test('a number before a time is still a number (only the time is excluded)', () => {
+    expect(vals('5 apples at 10:30')).toEqual([5]);
+  });
+  test('a minus after a closing bracket is an operator, whatever words came earlier', () => {
+    expect(vals('Take (3)-2 = 1')).toEqual([3, 2, 1]);
+  });
+  test('a label before a dash counts on its own line, not behind an earlier line', () => {
+    expect(vals('Total so far.\nAnswer -42')).toEqual([42]);
+  });
+  test('one value repeated is not "the one number the question did not give" when the question gave none', () => {
+    const c = (value: number, index: number) => ({ value, index, end: index + 1, text: String(value) });
+    expect(numberFinder(same).prefer!([c(5, 0), c(5, 6)], '5 and 5')?.why).toBe('the numbers the question did not give');
+  });
+});
