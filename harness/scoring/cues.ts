@@ -50,7 +50,7 @@ export const AFFIRMED_AFTER =
   /^\s*[)\]"'”]*\s*(?:is|would be|seems to be|must be)\s+(?:the\s+)?(?:(?:correct|right|best|final|true)(?:\s+(?:answer|option|choice|one))?|answer)\b/i;
 
 /** Between two different candidates: they are alternatives ("A or B", "280-290", "36/40"). */
-export const HEDGE_BETWEEN = /^[\s,;:"'*)(\]\[]*(?:,\s*)?(?:or|and\/or|\/|either|maybe|possibly|perhaps|to|~|or maybe|or possibly|or perhaps)[\s"'*(\[]*$/i;
+export const HEDGE_BETWEEN = /^[\s,;:"'*)(\]\[]*(?:or|and\/or|\/|either|maybe|possibly|perhaps|to|~|or maybe|or possibly|or perhaps)[\s"'*(\[]*$/i;
 /** Between two different candidates: a list ("A, B and C"). */
 export const LIST_BETWEEN = /^[\s"'*)(\]\[]*(?:,|;|&|and|plus|as well as|, and)[\s"'*(\[]*$/i;
 /** Words that make a claim tentative; with another candidate in sight, the answer is hedged. */
@@ -71,9 +71,9 @@ export const REFUSAL = new RegExp(
   'i',
 );
 
-/** Verbs after which a number is the claimed value: "she needs 92", "it covers 288 km", "the total comes to 3.80". */
+/** Verbs after which a number is the claimed value: "she needs 92", "it covers 288 km", "the total comes to 3.80", "x = 5" (a sign needs no word boundary). */
 export const ASSERTING_VERB =
-  /\b(?:is|are|was|were|be|been|equals?|makes?|gives?|needs?|takes?|gets?|totals?|costs?|comes? to|amounts? to|works? out to|becomes?|leaves?|remains?|receives?|earns?|covers?|travels?|reach(?:es)?|uses?|scores?|pays?|has|have|had|shows?|yields?|results? in|adds? up to|is about|of about|≈|=)\s+(?:about\s+|approximately\s+|roughly\s+|exactly\s+|only\s+|just\s+|around\s+|nearly\s+|a\s+total\s+of\s+|the\s+)?[$€£¥₹]?\s*$/i;
+  /(?:\b(?:is|are|was|were|be|been|equals?|makes?|gives?|needs?|takes?|gets?|totals?|costs?|comes? to|amounts? to|works? out to|becomes?|leaves?|remains?|receives?|earns?|covers?|travels?|reach(?:es)?|uses?|scores?|pays?|has|have|had|shows?|yields?|results? in|adds? up to|is about|of about)|[≈=])\s+(?:about\s+|approximately\s+|roughly\s+|exactly\s+|only\s+|just\s+|around\s+|nearly\s+|a\s+total\s+of\s+|the\s+)?[$€£¥₹]?\s*$/i;
 
 /** Opening words of a subordinate clause: what it says explains, it does not answer. */
 export const SUBORDINATE = /^\s*(?:because|since|as|while|whereas|although|though|given|unlike|compared (?:to|with)|if|when|whereas|even though)\b/i;

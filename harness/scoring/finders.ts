@@ -89,7 +89,8 @@ export function choiceFinder(choices: readonly string[], prompt?: string): Finde
 const FUNCTION_WORDS = new Set(['yes', 'no', 'none', 'true', 'false']);
 const SENTENCE_START = /(?:^|[.!?:\n]\s*|(?:answer is|answer would be|i'd say|i would say|say|says|said)\s+)["'“]?$/i;
 const STANDS_ALONE = /^["'”]?\s*(?:[.,!;:)\]]|$|\n|\s+(?:because|since|as|it|they|he|she|this|that|the|you|i|we|not|there|passengers|residents|students|guests)\b)/i;
-const NEGATED_LABEL = String.raw`(?:(?<![\p{L}])(?:not|never|nothing|no)\s+(?:(?:really|at all|particularly|very|that|overly|remotely|especially|in any way|be|being|been)\s+){0,2}|n't\s+(?:(?:really|at all|particularly|very|that|be|being|been)\s+){0,2}|(?<![\p{L}])(?:non-?|un-?))`;
+// A negation word before "non-"/"un-" (the first two groups) negates twice: "not non-suspicious" is suspicious.
+const NEGATED_LABEL = String.raw`(?:(?<![\p{L}])(?:not|never|nothing|no)\s+(?:(?:really|at all|particularly|very|that|overly|remotely|especially|in any way|be|being|been)\s+){0,2}(non-?|un-?)?|n't\s+(?:(?:really|at all|particularly|very|that|be|being|been)\s+){0,2}(non-?|un-?)?|(?<![\p{L}])(?:non-?|un-?))`;
 
 /**
  * Labels, each with its per-item synonyms and inflections. With two labels, a negated one stands for the other:
@@ -100,7 +101,9 @@ export function labelFinder(labels: readonly string[], synonyms: Readonly<Record
   for (const label of labels) {
     for (const phrase of [label, ...(synonyms[label] ?? [])]) {
       const word = phrase.toLowerCase();
-      phrases.push({ phrase, value: label, ...(FUNCTION_WORDS.has(word) ? { test: (b: string, a: string) => SENTENCE_START.test(b) || STANDS_ALONE.test(a) } : {}) });
+      // "Yes-men", "no-fly", "true-ish": a hyphen into a word makes a compound, not the label.
+      const test = (b: string, a: string) => !/^-\p{L}/u.test(a) && (SENTENCE_START.test(b) || STANDS_ALONE.test(a));
+      phrases.push({ phrase, value: label, ...(FUNCTION_WORDS.has(word) ? { test } : {}) });
     }
   }
   const negatedForms = labels.length === 2 ? labels.map((l, i) => ({ label: l, other: labels[1 - i]! })) : [];
@@ -117,7 +120,7 @@ export function labelFinder(labels: readonly string[], synonyms: Readonly<Record
           const re = new RegExp(`${NEGATED_LABEL}${phraseRegex(phrase).source.replace('(?<![\\p{L}\\p{N}_-])', '')}`, 'giu');
           for (const m of text.matchAll(re)) {
             if (/\bnot\s+(?:only|just|merely)\b/i.test(m[0])) continue;
-            negated.push({ value: other, index: m.index, end: m.index + m[0].length, text: m[0] });
+            negated.push({ value: m[1] !== undefined || m[2] !== undefined ? label : other, index: m.index, end: m.index + m[0].length, text: m[0] });
           }
         }
       }

@@ -31,7 +31,7 @@ export function digitsValue(body: string): number | null {
     const groups = s.split(',');
     const thousands = groups.length > 2 || (groups[1]!.length === 3 && groups[0] !== '0');
     s = thousands ? groups.join('') : s.replace(',', '.');
-  } else if ((s.match(/\./g) ?? []).length > 1) {
+  } else if (s.split('.').length > 2) {
     s = s.replace(/\./g, '');
   }
   const n = Number(s);
@@ -136,7 +136,7 @@ export function numberFinder(same: (a: number, b: number) => boolean, prompt?: s
       if (fresh.length > 0 && fresh.length < cands.length && new Set(fresh.map((c) => c.value)).size === 1) return { cands: fresh, why: 'the one number the question did not give' };
       const pool = fresh.length ? fresh : cands;
       const verbed = pool.filter((c) => ASSERTING_VERB.test(text.slice(Math.max(0, c.index - 30), c.index)));
-      if (verbed.length) return { cands: verbed, why: `the number after "${/(\S+)\s*[$€£¥₹]?\s*$/.exec(text.slice(Math.max(0, verbed[0]!.index - 30), verbed[0]!.index))?.[1] ?? ''}"` };
+      if (verbed.length) return { cands: verbed, why: `the number after "${/(\S+)\s*[$€£¥₹]?\s*$/.exec(text.slice(Math.max(0, verbed[0]!.index - 30), verbed[0]!.index))![1]}"` }; // ASSERTING_VERB matched: a word ends the text
       return fresh.length ? { cands: fresh, why: 'the numbers the question did not give' } : null;
     },
   };

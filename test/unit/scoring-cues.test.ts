@@ -111,6 +111,9 @@ describe('CORRECTION', () => {
     ["that's wrong. this is incorrect. that was a mistake", ["that's wrong.", 'this is incorrect.', 'that was a mistake']],
     ['rather 5, rather than 6', ['rather']],
     ['instead 5, instead of 6', ['instead']],
+    // "rather than", "instead of" alone are comparisons, not corrections
+    ['A rather than B', null],
+    ['A instead of B', null],
     ['revised 5, corrected 6, recalculating, recomputing', ['revised', 'corrected', 'recalculating,', 'recomputing']],
     ['no wait, no, wait, hmm no, hmm, no', ['no wait,', 'no, wait,', 'hmm no,', 'hmm, no']],
     ['more specifically 5, specifically 6, more precisely 7, precisely 8', ['more specifically', 'specifically', 'more precisely', 'precisely']],
@@ -188,10 +191,17 @@ describe('NEGATED_LIST_BEFORE and NOT_ONLY', () => {
       expect(NEGATED_LIST_BEFORE.test(before)).toBe(true);
     },
   );
+  // markdown removal leaves runs of spaces ("**not**  A"); a list may have no space after its commas
+  test.each(['not  A  or  ', 'not A,B or ', 'not A,  B or ', 'not A  or ', 'not A or  '])('a negation reaches across "or" in %j (spacing)', (before) => {
+    expect(NEGATED_LIST_BEFORE.test(before)).toBe(true);
+  });
   test.each(['nothing suspicious or', 'suspicious or ', 'not A and ', 'not 5 or ', 'not A or B ', 'knot A or '])('not in %j', (before) => {
     expect(NEGATED_LIST_BEFORE.test(before)).toBe(false);
   });
   test.each(['not only ', 'not just the ', 'Not merely a big ', 'not simply '])('affirms: %j', (before) => {
+    expect(NOT_ONLY.test(before)).toBe(true);
+  });
+  test.each(['not  only ', 'not only  ', 'not only a  ', 'not just  a  big  '])('affirms with runs of spaces: %j', (before) => {
     expect(NOT_ONLY.test(before)).toBe(true);
   });
   test.each(['not only a very big ', 'not ', 'knot only ', 'not only'])('no "not only" in %j', (before) => {
@@ -301,6 +311,11 @@ describe('AFFIRMED_AFTER', () => {
     [' is the answer', ' is the answer'],
     [' is the correct one.', ' is the correct one'],
     ['] IS CORRECT', '] IS CORRECT'],
+    // runs of spaces left by markdown removal, and no space after a closing bracket
+    [')is the answer', ')is the answer'],
+    [' is  correct', ' is  correct'],
+    [' is the  answer', ' is the  answer'],
+    [' is the right  answer', ' is the right  answer'],
   ])('affirms %j', (after, want) => {
     expect(hits(AFFIRMED_AFTER, after)).toBe(want);
   });
@@ -471,6 +486,51 @@ describe('ASSERTING_VERB', () => {
     'of about ',
     'x≈ ',
     'x= ',
+    'make ',
+    'give ',
+    'need ',
+    'take ',
+    'get ',
+    'total ',
+    'cost ',
+    'come to ',
+    'amount to ',
+    'work out to ',
+    'become ',
+    'leave ',
+    'remain ',
+    'receive ',
+    'earn ',
+    'cover ',
+    'travel ',
+    'use ',
+    'score ',
+    'pay ',
+    'show ',
+    'yield ',
+    'result in ',
+    'add up to ',
+    // runs of spaces (markdown removal) between the verb, its qualifier and a currency sign
+    'is  about ',
+    'is  $',
+    'x =  ',
+    'is about  $',
+    'costs about  $',
+    'is approximately  $',
+    'is roughly  $',
+    'is exactly  $',
+    'is only  $',
+    'is just  $',
+    'is around  $',
+    'is nearly  $',
+    'is a  total of $',
+    'is a total  of $',
+    'is a total of  $',
+    'is the  $',
+    'x = ',
+    'x ≈ ',
+    '3 + 4 = ',
+    '(2 * 6) = $',
     'is approximately ',
     'is roughly ',
     'is exactly ',
@@ -489,7 +549,7 @@ describe('ASSERTING_VERB', () => {
   ])('asserts: %j', (before) => {
     expect(ASSERTING_VERB.test(before)).toBe(true);
   });
-  test.each(['this ', 'is', 'issue ', 'is a ', 'costs $$', 'weighs ', 'is 5 '])('does not assert: %j', (before) => {
+  test.each(['this ', 'is', 'issue ', 'is a ', 'costs $$', 'weighs ', 'is 5 ', 'x =', '=> ', 'x =5 '])('does not assert: %j', (before) => {
     expect(ASSERTING_VERB.test(before)).toBe(false);
   });
 });

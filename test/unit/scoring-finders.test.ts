@@ -2,6 +2,7 @@
 // and negated forms, IDs, the reference with its accepted forms and distractors. Adversarial: letters that are not
 // options, labels inside other words, a negated label that means the other one. Written against its mutants.
 import { describe, expect, test } from 'vitest';
+import { extractAnswer } from '../../harness/scoring/extract.ts';
 import { choiceFinder, exactFinder, idFinder, labelFinder, promptOptions } from '../../harness/scoring/finders.ts';
 
 const found = (f: { find(t: string): { value: string; index: number; text: string }[] }, text: string) => f.find(text).map((c) => c.value);
@@ -128,6 +129,15 @@ describe('labelFinder', () => {
     expect(found(label, 'un-benign')).toEqual(['suspicious']);
     expect(found(label, 'NOT BENIGN')).toEqual(['suspicious']);
   });
+  test('a negation before "non-"/"un-" negates twice: the label itself', () => {
+    expect(at(label, 'This is not non-suspicious.')).toEqual([['suspicious', 8, 26, 'not non-suspicious']]);
+    expect(found(label, 'never really unbenign')).toEqual(['benign']);
+    expect(found(label, 'NOT NON-MALICIOUS')).toEqual(['suspicious']);
+    expect(found(label, "isn't non-suspicious")).toEqual(['suspicious']);
+    expect(found(label, "isn't at all un-benign")).toEqual(['benign']);
+    // one negation only: the other label, as before
+    expect(found(label, 'non-suspicious, not malicious')).toEqual(['benign', 'benign']);
+  });
   test('"not" too far away, or inside a word, does not negate', () => {
     expect(found(label, 'not really very much suspicious')).toEqual(['suspicious']);
     expect(found(label, 'cannot suspicious')).toEqual(['suspicious']);
@@ -153,6 +163,11 @@ describe('labelFinder', () => {
     expect(found(yn, 'yes it is')).toEqual(['yes']);
     expect(found(yn, 'yes passengers may')).toEqual(['yes']);
     expect(found(yn, 'There is no fee')).toEqual([]);
+    // a hyphen into a word makes a compound: "Yes-men" is not yes, "no-fly" is not no; a hyphen before a space is a dash
+    expect(found(yn, 'Yes-men everywhere. No.')).toEqual(['no']);
+    expect(found(yn, 'The no-fly list, yes.')).toEqual(['yes']);
+    expect(found(yn, 'Yes - it is')).toEqual(['yes']);
+    expect(found(yn, 'No-')).toEqual(['no']);
     // "no" is not negated into "yes": function words have no negated form
     expect(found(yn, 'not yes.')).toEqual(['yes']);
     const tf = labelFinder(['true', 'false']);
@@ -281,4 +296,13 @@ describe('exactFinder and labelFinder: against the surviving mutants', () => {
       expect(found(labelFinder(['yes', 'no']), text)).toEqual(['no']);
     },
   );
+});
+
+describe('double negations and compounds, read through the extractor', () => {
+  test('"not non-suspicious" answers suspicious; "Yes-men" is no answer of yes', () => {
+    const label = labelFinder(['benign', 'suspicious']);
+    expect(extractAnswer('This is not non-suspicious.', label)).toMatchObject({ state: 'answer', value: 'suspicious' });
+    expect(extractAnswer('Verdict: not non-suspicious', label)).toMatchObject({ state: 'answer', value: 'suspicious' });
+    expect(extractAnswer('Yes-men everywhere. No.', labelFinder(['yes', 'no']))).toMatchObject({ state: 'answer', value: 'no' });
+  });
 });

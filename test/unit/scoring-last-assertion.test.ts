@@ -4,7 +4,10 @@
 import { describe, expect, test } from 'vitest';
 import { extractAnswer, type Extraction } from '../../harness/scoring/extract.ts';
 import { choiceFinder, exactFinder } from '../../harness/scoring/finders.ts';
-import { numberFinder } from '../../harness/scoring/numbers.ts';
+import { byLastAssertion } from '../../harness/scoring/last-assertion.ts';
+import { findNumbers, numberFinder } from '../../harness/scoring/numbers.ts';
+import { Reader } from '../../harness/scoring/reader.ts';
+import { sentenceSpans } from '../../harness/scoring/sentences.ts';
 
 const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 const choice = choiceFinder(['A', 'B', 'C', 'D']);
@@ -163,5 +166,37 @@ describe('clauses, against their mutants', () => {
   });
   test('when every clause explains, the whole sentence is read and the first number does not win', () => {
     expect(brief(extractAnswer('Because 12 was few — 14 more', num))).toEqual({ state: 'ambiguous', rule: 'the last statement: several answers' });
+  });
+});
+
+// Written against the survivors of the mut5 Stryker run: each case is a reading a careless rule would get wrong.
+describe('clauses, against the mut5 survivors', () => {
+  const num = numberFinder(same);
+  test('nothing to assert: no sentence holds a candidate, no answer (and no crash)', () => {
+    const text = 'No numbers here. None at all.';
+    expect(byLastAssertion(new Reader(text, num, findNumbers(text)), sentenceSpans(text), {})).toBeNull();
+  });
+  test('a spaced en dash before a number is a minus however many spaces, with or without a currency sign', () => {
+    // "20 –  16.20" with two spaces is no range, so all three numbers are read: the result after "=" decides
+    expect(brief(extractAnswer('She pays 20 –  16.20 = 3.80 back', num))).toEqual({ value: 3.8, rule: 'the last statement, the result after "="' });
+    expect(brief(extractAnswer('She pays 20  – 16.20 = 3.80 back', num))).toEqual({ value: 3.8, rule: 'the last statement, the result after "="' });
+  });
+  test('", 64.8" at the very start of a sentence is the sentence, not a continuation of nothing', () => {
+    expect(brief(extractAnswer(', 64.8', num))).toEqual({ value: 64.8, rule: 'the last statement' });
+  });
+  test('", 64.8" merges with a space before the full stop, or two spaces after the comma', () => {
+    // merged, the clause holds 60 and 64.8 with no verb: ambiguous; split, the last clause would wrongly give 64.8
+    expect(brief(extractAnswer('Readings near 60 apples, 64.8 .', num))).toEqual({ state: 'ambiguous', rule: 'the last statement: several answers' });
+    expect(brief(extractAnswer('Readings near 60 apples,  64.8', num))).toEqual({ state: 'ambiguous', rule: 'the last statement: several answers' });
+  });
+  test('a subordinate clause behind stray punctuation (", ;because") still explains', () => {
+    expect(brief(extractAnswer('It is 14, ;because 12 was few', num))).toEqual({ value: 14, rule: 'the last statement' });
+  });
+  test('a dash glued to a number ("14— no doubt") opens no aside: the clause still counts', () => {
+    expect(brief(extractAnswer('Near 12 apples, 14— no doubt', num))).toEqual({ value: 14, rule: 'the last statement, its last clause' });
+  });
+  test('of two but-clauses the last decides; a sentence may open with "But"', () => {
+    expect(brief(extractAnswer('Near 12 apples but 13 pears but it is 14', num))).toEqual({ value: 14, rule: 'the last statement, after "but"' });
+    expect(brief(extractAnswer('But it is 14', num))).toEqual({ value: 14, rule: 'the last statement, after "But"' });
   });
 });

@@ -311,3 +311,33 @@ describe('numberFinder: the rule names the verb, not the currency sign', () => {
     expect(extractAnswer(out, numberFinder(same))).toMatchObject({ state: 'answer', value: 6, rule: 'the last statement, the number after "costs"' });
   });
 });
+
+describe('numberFinder: a spaced "=" asserts the number after it', () => {
+  const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+  test('an input restated with "has" before the computation does not win over its result', () => {
+    // "=" was an asserting verb only when glued ("x= 24"), so "has 6" was the one asserted number and 6 was graded
+    expect(extractAnswer('Each box has 6 eggs, and 4 boxes × 6 = 24 eggs', numberFinder(same))).toMatchObject({ state: 'answer', value: 24 });
+    expect(extractAnswer('She has 5 pens, 3 + 5 = 8', numberFinder(same))).toMatchObject({ state: 'answer', value: 8 });
+    expect(extractAnswer('Each box has 6 eggs; 4 × 6 ≈ 24', numberFinder(same))).toMatchObject({ state: 'answer', value: 24 });
+  });
+});
+
+describe('numbers: against the mut5 survivors', () => {
+  const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+  test('Indian grouping: more than two comma groups are thousands even when the second is not three digits', () => {
+    expect(digitsValue('1,25,000')).toBe(125000);
+  });
+  test('a number before a time is still a number (only the time is excluded)', () => {
+    expect(vals('5 apples at 10:30')).toEqual([5]);
+  });
+  test('a minus after a closing bracket is an operator, whatever words came earlier', () => {
+    expect(vals('Take (3)-2 = 1')).toEqual([3, 2, 1]);
+  });
+  test('a label before a dash counts on its own line, not behind an earlier line', () => {
+    expect(vals('Total so far.\nAnswer -42')).toEqual([42]);
+  });
+  test('one value repeated is not "the one number the question did not give" when the question gave none', () => {
+    const c = (value: number, index: number) => ({ value, index, end: index + 1, text: String(value) });
+    expect(numberFinder(same).prefer!([c(5, 0), c(5, 6)], '5 and 5')?.why).toBe('the numbers the question did not give');
+  });
+});

@@ -156,9 +156,15 @@ describe('decide', () => {
     expect(r.decide(r.live, 'm', false)).toMatchObject({ state: 'ambiguous', rule: 'm: alternatives "6 or 7"' });
   });
   test('the result after "=", only when equals is on', () => {
-    const r = reader('3 + 4 = 7');
+    const r = reader('3 + 4 → 7');
     expect(r.decide(r.live, 'r', false)).toEqual({ state: 'answer', value: 7, rule: 'r, the result after "="', text: '7', at: 8 });
     expect(r.decide(r.live, 'r', false, false)).toMatchObject({ state: 'ambiguous', rule: 'r: several answers' });
+    // with equals off, a spaced "=" still asserts the number after it (the number finder's preference)
+    const eq = reader('3 + 4 = 7');
+    expect(eq.decide(eq.live, 'r', false)).toEqual({ state: 'answer', value: 7, rule: 'r, the result after "="', text: '7', at: 8 });
+    expect(eq.decide(eq.live, 'r', false, false)).toEqual({ state: 'answer', value: 7, rule: 'r, the number after "="', text: '7', at: 8 });
+    const two = reader('a = 36, b = 12');
+    expect(two.decide(two.live, 'r', false, false)).toMatchObject({ state: 'ambiguous', rule: 'r: several answers' });
   });
   test("the finder's preference narrows to one value, the last mention of it", () => {
     const text = 'from 12 then 3 she has 15, later 15';
