@@ -15,14 +15,22 @@ import type { HistoryRecord } from '../../harness/deploy/history.ts';
 import type { Manifest } from '../../harness/deploy/manifest.ts';
 import { ROOT, childEnv, runBench, tinyConfig, waitWhileRunning, type Finished, type Running } from './helpers.ts';
 
+// No energy idle baseline in the run (3 s of waiting per interactive cell that nothing here reads).
 const RUN_CONFIG = `planner:
   mode: quick
+energy:
+  mode: "off"
+  idle_baseline_s: 0
 `;
-// Loose CPU and latency budgets: the point here is the path from verdict to service, not this machine's load.
+// The point here is the path from verdict to service, not this machine's load: short runs, and the budgets that
+// travel into the bundle (and judge every deploy's load test) are ones a busy machine cannot fail: CPU loose, memory,
+// failed requests. Latency, TTFT and decode-speed limits are off (the impossible-budget test sets its own).
+// max_tokens stays 32: a shorter answer can arrive in one chunk, which leaves client-side decode speed unmeasured.
 const loosen = (t: string) =>
   t
-    .replace('    duration_s: 2\n', '    duration_s: 2\n    budgets: { cpu_pct: "mean <= 60" }\n')
-    .replace('    repetitions: 6\n    max_tokens: 128\n', '    repetitions: 4\n    max_tokens: 32\n    budgets: { cpu_pct: ["mean <= 90", "p(99) <= 99"], latency_p99_over_p50: "off", decode_tps_cv_pct: "off", latency_s: "p(95) <= 60" }\n');
+    .replace('    duration_s: 2\n', '    duration_s: 1\n    budgets: { cpu_pct: "mean <= 60" }\n')
+    .replace('    warmup: 1\n', '    warmup: 0\n')
+    .replace('    repetitions: 6\n    max_tokens: 128\n', '    repetitions: 2\n    max_tokens: 32\n    budgets: { cpu_pct: "mean <= 90", latency_p99_over_p50: "off", decode_tps_cv_pct: "off", latency_s: "off", ttft_s: "off", decode_tps: "off" }\n');
 
 function cli(script: string, args: string[], env: NodeJS.ProcessEnv, options: { detached?: boolean } = {}): Running {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli', script), ...args], {
