@@ -126,22 +126,6 @@ describe('export, deploy, serve, rollback', () => {
     expect(servers(target)).toEqual([]);
   });
 
-  test('a tampered model byte aborts with the file named; nothing switched', async () => {
-    const copy = path.join(mkdtempSync(path.join(os.tmpdir(), 'tampered-')), 'bundle');
-    cpSync(bundleDir, copy, { recursive: true });
-    const model = path.join(copy, 'model', 'tiny-Q4_K_M.gguf');
-    const bytes = readFileSync(model);
-    const middle = bytes.length >> 1;
-    bytes[middle] = bytes[middle]! ^ 0x01;
-    writeFileSync(model, bytes);
-    const r = await deploy([copy, '--target', target]);
-    expect(r.code, r.output).toBe(2);
-    expect(r.output).toContain('checksum mismatch for model/tiny-Q4_K_M.gguf');
-    expect(current()).toBe(`deployments/${first}`);
-    expect(history().at(-1)).toMatchObject({ verdict: 'rejected', switched: false, deployment: null });
-    expect(readdirSync(path.join(target, 'deployments'))).toEqual([first]);
-  });
-
   test('a bundle whose load test fails (an impossible budget) does not switch', async () => {
     const copy = path.join(mkdtempSync(path.join(os.tmpdir(), 'impossible-')), 'bundle');
     cpSync(bundleDir, copy, { recursive: true });
@@ -159,7 +143,25 @@ describe('export, deploy, serve, rollback', () => {
     expect(servers(target)).toEqual([]);
   });
 
-  test('serve --bundle <target>/current: the URL answers; Ctrl+C (SIGINT to the group) leaves no llama-server', async () => {
+  // These four touch neither current nor the history order the others read, and start no server under the target
+  // that another of them looks for (serve's are found by port or pid): side by side.
+  test.concurrent('a tampered model byte aborts with the file named; nothing switched', async ({ expect }) => {
+    const copy = path.join(mkdtempSync(path.join(os.tmpdir(), 'tampered-')), 'bundle');
+    cpSync(bundleDir, copy, { recursive: true });
+    const model = path.join(copy, 'model', 'tiny-Q4_K_M.gguf');
+    const bytes = readFileSync(model);
+    const middle = bytes.length >> 1;
+    bytes[middle] = bytes[middle]! ^ 0x01;
+    writeFileSync(model, bytes);
+    const r = await deploy([copy, '--target', target]);
+    expect(r.code, r.output).toBe(2);
+    expect(r.output).toContain('checksum mismatch for model/tiny-Q4_K_M.gguf');
+    expect(current()).toBe(`deployments/${first}`);
+    expect(history().at(-1)).toMatchObject({ verdict: 'rejected', switched: false, deployment: null });
+    expect(readdirSync(path.join(target, 'deployments'))).toEqual([first]);
+  });
+
+  test.concurrent('serve --bundle <target>/current: the URL answers; Ctrl+C (SIGINT to the group) leaves no llama-server', async ({ expect }) => {
     const serve = cli('serve.ts', ['--bundle', path.join(target, 'current'), '--port', '0', '--config', configFile], env, { detached: true });
     started.push(serve.child);
     try {
@@ -185,7 +187,7 @@ describe('export, deploy, serve, rollback', () => {
     }
   });
 
-  test('serve with MODEL_PATH: SIGTERM to serve alone still stops its llama-server', async () => {
+  test.concurrent('serve with MODEL_PATH: SIGTERM to serve alone still stops its llama-server', async ({ expect }) => {
     const model = path.join(target, 'current', 'model', 'tiny-Q4_K_M.gguf');
     const serve = cli('serve.ts', ['--port', '0', '--ctx', '512', '--config', configFile], { ...env, MODEL_PATH: model });
     started.push(serve.child);
@@ -197,6 +199,20 @@ describe('export, deploy, serve, rollback', () => {
     expect(alive(pid)).toBe(false);
   });
 
+  test.concurrent('bad input exits 2 naming the flag, and creates nothing', async ({ expect }) => {
+    const nowhere = path.join(mkdtempSync(path.join(os.tmpdir(), 'bad-')), 'target');
+    const d = await deploy([archive, '--target', nowhere, '--rollback', '--dryrun']);
+    expect(d.code, d.output).toBe(2);
+    expect(d.output).toMatch(/--dryrun: unknown option; did you mean --dry-run\?/);
+    expect(d.output).toMatch(/--rollback: expected one of BUNDLE, --rollback, --history/);
+    expect(existsSync(nowhere)).toBe(false);
+    const e = await cli('export.ts', ['--run', '../etc', '--use-case', 'chat', '--config', configFile], env).done;
+    expect(e.code, e.output).toBe(2);
+    expect(e.output).toMatch(/--use-case: got "chat", expected one of: overall, interactive, background/);
+    const s = await cli('serve.ts', ['--model', '/nonexistent.gguf', '--port', '70000', '--priority', 'low', '--config', configFile], env).done;
+    expect(s.code, s.output).toBe(2);
+    for (const flag of ['--model', '--port', '--priority']) expect(s.output).toContain(`  ${flag}: `);
+  });
   test('a second deploy, then --rollback restores the first; --history lists every attempt', async () => {
     const second = await deploy([archive, '--target', target]);
     expect(second.code, second.output.slice(-4000)).toBe(0);
@@ -217,18 +233,4 @@ describe('export, deploy, serve, rollback', () => {
     expect(servers(target)).toEqual([]);
   });
 
-  test('bad input exits 2 naming the flag, and creates nothing', async () => {
-    const nowhere = path.join(mkdtempSync(path.join(os.tmpdir(), 'bad-')), 'target');
-    const d = await deploy([archive, '--target', nowhere, '--rollback', '--dryrun']);
-    expect(d.code, d.output).toBe(2);
-    expect(d.output).toMatch(/--dryrun: unknown option; did you mean --dry-run\?/);
-    expect(d.output).toMatch(/--rollback: expected one of BUNDLE, --rollback, --history/);
-    expect(existsSync(nowhere)).toBe(false);
-    const e = await cli('export.ts', ['--run', '../etc', '--use-case', 'chat', '--config', configFile], env).done;
-    expect(e.code, e.output).toBe(2);
-    expect(e.output).toMatch(/--use-case: got "chat", expected one of: overall, interactive, background/);
-    const s = await cli('serve.ts', ['--model', '/nonexistent.gguf', '--port', '70000', '--priority', 'low', '--config', configFile], env).done;
-    expect(s.code, s.output).toBe(2);
-    for (const flag of ['--model', '--port', '--priority']) expect(s.output).toContain(`  ${flag}: `);
-  });
 });

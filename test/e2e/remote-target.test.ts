@@ -1,7 +1,8 @@
 // A server started elsewhere, end to end: this test starts llama-server on tiny itself (outside the harness, on
 // 127.0.0.1, in its own process group) and runs `npm run bench -- --url … [--pid …]` against it; then a small
-// OpenAI-compatible fake (node:http on loopback, not llama-server) stands for vLLM, LM Studio and the like. Every
-// process started here is killed in afterAll, whatever happened.
+// OpenAI-compatible fake (node:http on loopback, not llama-server) stands for vLLM, LM Studio and the like. The three
+// runs go side by side (the two with and without a pid each against its own server); every process started here is
+// killed in afterAll, whatever happened.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -77,42 +78,56 @@ async function killGroup(child: ChildProcess | undefined): Promise<void> {
 
 const RESOURCE = ['cpu_pct', 'cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb', 'rss_mean_mb'] as const;
 
+/** A llama-server on tiny started here, outside the harness (127.0.0.1, its own process group), once /health answers. */
+async function startLlamaServer(): Promise<{ child: ChildProcess; url: string; pid: number }> {
+  const llama = await resolveLlama(null, silentProgress);
+  const model = await ensureBuiltinModel('tiny', 'Q4_K_M', quantizerFor(llama, silentProgress), silentProgress);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // --no-jinja: tiny has no chat template (see quality.test.ts); --metrics: its counters are read where present.
+  const args = ['--model', model.path, '--host', '127.0.0.1', '--port', String(port), '--threads', '1', '--ctx-size', '1024', '--metrics', '--no-webui', '--offline', '--no-jinja'];
+  const child = spawn(llama.serverPath, args, { stdio: 'ignore', detached: true });
+  started.push(child);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  // The loop ends as soon as /health answers (or the server exits); the deadline only bounds a hang.
+  const deadline = Date.now() + 300_000;
+  while (!(await healthy(url, 2000))) {
+    if (exited) throw new Error('llama-server exited before answering /health');
+    if (Date.now() > deadline) throw new Error('llama-server did not answer /health within 300 s');
+    await sleep(200);
+  }
+  return { child, url, pid: child.pid! };
+}
+
+/** Every process group started here, killed in the last afterAll whatever happened. */
+const started: ChildProcess[] = [];
+
+afterAll(async () => {
+  for (const child of started) await killGroup(child);
+});
+
 describe('remote-llama: a llama-server started outside the harness', () => {
+  // Two runs, each against its own server so that neither's figures hold the other's requests: side by side.
   let server: ChildProcess | undefined;
   let url = '';
   let pid = 0;
+  let other: { child: ChildProcess; url: string } | undefined;
   const runs: Record<'withPid' | 'withoutPid', { run: Finished; outDir: string } | undefined> = { withPid: undefined, withoutPid: undefined };
 
   beforeAll(async () => {
-    const llama = await resolveLlama(null, silentProgress);
-    const model = await ensureBuiltinModel('tiny', 'Q4_K_M', quantizerFor(llama, silentProgress), silentProgress);
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    // --no-jinja: tiny has no chat template (see quality.test.ts); --metrics: its counters are read where present.
-    const args = ['--model', model.path, '--host', '127.0.0.1', '--port', String(port), '--threads', '1', '--ctx-size', '1024', '--metrics', '--no-webui', '--offline', '--no-jinja'];
-    server = spawn(llama.serverPath, args, { stdio: 'ignore', detached: true });
-    pid = server.pid!;
-    let exited = false;
-    server.once('exit', () => (exited = true));
-    // The loop ends as soon as /health answers (or the server exits); the deadline only bounds a hang.
-    const deadline = Date.now() + 300_000;
-    while (!(await healthy(url, 2000))) {
-      if (exited) throw new Error('llama-server exited before answering /health');
-      if (Date.now() > deadline) throw new Error('llama-server did not answer /health within 300 s');
-      await sleep(200);
-    }
-    for (const [key, extra, budgets] of [
-      ['withPid', ['--pid', String(pid), '--profile', 'interactive,quality,wake,concurrency'], ''],
-      ['withoutPid', ['--profile', 'interactive,idle,wake'], TIMING_BUDGETS_OFF],
-    ] as const) {
+    const [withPid, withoutPid] = await Promise.all([startLlamaServer(), startLlamaServer()]);
+    ({ child: server, url, pid } = withPid);
+    other = withoutPid;
+    const go = async (target: string, extra: string[], budgets: string) => {
       const { file, outDir } = config('', budgets);
-      runs[key] = { run: await runBench(file, ['--url', url, ...extra]).done, outDir };
-    }
+      return { run: await runBench(file, ['--url', target, ...extra]).done, outDir };
+    };
+    [runs.withPid, runs.withoutPid] = await Promise.all([
+      go(url, ['--pid', String(pid), '--profile', 'interactive,quality,wake,concurrency'], ''),
+      go(withoutPid.url, ['--profile', 'interactive,idle,wake'], TIMING_BUDGETS_OFF),
+    ]);
   }, 1_200_000);
-
-  afterAll(async () => {
-    await killGroup(server);
-  });
 
   test('with its pid: interactive and quality run, CPU and RSS are measured on that process', () => {
     const { run, outDir } = runs.withPid!;
@@ -180,9 +195,14 @@ describe('remote-llama: a llama-server started outside the harness', () => {
     expect(cellOf(r, 'wake').state).toBe('skipped');
   });
 
-  test('the server was never signalled by the harness: it still answers after both runs', async () => {
-    expect(server!.exitCode).toBeNull();
-    expect(await healthy(url, 5000)).toBe(true);
+  test('the servers were never signalled by the harness: each still answers after its run', async () => {
+    for (const [child, at] of [
+      [server!, url],
+      [other!.child, other!.url],
+    ] as const) {
+      expect(child.exitCode, at).toBeNull();
+      expect(await healthy(at, 5000), at).toBe(true);
+    }
   });
 });
 
