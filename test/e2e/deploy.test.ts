@@ -91,7 +91,8 @@ describe('export, deploy, serve, rollback', () => {
   });
 
   test('export: a bundle directory and a .tar.gz with the model, manifest, command, units and SHA256SUMS', async () => {
-    const r = await cli('export.ts', ['--config', configFile], env).done;
+    // --best reads the run's scoreboards, not the bundle: it goes beside the export.
+    const [r, best] = await Promise.all([cli('export.ts', ['--config', configFile], env).done, cli('report.ts', ['--best', '--use-case', 'always-on', '--config', configFile], env).done]);
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/exported the (recommended|provisional) cell for background: tiny Q4_K_M t1 c1024 nice10/);
     bundleDir = /bundle: +(.+)/.exec(r.output)![1]!.trim();
@@ -108,7 +109,6 @@ describe('export, deploy, serve, rollback', () => {
     expect(readFileSync(path.join(bundleDir, 'llama-server.command'), 'utf8')).toContain('--host 127.0.0.1');
     const registry = JSON.parse(readFileSync(path.join(outDir, 'registry.json'), 'utf8')) as { models: { model: string; recommendedFor: Record<string, unknown> }[] };
     expect(registry.models[0]!.recommendedFor).toHaveProperty('background');
-    const best = await cli('report.ts', ['--best', '--use-case', 'always-on', '--config', configFile], env).done;
     expect(best.code, best.output).toBe(0);
     expect(best.output).toContain('best for background: tiny Q4_K_M (cell "tiny Q4_K_M t1 c1024 nice10"');
   });
@@ -201,15 +201,17 @@ describe('export, deploy, serve, rollback', () => {
 
   test.concurrent('bad input exits 2 naming the flag, and creates nothing', async ({ expect }) => {
     const nowhere = path.join(mkdtempSync(path.join(os.tmpdir(), 'bad-')), 'target');
-    const d = await deploy([archive, '--target', nowhere, '--rollback', '--dryrun']);
+    const [d, e, s] = await Promise.all([
+      deploy([archive, '--target', nowhere, '--rollback', '--dryrun']),
+      cli('export.ts', ['--run', '../etc', '--use-case', 'chat', '--config', configFile], env).done,
+      cli('serve.ts', ['--model', '/nonexistent.gguf', '--port', '70000', '--priority', 'low', '--config', configFile], env).done,
+    ]);
     expect(d.code, d.output).toBe(2);
     expect(d.output).toMatch(/--dryrun: unknown option; did you mean --dry-run\?/);
     expect(d.output).toMatch(/--rollback: expected one of BUNDLE, --rollback, --history/);
     expect(existsSync(nowhere)).toBe(false);
-    const e = await cli('export.ts', ['--run', '../etc', '--use-case', 'chat', '--config', configFile], env).done;
     expect(e.code, e.output).toBe(2);
     expect(e.output).toMatch(/--use-case: got "chat", expected one of: overall, interactive, background/);
-    const s = await cli('serve.ts', ['--model', '/nonexistent.gguf', '--port', '70000', '--priority', 'low', '--config', configFile], env).done;
     expect(s.code, s.output).toBe(2);
     for (const flag of ['--model', '--port', '--priority']) expect(s.output).toContain(`  ${flag}: `);
   });
