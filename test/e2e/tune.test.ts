@@ -19,7 +19,9 @@ const QUICK = (text: string) =>
 const NO_ENERGY = 'energy:\n  mode: "off"\n  idle_baseline_s: 0\n';
 // Budgets that depend on the machine's load are off, so the outcome depends only on what the test sets. Decode speed
 // is judged on llama-server's own timings: tiny can stream a whole short answer in one chunk, which leaves the
-// client-side figure without samples.
+// client-side figure without samples. The reachable floor is "> 0", which every cell that measured its decode speed
+// meets however busy the machine (a nice10 server beside a CPU hog can decode at a few tok/s); the unreachable one is
+// 10^9 tok/s, which none can.
 const QUIET_INTERACTIVE = `    budgets: { cpu_pct: "off", latency_s: "off", latency_p99_over_p50: "off", ttft_s: "off", swap_growth_mb: "off", decode_tps: "off", decode_tps_cv_pct: "off", server_decode_tps: "mean DECODE" }\n`;
 const withFloor = (text: string, floor: string) => text.replace('    max_tokens: 16\n', `    max_tokens: 16\n${QUIET_INTERACTIVE.replace('DECODE', floor)}`);
 
@@ -61,19 +63,21 @@ interface FlowFile {
 }
 
 /** Every evaluation in tune.json agrees with the decode speed its summary.json stored, against the floor. */
-function expectJudgedByMeasurement(runDir: string, tune: TuneFile, floor: number) {
+function expectJudgedByMeasurement(runDir: string, tune: TuneFile, meets: (tps: number) => boolean) {
   for (const e of tune.evaluations) {
-    const summary = read<{ measurement: { metrics: { server_decode_tps_mean: { value: number } } } }>(path.join(runDir, slug(e.cell), 'interactive', 'summary.json'));
-    expect(e.pass, e.cell).toBe(summary.measurement.metrics.server_decode_tps_mean.value >= floor);
+    const summary = read<{ measurement: { metrics: { server_decode_tps_mean: { status: string; value: number } } } }>(path.join(runDir, slug(e.cell), 'interactive', 'summary.json'));
+    const measured = summary.measurement.metrics.server_decode_tps_mean;
+    expect(measured.status, e.cell).toBe('ok');
+    expect(e.pass, e.cell).toBe(meets(measured.value));
   }
 }
 
-// The reachable tune searches 2 quants × 2 threads × 2 contexts (8 cells; the matrix's size costs nothing, only the
-// cells evaluated do): threads by bisection, context and file held at their cheapest.
-const tuneMatrix = (t: string) => t.replace('quants: [Q4_K_M]', 'quants: [Q4_K_M, Q8_0]').replace('threads: [1]', 'threads: [1, 2]').replace('ctx: [1024]', 'ctx: [512, 1024]');
-// The unreachable floor needs no second thread count: one evaluation (the most likely cell) fails, so nothing passes;
-// that a failing likely end is followed by the axis's other end is the search's logic, checked in flow-tune.test.ts.
-const unreachableMatrix = (t: string) => t.replace('quants: [Q4_K_M]', 'quants: [Q4_K_M, Q8_0]').replace('ctx: [1024]', 'ctx: [512, 1024]');
+// Both tunes search 2 quants × 1 thread count × 2 contexts (4 cells; the matrix's size costs nothing, only the cells
+// evaluated do, each a Vitest run of a minute or more on a busy machine): one evaluation, the most likely cell, decides
+// each. Bisection over threads, and a failing likely end followed by the axis's other end, are the search's logic,
+// checked on many axes in flow-tune.test.ts; that several Vitest runs fill one run directory and its last scoreboard
+// is the guided flow's test below.
+const tuneMatrix = (t: string) => t.replace('quants: [Q4_K_M]', 'quants: [Q4_K_M, Q8_0]').replace('ctx: [1024]', 'ctx: [512, 1024]');
 // The guided flow on 2 files, one thread count, one context: the baseline on the larger file and the quant sweep
 // that keeps the smaller are measured in two Vitest runs (the files' real sizes decide the order), the context and
 // threads steps reuse what is there, and the soak's run covers both cells while soaking the pick alone. Which
@@ -112,52 +116,50 @@ describe('flows on tiny', () => {
   beforeAll(async () => {
     const go = async (config: { file: string; outDir: string }, args: string[]): Promise<Ran> => ({ run: await bench(config.file, args), outDir: config.outDir });
     [reachable, unreachable, guided, badName] = await Promise.all([
-      go(tinyConfig(NO_ENERGY, (t) => withFloor(QUICK(tuneMatrix(t)), '>= 1')), ['--tune', 'interactive']),
-      go(tinyConfig(NO_ENERGY, (t) => withFloor(QUICK(unreachableMatrix(t)), '>= 1000000000')), ['--tune', 'interactive']),
+      go(tinyConfig(NO_ENERGY, (t) => withFloor(QUICK(tuneMatrix(t)), '> 0')), ['--tune', 'interactive']),
+      go(tinyConfig(NO_ENERGY, (t) => withFloor(QUICK(tuneMatrix(t)), '>= 1000000000')), ['--tune', 'interactive']),
       // The profiles' settings go under profiles:, just before the sampler section. The idle server's CPU is the
       // machine's business at load, so idle is judged on memory alone here.
       go(
         tinyConfig(NO_ENERGY, (t) =>
-          withFloor(QUICK(guidedMatrix(t)), '>= 1')
+          withFloor(QUICK(guidedMatrix(t)), '> 0')
             .replace('    duration_s: 1\n', '    duration_s: 1\n    budgets: { cpu_pct: "off", swap_growth_mb: "off" }\n')
             .replace('\nsampler:', `\n${GUIDED_PROFILES}sampler:`),
         ),
         ['--flow', 'guided'],
       ),
-      go(tinyConfig('', (t) => withFloor(QUICK(tuneMatrix(t)), '>= 1')), ['--tune', 'interactiv']),
+      go(tinyConfig('', (t) => withFloor(QUICK(tuneMatrix(t)), '> 0')), ['--tune', 'interactiv']),
     ]);
   }, 1_200_000);
 
   describe('--tune, a reachable floor', () => {
-    test('the cheapest cell, found in fewer evaluations than the matrix, each judged by its own measurement', () => {
+    test('the cheapest cell, found in fewer evaluations than the matrix, judged by its own measurement', () => {
       const { run, outDir } = reachable;
       expect(run.code, run.output).toBe(0);
       const runDir = onlyRun(outDir, run);
       const tune = read<TuneFile>(path.join(runDir, 'tune.json'));
-      // threads: t2 (the most likely cell) then t1 by bisection; context and file at their cheapest, already measured.
-      expect(tune.evaluations.map((e) => e.cell)).toEqual(['tiny Q4_K_M t2 c512 nice10', 'tiny Q4_K_M t1 c512 nice10']);
+      // The most likely cell passes: context and file are then kept at their cheapest, which it already is.
+      expect(tune.evaluations.map((e) => e.cell)).toEqual(['tiny Q4_K_M t1 c512 nice10']);
       expect(tune.found?.cell).toBe('tiny Q4_K_M t1 c512 nice10');
-      expect(tune.evaluated).toBe(2);
-      expect(tune.matrixCells).toBe(8);
-      expectJudgedByMeasurement(runDir, tune, 1);
+      expect(tune.evaluated).toBe(1);
+      expect(tune.matrixCells).toBe(4);
+      expectJudgedByMeasurement(runDir, tune, (tps) => tps > 0);
     });
 
     test('each decision is printed', () => {
       const { run } = reachable;
-      expect(run.output).toContain('[tune] threads → 1: 1 is the cheapest that passes (tiny Q4_K_M t1 c512 nice10)');
+      expect(run.output).toContain('[tune] threads → 1: 1, the only value (tiny Q4_K_M t1 c512 nice10 passes)');
+      expect(run.output).toContain('[tune] ctx → 512: 512, the cheapest, passes (tiny Q4_K_M t1 c512 nice10); dearer values are assumed to pass no more often');
       expect(run.output).toContain('[tune] found: tiny Q4_K_M t1 c512 nice10');
-      expect(run.output).toMatch(/\[tune\] evaluated 2 of 8 cells; 3 Vitest run\(s\)/);
+      expect(run.output).toMatch(/\[tune\] evaluated 1 of 4 cells; 2 Vitest run\(s\)/);
     });
 
-    test('the last Vitest run reused both cells (no server started) and wrote the one scoreboard over them', () => {
+    test('the last Vitest run reused the cell (no server started) and wrote the scoreboard over it', () => {
       const { run, outDir } = reachable;
       const runDir = onlyRun(outDir, run);
       const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
-      expect(report.cells.map((c) => [c.cell.id, c.profile, c.reused]).sort()).toEqual([
-        ['tiny Q4_K_M t1 c512 nice10', 'interactive', true],
-        ['tiny Q4_K_M t2 c512 nice10', 'interactive', true],
-      ]);
-      expect(readdirSync(runDir).filter((d) => d.startsWith('tiny_'))).toHaveLength(2);
+      expect(report.cells.map((c) => [c.cell.id, c.profile, c.reused])).toEqual([['tiny Q4_K_M t1 c512 nice10', 'interactive', true]]);
+      expect(readdirSync(runDir).filter((d) => d.startsWith('tiny_'))).toEqual(['tiny_Q4_K_M_t1_c512_nice10']);
     });
   });
 
@@ -170,7 +172,7 @@ describe('flows on tiny', () => {
     expect(tune.evaluations.map((e) => e.cell)).toEqual(['tiny Q4_K_M t1 c512 nice10']);
     expect(tune.evaluations.every((e) => !e.pass)).toBe(true);
     expect(tune.closest?.cell).toBe('tiny Q4_K_M t1 c512 nice10');
-    expectJudgedByMeasurement(runDir, tune, 1e9);
+    expectJudgedByMeasurement(runDir, tune, (tps) => tps >= 1e9);
     expect(run.output).toMatch(/\[tune\] no cell passes every interactive budget; closest: tiny Q4_K_M t1 c512 nice10 \(interactive: decode speed \(server timings\) mean = [\d.]+ tok\/s/);
     expect(run.output).toContain('[tune] evaluated 1 of 4 cells');
   });
