@@ -1,7 +1,8 @@
 // A server started elsewhere, end to end: this test starts llama-server on tiny itself (outside the harness, on
 // 127.0.0.1, in its own process group) and runs `npm run bench -- --url … [--pid …]` against it; then a small
-// OpenAI-compatible fake (node:http on loopback, not llama-server) stands for vLLM, LM Studio and the like. Every
-// process started here is killed in afterAll, whatever happened.
+// OpenAI-compatible fake (node:http on loopback, not llama-server) stands for vLLM, LM Studio and the like. The three
+// runs go side by side (the two with and without a pid each against its own server); every process started here is
+// killed in afterAll, whatever happened.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,11 +17,18 @@ import { silentProgress } from '../../harness/progress.ts';
 import type { RunReport } from '../../harness/report/model.ts';
 import { ROOT, runBench, runDirIn, tinyConfig, type Finished } from './helpers.ts';
 
+// No energy idle baseline: 3 s of waiting per interactive cell that nothing here reads.
 const QUICK = `planner:
   mode: quick
+energy:
+  mode: "off"
+  idle_baseline_s: 0
 `;
+// One golden set, one CoVe item, one retrieval query: quality's path against a server started elsewhere, not its score.
+// Concurrency in its quick shape (1 and 2 clients, two 16-token requests each).
 const QUALITY = `  quality:
     goldens: ${path.join(ROOT, 'goldens')}
+    sets: [format]
     limit_per_set: 1
     constrained_sets: []
     cove: { limit: 1 }
@@ -29,20 +37,21 @@ const QUALITY = `  quality:
     enabled: true
 `;
 
-// Three 32-token answers: these runs check which figures a server started elsewhere gives, not their size.
+// Two 16-token answers, no warm-up: these runs check which figures a server started elsewhere gives, not their size.
 function config(extra = '', interactiveBudgets = '') {
   return tinyConfig(`${QUICK}${extra}`, (t) =>
     t
       .replace('profiles:\n', `profiles:\n${QUALITY}`)
-      .replace('    repetitions: 6\n', '    repetitions: 3\n')
-      .replace('    max_tokens: 128\n', `    max_tokens: 32\n${interactiveBudgets}`),
+      .replace('    warmup: 1\n', '    warmup: 0\n')
+      .replace('    repetitions: 6\n', '    repetitions: 2\n')
+      .replace('    max_tokens: 128\n', `    max_tokens: 16\n${interactiveBudgets}`),
   );
 }
 
 // A few quick requests on a shared machine: their latency spread says how busy the machine is (a CI run failed on
 // p99/p50 = 2.04 beside a CPU hog), and the fake's pace is a timer in this test process. The runs that must exit 0
-// check the path, not the timing, so the budgets on that spread are off there.
-const TIMING_BUDGETS_OFF = `    budgets: { latency_p99_over_p50: "off", latency_s: "off", ttft_s: "off", decode_tps_cv_pct: "off" }
+// check the path, not the timing, so every budget on time or speed is off there.
+const TIMING_BUDGETS_OFF = `    budgets: { latency_p99_over_p50: "off", latency_s: "off", ttft_s: "off", decode_tps: "off", decode_tps_cv_pct: "off" }
 `;
 
 function report(outDir: string): RunReport {
@@ -69,42 +78,56 @@ async function killGroup(child: ChildProcess | undefined): Promise<void> {
 
 const RESOURCE = ['cpu_pct', 'cpu_mean_pct', 'cpu_p99_pct', 'rss_peak_mb', 'rss_mean_mb'] as const;
 
+/** A llama-server on tiny started here, outside the harness (127.0.0.1, its own process group), once /health answers. */
+async function startLlamaServer(): Promise<{ child: ChildProcess; url: string; pid: number }> {
+  const llama = await resolveLlama(null, silentProgress);
+  const model = await ensureBuiltinModel('tiny', 'Q4_K_M', quantizerFor(llama, silentProgress), silentProgress);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // --no-jinja: tiny has no chat template (see quality.test.ts); --metrics: its counters are read where present.
+  const args = ['--model', model.path, '--host', '127.0.0.1', '--port', String(port), '--threads', '1', '--ctx-size', '1024', '--metrics', '--no-webui', '--offline', '--no-jinja'];
+  const child = spawn(llama.serverPath, args, { stdio: 'ignore', detached: true });
+  started.push(child);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  // The loop ends as soon as /health answers (or the server exits); the deadline only bounds a hang.
+  const deadline = Date.now() + 300_000;
+  while (!(await healthy(url, 2000))) {
+    if (exited) throw new Error('llama-server exited before answering /health');
+    if (Date.now() > deadline) throw new Error('llama-server did not answer /health within 300 s');
+    await sleep(200);
+  }
+  return { child, url, pid: child.pid! };
+}
+
+/** Every process group started here, killed in the last afterAll whatever happened. */
+const started: ChildProcess[] = [];
+
+afterAll(async () => {
+  for (const child of started) await killGroup(child);
+});
+
 describe('remote-llama: a llama-server started outside the harness', () => {
+  // Two runs, each against its own server so that neither's figures hold the other's requests: side by side.
   let server: ChildProcess | undefined;
   let url = '';
   let pid = 0;
+  let other: { child: ChildProcess; url: string } | undefined;
   const runs: Record<'withPid' | 'withoutPid', { run: Finished; outDir: string } | undefined> = { withPid: undefined, withoutPid: undefined };
 
   beforeAll(async () => {
-    const llama = await resolveLlama(null, silentProgress);
-    const model = await ensureBuiltinModel('tiny', 'Q4_K_M', quantizerFor(llama, silentProgress), silentProgress);
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    // --no-jinja: tiny has no chat template (see quality.test.ts); --metrics: its counters are read where present.
-    const args = ['--model', model.path, '--host', '127.0.0.1', '--port', String(port), '--threads', '1', '--ctx-size', '1024', '--metrics', '--no-webui', '--offline', '--no-jinja'];
-    server = spawn(llama.serverPath, args, { stdio: 'ignore', detached: true });
-    pid = server.pid!;
-    let exited = false;
-    server.once('exit', () => (exited = true));
-    // The loop ends as soon as /health answers (or the server exits); the deadline only bounds a hang.
-    const deadline = Date.now() + 300_000;
-    while (!(await healthy(url, 2000))) {
-      if (exited) throw new Error('llama-server exited before answering /health');
-      if (Date.now() > deadline) throw new Error('llama-server did not answer /health within 300 s');
-      await sleep(200);
-    }
-    for (const [key, extra, budgets] of [
-      ['withPid', ['--pid', String(pid), '--profile', 'interactive,quality,wake,concurrency'], ''],
-      ['withoutPid', ['--profile', 'interactive,idle,wake'], TIMING_BUDGETS_OFF],
-    ] as const) {
+    const [withPid, withoutPid] = await Promise.all([startLlamaServer(), startLlamaServer()]);
+    ({ child: server, url, pid } = withPid);
+    other = withoutPid;
+    const go = async (target: string, extra: string[], budgets: string) => {
       const { file, outDir } = config('', budgets);
-      runs[key] = { run: await runBench(file, ['--url', url, ...extra]).done, outDir };
-    }
+      return { run: await runBench(file, ['--url', target, ...extra]).done, outDir };
+    };
+    [runs.withPid, runs.withoutPid] = await Promise.all([
+      go(url, ['--pid', String(pid), '--profile', 'interactive,quality,wake,concurrency'], ''),
+      go(withoutPid.url, ['--profile', 'interactive,idle,wake'], TIMING_BUDGETS_OFF),
+    ]);
   }, 1_200_000);
-
-  afterAll(async () => {
-    await killGroup(server);
-  });
 
   test('with its pid: interactive and quality run, CPU and RSS are measured on that process', () => {
     const { run, outDir } = runs.withPid!;
@@ -172,9 +195,14 @@ describe('remote-llama: a llama-server started outside the harness', () => {
     expect(cellOf(r, 'wake').state).toBe('skipped');
   });
 
-  test('the server was never signalled by the harness: it still answers after both runs', async () => {
-    expect(server!.exitCode).toBeNull();
-    expect(await healthy(url, 5000)).toBe(true);
+  test('the servers were never signalled by the harness: each still answers after its run', async () => {
+    for (const [child, at] of [
+      [server!, url],
+      [other!.child, other!.url],
+    ] as const) {
+      expect(child.exitCode, at).toBeNull();
+      expect(await healthy(at, 5000), at).toBe(true);
+    }
   });
 });
 
@@ -236,24 +264,33 @@ function openAiFake(key: string, seen: Seen[]): Server {
   });
 }
 
+// The fake's run needs nothing of the llama-server runs above, so it starts before them (this hook is file-level, so it
+// runs first) and goes on beside them; its tests wait for it. The fake answers from this test process.
+const key = 'sk-e2e-not-secret';
+const seen: Seen[] = [];
+let fake: Server | undefined;
+let openAiRun: Promise<{ run: Finished; outDir: string }>;
+
+beforeAll(async () => {
+  fake = openAiFake(key, seen);
+  await new Promise<void>((resolve) => fake!.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`;
+  const { file, outDir } = config(`target:\n  kind: remote-openai\n  url: ${url}\n  model: fake-model\n  api_key_env: FAKE_OPENAI_KEY\n`, TIMING_BUDGETS_OFF);
+  openAiRun = runBench(file, ['--profile', 'interactive,long-context,wake'], { env: { FAKE_OPENAI_KEY: key } }).done.then((run) => ({ run, outDir }));
+});
+
+afterAll(async () => {
+  // Whatever happened, the run has ended before the fake closes (a failed test may not have waited for it).
+  await openAiRun?.catch(() => undefined);
+  await new Promise<void>((resolve) => (fake ? fake.close(() => resolve()) : resolve()));
+});
+
 describe('remote-openai: an OpenAI-compatible server that is not llama-server', () => {
-  const key = 'sk-e2e-not-secret';
-  const seen: Seen[] = [];
-  let fake: Server;
-  let url = '';
   let result: { run: Finished; outDir: string };
 
   beforeAll(async () => {
-    fake = openAiFake(key, seen);
-    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`;
-    const { file, outDir } = config(`target:\n  kind: remote-openai\n  url: ${url}\n  model: fake-model\n  api_key_env: FAKE_OPENAI_KEY\n`, TIMING_BUDGETS_OFF);
-    result = { run: await runBench(file, ['--profile', 'interactive,long-context,wake'], { env: { FAKE_OPENAI_KEY: key } }).done, outDir };
+    result = await openAiRun;
   }, 1_200_000);
-
-  afterAll(async () => {
-    await new Promise<void>((resolve) => fake.close(() => resolve()));
-  });
 
   test('streams chat completions with usage, the key sent as a bearer token, only fields of the OpenAI API', () => {
     const { run } = result;
