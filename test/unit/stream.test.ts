@@ -111,8 +111,57 @@ describe('latencies', () => {
     expect(latencies(rec([150, 150, 150], [1, 1, 1]), 100)).toMatchObject({ tpotMs: null, decodeTps: null, decodeNote: 'the whole answer reached the client in one read' });
     expect(latencies(rec([150], [1]), 100)).toMatchObject({ ttftMs: 50, e2eMs: 50, tpotMs: null, decodeNote: 'fewer than two tokens' });
   });
+  test('the usage count against the reads: fewer than the first read held, or more in one read', () => {
+    // the server counts 1 token, the client saw a second read: no decode time (not 10 ms ÷ 0 tokens)
+    expect(latencies(rec([150, 160], [1, 1], 1), 100)).toMatchObject({ tpotMs: null, decodeTps: null, decodeNote: 'fewer than two tokens' });
+    // the server counts 5 tokens, all of what the client saw came in one read
+    expect(latencies(rec([150, 150], [1, 1], 5), 100)).toMatchObject({ tpotMs: null, decodeTps: null, decodeNote: 'the whole answer reached the client in one read' });
+    // two tokens in one read: two tokens, so "one read" is the reason, not "fewer than two"
+    expect(latencies(rec([150, 150], [1, 1]), 100).decodeNote).toBe('the whole answer reached the client in one read');
+  });
   test('no tokens: nulls, not zeros', () => {
     const l = latencies({ tokenTimes: [], tokenCounts: [], text: '', timings: null, promptTokens: null, stopType: null, done: false, errorMessage: null }, 0);
     expect(l).toMatchObject({ ttftMs: null, e2eMs: null, tpotMs: null, decodeTps: null, outputTokens: 0 });
+  });
+});
+
+describe('OpenAI-style chat events', () => {
+  const chat = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ev({ choices: [{ delta, ...extra }] });
+  test('content and reasoning each count one token per event without a tokens array; an empty delta counts none', () => {
+    const s = new CompletionStream();
+    s.push(chat({ reasoning: 'hmm' }), 10);
+    s.push(chat({ reasoning_content: 'so' }), 20);
+    s.push(chat({ content: 'Hi' }), 30);
+    s.push(chat({ content: '' }), 40);
+    expect(s.outputEvents).toBe(3);
+    const r = s.end();
+    expect(r.tokenTimes).toEqual([10, 20, 30]);
+    expect(r.tokenCounts).toEqual([1, 1, 1]);
+    expect(r.text).toBe('Hi');
+  });
+  test('finish_reason is the stop type; the usage event gives the counts, and only whole non-negative numbers count', () => {
+    const s = new CompletionStream();
+    s.push(chat({ content: 'a' }), 10);
+    s.push(chat({}, { finish_reason: 'length' }), 20);
+    s.push(ev({ choices: [], usage: { prompt_tokens: 7, completion_tokens: 3 } }), 30);
+    const r = s.end();
+    expect(r.stopType).toBe('length');
+    expect(r.usage).toEqual({ promptTokens: 7, completionTokens: 3 });
+    expect(r.promptTokens).toBe(7);
+    for (const bad of [-1, 2.5, '3', null]) {
+      const t = new CompletionStream();
+      t.push(ev({ choices: [], usage: { prompt_tokens: bad, completion_tokens: bad } }), 1);
+      const u = t.end();
+      expect(u.usage, String(bad)).toEqual({ promptTokens: null, completionTokens: null });
+      expect(u.promptTokens, String(bad)).toBeNull();
+    }
+    // zero is a count
+    const z = new CompletionStream();
+    z.push(ev({ choices: [], usage: { prompt_tokens: 0, completion_tokens: 0 } }), 1);
+    expect(z.end().usage).toEqual({ promptTokens: 0, completionTokens: 0 });
+    // a usage that is not an object is no usage
+    const n = new CompletionStream();
+    n.push(ev({ choices: [], usage: 5 }), 1);
+    expect(n.end().usage ?? null).toBeNull();
   });
 });
