@@ -13,6 +13,7 @@ import { deploy, rollback, type Outcome } from '../deploy/deploy.ts';
 import { currentDeployment, readHistory } from '../deploy/history.ts';
 import { killAllServers } from '../llama/guard.ts';
 import { resolveLlama } from '../llama/resolve.ts';
+import { LockTimeoutError } from '../llama/lock.ts';
 import { ToolchainError } from '../llama/toolchain.ts';
 import { defaultModelDir } from '../models/hub-models.ts';
 import { stderrProgress } from '../progress.ts';
@@ -151,4 +152,4 @@ async function main({ values: v, positionals, problems }: CommandLine<typeof FLA
   return outcome.exitCode;
 }
 
-runCommand('deploy', { flags: FLAGS, help: HELP, positionals: { max: 1, what: 'bundle' }, errors: { badInput: [ToolchainError] } }, main);
+runCommand('deploy', { flags: FLAGS, help: HELP, positionals: { max: 1, what: 'bundle' }, errors: { badInput: [ToolchainError], failure: { type: LockTimeoutError, prefix: 'deploy' } } }, main);

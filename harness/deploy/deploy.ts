@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'nod
 import path from 'node:path';
 import * as tar from 'tar';
 import { startServer } from '../llama/launch.ts';
+import { withLock } from '../llama/lock.ts';
 import { writeFileAtomic } from '../paths.ts';
 import { stringify } from 'yaml';
 import { openBundle, type OpenBundle } from './bundle.ts';
@@ -31,6 +32,18 @@ export interface DeployOptions {
   /** Set by a Ctrl+C: the load test is stopped and the attempt recorded as an error. */
   onChild?: (kill: () => void) => void;
   now?: Date;
+  /** The longest wait for another deploy or rollback on the same target (default 30 minutes). */
+  lockWaitMs?: number;
+}
+
+/** A load test takes minutes; a second deploy to the same target waits for the first rather than fail. */
+export const TARGET_LOCK_WAIT_MS = 30 * 60_000;
+/** The lock one target's deploys and rollbacks take: without it two of them read the same `current`, both load-test,
+ * and the second switch silently undoes the first (and its history record names the wrong previous deployment). */
+export const targetLock = (target: string): string => path.join(path.resolve(target), '.deploy.lock');
+
+function lockedOn<T>(target: string, what: string, echo: (line: string) => void, waitMs: number | undefined, fn: () => Promise<T>): Promise<T> {
+  return withLock(targetLock(target), what, echo, fn, { maxWaitMs: waitMs ?? TARGET_LOCK_WAIT_MS, progressEveryMs: 30_000, pollMs: 200 });
 }
 
 export interface Outcome {
@@ -87,7 +100,11 @@ function writeServiceFiles(b: OpenBundle, o: ServiceFileOptions): void {
   writeFileAtomic(path.join(o.target, 'autobench.config.yaml'), stringify(autobenchConfig(b, o.target, o.repoRoot)));
 }
 
-export async function deploy(o: DeployOptions): Promise<Outcome> {
+export function deploy(o: DeployOptions): Promise<Outcome> {
+  return lockedOn(o.target, `deploying to ${path.resolve(o.target)}`, o.echo, o.lockWaitMs, () => deployLocked(o));
+}
+
+async function deployLocked(o: DeployOptions): Promise<Outcome> {
   const now = o.now ?? new Date();
   const id = newDeployId(now);
   const target = path.resolve(o.target);
@@ -150,7 +167,11 @@ export async function deploy(o: DeployOptions): Promise<Outcome> {
 }
 
 /** Switches `current` back to the deployment before it (the last passing one still on disk), with a record. */
-export async function rollback(o: ServiceFileOptions & { modelCacheDir: string }, echo: (line: string) => void, now = new Date()): Promise<Outcome> {
+export function rollback(o: ServiceFileOptions & { modelCacheDir: string; lockWaitMs?: number }, echo: (line: string) => void, now = new Date()): Promise<Outcome> {
+  return lockedOn(o.target, `rolling back ${path.resolve(o.target)}`, echo, o.lockWaitMs, () => rollbackLocked(o, echo, now));
+}
+
+async function rollbackLocked(o: ServiceFileOptions & { modelCacheDir: string }, echo: (line: string) => void, now: Date): Promise<Outcome> {
   const target = path.resolve(o.target);
   const { records } = readHistory(target);
   const current = currentDeployment(target);
