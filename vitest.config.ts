@@ -14,10 +14,5 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: false,
     maxWorkers: 1,
-    // Transformed modules kept on disk (node_modules/.experimental-vitest-cache, keyed by each file's content, the
-    // config and the Vitest version): a run otherwise transforms ~190 harness files again before it measures anything
-    // (~3 s of CPU per run, paid by each of the e2e suite's ~70 nested runs). Imports here name their files with
-    // extensions, so a cached transform cannot point at a renamed file (vitest#11246). `vitest --clearCache` empties it.
-    experimental: { fsModuleCache: true },
   },
 });
