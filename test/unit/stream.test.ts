@@ -159,6 +159,11 @@ describe('OpenAI-style chat events', () => {
     const z = new CompletionStream();
     z.push(ev({ choices: [], usage: { prompt_tokens: 0, completion_tokens: 0 } }), 1);
     expect(z.end().usage).toEqual({ promptTokens: 0, completionTokens: 0 });
+    // an unusable prompt count in the usage event keeps the count the server gave earlier
+    const k = new CompletionStream();
+    k.push(ev({ content: 'a', tokens: [1], tokens_evaluated: 9 }), 1);
+    k.push(ev({ choices: [], usage: { prompt_tokens: 'nine', completion_tokens: 1 } }), 2);
+    expect(k.end().promptTokens).toBe(9);
     // a usage that is not an object is no usage
     const n = new CompletionStream();
     n.push(ev({ choices: [], usage: 5 }), 1);
