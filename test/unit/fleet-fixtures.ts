@@ -2,6 +2,7 @@
 import { evaluateBudget, makeBudget } from '../../harness/budgets/budget.ts';
 import { ok } from '../../harness/measurement/schema.ts';
 import type { CellReport, RunReport } from '../../harness/report/model.ts';
+import { runReport } from './report-fixtures.ts';
 
 const LATENCY = makeBudget('latency_p95_s', { label: 'p95 latency', unit: 's' }, '<= 2');
 const RSS = makeBudget('rss_peak_mb', { label: 'peak RSS', unit: 'MB' }, '<= 3000');
@@ -27,21 +28,17 @@ export function cell(id: string, latency: number, rss: number, state: CellReport
 }
 
 export function run(runId: string, host: { cpu: string; cores: number; memoryGb: number }, cells: CellReport[], extra: Partial<RunReport> = {}): RunReport {
-  return {
-    schemaVersion: 1,
+  return runReport(cells, {
     runId,
     createdAt: '2026-12-01T10:00:00.000Z',
     finishedAt: '2026-12-01T10:30:00.000Z',
-    partial: false,
     endReason: 'the run ended: passed',
     host: { ...host, os: 'Debian 13', kernel: '6.12', arch: 'x64', node: 'v20.20.2' },
     llama: { version: 'b7000', commit: 'abc1234', serverPath: '/usr/bin/llama-server', source: 'cache' },
     config: { file: 'bench.config.yaml', hash: 'f'.repeat(64) },
-    models: [],
     percentileMethod: 'R-7',
-    cells,
     ...extra,
-  };
+  });
 }
 
 export const X = 'small Q4_K_M t1';

@@ -9,6 +9,7 @@ import { appendLearnings, learningsFile, readLearnings } from '../../harness/his
 import type { Cell, Metric, Verdict } from '../../harness/measurement/schema.ts';
 import { ENTRY_MARK, LEARNINGS_HEADER, escapeMarkdown, learningsEntry, nextStep, withEntry } from '../../harness/report/learnings.ts';
 import type { CellReport, RunReport } from '../../harness/report/model.ts';
+import { runReport } from './report-fixtures.ts';
 
 // GitHub-like rendering: raw HTML off as GitHub sanitises it anyway, but linkify and typographer on, so a bare URL
 // or an e-mail address in an error would become a link if the escape let it.
@@ -29,21 +30,15 @@ function cellReport(cell: Cell, verdicts: Verdict[], extra: Partial<CellReport> 
 }
 
 function run(cells: CellReport[], extra: Partial<RunReport> = {}): RunReport {
-  return {
-    schemaVersion: 1,
+  return runReport(cells, {
     runId: '20261201-150000-abcdef',
     createdAt: '2026-12-01T14:59:00.000Z',
     finishedAt: '2026-12-01T15:04:31.123Z',
-    partial: false,
     endReason: 'the run ended: failed',
     host: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Debian 13', kernel: '6.12' },
     llama: { version: 'b1', commit: 'abc', serverPath: '/x/llama-server', source: 'cache' },
-    config: { file: 'bench.config.yaml', hash: 'a'.repeat(64) },
-    models: [],
-    percentileMethod: 'type 7',
-    cells,
     ...extra,
-  };
+  });
 }
 
 const pass = (label = 'p95 latency') => verdict('latency_p95_s', label, 1.2, 2.5, 'pass');
