@@ -27,7 +27,9 @@ export default [
   // The harness's own tests measure nothing about the machine, so their files may run side by side.
   // The 30 s per test is a hang guard: on a machine at load 20, heavier unit tests (bootstrap, the registry copy)
   // overran Vitest's 5 s default. The limit only stops a hang.
-  defineProject({ test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 100 }, fileParallelism: true, maxWorkers: 2, testTimeout: 30_000 } }),
+  // Not isolated: the unit files are pure over plain data (no module mocks, no env or global edits), so each worker
+  // imports the harness once instead of once per file. Measured beside an e2e run: 145 → 61 s of CPU, 205 → 127 s wall.
+  defineProject({ test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 100 }, fileParallelism: true, maxWorkers: 2, testTimeout: 30_000, isolate: false } }),
   defineProject({
     test: {
       name: 'e2e',
