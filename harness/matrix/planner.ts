@@ -71,6 +71,12 @@ export interface OutcomeRecord {
   rssPeakMb: number | null;
   ttftP95S: number | null;
   decodeTpsMean: number | null;
+  /**
+   * Where decodeTpsMean comes from: the client's figure, else llama-server's own timings. On a loaded machine the
+   * client can find a whole short answer waiting in one read and then has no decode time of its own; the server's
+   * figure does not depend on when the client was scheduled. Absent in run states written before it existed: client.
+   */
+  decodeFrom?: 'client' | 'server timings';
 }
 
 export type SkipRule = 'mode' | 'memory' | 'memory-trend' | 'load-failure' | 'performance' | 'quant-path';
@@ -155,7 +161,8 @@ export function orderCells<T extends PlannerCell>(cells: readonly T[], quantOrde
 export function performanceFailure(o: OutcomeRecord, limits: Pick<PlannerLimits, 'ttftLimitS' | 'minDecodeTps'>): string | null {
   if (!PERFORMANCE_PROFILES.includes(o.profile)) return null;
   if (o.ttftP95S !== null && o.ttftP95S > limits.ttftLimitS) return `TTFT p95 ${formatShort(o.ttftP95S)} s > ${formatShort(limits.ttftLimitS)} s`;
-  if (o.decodeTpsMean !== null && o.decodeTpsMean < limits.minDecodeTps) return `decode ${formatShort(o.decodeTpsMean)} tok/s < ${formatShort(limits.minDecodeTps)} tok/s`;
+  const from = o.decodeFrom === 'server timings' ? ' (server timings)' : '';
+  if (o.decodeTpsMean !== null && o.decodeTpsMean < limits.minDecodeTps) return `decode ${formatShort(o.decodeTpsMean)} tok/s${from} < ${formatShort(limits.minDecodeTps)} tok/s`;
   return null;
 }
 
@@ -282,9 +289,16 @@ export function recordOutcome(state: RunState, c: PlannerCell, m: MeasurementLik
     ...(m.error ? { error: m.error } : {}),
     rssPeakMb: value('rss_peak_mb'),
     ttftP95S: value('ttft_p95_s'),
-    decodeTpsMean: value('decode_tps_mean'),
+    ...decodeSpeed(value('decode_tps_mean'), value('server_decode_tps_mean')),
   };
   return { ...state, outcomes: [...state.outcomes.filter((o) => !(o.cellId === record.cellId && o.profile === record.profile)), record] };
+}
+
+/** The decode speed the planner judges: the client's figure, else llama-server's own (see OutcomeRecord.decodeFrom). */
+function decodeSpeed(client: number | null, server: number | null): Pick<OutcomeRecord, 'decodeTpsMean' | 'decodeFrom'> {
+  if (client !== null) return { decodeTpsMean: client, decodeFrom: 'client' };
+  if (server !== null) return { decodeTpsMean: server, decodeFrom: 'server timings' };
+  return { decodeTpsMean: null };
 }
 
 /** A new state with a skip the planner decided (later rules count it: a skipped quantization did not pass). */

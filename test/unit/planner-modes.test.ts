@@ -50,6 +50,21 @@ describe('planner.after_performance_failure', () => {
       expect(decide(big, fast, limits(s), 'quality').run).toBe(true);
     }
   });
+  test("without the client's decode figure (its tokens came bunched), llama-server's own timings judge, and the reason says so", () => {
+    const m = (metrics: Record<string, { value: number | null; status: string }>) => recordOutcome(emptyRunState(), small, { profile: 'interactive', state: 'completed', serverPort: 8080, metrics });
+    const bunched = { value: null, status: 'error' };
+    const fromServer = m({ decode_tps_mean: bunched, server_decode_tps_mean: { value: 1.5, status: 'ok' } });
+    expect(fromServer.outcomes[0]).toMatchObject({ decodeTpsMean: 1.5, decodeFrom: 'server timings' });
+    expect(decide(big, fromServer, limits('run-all-profiles'), 'interactive')).toMatchObject({ run: false, rule: 'performance', reason: 'a smaller model failed the performance threshold at Q4_K_M: small Q4_K_M t1 c1024 nice10 (interactive) decode 1.5 tok/s (server timings) < 2 tok/s' });
+    // The client's figure wins when there is one, even where the server's would fail.
+    const both = m({ decode_tps_mean: { value: 9, status: 'ok' }, server_decode_tps_mean: { value: 1.5, status: 'ok' } });
+    expect(both.outcomes[0]).toMatchObject({ decodeTpsMean: 9, decodeFrom: 'client' });
+    expect(decide(big, both, limits('run-all-profiles'), 'interactive').run).toBe(true);
+    // Neither: no speed to judge, so no skip on speed.
+    const neither = m({ decode_tps_mean: bunched, server_decode_tps_mean: { value: null, status: 'skipped' } });
+    expect(neither.outcomes[0]!.decodeTpsMean).toBeNull();
+    expect(decide(big, neither, limits('run-all-profiles'), 'interactive').run).toBe(true);
+  });
   test('any other value is rejected', () => {
     const r = configSchema.safeParse({ ...base, planner: { after_performance_failure: 'skip' } });
     expect(r.success).toBe(false);
