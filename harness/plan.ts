@@ -21,7 +21,6 @@ import { ensureBuiltinModel, type ModelFile } from './models/builtin.ts';
 import { sha256File } from './models/hash.ts';
 import { fetchHubModel, isHubModel, modelDirOf } from './models/hub-models.ts';
 import { estimateMemory, kvCacheTypes, type MemoryEstimate } from './models/memory.ts';
-import { readGgufMetadata } from './models/metadata.ts';
 import { explainWriteError, writeFileAtomic } from './paths.ts';
 import { hostCpu } from './sampler/host.ts';
 import { readGpuFacts, type GpuFacts } from './sampler/gpu.ts';
@@ -115,6 +114,8 @@ async function localModelFile(file: string): Promise<ModelFile> {
 /** A file that is not GGUF is not bad input here: its cells fail when llama-server refuses it, and the run goes on. */
 async function metadataOf(file: string, bytes: number, progress: Progress): Promise<ModelFile['metadata']> {
   try {
+    // @huggingface/gguf and @huggingface/tasks (72 modules) load when a plan reads a model, not with every CLI that imports this file.
+    const { readGgufMetadata } = await import('./models/metadata.ts');
     return await readGgufMetadata(file, bytes);
   } catch (e) {
     progress(`cannot read the GGUF metadata of ${file}: ${(e as Error).message}`);

@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { measureMemoryBandwidth, type MemoryBandwidth } from '../analysis/roofline.ts';
 import { cpuKey } from '../llama/build.ts';
 import { cacheDir } from '../paths.ts';
@@ -89,6 +88,7 @@ export function parseTriadOutput(stdout: string): { threads: number; arrayBytes:
 }
 
 async function compiler(env: NodeJS.ProcessEnv): Promise<{ command: string; version: string }> {
+  const { execa } = await import('execa'); // ~130 modules: loaded when a command runs, not by every CLI start
   const command = env.CC || 'cc';
   const r = await execa(command, ['--version'], { reject: false, timeout: 20_000 });
   if (r.failed || r.exitCode !== 0) throw new Error(`no C compiler: \`${command} --version\` ${r.exitCode === undefined ? 'could not run' : `exited ${r.exitCode}`}`);
@@ -97,6 +97,7 @@ async function compiler(env: NodeJS.ProcessEnv): Promise<{ command: string; vers
 
 /** The compiled triad in the cache, built once per source, compiler, flags and CPU; written atomically. */
 async function triadBinary(cc: { command: string; version: string }, root: string): Promise<{ binary: string; flags: readonly string[] }> {
+  const { execa } = await import('execa'); // ~130 modules: loaded when a command runs, not by every CLI start
   const source = readFileSync(SOURCE);
   const errors: string[] = [];
   for (const flags of FLAGS) {
@@ -129,6 +130,7 @@ export interface BandwidthOptions {
 
 /** The native triad on every core and on one; the best of them is the figure. Throws when it cannot run. */
 export async function measureNativeBandwidth(o: BandwidthOptions = {}): Promise<MeasuredBandwidth> {
+  const { execa } = await import('execa'); // ~130 modules: loaded when a command runs, not by every CLI start
   const env = o.env ?? process.env;
   const llcBytes = lastLevelCacheBytes(o.sys);
   const arrayBytes = o.arrayBytes ?? arrayBytesFor(llcBytes, os.freemem());

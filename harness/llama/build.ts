@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { cacheDir, writeFileAtomic } from '../paths.ts';
 import type { Progress } from '../progress.ts';
 import { withLock } from './lock.ts';
@@ -86,6 +85,7 @@ export function findCachedBuild(): CachedBuild | null {
 }
 
 export async function ensureCachedBuild(progress: Progress): Promise<CachedBuild> {
+  const { execa } = await import('execa'); // ~130 modules: loaded when a command runs, not by every CLI start
   const cached = findCachedBuild();
   if (cached) return cached;
   checkBuildToolchain();
@@ -115,6 +115,7 @@ export async function ensureCachedBuild(progress: Progress): Promise<CachedBuild
 }
 
 async function runBuild(dir: string, progress: Progress): Promise<void> {
+  const { execa } = await import('execa'); // ~130 modules: loaded when a command runs, not by every CLI start
   const jobs = String(Math.max(1, (await import('node:os')).availableParallelism()));
   const child = execa('cmake', ['--build', dir, '-j', jobs, '--target', ...LLAMA_TARGETS], { all: true, buffer: { all: true } });
   let lastPercent = -1;
@@ -145,6 +146,7 @@ function tail(text: string | undefined, lines = 30): string {
 
 /** Clones the pinned source from the git bundle inside the node-llama-cpp npm package. */
 async function ensureSource(root: string, progress: Progress): Promise<string> {
+  const { execa } = await import('execa'); // ~130 modules: loaded when a command runs, not by every CLI start
   const src = path.join(root, 'src');
   if (existsSync(path.join(src, '.git'))) {
     const head = await execa('git', ['-C', src, 'rev-parse', 'HEAD']).then((r) => r.stdout.trim()).catch(() => '');

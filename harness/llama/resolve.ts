@@ -1,6 +1,5 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { Progress } from '../progress.ts';
 import type { Quantizer } from '../models/builtin.ts';
 import { ensureCachedBuild, findCachedBuild, type CachedBuild } from './build.ts';
@@ -61,6 +60,7 @@ const FIX: Record<LocalSource, (serverPath: string) => string> = {
  * the user's setup, not a harness bug: a ToolchainError (exit code 2) saying what to fix.
  */
 export async function llamaVersion(serverPath: string, source: LocalSource = 'config'): Promise<{ version: string; commit: string }> {
+  const { execa } = await import('execa'); // ~130 modules: loaded when a command runs, not by every CLI start
   const r = await execa(serverPath, ['--version'], { all: true, reject: false, timeout: 30_000 });
   // e.g. "version: 0.5.0-dev (build 1, commit de3ff81)" or, in older releases, "version: 4589 (de3ff81)"
   const m = /version:\s*(.+?)\s*\((?:build\s+\S+,\s*)?(?:commit\s+)?([0-9a-f]{7,40})\)/.exec(r.all ?? '');

@@ -1,4 +1,4 @@
-import { execaSync } from 'execa';
+import { spawnSync } from 'node:child_process';
 
 export class ToolchainError extends Error {
   readonly exitCode = 2;
@@ -25,13 +25,10 @@ const TOOLS: Tool[] = [
   { name: 'tar', candidates: ['tar'], install: 'Debian/Ubuntu: sudo apt-get install -y tar' },
 ];
 
+/** The command runs and says its version (exit 0); a missing command, a crash or a hang is not found. */
 function found(command: string): boolean {
-  try {
-    execaSync(command, ['--version'], { stdio: 'ignore', timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
+  const r = spawnSync(command, ['--version'], { stdio: 'ignore', timeout: 20_000 });
+  return r.error === undefined && r.status === 0;
 }
 
 /** Names every missing tool at once, with the command that installs it. */

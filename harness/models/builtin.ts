@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { vocabFile } from '../llama/build.ts';
 import { withLock } from '../llama/lock.ts';
 import { cacheDir, writeFileAtomic } from '../paths.ts';
@@ -96,6 +95,7 @@ export async function ensureBuiltinModel(size: BuiltinSize, quant: string, quant
     const quantize = typeof quantizer.path === 'string' ? quantizer.path : await quantizer.path(`quantizing the ${size} model to ${quant}`);
     progress(`quantizing the ${size} model to ${quant} with llama-quantize`);
     const tmp = `${target}.tmp`;
+    const { execa } = await import('execa'); // ~130 modules: loaded when a model is quantized, not by every CLI start
     const r = await execa(quantize, [f16, tmp, quant], { all: true, reject: false });
     if (r.exitCode !== 0) {
       rmSync(tmp, { force: true });
