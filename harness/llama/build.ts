@@ -85,9 +85,9 @@ export function findCachedBuild(): CachedBuild | null {
 }
 
 export async function ensureCachedBuild(progress: Progress): Promise<CachedBuild> {
-  const { execa } = await import('execa'); // ~130 modules: loaded when a command runs, not by every CLI start
   const cached = findCachedBuild();
   if (cached) return cached;
+  const { execa } = await import('execa'); // ~130 modules: loaded when a build runs, not by every CLI start
   checkBuildToolchain();
   const root = llamaCacheRoot();
   return withLock(path.join(root, 'build.lock'), 'building llama.cpp', progress, async () => {
