@@ -15,6 +15,10 @@ import { sampleResponses } from './sample-responses.ts';
 import { reportShell, shardNote } from '../harness/shard/run.ts';
 import { recordInHistory } from '../harness/history/files.ts';
 import { appendLearnings } from '../harness/history/learnings-file.ts';
+import * as prepareRun from '../harness/vitest/prepare-run.ts';
+
+// The profiles' global setup uses these very modules instead of loading its own copy (harness/vitest/global-setup.ts).
+globalThis.__benchPrepareRun ??= Promise.resolve(prepareRun);
 
 interface CellTests {
   profile: string;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Progress } from '../progress.ts';
 import type { Quantizer } from '../models/builtin.ts';
 import { ensureCachedBuild, findCachedBuild, type CachedBuild } from './build.ts';
+import { runCommand } from './run-command.ts';
 import { ToolchainError } from './toolchain.ts';
 
 export interface LlamaInstall {
@@ -60,21 +61,20 @@ const FIX: Record<LocalSource, (serverPath: string) => string> = {
  * the user's setup, not a harness bug: a ToolchainError (exit code 2) saying what to fix.
  */
 export async function llamaVersion(serverPath: string, source: LocalSource = 'config'): Promise<{ version: string; commit: string }> {
-  const { execa } = await import('execa'); // ~130 modules: loaded when a command runs, not by every CLI start
-  const r = await execa(serverPath, ['--version'], { all: true, reject: false, timeout: 30_000 });
+  const r = await runCommand(serverPath, ['--version'], { timeoutMs: 30_000 });
   // e.g. "version: 0.5.0-dev (build 1, commit de3ff81)" or, in older releases, "version: 4589 (de3ff81)"
-  const m = /version:\s*(.+?)\s*\((?:build\s+\S+,\s*)?(?:commit\s+)?([0-9a-f]{7,40})\)/.exec(r.all ?? '');
+  const m = /version:\s*(.+?)\s*\((?:build\s+\S+,\s*)?(?:commit\s+)?([0-9a-f]{7,40})\)/.exec(r.all);
   if (m) return { version: m[1]!, commit: m[2]! };
   const how = r.timedOut
     ? 'did not answer within 30 s'
-    : r.signal
-      ? `was killed by ${r.signal}`
-      : r.exitCode !== undefined && r.exitCode !== 0
-        ? `exited with code ${r.exitCode}`
-        : r.failed
-          ? `could not be run (${r.shortMessage ?? r.message})`
+    : r.spawnError !== undefined
+      ? `could not be run (${r.spawnError})`
+      : r.signal
+        ? `was killed by ${r.signal}`
+        : r.exitCode !== 0
+          ? `exited with code ${r.exitCode}`
           : 'printed no version line';
-  const output = (r.all ?? '').trim().split('\n').slice(-10).join('\n');
+  const output = r.all.trim().split('\n').slice(-10).join('\n');
   throw new ToolchainError(
     `${WHERE[source]} (${serverPath}) does not work: \`${path.basename(serverPath)} --version\` ${how}` +
       `${output ? `:\n${output}` : ''}\nFix: ${FIX[source](serverPath)}.`,
