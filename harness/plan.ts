@@ -29,6 +29,7 @@ import { prepareRemoteTarget } from './server/prepare.ts';
 import type { PlannedTarget } from './server/target.ts';
 import { stderrProgress, type Progress } from './progress.ts';
 import { inShard, shardFromEnv, type Shard } from './shard/shard.ts';
+import { earlierPlan, reusableModelFile } from './plan-reuse.ts';
 
 export interface Host {
   cpu: string;
@@ -207,6 +208,7 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   const planned: PlannedCell[] = [];
   const files = new Map<string, ModelFile>();
   const kvCache = kvCacheTypes(loaded.config.llama.extra_args, process.env);
+  const earlier = earlierPlan(runDir);
   for (const cell of cells) {
     // planner.mode quick skips other quantizations: their model files are neither made nor downloaded.
     if (!modeRuns(loaded.config, cell.quant)) {
@@ -214,7 +216,7 @@ export async function preparePlan(options: { configFile?: string; runId?: string
       continue;
     }
     const key = `${cell.model}\0${cell.quant}`;
-    if (!files.has(key)) files.set(key, await modelFileFor(loaded.config, cell, llama, progress));
+    if (!files.has(key)) files.set(key, reusableModelFile(earlier, cell, llama, configFile, loaded.config) ?? (await modelFileFor(loaded.config, cell, llama, progress)));
     const model = files.get(key)!;
     planned.push({ cell, model, memory: estimateMemory(model.bytes, model.metadata ?? null, cell.ctx, kvCache) });
   }
