@@ -25,7 +25,6 @@ import { explainWriteError, writeFileAtomic } from './paths.ts';
 import { hostCpu } from './sampler/host.ts';
 import { readGpuFacts, type GpuFacts } from './sampler/gpu.ts';
 import { isRemoteTarget } from './config/target-schema.ts';
-import { prepareRemoteTarget } from './server/prepare.ts';
 import type { PlannedTarget } from './server/target.ts';
 import { stderrProgress, type Progress } from './progress.ts';
 import { inShard, shardFromEnv, type Shard } from './shard/shard.ts';
@@ -167,7 +166,7 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   const runDir = path.join(outputDir(loaded.config, configFile), runId);
   // A server started elsewhere is checked and asked what it is before anything exists: one that does not answer
   // leaves no run directory behind.
-  const remote = isRemoteTarget(loaded.config.target) ? await prepareRemoteTarget(loaded, progress) : null;
+  const remote = isRemoteTarget(loaded.config.target) ? await (await import('./server/prepare.ts')).prepareRemoteTarget(loaded, progress) : null;
   try {
     mkdirSync(runDir, { recursive: true });
     accessSync(runDir, constants.W_OK);

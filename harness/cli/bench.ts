@@ -12,7 +12,7 @@ import { ConfigError, EXIT_BAD_INPUT, type ConfigProblem } from '../config/error
 import { LockTimeoutError } from '../llama/lock.ts';
 import { ToolchainError } from '../llama/toolchain.ts';
 import { dryRunExitCode, renderDryRun } from '../dry-run/render.ts';
-import { DownloadError } from '../models/hub.ts';
+import { DownloadError } from '../models/download-error.ts';
 import { newRunId, preparePlan } from '../plan.ts';
 import { DiskFullError } from '../paths.ts';
 import { stderrProgress } from '../progress.ts';

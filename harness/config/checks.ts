@@ -9,6 +9,7 @@ import { formatCpuList, parseCpuList, type Machine } from './machine.ts';
 import { KNOWN_QUANTS } from './quants.ts';
 import { BUILTIN_QUANTS, type BenchConfig } from './schema.ts';
 import { closest } from './suggest.ts';
+import { modelQuants } from './model-quants.ts';
 
 /** Where a config key is: its YAML path and line, or the flag or variable that set it (source). */
 export type Where = (keys: readonly PropertyKey[]) => Pick<ConfigProblem, 'path' | 'line' | 'source'>;
@@ -26,12 +27,6 @@ export interface CheckContext {
 /** llama-server's own default --batch-size (common.h: n_batch = 2048), when matrix.batch_size is not set. */
 export const LLAMA_DEFAULT_BATCH = 2048;
 const GGUF_MAGIC = 'GGUF';
-
-export function modelQuants(m: BenchConfig['models'][number]): string[] {
-  if (m.builtin) return [...BUILTIN_QUANTS];
-  if (m.path) return [m.quant!];
-  return Object.keys(m.files ?? {});
-}
 
 /** Why `file` cannot be a model file, or null: it must exist, be a regular readable file and start with "GGUF". */
 export function modelFileProblem(file: string): string | null {

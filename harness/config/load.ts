@@ -30,7 +30,7 @@ import { applyModeOverride, modeOverrideFrom, type PlannerMode } from './mode-ov
 import { closest } from './suggest.ts';
 import { checkMiddleware } from '../middleware/checks.ts';
 
-export { modelQuants } from './checks.ts';
+export { modelQuants } from './model-quants.ts';
 
 import { withModelsFile } from './models-file.ts';
 

@@ -10,7 +10,7 @@ import { readRunState } from '../matrix/run-state.ts';
 import type { Verdict } from '../measurement/schema.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { readStoredSummary } from '../profiles/resume.ts';
-import { cellDir } from '../profiles/run-cell.ts';
+import { cellDir } from '../profiles/cell-dir.ts';
 import { exactCellPattern, testTitles } from './filter.ts';
 import { combine, judgeProfile, type Judgement, type StoredResult } from './judge.ts';
 

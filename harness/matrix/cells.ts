@@ -1,6 +1,6 @@
 import { KNOB_NAMES, type Cell, type KnobName, type Knobs } from '../measurement/schema.ts';
 import { ctxAxis, threadsAxis, type BenchConfig } from '../config/schema.ts';
-import { modelQuants } from '../config/load.ts';
+import { modelQuants } from '../config/model-quants.ts';
 import { isRemoteTarget } from '../config/target-schema.ts';
 import { remoteCells } from './remote-cells.ts';
 

@@ -1,22 +1,13 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import { DownloadError } from './download-error.ts';
+
+export { DownloadError };
 
 /** A file in a hub repository with its revision filled in. */
 export interface HubRef {
   repo: string;
   file: string;
   revision: string;
-}
-
-/** A download that failed for a reason a person can act on; `status` is the HTTP status, null for network errors. */
-export class DownloadError extends Error {
-  constructor(
-    readonly shortMessage: string,
-    readonly status: number | null,
-    options?: { cause?: unknown },
-  ) {
-    super(shortMessage, options);
-    this.name = 'DownloadError';
-  }
 }
 
 export function refLabel(ref: HubRef): string {

@@ -5,7 +5,8 @@ import type { BenchConfig, ModelConfig } from '../config/schema.ts';
 import { cacheDir } from '../paths.ts';
 import type { Progress } from '../progress.ts';
 import { formatBytes } from '../units.ts';
-import { DownloadError, downloadHubFile, type DownloadOptions, type Downloaded, type HubFile } from './hub.ts';
+import { DownloadError } from './download-error.ts';
+import type { DownloadOptions, Downloaded, HubFile } from './hub.ts';
 import type { ProgressCallback } from './hub-transfer.ts';
 
 export const DEFAULT_REVISION = 'main';
@@ -61,6 +62,8 @@ export async function fetchHubModel(
   const file = hubFileFor(m, quant);
   if (!file) throw new Error(`internal: model "${m.name}" has no hub file for ${quant}`);
   const label = hubFileLabel(file);
+  // The downloader (and undici) loads when a model is fetched, not with every plan or config that names this file.
+  const { downloadHubFile } = await import('./hub.ts');
   let got: Downloaded;
   try {
     got = await downloadHubFile(file, { ...opts, progress: downloadProgress(opts.progress, label) });

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchConfig } from '../config/schema.ts';
-import { modelQuants } from '../config/load.ts';
+import { modelQuants } from '../config/model-quants.ts';
 import { builtinModelDir } from './builtin.ts';
 import { destPaths, findInDestCache, findInHfCache, hubCacheDir, repoFolderName } from './hub-cache.ts';
 import { DEFAULT_REVISION, hubFileFor, hubFileLabel, isHubModel, modelDirOf } from './hub-models.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { readJsonl } from '../scoring/goldens.ts';
+import { readJsonl } from '../scoring/jsonl.ts';
 
 const promptSchema = z.strictObject({ id: z.string().min(1), prompt: z.string().min(1) });
 export type Prompt = z.infer<typeof promptSchema>;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { isRunId } from '../run-id.ts';
 import { decideResume, resumeStamp, type ResumeDecision } from '../matrix/checkpoint.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
-import { cellDir, type CellOutcome } from './run-cell.ts';
+import { cellDir } from './cell-dir.ts';
+import type { CellOutcome } from './run-cell.ts';
 
 /** A run id names a directory directly under the output directory: no separators, no `..` (harness/run-id.ts). */
 export { isRunId };

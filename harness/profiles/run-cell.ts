@@ -6,6 +6,7 @@ import { resumeStamp } from '../matrix/checkpoint.ts';
 import { ok, skipped, withoutSamples, type CellMeasurement, type Metric, type Verdict } from '../measurement/schema.ts';
 import { explainWriteError, writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
+import { cellDir } from './cell-dir.ts';
 import { Sampler, samplesCsv } from '../sampler/sampler.ts';
 import { diskReadDuringLoad } from '../sampler/load-io.ts';
 import { CellGuards } from '../sampler/guards.ts';
@@ -64,9 +65,7 @@ export interface CellOutcome {
   verdicts: Verdict[];
 }
 
-export function cellDir(plan: Plan, planned: PlannedCell, profile: ProfileName): string {
-  return path.join(plan.runDir, planned.cell.slug, profile);
-}
+export { cellDir };
 
 /** The server's own counters (llama-server /metrics, Ollama /api/ps) at a moment of the cell; null when it reports none. */
 async function countersAt(backend: ServerBackend, t0: number): Promise<Record<string, number | null> | null> {
