@@ -48,6 +48,8 @@ export class FlowDriver {
   readonly profilesUsed = new Set<ProfileName>();
   /** How many Vitest runs the flow started, and how many cell × profile results they measured (not reused). */
   vitestRuns = 0;
+  /** The cells and profiles of the latest Vitest run, whose scoreboard is the run's scoreboard until another run. */
+  private lastRun: { ids: ReadonlySet<string>; profiles: ReadonlySet<ProfileName>; env: string } | null = null;
   constructor(private readonly options: DriverOptions) {}
 
   get plan(): Plan {
@@ -100,11 +102,25 @@ export class FlowDriver {
     return new Map(cells.map((c) => [c.cell.id, this.judge(c, profiles)]));
   }
 
-  /** One more Vitest run over every evaluated cell (all reused unless `extra` profiles need measuring), so the run's scoreboard covers them all. */
+  /**
+   * One more Vitest run over every evaluated cell (all reused unless `extra` profiles need measuring), so the run's
+   * scoreboard covers them all; none when the latest run already covered every evaluated cell under every profile
+   * used (a search decided by one evaluation): its scoreboard is that one.
+   */
   async scoreboard(extra: readonly ProfileName[] = [], env: NodeJS.ProcessEnv = {}): Promise<void> {
     const profiles = [...new Set([...this.profilesUsed, ...extra])];
     if (this.evaluated.size === 0 || profiles.length === 0) return;
+    if (this.coveredByLastRun(profiles, env)) {
+      this.options.log(`the last Vitest run covered every evaluated cell; its scoreboard is the run's`);
+      return;
+    }
     await this.runVitest([...this.evaluated], profiles, env);
+  }
+
+  private coveredByLastRun(profiles: readonly ProfileName[], env: NodeJS.ProcessEnv): boolean {
+    const last = this.lastRun;
+    if (!last || last.env !== JSON.stringify(env)) return false;
+    return [...this.evaluated].every((id) => last.ids.has(id)) && profiles.every((p) => last.profiles.has(p));
   }
 
   private async runVitest(ids: readonly string[], profiles: readonly ProfileName[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -114,6 +130,7 @@ export class FlowDriver {
     const args = [VITEST, 'run', ...profiles.flatMap((p) => ['--project', p]), '-t', exactCellPattern(ids, titles)];
     this.options.log(`vitest: ${profiles.join(', ')} on ${ids.length} cell(s): ${ids.join('; ')}`);
     this.vitestRuns++;
+    this.lastRun = { ids: new Set(ids), profiles: new Set(profiles), env: JSON.stringify(env) };
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
       stdio: 'inherit',

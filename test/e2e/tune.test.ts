@@ -151,14 +151,17 @@ describe('flows on tiny', () => {
       expect(run.output).toContain('[tune] threads → 1: 1, the only value (tiny Q4_K_M t1 c512 nice10 passes)');
       expect(run.output).toContain('[tune] ctx → 512: 512, the cheapest, passes (tiny Q4_K_M t1 c512 nice10); dearer values are assumed to pass no more often');
       expect(run.output).toContain('[tune] found: tiny Q4_K_M t1 c512 nice10');
-      expect(run.output).toMatch(/\[tune\] evaluated 1 of 4 cells; 2 Vitest run\(s\)/);
+      // The one evaluation's Vitest run covered every evaluated cell: no second run just for the scoreboard.
+      expect(run.output).toContain('[flow] the last Vitest run covered every evaluated cell');
+      expect(run.output).toMatch(/\[tune\] evaluated 1 of 4 cells; 1 Vitest run\(s\)/);
     });
 
-    test('the last Vitest run reused the cell (no server started) and wrote the scoreboard over it', () => {
+    test('the scoreboard is the evaluation run\'s own, over the one cell it measured', () => {
       const { run, outDir } = reachable;
       const runDir = onlyRun(outDir, run);
       const report = read<RunReport>(path.join(runDir, 'scoreboard.json'));
-      expect(report.cells.map((c) => [c.cell.id, c.profile, c.reused])).toEqual([['tiny Q4_K_M t1 c512 nice10', 'interactive', true]]);
+      expect(report.partial, report.endReason).toBe(false);
+      expect(report.cells.map((c) => [c.cell.id, c.profile, c.state, c.reused ?? false])).toEqual([['tiny Q4_K_M t1 c512 nice10', 'interactive', 'completed', false]]);
       expect(readdirSync(runDir).filter((d) => d.startsWith('tiny_'))).toEqual(['tiny_Q4_K_M_t1_c512_nice10']);
     });
   });
