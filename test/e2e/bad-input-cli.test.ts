@@ -41,9 +41,12 @@ async function npmRun(script: 'bench' | 'report', args: string[], configFile: st
   let done = false;
   void closed.then(() => (done = true));
   const intruders = new Set<string>();
+  // Every 250 ms: what this guards against (a llama.cpp build, a model being generated, a llama-server loading) lives
+  // for seconds, and anything it writes is caught by the empty-cache check after. Seven of these run side by side, so
+  // a tighter poll costs the machine more than the commands under test do.
   while (!done) {
     for (const line of await pgrep(cache)) intruders.add(line);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 250));
   }
   return { code: await closed, stdout, stderr, intruders: [...intruders], cache };
 }
