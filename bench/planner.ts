@@ -19,6 +19,7 @@ import { ensureBuiltinModel } from '../harness/models/builtin.ts';
 import { newRunId } from '../harness/plan.ts';
 import { stderrProgress } from '../harness/progress.ts';
 import { standings, type RunReport } from '../harness/report/model.ts';
+import { commandArgs } from '../harness/cli/launcher.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MODELS = ['tiny', 'small'] as const;
@@ -134,7 +135,7 @@ async function runArm(name: Arm['name'], workDir: string, quants: readonly strin
   delete env.BENCH_CONFIG;
   const loadStart = os.loadavg()[0]!;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', configFile, '--profile', 'idle,interactive'], {
+  const child = spawn(process.execPath, commandArgs('bench', ['--config', configFile, '--profile', 'idle,interactive']), {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

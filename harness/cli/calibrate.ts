@@ -16,6 +16,7 @@ import { readBenchmarks } from '../energy/benchmarks.ts';
 import { writeFileAtomic } from '../paths.ts';
 import { newRunId, outputDir } from '../plan.ts';
 import { commandLineProblem as cl, type FlagSpecs } from './args.ts';
+import { commandArgs } from './launcher.ts';
 import { runCommand, type CommandLine } from './run-cli.ts';
 
 const FLAGS = {
@@ -65,7 +66,7 @@ function main({ values: v, problems }: CommandLine<typeof FLAGS>): number {
   const runId = `calibrate-${newRunId()}`;
   let status: number | null;
   try {
-    const args = ['--import', 'tsx', path.join(import.meta.dirname, 'bench.ts'), '--config', tmpConfig, '--profile', 'interactive', ...(v.testNamePattern ? ['-t', v.testNamePattern] : [])];
+    const args = commandArgs('bench', ['--config', tmpConfig, '--profile', 'interactive', ...(v.testNamePattern ? ['-t', v.testNamePattern] : [])]);
     status = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, BENCH_RUN_ID: runId } }).status;
   } finally {
     rmSync(tmpConfig, { force: true });

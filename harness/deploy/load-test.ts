@@ -6,6 +6,7 @@ import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:f
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { DEFAULT_BUDGETS } from '../budgets/defaults.ts';
+import { commandArgs } from '../cli/launcher.ts';
 import { writeFileAtomic } from '../paths.ts';
 import { formatShort } from '../units.ts';
 import { configBudgets, type Manifest } from './manifest.ts';
@@ -87,7 +88,7 @@ export async function runLoadTest(input: LoadTestInput, echo: (chunk: string) =>
   writeFileAtomic(configFile, stringify(loadTestConfig(input)));
   const resultsDir = path.join(input.dir, 'results');
   const log = createWriteStream(path.join(input.dir, 'bench.log'));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(input.repoRoot, 'harness/cli/bench.ts'), '--config', configFile, '--profile', 'interactive'], {
+  const child = spawn(process.execPath, commandArgs('bench', ['--config', configFile, '--profile', 'interactive'], path.join(input.repoRoot, 'harness/cli/launch.mjs')), {
     cwd: input.repoRoot,
     env: benchEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],

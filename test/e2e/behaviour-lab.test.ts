@@ -12,6 +12,7 @@ import type { ComparisonData } from '../../harness/compare/model.ts';
 import type { TokenOverhead } from '../../harness/middleware/overhead.ts';
 import { CHROMIUM_ARGS, findOrInstallChromium } from './browser.ts';
 import { childEnv, ROOT, runVitest, tinyConfig, type Finished } from './helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 // Tiny has no chat template of its own; the legacy path applies the fallback (as in the quality e2e).
 // Quick mode: each profile's quick settings, and the Q4_K_M and Q5_K_M files (the compare command uses both).
@@ -70,7 +71,7 @@ describe('behaviour lab on tiny', () => {
     report = JSON.parse(readFileSync(path.join(runDir, 'scoreboard.json'), 'utf8')) as RunReport;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'harness/cli/compare.ts'), '--config', file, '--models', 'tiny:Q4_K_M,tiny:Q5_K_M', '--temps', '0,1.2', '--preset', 'concise', '--aliases', 'Base,Creative,Q5,Q5 hot', '--prompts', '1', '--graded', '1', '--max-tokens', '12'],
+      commandArgs('compare', ['--config', file, '--models', 'tiny:Q4_K_M,tiny:Q5_K_M', '--temps', '0,1.2', '--preset', 'concise', '--aliases', 'Base,Creative,Q5,Q5 hot', '--prompts', '1', '--graded', '1', '--max-tokens', '12']),
       { cwd: ROOT, env: childEnv(file), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

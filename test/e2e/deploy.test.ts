@@ -15,6 +15,7 @@ import { writeChecksums } from '../../harness/deploy/checksums.ts';
 import type { HistoryRecord } from '../../harness/deploy/history.ts';
 import type { Manifest } from '../../harness/deploy/manifest.ts';
 import { ROOT, childEnv, runBench, tinyConfig, waitWhileRunning, type Finished, type Running } from './helpers.ts';
+import { commandArgs, type CommandName } from '../../harness/cli/launcher.ts';
 
 // No energy idle baseline in the run (3 s of waiting per interactive cell that nothing here reads).
 const RUN_CONFIG = `planner:
@@ -36,7 +37,7 @@ const loosen = (t: string) =>
     .replace('    repetitions: 6\n    max_tokens: 128\n', '    repetitions: 3\n    max_tokens: 128\n    budgets: { cpu_pct: "mean <= 90", latency_p99_over_p50: "off", decode_tps_cv_pct: "off", latency_s: "off", ttft_s: "off", decode_tps: "off" }\n');
 
 function cli(script: string, args: string[], env: NodeJS.ProcessEnv, options: { detached?: boolean } = {}): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli', script), ...args], {
+  const child = spawn(process.execPath, commandArgs(script.replace(/\.ts$/, '') as CommandName, args), {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

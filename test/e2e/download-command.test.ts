@@ -11,6 +11,7 @@ import { DiskSpaceError, downloadChecked } from '../../harness/download/download
 import { MARGIN_BYTES } from '../../harness/download/disk-space.ts';
 import { startFakeHub, type FakeHub } from '../fixtures/fake-hub.ts';
 import { ROOT } from './helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 const MODEL = randomBytes(2 * 1024 * 1024);
 const SHA = createHash('sha256').update(MODEL).digest('hex');
@@ -30,7 +31,7 @@ async function withHub(body: (hub: FakeHub) => Promise<void>): Promise<void> {
 const options = (hub: FakeHub, destDir: string) => ({ endpoint: hub.url, hfHome: tempDir(), destDir, token: '' });
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/download.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, commandArgs('download', args), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

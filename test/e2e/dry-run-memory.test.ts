@@ -11,6 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { MEMORY_OVERHEAD_FACTOR } from '../../harness/models/memory.ts';
 import { formatBytes } from '../../harness/units.ts';
 import { ROOT, childEnv, tinyConfig } from './helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 /** Pids of processes whose command line names `needle` (pgrep exits 1 when none does). */
 function processesNaming(needle: string): Promise<number[]> {
@@ -39,7 +40,7 @@ describe.skipIf(process.platform !== 'linux')('dry run with a model larger than 
         .replace('    builtin: tiny\n', `    builtin: tiny\n  - name: huge\n    path: ${huge}\n    quant: Q4_K_M\n`)
         .replace('models: [tiny]', 'models: [tiny, huge]'),
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', file, '--dry-run'], {
+    const child = spawn(process.execPath, commandArgs('bench', ['--config', file, '--dry-run']), {
       cwd: ROOT,
       env: childEnv(file),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const VITEST = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
@@ -66,7 +67,7 @@ export function runVitest(args: string[], configFile: string, options: { detache
 
 /** `npm run bench -- --config FILE ...args` (the CLI, through tsx), in its own process group when `detached`. */
 export function runBench(configFile: string, args: string[], options: { detached?: boolean; env?: NodeJS.ProcessEnv } = {}): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', configFile, ...args], {
+  const child = spawn(process.execPath, commandArgs('bench', ['--config', configFile, ...args]), {
     cwd: ROOT,
     env: { ...childEnv(configFile), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

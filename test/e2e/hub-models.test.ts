@@ -16,6 +16,7 @@ import { formatBytes } from '../../harness/units.ts';
 import { startFakeHub, type FakeHub } from '../fixtures/fake-hub.ts';
 import { writeTinyGguf } from '../fixtures/tiny-gguf.ts';
 import { ROOT, childEnv, tinyConfig } from './helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 const REPO = 'fake-org/tiny-GGUF';
 const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -72,7 +73,7 @@ const hubEnv = () => ({ HF_ENDPOINT: hub.url, HF_HOME: hfHome, HF_TOKEN: '' });
 
 /** `npm run bench` in a child, asynchronously: the fake hub answers from this process, so it must not block. */
 function bench(config: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', config, ...args], {
+  const child = spawn(process.execPath, commandArgs('bench', ['--config', config, ...args]), {
     cwd: ROOT,
     env: { ...childEnv(config), ...hubEnv() },
     stdio: ['ignore', 'pipe', 'pipe'],

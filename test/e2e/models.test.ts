@@ -9,6 +9,7 @@ import { VOCAB_FILE, generateBuiltinModel } from '../../harness/models/generate.
 import { sha256File } from '../../harness/models/hash.ts';
 import { silentProgress } from '../../harness/progress.ts';
 import { ROOT, childEnv, tinyConfig } from './helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 describe('generated default model', () => {
   test('the tiny generator output is byte-identical to the pinned SHA-256', async () => {
@@ -19,9 +20,8 @@ describe('generated default model', () => {
 });
 
 describe('npm run bench with bad input', () => {
-  const cli = path.join(ROOT, 'harness/cli/bench.ts');
   const run = (config: string) =>
-    spawnSync(process.execPath, ['--import', 'tsx', cli, '--config', config], { cwd: ROOT, encoding: 'utf8', env: childEnv(config) });
+    spawnSync(process.execPath, commandArgs('bench', ['--config', config]), { cwd: ROOT, encoding: 'utf8', env: childEnv(config) });
 
   test('an invalid config exits 2 naming the YAML path', () => {
     const { file } = tinyConfig('', (t) => t.replace('threads: [1]', 'threads: [-1]'));
@@ -46,7 +46,7 @@ describe('npm run bench with bad input', () => {
         .replace('models: [tiny]', 'models: [broken, tiny]')
         .replace('    duration_s: 2\n', '    duration_s: 2\n    budgets:\n      swap_growth_mb: "off"\n'),
     );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', cli, '--config', file, '--profile', 'idle'], { cwd: ROOT, encoding: 'utf8', env: childEnv(file) });
+    const r = spawnSync(process.execPath, commandArgs('bench', ['--config', file, '--profile', 'idle']), { cwd: ROOT, encoding: 'utf8', env: childEnv(file) });
     const output = r.stdout + r.stderr;
     expect(r.status, output).toBe(1);
     expect(output).toMatch(/broken Q4_K_M t1 c1024 nice10 > runs to completion/);

@@ -12,6 +12,7 @@ import type { RunReport } from '../../harness/report/model.ts';
 import { CHROMIUM_ARGS, findOrInstallChromium } from './browser.ts';
 import { ROOT, childEnv, runVitest, tinyConfig } from './helpers.ts';
 import { execFileSync } from 'node:child_process';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 describe('report extras on tiny', () => {
   let runDir = '';
@@ -133,7 +134,7 @@ describe('report extras on tiny', () => {
   test('npm run report -- --energy-benchmark: another coefficient, estimated and labelled, budgets judged again, a note says so', () => {
     const before = report.cells.map((c) => c.metrics.idle_power_w!);
     expect(before.every((m) => m.method === 'estimated' || m.method === 'measured' || m.status === 'skipped')).toBe(true);
-    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/report.ts'), report.runId, '--energy-benchmark', 'ccf_gcp_vcpu', '--config', configFile], {
+    const out = execFileSync(process.execPath, commandArgs('report', [report.runId, '--energy-benchmark', 'ccf_gcp_vcpu', '--config', configFile]), {
       cwd: ROOT,
       env: childEnv(configFile),
       encoding: 'utf8',

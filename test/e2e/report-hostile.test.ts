@@ -16,6 +16,7 @@ import type { RunReport } from '../../harness/report/model.ts';
 import { hostileGoldenLines, hostileReport, PAYLOADS, rawHostileReport } from '../fixtures/hostile-report.ts';
 import { CHROMIUM_ARGS, findOrInstallChromium } from './browser.ts';
 import { ROOT } from './helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 const RUN_ID = '20260101-000000-abcdef';
 const SAFE_FILE = 'cell/idle/server.log';
@@ -44,7 +45,7 @@ function forgedRun(report: RunReport): { resultsDir: string; runDir: string } {
 
 /** `npm run report -- <run-id>` on the forged run, with no config (the output directory from BENCH_OUTPUT_DIR). */
 function rerender(resultsDir: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/report.ts'), RUN_ID], {
+  const child = spawn(process.execPath, commandArgs('report', [RUN_ID]), {
     cwd: ROOT,
     env: { ...process.env, BENCH_OUTPUT_DIR: resultsDir, BENCH_CONFIG: path.join(resultsDir, 'no-such-config.yaml') },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { measurementFacts, type RunReport } from '../../harness/report/model.ts';
 import { ROOT, VITEST, childEnv, runDirIn, runVitest, serversTagged, tinyConfig, waitFor, waitWhileRunning, type Finished } from './helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 const TAG = `e2e-resume-${process.pid}`;
 const FIRST = 'tiny Q4_K_M t1 c512 nice10';
@@ -103,7 +104,7 @@ describe.skipIf(process.platform !== 'linux')('interrupt, then resume', () => {
   }, 1_200_000);
 
   test('an unknown run id is bad input: exit 2 from npm run bench, a failed setup from plain vitest', async () => {
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', file, '--resume', '20000101-000000-000000'], {
+    const cli = spawnSync(process.execPath, commandArgs('bench', ['--config', file, '--resume', '20000101-000000-000000']), {
       cwd: ROOT,
       encoding: 'utf8',
       env: childEnv(file),

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { RunReport } from '../../harness/report/model.ts';
 import { shardOfCell } from '../../harness/shard/shard.ts';
 import { ROOT, childEnv, runBench, tinyConfig, type Finished } from './helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 // Two cells, one per shard: the smallest matrix where each shard runs something and the other shard's cell is not in it.
 const CELLS = ['tiny Q4_K_M t1 c512 nice10', 'tiny Q4_K_M t1 c1024 nice10'];
@@ -49,7 +50,7 @@ const outcomes = (r: RunReport) =>
     .sort((a, b) => a.key.localeCompare(b.key));
 
 function report(args: string[], configFile: string): Promise<Finished> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/report.ts'), '--config', configFile, ...args], { cwd: ROOT, env: childEnv(configFile), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, commandArgs('report', ['--config', configFile, ...args]), { cwd: ROOT, env: childEnv(configFile), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { RunReport } from '../../harness/report/model.ts';
 import { ROOT, childEnv, tinyConfig, type Finished } from './helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 // Quick settings: each evaluation is a real cell (server, requests, llama-bench), only short. No energy idle
 // baseline (it is 3 s of waiting per interactive cell and nothing here reads it).
@@ -26,7 +27,7 @@ const QUIET_INTERACTIVE = `    budgets: { cpu_pct: "off", latency_s: "off", late
 const withFloor = (text: string, floor: string) => text.replace('    max_tokens: 16\n', `    max_tokens: 16\n${QUIET_INTERACTIVE.replace('DECODE', floor)}`);
 
 function bench(configFile: string, args: string[]): Promise<Finished> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/bench.ts'), '--config', configFile, ...args], {
+  const child = spawn(process.execPath, commandArgs('bench', ['--config', configFile, ...args]), {
     cwd: ROOT,
     env: childEnv(configFile),
     stdio: ['ignore', 'pipe', 'pipe'],

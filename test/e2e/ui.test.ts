@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../../harness/llama/launch.ts';
 import { CHROMIUM_ARGS, findOrInstallChromium } from './browser.ts';
 import { ROOT, childEnv, runDirIn, serversTagged, tinyConfig, waitFor, waitWhileRunning, type Running } from './helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 /** Local addresses listening on `port` (IPv4 and IPv6), from /proc/net/tcp*: state 0A is LISTEN. */
 function listeners(port: number): string[] {
@@ -130,7 +131,7 @@ describe.skipIf(process.platform !== 'linux')('npm run bench:ui', () => {
     expect(log).toContain(`## `);
     expect(log).toContain(`· run ${runId} (finished)`);
     expect(log).toContain('- **Tried:** tiny Q4_K_M; threads 1; ctx 1024; priority nice10; profiles idle, interactive');
-    const printed = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'harness/cli/report.ts'), '--learnings', '--config', configFile], { cwd: ROOT, env: childEnv(configFile) });
+    const printed = spawn(process.execPath, commandArgs('report', ['--learnings', '--config', configFile]), { cwd: ROOT, env: childEnv(configFile) });
     let text = '';
     printed.stdout.on('data', (d: Buffer) => (text += d.toString()));
     const code = await new Promise<number | null>((resolve) => printed.on('close', resolve));

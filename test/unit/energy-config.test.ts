@@ -1,6 +1,7 @@
 // The energy block is bad input like any other: exit 2 naming the YAML path and line, before anything starts.
 import { describe, expect, test } from 'vitest';
 import { accepts, BASE, rejects, sandbox } from './bad-input-helpers.ts';
+import { commandArgs } from '../../harness/cli/launcher.ts';
 
 describe('energy config', () => {
   test('an unknown coefficient names energy.estimate, its line and the near one', () => {
@@ -26,7 +27,7 @@ describe('npm run calibrate: bad input exits 2 before anything runs', () => {
     const { spawnSync } = await import('node:child_process');
     const path = await import('node:path');
     const sb = sandbox();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../../harness/cli/calibrate.ts'), '--config', sb.configFile, '--name', 'bad name', '--runs', '1'], {
+    const r = spawnSync(process.execPath, commandArgs('calibrate', ['--config', sb.configFile, '--name', 'bad name', '--runs', '1']), {
       encoding: 'utf8',
       env: { ...process.env, BENCH_POWERCAP_ROOT: path.join(sb.dir, 'no-powercap') },
     });
