@@ -24,8 +24,8 @@ import { validateBenchInput } from './bench-input.ts';
 import { SHARD_VAR, shardLabel } from '../shard/shard.ts';
 import { PLANNER_MODE_VAR } from '../config/mode-override.ts';
 import { REPEAT_VAR } from '../matrix/repeat.ts';
-// --tune/--flow, --dry-run and --shard load their modules when asked for (below): every run starts under tsx, which
-// loads each module it imports, and a plain run needs 143 of the 188 files these would pull in.
+// --tune/--flow, --dry-run and --shard load their modules when asked for (below; the launcher's bundle keeps them in
+// chunks of their own): a plain run needs 143 of the 188 files these would pull in.
 
 const EXIT_HARNESS_CRASH = 3;
 const HELP = `usage: npm run bench -- [--config FILE] [--profile NAME[,NAME]] [-t PATTERN] [--resume RUN-ID] [--dry-run]

@@ -65,7 +65,7 @@ export function runVitest(args: string[], configFile: string, options: { detache
   return collect(child);
 }
 
-/** `npm run bench -- --config FILE ...args` (the CLI, through tsx), in its own process group when `detached`. */
+/** `npm run bench -- --config FILE ...args` (the CLI, through harness/cli/launch.mjs), in its own process group when `detached`. */
 export function runBench(configFile: string, args: string[], options: { detached?: boolean; env?: NodeJS.ProcessEnv } = {}): Running {
   const child = spawn(process.execPath, commandArgs('bench', ['--config', configFile, ...args]), {
     cwd: ROOT,

@@ -82,7 +82,7 @@ function bench(config: string, ...args: string[]): Promise<{ status: number | nu
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  // A hang guard only (a dry run takes seconds): 10 minutes, so that tsx's start on a machine at load 10+ never reaches it.
+  // A hang guard only (a dry run takes seconds): 10 minutes, so that a command's start on a machine at load 10+ never reaches it.
   const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
   return new Promise((resolve) =>
     child.on('close', (status) => {
