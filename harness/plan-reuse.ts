@@ -1,15 +1,17 @@
 // What a run's earlier plan already established, for the next preparation in the same run directory: `npm run bench`
 // prepares the plan before Vitest's global setup prepares it again, and --tune, --flow and --resume start several
 // Vitest runs there. Hashing a model file and reading its GGUF metadata again would give the same answer at a cost
-// (seconds for a file of a few GB), so an unchanged file's facts are kept.
+// (seconds for a file of a few GB), so an unchanged file's facts are kept; so is the run's memory bandwidth.
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { MeasuredBandwidth } from './bandwidth/measure.ts';
 import type { ModelFile } from './models/builtin.ts';
 import type { Cell } from './measurement/schema.ts';
 
 /** The parts of plan.json read back; anything may be missing or malformed in a file on disk. */
 interface EarlierPlan {
   configFile?: unknown;
+  bandwidth?: Partial<MeasuredBandwidth> & { error?: unknown };
   llama?: { serverPath?: unknown; commit?: unknown };
   config?: { models?: { name?: unknown }[]; model_dir?: unknown };
   cells?: { cell?: Partial<Cell>; model?: Partial<ModelFile> }[];
@@ -63,4 +65,15 @@ export function reusableModelFile(
     return null;
   }
   return { path: before.path, sha256: before.sha256, bytes: before.bytes, ...(before.metadata !== undefined ? { metadata: before.metadata } : {}) };
+}
+
+/**
+ * The bandwidth this run already measured. Measured once per run, the figure stays the same for every cell of it
+ * (and the 1 GB triad does not run again each time); none when there is no plan yet, the measurement failed, or the
+ * figure is malformed: measure.
+ */
+export function reusableBandwidth(earlier: Earlier | null): MeasuredBandwidth | null {
+  const bw = earlier?.plan.bandwidth;
+  if (!bw || bw.error !== undefined) return null;
+  return typeof bw.gbPerSec === 'number' && typeof bw.method === 'string' ? (bw as MeasuredBandwidth) : null;
 }

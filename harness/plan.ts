@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hostname as nodeHostname } from 'node:os';
 import si from 'systeminformation';
@@ -28,7 +28,7 @@ import { isRemoteTarget } from './config/target-schema.ts';
 import type { PlannedTarget } from './server/target.ts';
 import { stderrProgress, type Progress } from './progress.ts';
 import { inShard, shardFromEnv, type Shard } from './shard/shard.ts';
-import { earlierPlan, reusableModelFile } from './plan-reuse.ts';
+import { earlierPlan, reusableBandwidth, reusableModelFile, type Earlier } from './plan-reuse.ts';
 
 export interface Host {
   cpu: string;
@@ -123,23 +123,8 @@ async function metadataOf(file: string, bytes: number, progress: Progress): Prom
   }
 }
 
-/**
- * The bandwidth this run already measured: `npm run bench` prepares the plan before Vitest's global setup prepares
- * it again in the same run directory, and --tune / --flow / --resume start several Vitest runs there. Measured
- * once per run, the figure stays the same for every cell of it (and the 1 GB triad does not run again each time).
- */
-export function bandwidthOfRun(runDir: string): MeasuredBandwidth | null {
-  try {
-    const earlier = (JSON.parse(readFileSync(path.join(runDir, 'plan.json'), 'utf8')) as Partial<Plan>).bandwidth;
-    if (!earlier || earlier.error !== undefined) return null;
-    return typeof earlier.gbPerSec === 'number' && typeof earlier.method === 'string' ? earlier : null;
-  } catch {
-    return null; // no plan yet (the first preparation of the run), or one that cannot be read: measure
-  }
-}
-
-async function measureBandwidth(runDir: string, progress: Progress): Promise<Plan['bandwidth']> {
-  const earlier = bandwidthOfRun(runDir);
+async function measureBandwidth(earlierRun: Earlier | null, progress: Progress): Promise<Plan['bandwidth']> {
+  const earlier = reusableBandwidth(earlierRun);
   if (earlier) return earlier;
   try {
     const bw = await cachedBandwidth({ progress });
@@ -221,7 +206,7 @@ export async function preparePlan(options: { configFile?: string; runId?: string
   }
   const plan: Plan = {
     ...run,
-    bandwidth: await measureBandwidth(runDir, progress),
+    bandwidth: await measureBandwidth(earlier, progress),
     createdAt: new Date().toISOString(),
     host,
     llama,

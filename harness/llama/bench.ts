@@ -2,7 +2,7 @@
  * llama-bench, the engine's own decode benchmark: what the same build does with the same model file and threads
  * when nothing but llama.cpp stands between the weights and the tokens. The reference for a cell's serving overhead.
  */
-import { runCommand } from './run-command.ts';
+import { runProgram } from './run-program.ts';
 
 export interface LlamaBenchRun {
   /** Mean decode tok/s over the repetitions (llama-bench's avg_ts), and each repetition's. */
@@ -42,7 +42,7 @@ export function parseLlamaBenchJson(stdout: string): Omit<LlamaBenchRun, 'comman
 export async function runLlamaBench(o: { benchPath: string; modelPath: string; threads: number; nGen: number; repetitions: number; timeoutMs: number }): Promise<LlamaBenchRun> {
   const args = ['-m', o.modelPath, '-t', String(o.threads), '-p', '0', '-n', String(o.nGen), '-r', String(o.repetitions), '-o', 'json'];
   const command = `llama-bench ${args.join(' ')}`;
-  const r = await runCommand(o.benchPath, args, { timeoutMs: o.timeoutMs });
+  const r = await runProgram(o.benchPath, args, { timeoutMs: o.timeoutMs });
   if (r.timedOut) throw new Error(`${command} did not finish within ${o.timeoutMs / 1000} s`);
   if (r.spawnError !== undefined) throw new Error(`${command} could not be run: ${r.spawnError}`);
   if (r.exitCode !== 0) throw new Error(`${command} exited ${r.exitCode ?? r.signal}: ${r.stderr.split('\n').slice(-5).join(' ')}`);

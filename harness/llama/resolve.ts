@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Progress } from '../progress.ts';
 import type { Quantizer } from '../models/builtin.ts';
 import { ensureCachedBuild, findCachedBuild, type CachedBuild } from './build.ts';
-import { runCommand } from './run-command.ts';
+import { runProgram } from './run-program.ts';
 import { ToolchainError } from './toolchain.ts';
 
 export interface LlamaInstall {
@@ -61,7 +61,7 @@ const FIX: Record<LocalSource, (serverPath: string) => string> = {
  * the user's setup, not a harness bug: a ToolchainError (exit code 2) saying what to fix.
  */
 export async function llamaVersion(serverPath: string, source: LocalSource = 'config'): Promise<{ version: string; commit: string }> {
-  const r = await runCommand(serverPath, ['--version'], { timeoutMs: 30_000 });
+  const r = await runProgram(serverPath, ['--version'], { timeoutMs: 30_000 });
   // e.g. "version: 0.5.0-dev (build 1, commit de3ff81)" or, in older releases, "version: 4589 (de3ff81)"
   const m = /version:\s*(.+?)\s*\((?:build\s+\S+,\s*)?(?:commit\s+)?([0-9a-f]{7,40})\)/.exec(r.all);
   if (m) return { version: m[1]!, commit: m[2]! };

@@ -9,7 +9,8 @@ import { writeFileAtomic } from '../paths.ts';
 import type { Plan, PlannedCell } from '../plan.ts';
 import { stderrProgress } from '../progress.ts';
 import type { ProfileName } from './registry.ts';
-import { cellDir, type CellOutcome } from './run-cell.ts';
+import { cellDir } from './cell-dir.ts';
+import type { CellOutcome } from './run-cell.ts';
 
 export const REPEAT_SUMMARY_FILE = 'repeat-summary.json';
 

@@ -65,7 +65,6 @@ export interface CellOutcome {
   verdicts: Verdict[];
 }
 
-export { cellDir };
 
 /** The server's own counters (llama-server /metrics, Ollama /api/ps) at a moment of the cell; null when it reports none. */
 async function countersAt(backend: ServerBackend, t0: number): Promise<Record<string, number | null> | null> {

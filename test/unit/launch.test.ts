@@ -7,9 +7,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, s
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { COMMAND_NAMES } from '../../harness/cli/launcher.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const COMMANDS = ['bench', 'report', 'calibrate', 'compare', 'serve', 'export', 'deploy', 'download'];
+const COMMANDS = COMMAND_NAMES;
 
 function repo(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'launch-'));
@@ -72,10 +73,17 @@ describe('launch.mjs', () => {
     expect(manifest(dir).fingerprint).not.toBe(first);
   });
 
+  test('every command has its npm script, and each script starts it through the launcher', () => {
+    const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const launched = Object.entries(scripts).filter(([, command]) => command.includes('harness/cli/launch.mjs'));
+    expect(Object.fromEntries(launched)).toEqual(Object.fromEntries(COMMAND_NAMES.map((c) => [c, `node harness/cli/launch.mjs ${c}`])));
+    expect(Object.values(scripts).filter((command) => /harness\/cli\/\w+\.ts/.test(command))).toEqual([]);
+  });
+
   test('an unknown command is exit 2 naming the commands', () => {
     const r = run(repo(), 'benchh');
     expect(r.code).toBe(2);
-    expect(r.err).toContain('got "benchh", expected one of: bench, report, calibrate, compare, serve, export, deploy, download');
+    expect(r.err).toContain(`got "benchh", expected one of: ${COMMAND_NAMES.join(', ')}`);
   });
 
   test('a cache that cannot be written: the command runs through tsx, with the same answers', () => {

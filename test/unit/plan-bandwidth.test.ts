@@ -5,7 +5,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { bandwidthOfRun } from '../../harness/plan.ts';
+import { earlierPlan, reusableBandwidth } from '../../harness/plan-reuse.ts';
+
+const bandwidthOfRun = (runDir: string) => reusableBandwidth(earlierPlan(runDir));
 
 const measured = { kind: 'native', gbPerSec: 10.9, threads: 2, llcBytes: 110100480, method: 'STREAM triad a[i] = b[i] + s·c[i] in C' };
 

@@ -10,7 +10,7 @@ import type { Plan, PlannedCell } from '../../plan.ts';
 import { writeFileAtomic } from '../../paths.ts';
 import { groupKey, pairsOf, runPairedSession } from './paired.ts';
 import { readStoredSummary } from '../resume.ts';
-import { cellDir } from '../run-cell.ts';
+import { cellDir } from '../cell-dir.ts';
 
 /** Groups with at least one pair, in plan order. */
 export function pairedGroups(plan: Plan): { key: string; cells: PlannedCell[] }[] {

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 
-/** What a short command did: its output, how it ended, and whether it overran its time. */
-export interface CommandResult {
+/**
+ * What a short program did: its output, how it ended, and whether it overran its time. (Not cli/run-cli.ts's
+ * runCommand, which runs one of the harness's own commands.)
+ */
+export interface ProgramResult {
   stdout: string;
   stderr: string;
   /** stdout and stderr in the order they arrived. */
@@ -21,7 +24,7 @@ const KILL_GRACE_MS = 5_000;
  * commands on the hot path of every plan and cell (`llama-server --version`, llama-bench): execa costs ~130 modules
  * (0.2 s of CPU natively, 0.65 s under tsx) in each process that loads it, and these need none of what it adds.
  */
-export function runCommand(file: string, args: readonly string[], options: { timeoutMs: number; killGraceMs?: number }): Promise<CommandResult> {
+export function runProgram(file: string, args: readonly string[], options: { timeoutMs: number; killGraceMs?: number }): Promise<ProgramResult> {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
