@@ -130,18 +130,40 @@ describe('idle + interactive on tiny', () => {
     }
   });
 
-  test("client-side decode tok/s agrees with the server's timings within a factor of 1.5", () => {
+  test("client-side decode tok/s agrees with the server's timings request by request; no token reaches the client before the server made it", () => {
+    interface Answer { warmup: boolean; ok: boolean; ttft_ms: number; e2e_ms: number; decode_tps: number | null; output_tokens: number; timings: { prompt_ms: number; predicted_ms: number; predicted_n: number; predicted_per_second: number } | null }
+    const answers = readFileSync(path.join(runDir, 'tiny_Q4_K_M_t1_c1024_nice10/interactive/responses.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Answer)
+      .filter((a) => !a.warmup && a.ok);
+    expect(answers).toHaveLength(6);
+    for (const a of answers) {
+      const t = a.timings!;
+      const why = JSON.stringify({ ...a, text: undefined });
+      expect(a.output_tokens, why).toBe(t.predicted_n);
+      // Laws, whatever the load: the first token cannot arrive before the server read the prompt, nor the last before
+      // it was made (1 ms for the server's rounding). A client clock started late or a unit slip breaks them.
+      expect(a.ttft_ms, why).toBeGreaterThanOrEqual(t.prompt_ms - 1);
+      expect(a.e2e_ms, why).toBeGreaterThanOrEqual(t.prompt_ms + t.predicted_ms - 1);
+    }
+    // Paired, request by request: on a loaded machine the server's own speed varies threefold between requests
+    // (164–501 tok/s in one run), and a request delivered in bunches has no client-side figure, so medians taken over
+    // different requests drifted apart by 40 % with every request agreeing within 20 % (client 175/173, 510/501,
+    // 210/260, 164/164, 385/449 tok/s). The median of the paired ratios stayed within 0.92–1.10 over 34 runs of this
+    // file, beside CPU hogs included. A token-counting or timing bug is a factor (tokens counted twice: 2), which this
+    // still catches; the exact counting is the unit tests' job (test/unit/stream*.test.ts).
+    const ratios = answers.filter((a) => a.decode_tps !== null).map((a) => a.decode_tps! / a.timings!.predicted_per_second);
+    expect(ratios.length).toBeGreaterThan(0);
+    const sorted = [...ratios].sort((x, y) => x - y);
+    const mid = sorted.length / 2;
+    const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    expect(median, `client ÷ server decode tok/s per request: ${ratios.map((r) => r.toFixed(2)).join(', ')}`).toBeGreaterThan(1 / 1.5);
+    expect(median, `client ÷ server decode tok/s per request: ${ratios.map((r) => r.toFixed(2)).join(', ')}`).toBeLessThan(1.5);
+    // The cell's figures are the same requests' speeds, not a second computation of their own.
     const inter = report.cells.find((c) => c.profile === 'interactive')!;
-    // Medians: when every core is busy the server's HTTP thread sometimes waits for one and flushes several tokens
-    // at once, which moves that request's client-side figure but not the median. With other e2e files beside it
-    // (npm test runs three at once) the medians drift apart by 10–15 %, and beyond 25 % beside a CPU hog and a
-    // mutation run (load 16). A token-counting or timing bug is a factor (tokens counted twice: 2), which this still
-    // catches; the exact counting is the unit tests' job (test/unit/stream*.test.ts).
-    const client = inter.metrics.decode_tps_mean!.stats!.median;
-    const server = inter.metrics.server_decode_tps_mean!.stats!.median;
-    const ratio = client / server;
-    expect(ratio, `client ${client} tok/s, server ${server} tok/s`).toBeGreaterThan(1 / 1.5);
-    expect(ratio, `client ${client} tok/s, server ${server} tok/s`).toBeLessThan(1.5);
+    expect(inter.metrics.decode_tps_mean!.stats!.n).toBe(ratios.length);
+    expect(inter.metrics.server_decode_tps_mean!.stats!.n).toBe(answers.length);
   });
 
   test('no llama-server is left behind', () => {
