@@ -152,7 +152,8 @@ describe('idle + interactive on tiny', () => {
     // different requests drifted apart by 40 % with every request agreeing within 20 % (client 175/173, 510/501,
     // 210/260, 164/164, 385/449 tok/s). The median of the paired ratios stayed within 0.92–1.10 over 34 runs of this
     // file, beside CPU hogs included. A token-counting or timing bug is a factor (tokens counted twice: 2), which this
-    // still catches; the exact counting is the unit tests' job (test/unit/stream*.test.ts).
+    // still catches (a client figure over 1.25 times the server's is not kept at all, so then none is left); the exact
+    // counting is the unit tests' job (test/unit/stream*.test.ts).
     const ratios = answers.filter((a) => a.decode_tps !== null).map((a) => a.decode_tps! / a.timings!.predicted_per_second);
     expect(ratios.length).toBeGreaterThan(0);
     const sorted = [...ratios].sort((x, y) => x - y);

@@ -119,6 +119,39 @@ describe('latencies', () => {
     // two tokens in one read: two tokens, so "one read" is the reason, not "fewer than two"
     expect(latencies(rec([150, 150], [1, 1]), 100).decodeNote).toBe('the whole answer reached the client in one read');
   });
+  describe("against the server's own decode speed", () => {
+    const timed = (tokenTimes: number[], predictedPerSecond: number) => ({
+      ...rec(tokenTimes, tokenTimes.map(() => 1)),
+      timings: { prompt_n: 4, prompt_ms: 5, prompt_per_second: 800, predicted_n: tokenTimes.length, predicted_ms: 16, predicted_per_second: predictedPerSecond },
+    });
+    // 16 tokens: the first alone at 141, then 15 in four reads of at most four within a millisecond (each read passes
+    // the bunching rule): 15,000 tok/s read from a server that made 950
+    const caughtUp = [141, 141.25, 141.25, 141.25, 141.25, 141.5, 141.5, 141.5, 141.5, 141.75, 141.75, 141.75, 141.75, 142, 142, 142];
+    test('reads faster than the server made the tokens: no decode time, and the note gives both speeds', () => {
+      const l = latencies(timed(caughtUp, 950), 100);
+      expect(l.tpotMs).toBeNull();
+      expect(l.decodeTps).toBeNull();
+      expect(l.decodeNote).toBe("faster than the server's own decode: 15000 tok/s read, 950 tok/s made (more than 1.25 times), so the client read tokens that were already waiting");
+      // the rest of the record is untouched
+      expect(l).toMatchObject({ ttftMs: 41, e2eMs: 42, outputTokens: 16 });
+    });
+    test('the margin: 1.25 times the server is kept, just above it is not', () => {
+      // 10 tokens after a first, one per read 10 ms apart: 100 tok/s read
+      const steady = [150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250];
+      expect(latencies(timed(steady, 80), 100).decodeTps).toBeCloseTo(100, 9);
+      expect(latencies(timed(steady, 79.9), 100)).toMatchObject({ decodeTps: null, tpotMs: null });
+      expect(latencies(timed(steady, 79.9), 100).decodeNote).toMatch(/^faster than the server's own decode: 100 tok\/s read, 80 tok\/s made/);
+    });
+    test('a client slower than the server keeps its figure: it is what the client saw, and it does not flatter', () => {
+      const steady = [150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250];
+      expect(latencies(timed(steady, 1000), 100)).toMatchObject({ decodeNote: null });
+      expect(latencies(timed(steady, 1000), 100).decodeTps).toBeCloseTo(100, 9);
+    });
+    test('no timings, or timings without a usable speed: the client figure stands alone', () => {
+      expect(latencies(rec(caughtUp, caughtUp.map(() => 1)), 100).decodeTps).toBeCloseTo(15000, 6);
+      for (const bad of [0, -5, Number.NaN]) expect(latencies(timed(caughtUp, bad), 100).decodeTps, String(bad)).toBeCloseTo(15000, 6);
+    });
+  });
   test('no tokens: nulls, not zeros', () => {
     const l = latencies({ tokenTimes: [], tokenCounts: [], text: '', timings: null, promptTokens: null, stopType: null, done: false, errorMessage: null }, 0);
     expect(l).toMatchObject({ ttftMs: null, e2eMs: null, tpotMs: null, decodeTps: null, outputTokens: 0 });
