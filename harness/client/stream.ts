@@ -207,10 +207,12 @@ export function latencies(stream: StreamResult, sentAt: number): LatencyRecord {
   else if (eventsAfterFirst > MAX_EVENTS_PER_READ * readsAfterFirst) {
     decodeNote = `bunched delivery: ${eventsAfterFirst} events after the first read arrived in ${readsAfterFirst} read(s), more than ${MAX_EVENTS_PER_READ} per read`;
   } else tpotMs = (e2eMs - ttftMs) / decodeTokens;
-  const serverTps = stream.timings?.predicted_per_second;
-  if (tpotMs !== null && tpotMs > 0 && serverTps !== undefined && serverTps > 0 && 1000 / tpotMs > MAX_OVER_SERVER_SPEED * serverTps) {
-    decodeNote = `faster than the server's own decode: ${(1000 / tpotMs).toFixed(0)} tok/s read, ${serverTps.toFixed(0)} tok/s made (more than ${MAX_OVER_SERVER_SPEED} times), so the client read tokens that were already waiting`;
+  let decodeTps = tpotMs !== null && tpotMs > 0 ? 1000 / tpotMs : null;
+  const serverTps = stream.timings?.predicted_per_second ?? 0;
+  if (decodeTps !== null && serverTps > 0 && decodeTps > MAX_OVER_SERVER_SPEED * serverTps) {
+    decodeNote = `faster than the server's own decode: ${decodeTps.toFixed(0)} tok/s read, ${serverTps.toFixed(0)} tok/s made (more than ${MAX_OVER_SERVER_SPEED} times), so the client read tokens that were already waiting`;
     tpotMs = null;
+    decodeTps = null;
   }
-  return { ttftMs, e2eMs, itlMs, outputTokens, tpotMs, decodeTps: tpotMs !== null && tpotMs > 0 ? 1000 / tpotMs : null, decodeNote };
+  return { ttftMs, e2eMs, itlMs, outputTokens, tpotMs, decodeTps, decodeNote };
 }

@@ -147,6 +147,15 @@ describe('latencies', () => {
       expect(latencies(timed(steady, 1000), 100)).toMatchObject({ decodeNote: null });
       expect(latencies(timed(steady, 1000), 100).decodeTps).toBeCloseTo(100, 9);
     });
+    test('a request with no decode time for another reason keeps that reason, whatever the server made', () => {
+      const bunched = [150, ...Array(9).fill(151)];
+      expect(latencies(timed(bunched, 100), 100).decodeNote).toBe('bunched delivery: 9 events after the first read arrived in 1 read(s), more than 4 per read');
+      expect(latencies(timed([150, 150, 150], 100), 100).decodeNote).toBe('the whole answer reached the client in one read');
+      // reads out of order (a negative span) are no speed at all, not an infinitely fast one
+      expect(latencies(timed([100, 90], 100), 0)).toMatchObject({ tpotMs: -10, decodeTps: null, decodeNote: null });
+      // a span of zero (a read stamped earlier than the first, the last stamped with it) is no speed either
+      expect(latencies(timed([150, 140, 150], 100), 100)).toMatchObject({ tpotMs: 0, decodeTps: null, decodeNote: null });
+    });
     test('no timings, or timings without a usable speed: the client figure stands alone', () => {
       expect(latencies(rec(caughtUp, caughtUp.map(() => 1)), 100).decodeTps).toBeCloseTo(15000, 6);
       for (const bad of [0, -5, Number.NaN]) expect(latencies(timed(caughtUp, bad), 100).decodeTps, String(bad)).toBeCloseTo(15000, 6);
