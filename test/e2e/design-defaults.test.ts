@@ -6,9 +6,11 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { RunReport } from '../../harness/report/model.ts';
 import { ROOT, runDirIn, runVitest, tinyConfig, type Finished } from './helpers.ts';
 
-// Short on purpose: two measured requests are the fewest a CV needs; two quality sets, no CoVe or retrieval. Three
+// Short on purpose: two measured requests are the fewest a CV needs; two quality sets, no CoVe or retrieval. Five
 // requests of 128 tokens, not 32: a client starved on a loaded machine reads a short answer in one piece, which leaves
-// it no decode time and the CV no sample (at load 16, all four 16-token answers of a cell arrived so).
+// it no decode time and the CV no sample (at load 16, all four 16-token answers of a cell arrived so). Even 128 tokens
+// can all arrive bunched beside a CPU hog (three of three did, 4.4–5.5 events per read): then the CV is skipped, and
+// the test holds the run to saying why and to not counting the budget as met.
 const PROFILES = `  long-context:
     sizes: [200, 800]
     max_tokens: 8
@@ -19,7 +21,7 @@ const PROFILES = `  long-context:
     cove: { enabled: false }
     retrieval: { enabled: false }
 `;
-const INTERACTIVE = (t: string) => t.replace('    warmup: 1\n    repetitions: 6\n    max_tokens: 128\n', '    warmup: 0\n    repetitions: 3\n    max_tokens: 128\n');
+const INTERACTIVE = (t: string) => t.replace('    warmup: 1\n    repetitions: 6\n    max_tokens: 128\n', '    warmup: 0\n    repetitions: 5\n    max_tokens: 128\n');
 
 describe('design defaults on tiny', () => {
   let run: Finished;
@@ -35,12 +37,26 @@ describe('design defaults on tiny', () => {
     html = readFileSync(path.join(dir, 'report.html'), 'utf8');
   }, 1_200_000);
 
-  test('interactive: token-timing variance measured and judged against ≤ 20 %', () => {
+  test('interactive: token-timing variance measured and judged against ≤ 20 %, or skipped saying why and not met', () => {
     const c = cell('interactive');
     expect(c.state, run.output).toBe('completed');
-    expect(c.metrics.decode_tps_cv_pct).toMatchObject({ status: 'ok', unit: '%' });
-    expect(c.metrics.decode_tps_cv_pct!.value!).toBeGreaterThanOrEqual(0);
-    expect(c.verdicts.find((v) => v.metric === 'decode_tps_cv_pct')).toMatchObject({ source: '<= 20', op: '<=', limit: 20 });
+    const cv = c.metrics.decode_tps_cv_pct!;
+    const verdict = c.verdicts.find((v) => v.metric === 'decode_tps_cv_pct')!;
+    expect(verdict).toMatchObject({ source: '<= 20', op: '<=', limit: 20 });
+    const speeds = c.metrics.decode_tps_mean!;
+    if (cv.status === 'ok') {
+      expect(cv.unit).toBe('%');
+      expect(cv.value!).toBeGreaterThanOrEqual(0);
+      expect(speeds.stats!.n).toBeGreaterThanOrEqual(2);
+      // an estimate over the limit fails whatever its interval; under it, the interval may still leave it open
+      if (cv.value! > 20) expect(verdict.status).toBe('fail');
+      else expect(['pass', 'inconclusive']).toContain(verdict.status);
+    } else {
+      // fewer than two requests had a client-side decode time: the speed says which and why, the CV how many it got
+      expect(cv, JSON.stringify(cv)).toMatchObject({ status: 'skipped', value: null, reason: expect.stringMatching(/^needs two successful requests with a decode speed, got [01]$/) });
+      expect(speeds.reason, JSON.stringify(speeds)).toMatch(/client-side decode time \((bunched delivery|faster than the server's own decode|the whole answer reached the client in one read)/);
+      expect(verdict.status).not.toBe('pass');
+    }
   });
 
   test("long-context: context load is the largest prompt's cold prefill, budgeted at 60 s; model load is its own figure", () => {

@@ -11,6 +11,12 @@ import { bootstrapOptions, resourceMetrics, rowsIn } from '../window.ts';
 
 const PROMPT = 'Write one sentence about keeping a computer quiet while it works.';
 
+/** The client's decode speed of one request, or why there is none (the client's own note: bunched, too fast, one read). */
+export function decodeSpeed(r: Pick<RequestRecord, 'ok' | 'error' | 'decodeTps' | 'decodeNote'>): Metric {
+  if (!r.ok) return failed('tok/s', `the request failed: ${r.error ?? 'no reason given'}`);
+  return r.decodeTps !== null ? ok(r.decodeTps, 'tok/s') : skipped('tok/s', `no client-side decode time: ${r.decodeNote ?? 'fewer than two tokens'}`);
+}
+
 async function ask(ctx: WorkloadContext, label: string): Promise<RequestRecord> {
   const settings = settingsOf(ctx.plan.config, 'wake');
   const r = await streamCompletion(ctx.server.baseUrl, {
@@ -80,8 +86,8 @@ export const workload: Workload<'wake'> = async (ctx) => {
   metrics.warm_ttft_s = s(warm.ttftMs) !== null ? ok(s(warm.ttftMs)!, 's') : failed('s', 'no first token');
   metrics.wake_ttft_s = s(woken.ttftMs) !== null ? ok(s(woken.ttftMs)!, 's') : failed('s', 'no first token');
   metrics.wake_ttft_ratio = warm.ttftMs && woken.ttftMs !== null ? ok(woken.ttftMs / warm.ttftMs, '×') : failed('×', 'needs both TTFTs');
-  metrics.warm_decode_tps = warm.decodeTps !== null ? ok(warm.decodeTps, 'tok/s') : skipped('tok/s', 'too few tokens to time decoding');
-  metrics.wake_decode_tps = woken.decodeTps !== null ? ok(woken.decodeTps, 'tok/s') : skipped('tok/s', 'too few tokens to time decoding');
+  metrics.warm_decode_tps = decodeSpeed(warm);
+  metrics.wake_decode_tps = decodeSpeed(woken);
   metrics.idle_max_thread_pct = spinMetric(spinAtDefaults);
   metrics.idle_busy_threads = spinAtDefaults ? ok(spinAtDefaults.busyThreads, 'threads') : failed('threads', 'no thread of the server could be read');
   log(`idle ${settings.idle_before_s} s at the cell's settings: ${spinNote(spinAtDefaults)}`);
