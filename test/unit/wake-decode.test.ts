@@ -8,7 +8,7 @@ describe("the wake profile's decode speeds", () => {
   test("no client-side decode time: skipped with the client's own reason, not a generic one", () => {
     const note = "faster than the server's own decode: 15000 tok/s read, 950 tok/s made (more than 1.25 times), so the client read tokens that were already waiting";
     expect(decodeSpeed({ ok: true, error: null, decodeTps: null, decodeNote: note })).toEqual({ value: null, unit: 'tok/s', status: 'skipped', reason: `no client-side decode time: ${note}` });
-    expect(decodeSpeed({ ok: true, error: null, decodeTps: null, decodeNote: null }).reason).toBe('no client-side decode time: fewer than two tokens');
+    expect(decodeSpeed({ ok: true, error: null, decodeTps: null, decodeNote: null }).reason).toBe('no client-side decode time: no positive time between first and last token');
   });
   test('a failed request is an error naming the failure, never a skipped speed', () => {
     expect(decodeSpeed({ ok: false, error: 'request timed out after 30 s', decodeTps: null, decodeNote: 'no token arrived' })).toEqual({ value: null, unit: 'tok/s', status: 'error', reason: 'the request failed: request timed out after 30 s' });

@@ -14,7 +14,7 @@ const PROMPT = 'Write one sentence about keeping a computer quiet while it works
 /** The client's decode speed of one request, or why there is none (the client's own note: bunched, too fast, one read). */
 export function decodeSpeed(r: Pick<RequestRecord, 'ok' | 'error' | 'decodeTps' | 'decodeNote'>): Metric {
   if (!r.ok) return failed('tok/s', `the request failed: ${r.error ?? 'no reason given'}`);
-  return r.decodeTps !== null ? ok(r.decodeTps, 'tok/s') : skipped('tok/s', `no client-side decode time: ${r.decodeNote ?? 'fewer than two tokens'}`);
+  return r.decodeTps !== null ? ok(r.decodeTps, 'tok/s') : skipped('tok/s', `no client-side decode time: ${r.decodeNote ?? 'no positive time between first and last token'}`);
 }
 
 async function ask(ctx: WorkloadContext, label: string): Promise<RequestRecord> {
