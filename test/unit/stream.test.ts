@@ -81,6 +81,15 @@ describe('latencies', () => {
     tokenTimes, tokenCounts, text: '', timings: null, promptTokens: null, stopType: null, done: true, errorMessage: null,
     ...(completionTokens === undefined ? {} : { usage: { promptTokens: null, completionTokens } }),
   });
+  test('gaps per event and per read: events in one read are 0 apart per event, one gap per read', () => {
+    // reads at 150 (1 event), 160 (3 events), 175 (1 event), 190 (2 events)
+    const l = latencies(rec([150, 160, 160, 160, 175, 190, 190], Array(7).fill(1)), 100);
+    expect(l.itlMs).toEqual([10, 0, 0, 15, 15, 0]);
+    expect(l.readGapsMs).toEqual([10, 15, 15]);
+    // one read: no gap at all; one event per read: the same gaps both ways
+    expect(latencies(rec([150, 150, 150], [1, 1, 1]), 100)).toMatchObject({ itlMs: [0, 0], readGapsMs: [] });
+    expect(latencies(rec([150, 160, 175], [1, 1, 1]), 100)).toMatchObject({ itlMs: [10, 15], readGapsMs: [10, 15] });
+  });
   test('bunched delivery: 16 tokens in two reads 1 ms apart give no client decode time, not 15,000 tok/s', () => {
     // one read of 8 events at 150, one of 8 at 151
     const l = latencies(rec([...Array(8).fill(150), ...Array(8).fill(151)], Array(16).fill(1)), 100);

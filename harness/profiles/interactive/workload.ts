@@ -179,7 +179,9 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
   };
   const ttft = pick(records, (r) => (r.ok ? r.ttftMs : (r.ttftMs ?? timeoutMs)));
   const e2e = pick(records, (r) => (r.ok ? r.e2eMs : timeoutMs));
-  const itl = good.flatMap((r) => r.itlMs);
+  // Per read, not per event: tokens that came in one read have no gap between them that anyone measured.
+  const itl = good.flatMap((r) => r.readGapsMs);
+  const noGaps = good.length > 0 && itl.length === 0 ? failed('ms', `none of the ${good.length} successful request(s) came in more than one read: no gap between reads to measure`) : null;
   const decode = pick(good, (r) => r.decodeTps);
   // A client that read the answer in one go, or in bunches (a starved client on a loaded machine), saw no decode time:
   // with none at all the decode speed errs saying why; with some, the figure says how many requests it rests on.
@@ -202,7 +204,7 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
   return {
     ttft_s: series(ttft, 's', 'independent', 'median', 1e-3, countedAsTimeout),
     latency_s: series(e2e, 's', 'independent', 'median', 1e-3, countedAsTimeout),
-    itl_ms: series(itl, 'ms', 'series', 'median'),
+    itl_ms: noGaps ?? series(itl, 'ms', 'series', 'median'),
     decode_tps: decodeUnmeasured ?? series(decode, 'tok/s', 'independent', 'mean', 1, decodeNote),
     server_decode_tps: noTimings ?? series(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', 'independent', 'mean'),
     prefill_tps: noTimings ?? series(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', 'independent', 'mean'),
@@ -212,7 +214,7 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
     latency_p95_s: metric(e2e, 's', p(0.95), 1e-3, countedAsTimeout),
     latency_p99_s: metric(e2e, 's', p(0.99), 1e-3, countedAsTimeout),
     latency_p99_over_p50: metric(e2e, '×', quantileRatioStatistic(0.99, 0.5), 1, countedAsTimeout),
-    itl_p99_ms: metric(itl, 'ms', seriesQuantileStatistic(0.99)),
+    itl_p99_ms: noGaps ?? metric(itl, 'ms', seriesQuantileStatistic(0.99)),
     decode_tps_mean: decodeUnmeasured ?? metric(decode, 'tok/s', meanStatistic, 1, decodeNote),
     decode_tps_cv_pct: good.length === 0 ? none('%') : decodeCv(decode),
     server_decode_tps_mean: noTimings ?? metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanStatistic),
