@@ -28,6 +28,9 @@ export const workload: Workload<'concurrency'> = async (ctx) => {
     // The cell's context is shared by the slots (llama-server's unified KV cache), as it would be in use.
     if (canRelaunch && (li > 0 || clients !== plan.config.llama.parallel)) await ctx.relaunch({ parallel: clients });
     const from = performance.now();
+    // A tick at each end of the level: on a starved machine no timer tick may land inside a short level, which left
+    // its window without a CPU sample (seen beside two CPU hogs: CPU p99 an error "no CPU samples in the window").
+    sampler.tick();
     const results: RequestRecord[][] = await Promise.all(
       Array.from({ length: clients }, async (_, client) => {
         const mine: RequestRecord[] = [];
@@ -43,7 +46,7 @@ export const workload: Workload<'concurrency'> = async (ctx) => {
     const to = performance.now();
     sampler.tick();
     const all = sampler.snapshot();
-    const window = resourceMetrics(rowsIn(all, from, to), all, sampler.missingSensors(), bootstrapOptions(plan));
+    const window = resourceMetrics(rowsIn(all, from, performance.now()), all, sampler.missingSensors(), bootstrapOptions(plan));
     const flat = results.flat();
     const level = levelFigures(flat, clients, (to - from) / 1000, settings.request_timeout_s);
     failures += level.failed;
