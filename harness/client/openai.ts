@@ -9,7 +9,7 @@ import { streamRequest } from './stream-request.ts';
 
 /** A request that could not be sent at all, as a record (streamCompletion never throws). */
 export function notSent(error: string): RequestRecord {
-  return { ok: false, error, startedAt: Date.now(), promptTokens: null, text: '', stopType: null, timings: null, ttftMs: null, e2eMs: null, itlMs: [], readGapsMs: [], outputTokens: 0, tpotMs: null, decodeTps: null, decodeNote: 'not sent' };
+  return { ok: false, error, startedAt: Date.now(), promptTokens: null, text: '', stopType: null, timings: null, ttftMs: null, e2eMs: null, itlMs: [], outputTokens: 0, tpotMs: null, decodeTps: null, decodeNote: 'not sent' };
 }
 
 export function openAiChatBody(endpoint: Pick<EndpointSettings, 'model'>, prompt: string, req: Pick<CompletionRequest, 'maxTokens' | 'seed'>): Record<string, unknown> {

@@ -157,13 +157,6 @@ export interface LatencyRecord {
   e2eMs: number | null;
   /** Gaps between consecutive streamed events, the first excluded; events that came in one read are 0 apart. */
   itlMs: number[];
-  /**
-   * Gaps between consecutive reads that brought output, the first read excluded: the pauses a reader of the stream
-   * saw. With one token per read (llama-server on a machine with room) these are the gaps between tokens; tokens that
-   * came together in one read are one gap, not zeros nobody measured (a starved client's per-event gaps read 0.16 ms
-   * at the median against 1.8–2.6 ms when it kept pace).
-   */
-  readGapsMs: number[];
   outputTokens: number;
   /** (E2E − TTFT) ÷ the tokens that arrived after the first read; null when delivery was bunched (see `decodeNote`). */
   tpotMs: number | null;
@@ -199,12 +192,11 @@ export function latencies(stream: StreamResult, sentAt: number): LatencyRecord {
   const times = stream.tokenTimes;
   // The server's own count when it gave one (events may carry several tokens each); else one per event.
   const outputTokens = stream.usage?.completionTokens ?? stream.tokenCounts.reduce((a, b) => a + b, 0);
-  if (times.length === 0) return { ttftMs: null, e2eMs: null, itlMs: [], readGapsMs: [], outputTokens, tpotMs: null, decodeTps: null, decodeNote: 'no token arrived' };
+  if (times.length === 0) return { ttftMs: null, e2eMs: null, itlMs: [], outputTokens, tpotMs: null, decodeTps: null, decodeNote: 'no token arrived' };
   const first = times[0]!;
   const ttftMs = first - sentAt;
   const e2eMs = times[times.length - 1]! - sentAt;
   const itlMs = times.slice(1).map((t, i) => t - times[i]!);
-  const readGapsMs = itlMs.filter((gap) => gap !== 0);
   // Tokens in the first read were made before the client saw any: the decode span starts at that read.
   const firstReadTokens = stream.tokenCounts.reduce((a, n, i) => (times[i] === first ? a + n : a), 0);
   const decodeTokens = outputTokens - firstReadTokens;
@@ -223,5 +215,15 @@ export function latencies(stream: StreamResult, sentAt: number): LatencyRecord {
     tpotMs = null;
     decodeTps = null;
   }
-  return { ttftMs, e2eMs, itlMs, readGapsMs, outputTokens, tpotMs, decodeTps, decodeNote };
+  return { ttftMs, e2eMs, itlMs, outputTokens, tpotMs, decodeTps, decodeNote };
+}
+
+/**
+ * Gaps between consecutive reads that brought output, the first read excluded: the pauses a reader of the stream saw.
+ * With one token per read (llama-server on a machine with room) these are the gaps between tokens; tokens that came
+ * together in one read (stamped with the same instant, so 0 apart in `itlMs`) are one gap, not zeros nobody measured
+ * (a starved client's per-event gaps read 0.16 ms at the median against 1.8–2.6 ms when it kept pace).
+ */
+export function readGapsMs(itlMs: readonly number[]): number[] {
+  return itlMs.filter((gap) => gap !== 0);
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ENERGY_METRIC_NAMES } from '../../harness/energy/declare.ts';
 import type { RunReport } from '../../harness/report/model.ts';
+import { summarize } from '../../harness/stats/summary.ts';
 import { runVitest, serversTagged, tinyConfig, type Finished } from './helpers.ts';
 
 const TAG = `e2e-pipeline-${process.pid}`;
@@ -163,9 +164,7 @@ describe('idle + interactive on tiny', () => {
       expect(inter.metrics.decode_tps_mean).toMatchObject({ status: 'error', reason: expect.stringMatching(/^none of the 6 successful request\(s\) had a client-side decode time/) });
       return;
     }
-    const sorted = [...ratios].sort((x, y) => x - y);
-    const mid = sorted.length / 2;
-    const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    const median = summarize(ratios)!.median;
     expect(median, `client ÷ server decode tok/s per request: ${ratios.map((r) => r.toFixed(2)).join(', ')}`).toBeGreaterThan(1 / 1.5);
     expect(median, `client ÷ server decode tok/s per request: ${ratios.map((r) => r.toFixed(2)).join(', ')}`).toBeLessThan(1.5);
     // The cell's figures are the same requests' speeds, not a second computation of their own.

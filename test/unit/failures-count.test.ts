@@ -14,11 +14,11 @@ function answered(e2eS: number): RequestRecord {
   return {
     ok: true, error: null, startedAt: 0, promptTokens: 5, text: 'x', stopType: 'limit',
     timings: { prompt_n: 5, prompt_ms: 10, prompt_per_second: 500, predicted_n: 10, predicted_ms: 100, predicted_per_second: 100 },
-    ttftMs: 100, e2eMs: e2eS * 1000, itlMs: [10, 10], readGapsMs: [10, 10], outputTokens: 10, tpotMs: 10, decodeTps: 100, decodeNote: null,
+    ttftMs: 100, e2eMs: e2eS * 1000, itlMs: [10, 10], outputTokens: 10, tpotMs: 10, decodeTps: 100, decodeNote: null,
   };
 }
 function timedOut(): RequestRecord {
-  return { ...answered(0), ok: false, error: 'no complete answer within 60 s', timings: null, ttftMs: null, e2eMs: null, itlMs: [], readGapsMs: [], outputTokens: 0, tpotMs: null, decodeTps: null };
+  return { ...answered(0), ok: false, error: 'no complete answer within 60 s', timings: null, ttftMs: null, e2eMs: null, itlMs: [], outputTokens: 0, tpotMs: null, decodeTps: null };
 }
 
 describe('interactive request metrics', () => {
@@ -52,7 +52,7 @@ describe('interactive request metrics', () => {
 
   test('every request answered but each in one read: the decode speed errs saying so, not "no successful requests"', () => {
     // Seen on a loaded machine: all four 16-token answers of a cell reached the client in one read (TTFT = E2E).
-    const inOneRead = { ...answered(0.05), ttftMs: 50, itlMs: [0, 0], readGapsMs: [], tpotMs: null, decodeTps: null, decodeNote: 'the whole answer reached the client in one read' };
+    const inOneRead = { ...answered(0.05), ttftMs: 50, itlMs: [0, 0], tpotMs: null, decodeTps: null, decodeNote: 'the whole answer reached the client in one read' };
     const m = requestMetrics([inOneRead, inOneRead], BOOT, 60);
     for (const k of ['decode_tps', 'decode_tps_mean'] as const) {
       expect(m[k], k).toMatchObject({ status: 'error', value: null });
@@ -68,7 +68,7 @@ describe('interactive request metrics', () => {
 
   test('inter-token latency is the gaps between reads: tokens that came in one read are not 0 ms apart', () => {
     // a starved client: 9 events in 3 reads 10 ms apart after the first; per event that is [10, 0, 0, 0, 10, 0, 0, 0]
-    const starved = { ...answered(1), itlMs: [10, 0, 0, 0, 10, 0, 0, 0], readGapsMs: [10, 10] };
+    const starved = { ...answered(1), itlMs: [10, 0, 0, 0, 10, 0, 0, 0] };
     const m = requestMetrics([starved, starved], BOOT, 60);
     expect(m.itl_ms).toMatchObject({ status: 'ok', value: 10 });
     expect(m.itl_ms!.stats!.n).toBe(4);

@@ -169,8 +169,8 @@ describe('latencies with events of several tokens', () => {
   });
 
   test('one token, or several in one event, has no TPOT and no decode speed, and says why', () => {
-    expect(latencies(streamOf([50], [1]), 20)).toEqual({ ttftMs: 30, e2eMs: 30, itlMs: [], readGapsMs: [], outputTokens: 1, tpotMs: null, decodeTps: null, decodeNote: 'fewer than two tokens' });
-    expect(latencies(streamOf([50], [3]), 20)).toEqual({ ttftMs: 30, e2eMs: 30, itlMs: [], readGapsMs: [], outputTokens: 3, tpotMs: null, decodeTps: null, decodeNote: 'the whole answer reached the client in one read' });
+    expect(latencies(streamOf([50], [1]), 20)).toEqual({ ttftMs: 30, e2eMs: 30, itlMs: [], outputTokens: 1, tpotMs: null, decodeTps: null, decodeNote: 'fewer than two tokens' });
+    expect(latencies(streamOf([50], [3]), 20)).toEqual({ ttftMs: 30, e2eMs: 30, itlMs: [], outputTokens: 3, tpotMs: null, decodeTps: null, decodeNote: 'the whole answer reached the client in one read' });
   });
 
   test('times that run backwards (a clock that is not monotonic) give no decode speed, not a negative one', () => {
@@ -184,6 +184,6 @@ describe('latencies with events of several tokens', () => {
   });
 
   test('no events but counted tokens cannot happen; no events is nulls with the count', () => {
-    expect(latencies(streamOf([], []), 5)).toEqual({ ttftMs: null, e2eMs: null, itlMs: [], readGapsMs: [], outputTokens: 0, tpotMs: null, decodeTps: null, decodeNote: 'no token arrived' });
+    expect(latencies(streamOf([], []), 5)).toEqual({ ttftMs: null, e2eMs: null, itlMs: [], outputTokens: 0, tpotMs: null, decodeTps: null, decodeNote: 'no token arrived' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CompletionStream, latencies } from '../../harness/client/stream.ts';
+import { CompletionStream, latencies, readGapsMs } from '../../harness/client/stream.ts';
 
 const ev = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
 const timings = { prompt_n: 5, prompt_ms: 10, prompt_per_second: 500, predicted_n: 3, predicted_ms: 20, predicted_per_second: 150 };
@@ -85,10 +85,14 @@ describe('latencies', () => {
     // reads at 150 (1 event), 160 (3 events), 175 (1 event), 190 (2 events)
     const l = latencies(rec([150, 160, 160, 160, 175, 190, 190], Array(7).fill(1)), 100);
     expect(l.itlMs).toEqual([10, 0, 0, 15, 15, 0]);
-    expect(l.readGapsMs).toEqual([10, 15, 15]);
+    expect(readGapsMs(l.itlMs)).toEqual([10, 15, 15]);
     // one read: no gap at all; one event per read: the same gaps both ways
-    expect(latencies(rec([150, 150, 150], [1, 1, 1]), 100)).toMatchObject({ itlMs: [0, 0], readGapsMs: [] });
-    expect(latencies(rec([150, 160, 175], [1, 1, 1]), 100)).toMatchObject({ itlMs: [10, 15], readGapsMs: [10, 15] });
+    const oneRead = latencies(rec([150, 150, 150], [1, 1, 1]), 100);
+    expect(oneRead.itlMs).toEqual([0, 0]);
+    expect(readGapsMs(oneRead.itlMs)).toEqual([]);
+    const onePerRead = latencies(rec([150, 160, 175], [1, 1, 1]), 100);
+    expect(onePerRead.itlMs).toEqual([10, 15]);
+    expect(readGapsMs(onePerRead.itlMs)).toEqual([10, 15]);
   });
   test('bunched delivery: 16 tokens in two reads 1 ms apart give no client decode time, not 15,000 tok/s', () => {
     // one read of 8 events at 150, one of 8 at 151

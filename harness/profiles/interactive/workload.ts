@@ -1,4 +1,5 @@
 import { streamCompletion, type RequestRecord } from '../../client/completion.ts';
+import { readGapsMs } from '../../client/stream.ts';
 import type { ProfileMetrics } from '../../budgets/catalogue.ts';
 import { failed, ok, sampledOk, skipped, type Metric } from '../../measurement/schema.ts';
 import type { BootstrapOptions } from '../../stats/bootstrap.ts';
@@ -180,7 +181,7 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
   const ttft = pick(records, (r) => (r.ok ? r.ttftMs : (r.ttftMs ?? timeoutMs)));
   const e2e = pick(records, (r) => (r.ok ? r.e2eMs : timeoutMs));
   // Per read, not per event: tokens that came in one read have no gap between them that anyone measured.
-  const itl = good.flatMap((r) => r.readGapsMs);
+  const itl = good.flatMap((r) => readGapsMs(r.itlMs));
   const noGaps = good.length > 0 && itl.length === 0 ? failed('ms', `none of the ${good.length} successful request(s) came in more than one read: no gap between reads to measure`) : null;
   const decode = pick(good, (r) => r.decodeTps);
   // A client that read the answer in one go, or in bunches (a starved client on a loaded machine), saw no decode time:
