@@ -82,6 +82,9 @@ describe('interactive request metrics', () => {
       expect(m[k], k).toMatchObject({ status: 'ok', value: 100 });
       expect(m[k]!.reason, k).toBe('from 2 of 3 successful requests; 1 had no client-side decode time (bunched delivery)');
     }
+    // the spread of the speeds rests on the same two requests, and says so (a narrower spread is not a steadier server)
+    expect(m.decode_tps_cv_pct).toMatchObject({ status: 'ok', value: 0, reason: 'from 2 of 3 successful requests; 1 had no client-side decode time (bunched delivery)' });
+    expect(requestMetrics([answered(1), answered(1)], BOOT, 60).decode_tps_cv_pct!.reason).toBeUndefined();
   });
 
   test('no request measured at all is an error, not 0 failures', () => {

@@ -217,11 +217,16 @@ export function requestMetrics(records: RequestRecord[], bootstrap: BootstrapOpt
     latency_p99_over_p50: metric(e2e, '×', quantileRatioStatistic(0.99, 0.5), 1, countedAsTimeout),
     itl_p99_ms: noGaps ?? metric(itl, 'ms', seriesQuantileStatistic(0.99)),
     decode_tps_mean: decodeUnmeasured ?? metric(decode, 'tok/s', meanStatistic, 1, decodeNote),
-    decode_tps_cv_pct: good.length === 0 ? none('%') : decodeCv(decode),
+    // The spread of the speeds that were kept: it says which requests it rests on, like the speed itself.
+    decode_tps_cv_pct: good.length === 0 ? none('%') : withNote(decodeCv(decode), decodeNote),
     server_decode_tps_mean: noTimings ?? metric(pick(good, (r) => r.timings?.predicted_per_second), 'tok/s', meanStatistic),
     prefill_tps_mean: noTimings ?? metric(pick(good, (r) => r.timings?.prompt_per_second), 'tok/s', meanStatistic),
     requests_failed: records.length > 0 ? ok(failures, 'requests') : failed('requests', 'no requests were measured'),
   };
+}
+
+function withNote(m: Metric, note: string | null): Metric {
+  return note && m.status === 'ok' ? { ...m, reason: note } : m;
 }
 
 function scaleSummary(s: Summary, k: number): Summary {
